@@ -1,0 +1,54 @@
+/**
+ * What the runner needs from a coding agent. Claude Code is the one
+ * implementation today; another CLI agent would implement the same contract.
+ */
+import type { FailureCode, PermissionMode, RunStats } from '../core/task.js';
+import type { AgentProcessInfo } from '../store/task-store.js';
+
+export interface AgentRunRequest {
+  taskId: number;
+  attempt: number;
+  prompt: string;
+  /** Appended to the agent's own system prompt. */
+  systemPrompt: string | null;
+  model: string | null;
+  permissionMode: PermissionMode;
+  maxTurns: number | null;
+  /** Absolute, existing directory. */
+  cwd: string;
+  /** The complete environment of the agent process (the user's, passed through). */
+  env: Readonly<Record<string, string | undefined>>;
+  /**
+   * Aborted by the runner on cancel, timeout or shutdown. The agent must then
+   * stop its whole process tree and resolve with `aborted`.
+   */
+  signal: AbortSignal;
+}
+
+/** A readable account of one step, for the summary log and `last_action_cache`. */
+export interface AgentActivity {
+  /** One line for the summary log, e.g. `[Write] src/auth.ts` or `[assistant] Done.` */
+  line: string;
+  /** Set when the step is a tool use: the new `last_action_cache`. */
+  lastAction?: string;
+  sessionId?: string;
+  apiKeySource?: string;
+}
+
+export interface AgentObserver {
+  /** The agent process started (its process group is the unit that gets killed). */
+  onSpawn(process: AgentProcessInfo): void;
+  /** Every raw protocol message, for the full JSONL log. */
+  onMessage(message: unknown): void;
+  onActivity(activity: AgentActivity): void;
+}
+
+export type AgentRunResult =
+  | { outcome: 'completed'; summary: string; stats: RunStats }
+  | { outcome: 'failed'; code: FailureCode; message: string; summary: string | null; stats: Partial<RunStats> }
+  | { outcome: 'aborted'; stats: Partial<RunStats> };
+
+export interface Agent {
+  /** Resolves (never rejects) once the agent's process tree is gone. */
+  run(request: AgentRunRequest, observer: AgentObserver): Promise<AgentRunResult>;
+}

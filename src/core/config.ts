@@ -1,0 +1,92 @@
+/**
+ * The one place where environment variables are read. Server, CLI, runner and
+ * (later) MCP all resolve their settings here, so they agree on the database,
+ * the log directory and the server URL.
+ */
+import { homedir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { ValidationError } from './errors.js';
+import { PERMISSION_MODES, type PermissionMode } from './task.js';
+
+export const DEFAULT_SERVER_URL = 'http://127.0.0.1:8000';
+
+export interface Config {
+  /** Directory for the database, logs and the daemon's pid file. */
+  home: string;
+  dbPath: string;
+  logDir: string;
+  serverUrl: string;
+  /** Bearer token; required when the server binds a non-loopback address. */
+  token: string | null;
+  maxWorkers: number;
+  permissionMode: PermissionMode;
+  defaultTimeoutSeconds: number;
+  /** Attempts a task gets when its runner dies under it (agent failures are never retried). */
+  maxAttempts: number;
+  /** How long a claim is valid without a heartbeat. */
+  leaseMs: number;
+  heartbeatMs: number;
+  /** How often the reaper looks for expired leases. */
+  reapIntervalMs: number;
+  /** Claude Code executable to run instead of the one bundled with the Agent SDK. */
+  claudeExecutable: string | null;
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+export function loadConfig(env: Env = process.env): Config {
+  const problems: { field: string; message: string }[] = [];
+  const int = (name: string, fallback: number, min: number): number => {
+    const raw = env[name];
+    if (raw === undefined || raw === '') return fallback;
+    const value = Number(raw);
+    if (!Number.isInteger(value) || value < min) {
+      problems.push({ field: name, message: `must be an integer >= ${min} (got "${raw}")` });
+      return fallback;
+    }
+    return value;
+  };
+
+  const home = resolve(expandHome(env.CLAUDE_WORKER_HOME || join(homedir(), '.claude-worker')));
+  const permissionMode = (env.CLAUDE_WORKER_PERMISSION_MODE || 'bypassPermissions') as PermissionMode;
+  if (!PERMISSION_MODES.includes(permissionMode)) {
+    problems.push({
+      field: 'CLAUDE_WORKER_PERMISSION_MODE',
+      message: `must be one of ${PERMISSION_MODES.join(', ')} (got "${permissionMode}")`,
+    });
+  }
+  const heartbeatMs = int('CLAUDE_WORKER_HEARTBEAT_MS', 15_000, 100);
+  const config: Config = {
+    home,
+    dbPath: resolve(expandHome(env.CLAUDE_WORKER_DB || join(home, 'tasks.db'))),
+    logDir: resolve(expandHome(env.CLAUDE_WORKER_LOG_DIR || join(home, 'logs'))),
+    serverUrl: (env.CLAUDE_WORKER_SERVER_URL || DEFAULT_SERVER_URL).replace(/\/+$/, ''),
+    token: env.CLAUDE_WORKER_TOKEN || null,
+    maxWorkers: int('CLAUDE_WORKER_MAX_WORKERS', 4, 1),
+    permissionMode,
+    defaultTimeoutSeconds: int('CLAUDE_WORKER_TASK_TIMEOUT', 3600, 1),
+    maxAttempts: int('CLAUDE_WORKER_MAX_ATTEMPTS', 3, 1),
+    leaseMs: int('CLAUDE_WORKER_LEASE_MS', 60_000, 300),
+    heartbeatMs,
+    reapIntervalMs: int('CLAUDE_WORKER_REAP_INTERVAL_MS', 15_000, 100),
+    claudeExecutable: env.CLAUDE_WORKER_CLAUDE_PATH || null,
+  };
+  if (config.heartbeatMs * 2 > config.leaseMs) {
+    problems.push({
+      field: 'CLAUDE_WORKER_HEARTBEAT_MS',
+      message: `must be at most half of CLAUDE_WORKER_LEASE_MS (${config.leaseMs}) so a lease survives one missed beat`,
+    });
+  }
+  if (problems.length > 0) throw new ValidationError(problems);
+  return config;
+}
+
+function expandHome(path: string): string {
+  return path === '~' || path.startsWith('~/') ? join(homedir(), path.slice(1)) : path;
+}
+
+/** True for addresses that only this machine can reach. */
+export function isLoopbackHost(host: string): boolean {
+  const h = host.replace(/^\[|\]$/g, '').toLowerCase();
+  return h === 'localhost' || h === '::1' || /^127(\.\d{1,3}){3}$/.test(h);
+}

@@ -1,0 +1,110 @@
+/**
+ * Typed errors with stable codes. Every door maps them the same way
+ * (REST status via `httpStatus`, CLI exit code and stderr, MCP tool errors).
+ */
+
+export interface ValidationIssue {
+  /** The input field the problem is about (`execution_prompt`, `working_directory`, `body`, ...). */
+  field: string;
+  message: string;
+}
+
+export type ErrorCode =
+  | 'validation_failed'
+  | 'not_found'
+  | 'conflict'
+  | 'unauthorized'
+  | 'forbidden'
+  | 'payload_too_large'
+  | 'server_unreachable'
+  | 'server_error';
+
+export abstract class ClaudeWorkerError extends Error {
+  abstract readonly code: ErrorCode;
+  abstract readonly httpStatus: number;
+
+  toJSON(): { code: ErrorCode; message: string } {
+    return { code: this.code, message: this.message };
+  }
+}
+
+export class ValidationError extends ClaudeWorkerError {
+  readonly code = 'validation_failed' as const;
+  readonly httpStatus = 400;
+
+  constructor(readonly issues: readonly ValidationIssue[]) {
+    super(
+      issues.length === 1
+        ? `Invalid input: ${describeIssue(issues[0]!)}`
+        : `Invalid input (${issues.length} problems): ${issues.map(describeIssue).join('; ')}`,
+    );
+    this.name = 'ValidationError';
+  }
+
+  override toJSON(): { code: 'validation_failed'; message: string; issues: readonly ValidationIssue[] } {
+    return { code: this.code, message: this.message, issues: this.issues };
+  }
+}
+
+function describeIssue(issue: ValidationIssue): string {
+  return `${issue.field}: ${issue.message}`;
+}
+
+export class TaskNotFoundError extends ClaudeWorkerError {
+  readonly code = 'not_found' as const;
+  readonly httpStatus = 404;
+
+  constructor(readonly taskId: number | string) {
+    super(`Task ${taskId} not found. List tasks with: claude-worker list`);
+    this.name = 'TaskNotFoundError';
+  }
+}
+
+export class UnauthorizedError extends ClaudeWorkerError {
+  readonly code = 'unauthorized' as const;
+  readonly httpStatus = 401;
+
+  constructor(message = 'Missing or wrong bearer token. Send "Authorization: Bearer $CLAUDE_WORKER_TOKEN".') {
+    super(message);
+    this.name = 'UnauthorizedError';
+  }
+}
+
+export class ForbiddenError extends ClaudeWorkerError {
+  readonly code = 'forbidden' as const;
+  readonly httpStatus = 403;
+
+  constructor(message: string) {
+    super(message);
+    this.name = 'ForbiddenError';
+  }
+}
+
+/** The server could not be reached (client side). */
+export class ServerUnreachableError extends ClaudeWorkerError {
+  readonly code = 'server_unreachable' as const;
+  readonly httpStatus = 503;
+
+  constructor(
+    readonly url: string,
+    cause?: unknown,
+  ) {
+    super(`No claude-worker server answers at ${url}. Start one with: claude-worker server start`, { cause });
+    this.name = 'ServerUnreachableError';
+  }
+}
+
+/** An error reported by a remote server that has no more specific class here. */
+export class RemoteError extends ClaudeWorkerError {
+  readonly httpStatus: number;
+
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    httpStatus: number,
+  ) {
+    super(message);
+    this.name = 'RemoteError';
+    this.httpStatus = httpStatus;
+  }
+}

@@ -1,0 +1,87 @@
+/**
+ * The task model shared by every door (REST, CLI, MCP, programmatic client).
+ * Field names are the REST/JSON names; the original project's names are kept
+ * where it had them (`execution_prompt`, `last_action_cache`, `final_summary`).
+ */
+
+export const TASK_STATUSES = ['pending', 'running', 'completed', 'failed', 'cancelled'] as const;
+export type TaskStatus = (typeof TASK_STATUSES)[number];
+
+/** A task in one of these states never changes again. One set, used everywhere (`--watch` included). */
+export const TERMINAL_STATUSES: ReadonlySet<TaskStatus> = new Set(['completed', 'failed', 'cancelled']);
+
+export function isTerminal(status: TaskStatus): boolean {
+  return TERMINAL_STATUSES.has(status);
+}
+
+export const PERMISSION_MODES = ['default', 'acceptEdits', 'bypassPermissions', 'plan', 'dontAsk'] as const;
+export type PermissionMode = (typeof PERMISSION_MODES)[number];
+
+/**
+ * Why a task ended `failed` (or was retried). Stable strings: scripts may match on them.
+ */
+export const FAILURE_CODES = [
+  'agent_error', // the agent ended its turn with an error result
+  'auth_failed', // Claude Code could not authenticate (API key rejected, not logged in)
+  'max_turns', // the max_turns limit was reached before the agent finished
+  'max_budget', // the agent's budget limit was reached
+  'timeout', // the task ran past timeout_seconds and was stopped
+  'crashed', // the agent process exited without a result (stderr tail in error_message)
+  'no_result', // the agent process ended cleanly but never reported a result
+  'spawn_failed', // the agent process could not be started
+  'root_bypass_refused', // bypassPermissions as root without IS_SANDBOX=1
+  'lost', // the runner that owned the task died and no attempts were left
+] as const;
+export type FailureCode = (typeof FAILURE_CODES)[number];
+
+export interface TokenUsage {
+  input_tokens: number;
+  output_tokens: number;
+  cache_creation_input_tokens: number;
+  cache_read_input_tokens: number;
+}
+
+/** What the agent reported about its run; present on completed and on most failed tasks. */
+export interface RunStats {
+  cost_usd: number | null;
+  usage: TokenUsage | null;
+  num_turns: number | null;
+  duration_ms: number | null;
+  session_id: string | null;
+  /** Which credential Claude Code used (`ANTHROPIC_API_KEY`, `/login managed key`, `none`, ...). */
+  api_key_source: string | null;
+}
+
+/** A task as every interface shows it. Times are ISO 8601 UTC (`...Z`). */
+export interface Task extends RunStats {
+  id: number;
+  status: TaskStatus;
+  execution_prompt: string;
+  working_directory: string;
+  system_prompt: string | null;
+  model: string | null;
+  permission_mode: PermissionMode;
+  max_turns: number | null;
+  timeout_seconds: number;
+  created_at: string;
+  started_at: string | null;
+  ended_at: string | null;
+  last_action_cache: string | null;
+  final_summary: string | null;
+  error_code: FailureCode | null;
+  error_message: string | null;
+  attempts: number;
+  max_attempts: number;
+  cancel_requested: boolean;
+  idempotency_key: string | null;
+}
+
+export interface TaskPage {
+  tasks: Task[];
+  /** Pass back as `cursor` to read the next (older) page; null on the last page. */
+  next_cursor: string | null;
+}
+
+export function emptyRunStats(): RunStats {
+  return { cost_usd: null, usage: null, num_turns: null, duration_ms: null, session_id: null, api_key_source: null };
+}

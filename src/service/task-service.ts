@@ -1,0 +1,37 @@
+/**
+ * The operations every door offers. The server, the MCP server and the
+ * programmatic API call a TaskService; it is either local (a store and a
+ * runner in this process) or remote (the HTTP client of a server).
+ */
+import type { CreateTaskInput, Health, ListTasksQuery } from '../core/schemas.js';
+import type { Task, TaskPage } from '../core/task.js';
+
+export interface SubmitResult {
+  task: Task;
+  /** True when an idempotency key matched an existing task, which is returned instead. */
+  deduplicated: boolean;
+}
+
+export interface LogsOptions {
+  /** Only the last N lines. */
+  tail?: number;
+}
+
+export interface TaskService {
+  /** Validates and persists a task; it runs in the background. Throws ValidationError listing every problem. */
+  submit(input: CreateTaskInput): Promise<SubmitResult>;
+  /** Throws TaskNotFoundError. */
+  get(taskId: number): Promise<Task>;
+  /** Newest first; pass `next_cursor` back as `cursor` for the next page. */
+  list(query?: ListTasksQuery): Promise<TaskPage>;
+  /** Cancels a pending task at once; a running one is stopped (whole process tree) and ends `cancelled`. */
+  cancel(taskId: number): Promise<Task>;
+  /** The readable summary log (one line per tool use or message). */
+  logs(taskId: number, options?: LogsOptions): Promise<string>;
+  /**
+   * Summary log lines: what is there, then new lines as they are written, and
+   * ends when the task has ended and its log is complete, or when `signal` aborts.
+   */
+  followLogs(taskId: number, signal?: AbortSignal): AsyncIterable<string>;
+  health(): Promise<Health>;
+}

@@ -1,0 +1,36 @@
+/** Turns a stored row into the task every interface shows. */
+import type { Task } from '../core/task.js';
+import type { TaskRecord } from '../store/task-store.js';
+
+const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
+
+export function toTask(record: TaskRecord): Task {
+  return {
+    id: record.id,
+    status: record.status,
+    execution_prompt: record.execution_prompt,
+    working_directory: record.working_directory,
+    system_prompt: record.system_prompt,
+    model: record.model,
+    permission_mode: record.permission_mode,
+    max_turns: record.max_turns,
+    timeout_seconds: record.timeout_seconds,
+    created_at: new Date(record.created_at).toISOString(),
+    started_at: iso(record.started_at),
+    ended_at: iso(record.ended_at),
+    last_action_cache: record.last_action_cache,
+    final_summary: record.final_summary,
+    error_code: record.error_code,
+    error_message: record.error_message,
+    cost_usd: record.cost_usd,
+    usage: record.usage,
+    num_turns: record.num_turns,
+    duration_ms: record.duration_ms,
+    session_id: record.session_id,
+    api_key_source: record.api_key_source,
+    attempts: record.attempts,
+    max_attempts: record.max_attempts,
+    cancel_requested: record.cancel_requested_at !== null,
+    idempotency_key: record.idempotency_key,
+  };
+}

@@ -1,0 +1,233 @@
+/**
+ * The durable queue behind every door. One interface, one implementation per
+ * database (SQLite now, PostgreSQL next); callers never see a connection or a
+ * transaction.
+ *
+ * States: a task is `pending` (waiting for a slot, or for `run_at` after a
+ * retry), `running` (claimed: it holds a lease), or terminal (`completed`,
+ * `failed`, `cancelled`) and then never changes again.
+ *
+ * Fencing: every claim mints a fresh lease token. Every write a runner makes
+ * about a running task (progress, heartbeat, complete, fail, release, cancel)
+ * names the task *and* the token and only applies while the task is still
+ * `running` under that token. A fenced method that returns `false` means the
+ * caller no longer owns the task (its lease expired and the reaper or another
+ * runner took over, or it was already finished): it must stop the agent and
+ * record nothing more.
+ *
+ * Time: leases, `run_at` and backoff are computed by the store from its own
+ * clock (SQLite: an injected app clock in ms; PostgreSQL: `now()`), never
+ * from timestamps a caller sends.
+ */
+import type { FailureCode, PermissionMode, RunStats, TaskStatus } from '../core/task.js';
+
+/** A task row as stored. Times are epoch milliseconds. */
+export interface TaskRecord extends RunStats {
+  id: number;
+  status: TaskStatus;
+  execution_prompt: string;
+  working_directory: string;
+  system_prompt: string | null;
+  model: string | null;
+  permission_mode: PermissionMode;
+  max_turns: number | null;
+  timeout_seconds: number;
+  idempotency_key: string | null;
+  created_at: number;
+  started_at: number | null;
+  ended_at: number | null;
+  /** When a pending task may next be claimed. */
+  run_at: number;
+  attempts: number;
+  max_attempts: number;
+  cancel_requested_at: number | null;
+  last_action_cache: string | null;
+  final_summary: string | null;
+  error_code: FailureCode | null;
+  error_message: string | null;
+  lease_owner: string | null;
+  lease_expires_at: number | null;
+}
+
+export interface EnqueueSpec {
+  execution_prompt: string;
+  working_directory: string;
+  system_prompt: string | null;
+  model: string | null;
+  permission_mode: PermissionMode;
+  max_turns: number | null;
+  timeout_seconds: number;
+  max_attempts: number;
+  idempotency_key: string | null;
+}
+
+export interface EnqueueResult {
+  task: TaskRecord;
+  /** True when `idempotency_key` matched an existing task, which is returned instead. */
+  deduplicated: boolean;
+}
+
+/** Proof of ownership of a running task. */
+export interface Lease {
+  taskId: number;
+  token: string;
+}
+
+/** Who claims: enough to tell, after a crash, whether the owner is still alive. */
+export interface WorkerIdentity {
+  /** Unique per runner process, e.g. `host:pid:random`. */
+  id: string;
+  host: string;
+  /** Kernel boot id: a pid from another boot means nothing. */
+  bootId: string;
+  pid: number;
+  /** Process start time (from /proc), so a recycled pid is not mistaken for the owner. */
+  procStartTime: string | null;
+}
+
+export interface ClaimedTask {
+  task: TaskRecord;
+  lease: Lease;
+  /** 1 for the first run, 2 for the first retry, ... */
+  attempt: number;
+}
+
+/** The agent process a runner started for an attempt; its process group is killed as a whole. */
+export interface AgentProcessInfo {
+  pid: number;
+  pgid: number;
+  procStartTime: string | null;
+}
+
+/** A running attempt recorded for a host, as startup recovery sees it. */
+export interface RunningAttempt {
+  lease: Lease;
+  attempt: number;
+  worker: WorkerIdentity;
+  agent: AgentProcessInfo | null;
+}
+
+export interface HeartbeatResult {
+  taskId: number;
+  /** False: the lease is gone; kill the agent and record nothing. */
+  owned: boolean;
+  cancelRequested: boolean;
+}
+
+/** Progress a runner reports while the agent works. Undefined fields are left as they are. */
+export interface TaskProgress {
+  last_action_cache?: string;
+  session_id?: string;
+  api_key_source?: string;
+}
+
+export interface CompletedResult extends RunStats {
+  final_summary: string;
+}
+
+export interface FailureRecord extends Partial<RunStats> {
+  error_code: FailureCode;
+  error_message: string;
+  /** Text the agent produced before failing, if any. */
+  final_summary?: string | null;
+}
+
+export interface ListFilter {
+  status?: TaskStatus;
+  /** Only tasks with an id below this (newest first paging). */
+  beforeId?: number;
+  limit: number;
+}
+
+export interface RetentionPolicy {
+  /** Completed and cancelled tasks older than this are deleted. */
+  finishedMaxAgeMs: number;
+  /** Failed tasks older than this are deleted (kept longer: they are looked at). */
+  failedMaxAgeMs: number;
+}
+
+export type CancelOutcome =
+  /** It was pending: it is now `cancelled`. */
+  | 'cancelled'
+  /** It is running: the flag is set; its runner stops it and writes `cancelled`. */
+  | 'cancel_requested'
+  /** It had already ended; nothing changed. */
+  | 'already_ended';
+
+export interface TaskStore {
+  /** Adds a pending task, or returns the existing one with the same idempotency key. */
+  enqueue(spec: EnqueueSpec): Promise<EnqueueResult>;
+
+  /**
+   * Atomically takes the oldest runnable pending task (run_at reached, no
+   * cancel requested), marks it running under a fresh lease, counts the
+   * attempt and records who owns it. Exactly one caller wins each task, across
+   * processes. Null when nothing is runnable.
+   */
+  claim(worker: WorkerIdentity, leaseMs: number): Promise<ClaimedTask | null>;
+
+  /** Records the agent process of an attempt (fenced). */
+  recordSpawn(lease: Lease, agent: AgentProcessInfo): Promise<boolean>;
+
+  /** Records what the agent is doing (fenced). */
+  recordProgress(lease: Lease, progress: TaskProgress): Promise<boolean>;
+
+  /** Extends all given leases in one statement and reports cancel requests. */
+  heartbeat(leases: readonly Lease[], leaseMs: number): Promise<HeartbeatResult[]>;
+
+  /** running → completed (fenced). */
+  complete(lease: Lease, result: CompletedResult): Promise<boolean>;
+
+  /**
+   * running → failed (fenced). With `retryDelayMs` and attempts left, the
+   * task goes back to pending, runnable after the delay, instead.
+   */
+  fail(lease: Lease, failure: FailureRecord, retryDelayMs: number | null): Promise<boolean>;
+
+  /** running → pending, runnable now, and the attempt is not counted (graceful shutdown). */
+  release(lease: Lease): Promise<boolean>;
+
+  /** running → cancelled after the runner stopped the agent (fenced). */
+  markCancelled(lease: Lease, stats?: Partial<RunStats>): Promise<boolean>;
+
+  /** Asks for a task to stop. Null when there is no such task. */
+  requestCancel(taskId: number): Promise<{ task: TaskRecord; outcome: CancelOutcome } | null>;
+
+  /**
+   * Gives up on a running attempt whose owner is gone: cancelled if a cancel
+   * was requested, pending after `retryDelayMs` if attempts are left, else
+   * failed with `lost`. Fenced by the attempt's token.
+   */
+  abandon(lease: Lease, reason: string, retryDelayMs: number): Promise<boolean>;
+
+  /** Abandons every running task whose lease has expired; returns their ids. */
+  reapExpired(retryDelayMs: number): Promise<number[]>;
+
+  /** Running attempts owned by runners on `host` (for startup recovery). */
+  runningAttemptsOnHost(host: string): Promise<RunningAttempt[]>;
+
+  get(taskId: number): Promise<TaskRecord | null>;
+
+  /** Newest first. */
+  list(filter: ListFilter): Promise<TaskRecord[]>;
+
+  countByStatus(): Promise<Record<TaskStatus, number>>;
+
+  /** Deletes old terminal tasks in batches; returns how many were deleted. */
+  prune(policy: RetentionPolicy, batchSize: number): Promise<number>;
+
+  /**
+   * Resolves when work may be available (a task was enqueued or released in
+   * this process), when `maxWaitMs` passes (the backstop for other
+   * processes), or when `signal` aborts.
+   */
+  waitForWork(signal: AbortSignal, maxWaitMs: number): Promise<void>;
+
+  /** Calls `listener` when a cancel is requested in this process (a hint; heartbeats are the guarantee). */
+  onCancelRequested(listener: (taskId: number) => void): () => void;
+
+  /** Calls `listener` whenever a task changes in this process (used to end waits and log follows promptly). */
+  onTaskChanged(listener: (taskId: number) => void): () => void;
+
+  close(): Promise<void>;
+}
