@@ -1,10 +1,24 @@
 /**
- * Placeholder for the runner's public surface (implementation in progress).
+ * The runner claims tasks from the store and runs at most `maxWorkers` of
+ * them at once, each through the agent in its own process group. It keeps
+ * their leases alive, stops them on cancel, timeout or lost lease, reaps
+ * tasks of runners that died, and on start recovers tasks this host's dead
+ * runners left behind.
  */
+import { randomUUID } from 'node:crypto';
 import type { Agent } from '../agents/agent.js';
 import type { Config } from '../core/config.js';
+import { bootId, hostName, processStartTime } from '../host/identity.js';
 import type { TaskLogs } from '../logs/task-logs.js';
-import type { TaskStore } from '../store/task-store.js';
+import type { TaskStore, WorkerIdentity } from '../store/task-store.js';
+import { LeaseKeeper } from './lease-keeper.js';
+import { recoverHostOrphans } from './recovery.js';
+import { TaskExecution } from './task-execution.js';
+
+/** How long an idle runner waits before looking for work other processes added (their wake-ups do not reach us). */
+const IDLE_POLL_MS = 500;
+/** Delay before a task whose runner died is offered again, so a task that kills its runner cannot spin. */
+const LOST_TASK_RETRY_DELAY_MS = 10_000;
 
 export interface RunnerOptions {
   store: TaskStore;
@@ -13,25 +27,114 @@ export interface RunnerOptions {
   config: Pick<Config, 'maxWorkers' | 'leaseMs' | 'heartbeatMs' | 'reapIntervalMs'>;
   /** Environment passed to every agent process; default: this process's. */
   env?: Readonly<Record<string, string | undefined>>;
+  /** Where the runner reports problems it cannot hand to anyone (default: stderr). */
+  warn?: (message: string) => void;
 }
 
 export class Runner {
-  constructor(readonly options: RunnerOptions) {}
+  readonly worker: WorkerIdentity;
+  private readonly executions = new Map<number, TaskExecution>();
+  private readonly stopClaiming = new AbortController();
+  private readonly leaseKeeper: LeaseKeeper;
+  private slotFreed: (() => void) | null = null;
+  private claimLoop: Promise<void> | null = null;
+  private reapTimer: NodeJS.Timeout | null = null;
+  private unsubscribeCancel: (() => void) | null = null;
 
-  /** Recovers this host's orphaned tasks, then claims and runs tasks until shutdown. */
-  async start(): Promise<void> {
-    throw new Error('not implemented yet');
-  }
-
-  /**
-   * Stops claiming; lets running tasks finish for up to `graceMs`, then stops
-   * their agents and releases them without counting the attempt.
-   */
-  async shutdown(_options: { graceMs?: number } = {}): Promise<void> {
-    throw new Error('not implemented yet');
+  constructor(private readonly options: RunnerOptions) {
+    this.worker = {
+      id: `${hostName()}:${process.pid}:${randomUUID().slice(0, 8)}`,
+      host: hostName(),
+      bootId: bootId(),
+      pid: process.pid,
+      procStartTime: processStartTime(process.pid),
+    };
+    this.leaseKeeper = new LeaseKeeper(options.store, options.config, () => this.executions.values(), this.warn);
   }
 
   get runningCount(): number {
-    return 0;
+    return this.executions.size;
   }
+
+  /** Recovers this host's orphaned tasks, then claims and runs tasks until shutdown. */
+  async start(): Promise<void> {
+    const { store, config } = this.options;
+    await recoverHostOrphans(store, this.worker, this.warn);
+    this.unsubscribeCancel = store.onCancelRequested((taskId) => this.executions.get(taskId)?.stop('cancel'));
+    this.leaseKeeper.start();
+    this.reapTimer = setInterval(() => void this.reap(), config.reapIntervalMs);
+    this.reapTimer.unref();
+    this.claimLoop = this.claimUntilStopped();
+  }
+
+  /**
+   * Stops claiming; lets running tasks finish for up to `graceMs` (default 0),
+   * then stops their agents and releases them without counting the attempt.
+   */
+  async shutdown(options: { graceMs?: number } = {}): Promise<void> {
+    this.stopClaiming.abort();
+    this.slotFreed?.();
+    await this.claimLoop;
+    const graceMs = options.graceMs ?? 0;
+    if (graceMs > 0 && this.executions.size > 0) {
+      let timer: NodeJS.Timeout | undefined;
+      const graceOver = new Promise<void>((resolve) => (timer = setTimeout(resolve, graceMs)));
+      await Promise.race([Promise.all([...this.executions.values()].map((e) => e.done)), graceOver]);
+      clearTimeout(timer);
+    }
+    for (const execution of this.executions.values()) execution.stop('shutdown');
+    await Promise.all([...this.executions.values()].map((e) => e.done));
+    this.leaseKeeper.stop();
+    if (this.reapTimer) clearInterval(this.reapTimer);
+    this.unsubscribeCancel?.();
+  }
+
+  private async claimUntilStopped(): Promise<void> {
+    const { store, config } = this.options;
+    const stopped = this.stopClaiming.signal;
+    while (!stopped.aborted) {
+      if (this.executions.size >= config.maxWorkers) {
+        await new Promise<void>((resolve) => (this.slotFreed = resolve));
+        this.slotFreed = null;
+        continue;
+      }
+      try {
+        const claimed = await store.claim(this.worker, config.leaseMs);
+        if (claimed) this.launch(claimed);
+        else await store.waitForWork(stopped, IDLE_POLL_MS);
+      } catch (error) {
+        this.warn(`could not claim a task: ${String(error)}`);
+        await store.waitForWork(stopped, IDLE_POLL_MS);
+      }
+    }
+  }
+
+  private launch(claimed: ConstructorParameters<typeof TaskExecution>[1]): void {
+    const { store, agent, logs, env = process.env } = this.options;
+    const execution = new TaskExecution({ store, agent, logs, env }, claimed);
+    this.executions.set(execution.taskId, execution);
+    execution.done
+      .catch((error) => this.warn(`could not record the outcome of task ${execution.taskId}: ${String(error)}`))
+      .finally(() => {
+        this.executions.delete(execution.taskId);
+        this.slotFreed?.();
+      });
+  }
+
+  private async reap(): Promise<void> {
+    try {
+      const reaped = await this.options.store.reapExpired(LOST_TASK_RETRY_DELAY_MS);
+      if (reaped.length > 0) this.warn(`recovered task(s) ${reaped.join(', ')} whose runner stopped renewing its lease`);
+    } catch (error) {
+      this.warn(`reaper failed: ${String(error)}`);
+    }
+  }
+
+  private readonly warn = (message: string): void => {
+    (this.options.warn ?? defaultWarn)(message);
+  };
+}
+
+function defaultWarn(message: string): void {
+  process.stderr.write(`claude-worker runner: ${message}\n`);
 }

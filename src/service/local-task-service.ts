@@ -1,11 +1,21 @@
 /**
- * Placeholder: the TaskService over a local store (implementation in progress).
- * Signature that the server and MCP use:
+ * The TaskService over a store in this process: what the server (and the MCP
+ * server in standalone mode) call. Validation happens here, once, for every
+ * door; the runner picks submitted tasks up from the store.
  */
 import type { Config } from '../core/config.js';
+import { TaskNotFoundError } from '../core/errors.js';
+import { listTasksQuerySchema, parseOrThrow, type CreateTaskInput, type Health, type ListTasksQuery } from '../core/schemas.js';
+import { isTerminal, type Task, type TaskPage } from '../core/task.js';
 import type { TaskLogs } from '../logs/task-logs.js';
-import type { TaskStore } from '../store/task-store.js';
-import type { TaskService } from './task-service.js';
+import type { TaskRecord, TaskStore } from '../store/task-store.js';
+import { VERSION } from '../version.js';
+import { validateTaskInput } from './task-input.js';
+import type { LogsOptions, SubmitResult, TaskService } from './task-service.js';
+import { toTask } from './task-view.js';
+
+/** Backstop for following a log written by another process, whose change events do not reach us. */
+const FOLLOW_POLL_MS = 250;
 
 export interface LocalTaskServiceOptions {
   store: TaskStore;
@@ -13,6 +23,116 @@ export interface LocalTaskServiceOptions {
   config: Pick<Config, 'maxWorkers' | 'permissionMode' | 'defaultTimeoutSeconds' | 'maxAttempts'>;
 }
 
-export function createLocalTaskService(_options: LocalTaskServiceOptions): TaskService {
-  throw new Error('not implemented yet');
+export function createLocalTaskService(options: LocalTaskServiceOptions): TaskService {
+  return new LocalTaskService(options);
+}
+
+class LocalTaskService implements TaskService {
+  private readonly startedAt = Date.now();
+
+  constructor(private readonly options: LocalTaskServiceOptions) {}
+
+  async submit(input: CreateTaskInput): Promise<SubmitResult> {
+    const valid = await validateTaskInput(input);
+    const { config, store } = this.options;
+    const { task, deduplicated } = await store.enqueue({
+      execution_prompt: valid.execution_prompt,
+      working_directory: valid.working_directory,
+      system_prompt: valid.system_prompt ?? null,
+      model: valid.model ?? null,
+      permission_mode: valid.permission_mode ?? config.permissionMode,
+      max_turns: valid.max_turns ?? null,
+      timeout_seconds: valid.timeout_seconds ?? config.defaultTimeoutSeconds,
+      max_attempts: config.maxAttempts,
+      idempotency_key: valid.idempotency_key ?? null,
+    });
+    return { task: toTask(task), deduplicated };
+  }
+
+  async get(taskId: number): Promise<Task> {
+    return toTask(await this.record(taskId));
+  }
+
+  async list(query: ListTasksQuery = {}): Promise<TaskPage> {
+    const { status, limit, cursor } = parseOrThrow(listTasksQuerySchema, query);
+    // One extra row tells whether an older page exists.
+    const rows = await this.options.store.list({
+      limit: limit + 1,
+      ...(status ? { status } : {}),
+      ...(cursor ? { beforeId: Number(cursor) } : {}),
+    });
+    const page = rows.slice(0, limit);
+    return {
+      tasks: page.map(toTask),
+      next_cursor: rows.length > limit ? String(page.at(-1)!.id) : null,
+    };
+  }
+
+  async cancel(taskId: number): Promise<Task> {
+    const cancelled = await this.options.store.requestCancel(taskId);
+    if (!cancelled) throw new TaskNotFoundError(taskId);
+    return toTask(cancelled.task);
+  }
+
+  async logs(taskId: number, options: LogsOptions = {}): Promise<string> {
+    await this.record(taskId);
+    return this.options.logs.readSummary(taskId, options.tail);
+  }
+
+  async *followLogs(taskId: number, signal?: AbortSignal): AsyncIterable<string> {
+    const { logs, store } = this.options;
+    await this.record(taskId);
+    let offset = 0;
+    while (!signal?.aborted) {
+      const changed = nextChange(store, taskId, signal);
+      // Read the status before the log: the runner closes the log before it records the end,
+      // so a terminal status seen here means the read below gets every line.
+      const ended = isTerminal((await this.record(taskId)).status);
+      const { lines, nextOffset } = await logs.readSummaryFrom(taskId, offset);
+      offset = nextOffset;
+      yield* lines;
+      if (ended) {
+        changed.cancel();
+        return;
+      }
+      await changed.promise;
+    }
+  }
+
+  async health(): Promise<Health> {
+    const counts = await this.options.store.countByStatus();
+    return {
+      status: 'healthy',
+      service: 'claude-worker',
+      version: VERSION,
+      uptime_seconds: Math.round((Date.now() - this.startedAt) / 1000),
+      max_workers: this.options.config.maxWorkers,
+      running: counts.running,
+      pending: counts.pending,
+    };
+  }
+
+  private async record(taskId: number): Promise<TaskRecord> {
+    const record = await this.options.store.get(taskId);
+    if (!record) throw new TaskNotFoundError(taskId);
+    return record;
+  }
+}
+
+/** Resolves when the task changes in this process, after the poll backstop, or on abort. */
+function nextChange(store: TaskStore, taskId: number, signal?: AbortSignal): { promise: Promise<void>; cancel: () => void } {
+  let cancel = () => {};
+  const promise = new Promise<void>((resolve) => {
+    const timer = setTimeout(done, FOLLOW_POLL_MS);
+    const unsubscribe = store.onTaskChanged((id) => id === taskId && done());
+    signal?.addEventListener('abort', done, { once: true });
+    function done() {
+      clearTimeout(timer);
+      unsubscribe();
+      signal?.removeEventListener('abort', done);
+      resolve();
+    }
+    cancel = done;
+  });
+  return { promise, cancel };
 }

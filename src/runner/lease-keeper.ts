@@ -1,0 +1,66 @@
+/**
+ * Renews the leases of every running task in one store call per beat, and
+ * acts on the answer: a lease that is gone stops its agent (another runner
+ * owns the task now), a cancel request stops its agent. When the store cannot
+ * be reached for most of a lease period, the runner stops its own agents
+ * before anyone else can claim their tasks (self-fencing), so a task never
+ * runs twice at once.
+ */
+import type { Config } from '../core/config.js';
+import type { TaskStore } from '../store/task-store.js';
+import type { TaskExecution } from './task-execution.js';
+
+/** Fraction of the lease after which a runner that could not renew stops its agents. */
+const SELF_FENCE_FRACTION = 0.75;
+
+export class LeaseKeeper {
+  private timer: NodeJS.Timeout | null = null;
+  private lastRenewedAt = Date.now();
+  private beating = false;
+
+  constructor(
+    private readonly store: TaskStore,
+    private readonly config: Pick<Config, 'leaseMs' | 'heartbeatMs'>,
+    private readonly executions: () => Iterable<TaskExecution>,
+    private readonly warn: (message: string) => void,
+  ) {}
+
+  start(): void {
+    this.lastRenewedAt = Date.now();
+    this.timer = setInterval(() => void this.beat(), this.config.heartbeatMs);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+  }
+
+  private async beat(): Promise<void> {
+    if (this.beating) return; // a slow store must not stack beats
+    this.beating = true;
+    const running = new Map([...this.executions()].map((e) => [e.taskId, e]));
+    try {
+      if (running.size > 0) {
+        const results = await this.store.heartbeat(
+          [...running.values()].map((e) => e.lease),
+          this.config.leaseMs,
+        );
+        for (const result of results) {
+          const execution = running.get(result.taskId);
+          if (!result.owned) execution?.stop('lease_lost');
+          else if (result.cancelRequested) execution?.stop('cancel');
+        }
+      }
+      this.lastRenewedAt = Date.now();
+    } catch (error) {
+      const silentMs = Date.now() - this.lastRenewedAt;
+      this.warn(`heartbeat failed (${silentMs} ms since the last renewal): ${String(error)}`);
+      if (silentMs >= this.config.leaseMs * SELF_FENCE_FRACTION) {
+        for (const execution of running.values()) execution.stop('lease_lost');
+      }
+    } finally {
+      this.beating = false;
+    }
+  }
+}

@@ -1,0 +1,156 @@
+/**
+ * Runs one claimed task to its end: starts the agent, enforces the timeout,
+ * writes the logs and progress, and records the outcome under the task's
+ * lease. Why the agent stopped early (cancel, timeout, shutdown, lost lease)
+ * travels as the abort reason, so the outcome is recorded truthfully.
+ */
+import { stat } from 'node:fs/promises';
+import type { Agent, AgentActivity, AgentRunResult } from '../agents/agent.js';
+import type { RunStats } from '../core/task.js';
+import type { TaskLogs, TaskLogWriter } from '../logs/task-logs.js';
+import type { ClaimedTask, Lease, TaskProgress, TaskStore } from '../store/task-store.js';
+
+export type StopReason = 'cancel' | 'timeout' | 'shutdown' | 'lease_lost';
+
+export interface TaskExecutionDeps {
+  store: TaskStore;
+  agent: Agent;
+  logs: TaskLogs;
+  env: Readonly<Record<string, string | undefined>>;
+}
+
+export class TaskExecution {
+  readonly lease: Lease;
+  private readonly controller = new AbortController();
+  /** Resolves once the outcome is recorded and the agent's process tree is gone. */
+  readonly done: Promise<void>;
+
+  constructor(
+    private readonly deps: TaskExecutionDeps,
+    private readonly claimed: ClaimedTask,
+  ) {
+    this.lease = claimed.lease;
+    this.done = this.execute();
+  }
+
+  get taskId(): number {
+    return this.lease.taskId;
+  }
+
+  /** Stops the agent; the first reason given wins. */
+  stop(reason: StopReason): void {
+    if (!this.controller.signal.aborted) this.controller.abort(reason);
+  }
+
+  private async execute(): Promise<void> {
+    const { task, attempt } = this.claimed;
+    const log = this.deps.logs.openWriter(task.id);
+    log.line(`=== attempt ${attempt} of ${task.max_attempts} started in ${task.working_directory}`);
+    const timer = setTimeout(() => this.stop('timeout'), task.timeout_seconds * 1000);
+    let result: AgentRunResult;
+    try {
+      result = await this.runAgent(log);
+    } catch (error) {
+      // The agent contract says run() never rejects; if it does, the task must still end honestly.
+      result = { outcome: 'failed', code: 'crashed', message: `Agent failed unexpectedly: ${String(error)}`, summary: null, stats: {} };
+    } finally {
+      clearTimeout(timer);
+    }
+    const reason = this.controller.signal.aborted ? (this.controller.signal.reason as StopReason) : null;
+    log.line(`=== ${describeEnd(result, reason, task.timeout_seconds)}`);
+    await log.close();
+    await this.record(result, reason);
+  }
+
+  private async runAgent(log: TaskLogWriter): Promise<AgentRunResult> {
+    const { task, attempt } = this.claimed;
+    const missing = await missingDirectoryProblem(task.working_directory);
+    if (missing) return { outcome: 'failed', code: 'spawn_failed', message: missing, summary: null, stats: {} };
+    return this.deps.agent.run(
+      {
+        taskId: task.id,
+        attempt,
+        prompt: task.execution_prompt,
+        systemPrompt: task.system_prompt,
+        model: task.model,
+        permissionMode: task.permission_mode,
+        maxTurns: task.max_turns,
+        cwd: task.working_directory,
+        env: this.deps.env,
+        signal: this.controller.signal,
+      },
+      {
+        onSpawn: (proc) => void this.deps.store.recordSpawn(this.lease, proc).catch(ignoreStoreHiccup),
+        onMessage: (message) => log.event(message),
+        onActivity: (activity) => {
+          log.line(activity.line);
+          const progress = progressOf(activity);
+          if (progress) void this.deps.store.recordProgress(this.lease, progress).catch(ignoreStoreHiccup);
+        },
+      },
+    );
+  }
+
+  private async record(result: AgentRunResult, reason: StopReason | null): Promise<void> {
+    const { store } = this.deps;
+    const { task } = this.claimed;
+    if (result.outcome === 'completed') {
+      await store.complete(this.lease, { final_summary: result.summary, ...result.stats });
+    } else if (result.outcome === 'failed') {
+      await store.fail(this.lease, { error_code: result.code, error_message: result.message, final_summary: result.summary, ...result.stats }, null);
+    } else if (reason === 'cancel') {
+      await store.markCancelled(this.lease, result.stats);
+    } else if (reason === 'timeout') {
+      await store.fail(this.lease, timeoutFailure(task.timeout_seconds, result.stats), null);
+    } else if (reason === 'shutdown') {
+      await store.release(this.lease);
+    }
+    // lease_lost: another runner or the reaper owns the task now; record nothing.
+  }
+}
+
+function timeoutFailure(seconds: number, stats: Partial<RunStats>) {
+  return {
+    ...stats,
+    error_code: 'timeout' as const,
+    error_message: `Timed out after ${seconds} s; the agent and every process it started were stopped. Give the task more time with --timeout (timeout_seconds) or split it.`,
+  };
+}
+
+function describeEnd(result: AgentRunResult, reason: StopReason | null, timeoutSeconds: number): string {
+  if (result.outcome === 'completed') return 'completed';
+  if (result.outcome === 'failed') return `failed (${result.code}): ${result.message}`;
+  switch (reason) {
+    case 'cancel':
+      return 'cancelled: the agent was stopped';
+    case 'timeout':
+      return `failed (timeout): stopped after ${timeoutSeconds} s`;
+    case 'shutdown':
+      return 'released: the runner is shutting down; the task will run again';
+    default:
+      return 'stopped: this runner lost its lease on the task';
+  }
+}
+
+function progressOf(activity: AgentActivity): TaskProgress | null {
+  const progress: TaskProgress = {};
+  if (activity.lastAction !== undefined) progress.last_action_cache = activity.lastAction;
+  if (activity.sessionId !== undefined) progress.session_id = activity.sessionId;
+  if (activity.apiKeySource !== undefined) progress.api_key_source = activity.apiKeySource;
+  return Object.keys(progress).length > 0 ? progress : null;
+}
+
+async function missingDirectoryProblem(dir: string): Promise<string | null> {
+  try {
+    if ((await stat(dir)).isDirectory()) return null;
+    return `Working directory ${dir} is not a directory.`;
+  } catch {
+    return `Working directory ${dir} no longer exists; it existed when the task was submitted.`;
+  }
+}
+
+/**
+ * Progress and spawn records are best effort: the heartbeat is what keeps the
+ * lease, and the final outcome write is awaited (and fails loudly).
+ */
+function ignoreStoreHiccup(): void {}

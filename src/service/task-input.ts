@@ -1,0 +1,34 @@
+/**
+ * Validation of a new task, shared by every door: the schema's rules plus the
+ * ones that need the file system, all reported together so a caller fixes
+ * everything in one round trip.
+ */
+import { stat } from 'node:fs/promises';
+import { isAbsolute } from 'node:path';
+import { ValidationError, type ValidationIssue } from '../core/errors.js';
+import { createTaskInputSchema, toValidationIssues, type CreateTaskInput } from '../core/schemas.js';
+
+export async function validateTaskInput(input: unknown): Promise<CreateTaskInput> {
+  const parsed = createTaskInputSchema.safeParse(input);
+  const issues = parsed.success ? [] : toValidationIssues(parsed.error);
+  const dir = (input as { working_directory?: unknown } | null)?.working_directory;
+  if (typeof dir === 'string' && dir.trim() !== '' && !issues.some((i) => i.field === 'working_directory')) {
+    const problem = await directoryProblem(dir);
+    if (problem) issues.push(problem);
+  }
+  if (!parsed.success || issues.length > 0) throw new ValidationError(issues);
+  return parsed.data;
+}
+
+async function directoryProblem(dir: string): Promise<ValidationIssue | null> {
+  const field = 'working_directory';
+  if (!isAbsolute(dir)) {
+    return { field, message: `must be an absolute path (got "${dir}"); the server cannot know the caller's current directory` };
+  }
+  try {
+    if (!(await stat(dir)).isDirectory()) return { field, message: `${dir} is not a directory` };
+    return null;
+  } catch {
+    return { field, message: `${dir} does not exist` };
+  }
+}
