@@ -111,7 +111,7 @@ export class Runner {
 
   private launch(claimed: ConstructorParameters<typeof TaskExecution>[1]): void {
     const { store, agent, logs, env = process.env } = this.options;
-    const execution = new TaskExecution({ store, agent, logs, env }, claimed);
+    const execution = new TaskExecution({ store, agent, logs, env, workerId: this.worker.id }, claimed);
     this.executions.set(execution.taskId, execution);
     execution.done
       .catch((error) => this.warn(`could not record the outcome of task ${execution.taskId}: ${String(error)}`))

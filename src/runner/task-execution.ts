@@ -17,6 +17,8 @@ export interface TaskExecutionDeps {
   agent: Agent;
   logs: TaskLogs;
   env: Readonly<Record<string, string | undefined>>;
+  /** Named in the log, so a reader can tell which runner ran each attempt. */
+  workerId: string;
 }
 
 export class TaskExecution {
@@ -45,7 +47,7 @@ export class TaskExecution {
   private async execute(): Promise<void> {
     const { task, attempt } = this.claimed;
     const log = this.deps.logs.openWriter(task.id);
-    log.line(`=== attempt ${attempt} of ${task.max_attempts} started in ${task.working_directory}`);
+    log.line(`=== attempt ${attempt} of ${task.max_attempts} started by ${this.deps.workerId} in ${task.working_directory}`);
     const timer = setTimeout(() => this.stop('timeout'), task.timeout_seconds * 1000);
     let result: AgentRunResult;
     try {

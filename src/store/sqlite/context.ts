@@ -1,0 +1,36 @@
+/**
+ * What every statement module works with: the connection, a cache of
+ * compiled statements and the store's clock.
+ */
+import type Database from 'better-sqlite3';
+
+export class SqliteContext {
+  private readonly statements = new Map<string, Database.Statement>();
+
+  constructor(
+    readonly db: Database.Database,
+    /** Epoch milliseconds; every time the store writes comes from here, never from a caller. */
+    readonly now: () => number,
+  ) {}
+
+  /** Compiles `sql` once per connection; later calls with the same text reuse it. */
+  statement(sql: string): Database.Statement {
+    let statement = this.statements.get(sql);
+    if (!statement) {
+      statement = this.db.prepare(sql);
+      this.statements.set(sql, statement);
+    }
+    return statement;
+  }
+
+  /**
+   * Runs `fn` inside BEGIN IMMEDIATE. Taking the write lock up front matters
+   * in WAL mode: a deferred transaction that reads and then writes fails with
+   * SQLITE_BUSY (without waiting for busy_timeout) when another process
+   * committed in between, while an immediate one simply waits for the lock.
+   * `fn` must be synchronous: nothing may await while the lock is held.
+   */
+  immediate<T>(fn: () => T): T {
+    return this.db.transaction(fn).immediate();
+  }
+}

@@ -1,0 +1,32 @@
+/** Opens the database file with the settings every connection needs. */
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+
+/**
+ * How long a statement waits for another process's write lock before failing
+ * with SQLITE_BUSY. Writes here are single short transactions (well under a
+ * millisecond without the fsync), so 5 s only runs out when something is
+ * stuck.
+ */
+export const BUSY_TIMEOUT_MS = 5000;
+
+export function openDatabase(path: string): Database.Database {
+  // The database holds prompts and results: keep the directory private to its owner.
+  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+  const db = new Database(path, { timeout: BUSY_TIMEOUT_MS });
+  try {
+    // busy_timeout first: switching a new file to WAL needs a lock another process may hold.
+    db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+    // WAL lets readers (CLI, REST reads) run while a runner writes.
+    db.pragma('journal_mode = WAL');
+    // better-sqlite3 leaves WAL at synchronous=NORMAL, where a power loss can undo
+    // the last commits; a claim or a completion that was reported must stay written.
+    db.pragma('synchronous = FULL');
+    db.pragma('foreign_keys = ON');
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+  return db;
+}

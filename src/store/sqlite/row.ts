@@ -1,0 +1,46 @@
+/** Mapping between `tasks` rows and TaskRecords, and the SQL fragments every write shares. */
+import type { RunStats } from '../../core/task.js';
+import type { TaskRecord } from '../task-store.js';
+
+/** A `tasks` row as SQLite returns it. */
+export interface TaskRow extends Omit<TaskRecord, 'usage'> {
+  /** JSON text of a TokenUsage. */
+  usage: string | null;
+  /** Proof of ownership: it never leaves the store inside a TaskRecord, only inside a Lease. */
+  lease_token: string | null;
+}
+
+export function toTaskRecord(row: TaskRow): TaskRecord {
+  const { lease_token: _token, usage, ...fields } = row;
+  return { ...fields, usage: usage === null ? null : (JSON.parse(usage) as TaskRecord['usage']) };
+}
+
+/**
+ * Writes what an agent reported. A figure that is absent or null keeps the
+ * stored one (a crash report has no cost, but an earlier progress write may
+ * have recorded the session id). Bind with `statsParams`.
+ */
+export const STATS_ASSIGNMENTS = `
+  cost_usd = COALESCE(@cost_usd, cost_usd),
+  usage = COALESCE(@usage, usage),
+  num_turns = COALESCE(@num_turns, num_turns),
+  duration_ms = COALESCE(@duration_ms, duration_ms),
+  session_id = COALESCE(@session_id, session_id),
+  api_key_source = COALESCE(@api_key_source, api_key_source)`;
+
+export function statsParams(stats: Partial<RunStats> = {}): Record<keyof RunStats, string | number | null> {
+  return {
+    cost_usd: stats.cost_usd ?? null,
+    usage: stats.usage ? JSON.stringify(stats.usage) : null,
+    num_turns: stats.num_turns ?? null,
+    duration_ms: stats.duration_ms ?? null,
+    session_id: stats.session_id ?? null,
+    api_key_source: stats.api_key_source ?? null,
+  };
+}
+
+/** Every transition out of `running` drops the lease (the CHECK constraint insists). */
+export const LEASE_CLEARED = 'lease_owner = NULL, lease_token = NULL, lease_expires_at = NULL';
+
+/** The fence of every write a lease holder makes. */
+export const OWNED_BY_LEASE = `id = @task_id AND lease_token = @token AND status = 'running'`;
