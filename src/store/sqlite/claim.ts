@@ -1,43 +1,61 @@
 /**
- * Claiming: one `BEGIN IMMEDIATE` transaction takes the oldest runnable task
- * and records the attempt. SQLite has one writer at a time, so across every
- * process that opened the file exactly one claimer gets each task.
+ * Claiming: the oldest runnable pending task becomes running under a fresh
+ * lease, and the attempt is recorded with who runs it. One BEGIN IMMEDIATE
+ * transaction, so SQLite's single writer makes the claim exact across
+ * processes: two claimers never get the same task.
  */
 import { randomUUID } from 'node:crypto';
-import type Database from 'better-sqlite3';
 import type { ClaimedTask, WorkerIdentity } from '../task-store.js';
-import { toRecord, type TaskRow } from './row.js';
+import type { SqliteContext } from './context.js';
+import { toTaskRecord, type TaskRow } from './row.js';
 
-export function claimOperation(db: Database.Database) {
-  const take = db.prepare<Record<string, unknown>, TaskRow>(`
-    UPDATE tasks
-       SET status = 'running', attempts = attempts + 1, started_at = @now,
-           lease_owner = @owner, lease_token = @token, lease_expires_at = @expires
-     WHERE id = (SELECT id FROM tasks
-                  WHERE status = 'pending' AND run_at <= @now AND cancel_requested_at IS NULL
-                  ORDER BY run_at, id LIMIT 1)
-    RETURNING *`);
-  const recordAttempt = db.prepare(`
-    INSERT OR REPLACE INTO task_attempts
-      (task_id, attempt, lease_token, worker_id, host, boot_id, worker_pid, worker_start_time, started_at)
-    VALUES (@taskId, @attempt, @token, @workerId, @host, @bootId, @pid, @procStartTime, @now)`);
+// INDEXED BY: without statistics (no ANALYZE has run) SQLite prefers the
+// (status, id) index and sorts every pending row; the partial ready index
+// gives the oldest runnable task directly. Measured on 100k tasks: 36 µs vs
+// 9 µs per pick; the gap grows with the backlog. The same holds for the
+// reaper and pruning (see reap.ts, prune.ts).
+//
+// started_at is the start of the current attempt: together with attempts it
+// says how long the task has been running this time.
+const CLAIM = `
+  UPDATE tasks
+     SET status = 'running',
+         attempts = attempts + 1,
+         started_at = @now,
+         lease_owner = @worker_id,
+         lease_token = @token,
+         lease_expires_at = @now + @lease_ms
+   WHERE id = (
+     SELECT id FROM tasks INDEXED BY tasks_ready
+      WHERE status = 'pending' AND run_at <= @now AND cancel_requested_at IS NULL
+      ORDER BY run_at, id
+      LIMIT 1)
+  RETURNING *`;
 
-  const run = db.transaction((worker: WorkerIdentity, leaseMs: number, now: number): ClaimedTask | null => {
+const INSERT_ATTEMPT = `
+  INSERT INTO task_attempts (
+    task_id, attempt, lease_token, worker_id, host, boot_id, worker_pid, worker_start_time, started_at
+  ) VALUES (
+    @task_id, @attempt, @token, @worker_id, @host, @boot_id, @worker_pid, @worker_start_time, @now
+  )`;
+
+export function claim(ctx: SqliteContext, worker: WorkerIdentity, leaseMs: number): ClaimedTask | null {
+  return ctx.immediate(() => {
+    const now = ctx.now();
     const token = randomUUID();
-    const row = take.get({ now, owner: worker.id, token, expires: now + leaseMs });
+    const row = ctx.statement(CLAIM).get({ now, token, worker_id: worker.id, lease_ms: leaseMs }) as TaskRow | undefined;
     if (!row) return null;
-    recordAttempt.run({
-      taskId: row.id,
+    ctx.statement(INSERT_ATTEMPT).run({
+      task_id: row.id,
       attempt: row.attempts,
       token,
-      workerId: worker.id,
+      worker_id: worker.id,
       host: worker.host,
-      bootId: worker.bootId,
-      pid: worker.pid,
-      procStartTime: worker.procStartTime,
+      boot_id: worker.bootId,
+      worker_pid: worker.pid,
+      worker_start_time: worker.procStartTime,
       now,
     });
-    return { task: toRecord(row), lease: { taskId: row.id, token }, attempt: row.attempts };
+    return { task: toTaskRecord(row), lease: { taskId: row.id, token }, attempt: row.attempts };
   });
-  return (worker: WorkerIdentity, leaseMs: number, now: number): ClaimedTask | null => run.immediate(worker, leaseMs, now);
 }

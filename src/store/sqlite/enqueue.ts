@@ -1,21 +1,29 @@
-/** Adding tasks, with idempotency keys. */
-import type Database from 'better-sqlite3';
-import type { EnqueueResult, EnqueueSpec } from '../task-store.js';
-import { toRecord, type TaskRow } from './row.js';
+/** Adding a task: a new pending row, or the existing one with the same idempotency key. */
+import type { EnqueueSpec } from '../task-store.js';
+import type { SqliteContext } from './context.js';
+import type { TaskRow } from './row.js';
 
-export function enqueueOperation(db: Database.Database) {
-  const findByKey = db.prepare<[string], TaskRow>('SELECT * FROM tasks WHERE idempotency_key = ?');
-  const insert = db.prepare<Record<string, unknown>, TaskRow>(`
-    INSERT INTO tasks (status, execution_prompt, working_directory, system_prompt, model, permission_mode,
-                       max_turns, timeout_seconds, idempotency_key, created_at, run_at, max_attempts)
-    VALUES ('pending', @execution_prompt, @working_directory, @system_prompt, @model, @permission_mode,
-            @max_turns, @timeout_seconds, @idempotency_key, @now, @now, @max_attempts)
-    RETURNING *`);
-  // IMMEDIATE: two processes enqueueing the same key must not both miss the lookup.
-  const run = db.transaction((spec: EnqueueSpec, now: number): EnqueueResult => {
-    const existing = spec.idempotency_key === null ? undefined : findByKey.get(spec.idempotency_key);
-    if (existing) return { task: toRecord(existing), deduplicated: true };
-    return { task: toRecord(insert.get({ ...spec, now })!), deduplicated: false };
+const SELECT_BY_KEY = `SELECT * FROM tasks WHERE idempotency_key = ?`;
+
+const INSERT = `
+  INSERT INTO tasks (
+    status, execution_prompt, working_directory, system_prompt, model, permission_mode,
+    max_turns, timeout_seconds, max_attempts, idempotency_key, created_at, run_at
+  ) VALUES (
+    'pending', @execution_prompt, @working_directory, @system_prompt, @model, @permission_mode,
+    @max_turns, @timeout_seconds, @max_attempts, @idempotency_key, @now, @now
+  )
+  RETURNING *`;
+
+export function enqueue(ctx: SqliteContext, spec: EnqueueSpec): { row: TaskRow; deduplicated: boolean } {
+  // Look-up and insert under one write lock: two processes submitting the same
+  // key at once get the same task rather than a unique-constraint error.
+  return ctx.immediate(() => {
+    if (spec.idempotency_key !== null) {
+      const existing = ctx.statement(SELECT_BY_KEY).get(spec.idempotency_key) as TaskRow | undefined;
+      if (existing) return { row: existing, deduplicated: true };
+    }
+    const row = ctx.statement(INSERT).get({ ...spec, now: ctx.now() }) as TaskRow;
+    return { row, deduplicated: false };
   });
-  return (spec: EnqueueSpec, now: number): EnqueueResult => run.immediate(spec, now);
 }

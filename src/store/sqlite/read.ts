@@ -1,13 +1,58 @@
-/** Reads: one task, pages of tasks, counts, and this host's running attempts. */
-import type Database from 'better-sqlite3';
+/** Reads: one task, newest-first pages, counts per status, and a host's running attempts. */
 import { TASK_STATUSES, type TaskStatus } from '../../core/task.js';
-import type { ListFilter, RunningAttempt, TaskRecord } from '../task-store.js';
-import { toRecord, type TaskRow } from './row.js';
+import type { ListFilter, RunningAttempt } from '../task-store.js';
+import type { SqliteContext } from './context.js';
+import type { TaskRow } from './row.js';
 
-interface AttemptRow {
-  task_id: number;
-  attempt: number;
+const SELECT_ONE = `SELECT * FROM tasks WHERE id = ?`;
+
+export function getTask(ctx: SqliteContext, taskId: number): TaskRow | null {
+  return (ctx.statement(SELECT_ONE).get(taskId) as TaskRow | undefined) ?? null;
+}
+
+/**
+ * Only the conditions a filter uses go into the statement (there are four
+ * shapes, each compiled once), so SQLite picks the (status, id) index or a
+ * backwards walk of the primary key instead of a scan around "@x IS NULL OR".
+ */
+export function listTasks(ctx: SqliteContext, filter: ListFilter): TaskRow[] {
+  const conditions: string[] = [];
+  const params: Record<string, string | number> = { limit: filter.limit };
+  if (filter.status !== undefined) {
+    conditions.push('status = @status');
+    params.status = filter.status;
+  }
+  if (filter.beforeId !== undefined) {
+    conditions.push('id < @before_id');
+    params.before_id = filter.beforeId;
+  }
+  const where = conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : '';
+  return ctx.statement(`SELECT * FROM tasks ${where} ORDER BY id DESC LIMIT @limit`).all(params) as TaskRow[];
+}
+
+const COUNT_BY_STATUS = `SELECT status, count(*) AS count FROM tasks GROUP BY status`;
+
+export function countByStatus(ctx: SqliteContext): Record<TaskStatus, number> {
+  const counts = Object.fromEntries(TASK_STATUSES.map((status) => [status, 0])) as Record<TaskStatus, number>;
+  for (const { status, count } of ctx.statement(COUNT_BY_STATUS).all() as { status: TaskStatus; count: number }[]) {
+    counts[status] = count;
+  }
+  return counts;
+}
+
+// The attempt row of the current lease: older attempts of the task ended already.
+const RUNNING_ON_HOST = `
+  SELECT t.id, t.lease_token, a.attempt, a.worker_id, a.host, a.boot_id, a.worker_pid, a.worker_start_time,
+         a.agent_pid, a.agent_pgid, a.agent_start_time
+    FROM tasks t
+    JOIN task_attempts a ON a.task_id = t.id AND a.lease_token = t.lease_token
+   WHERE t.status = 'running' AND a.host = ?
+   ORDER BY t.id`;
+
+interface RunningAttemptRow {
+  id: number;
   lease_token: string;
+  attempt: number;
   worker_id: string;
   host: string;
   boot_id: string;
@@ -18,43 +63,21 @@ interface AttemptRow {
   agent_start_time: string | null;
 }
 
-export function readOperations(db: Database.Database) {
-  const byId = db.prepare<[number], TaskRow>('SELECT * FROM tasks WHERE id = ?');
-  const counts = db.prepare<[], { status: TaskStatus; n: number }>('SELECT status, COUNT(*) AS n FROM tasks GROUP BY status');
-  const attemptsOnHost = db.prepare<[string], AttemptRow>(`
-    SELECT a.* FROM tasks t
-      JOIN task_attempts a ON a.task_id = t.id AND a.lease_token = t.lease_token
-     WHERE t.status = 'running' AND a.host = ?`);
-
-  return {
-    get: (taskId: number): TaskRecord | null => {
-      const row = byId.get(taskId);
-      return row ? toRecord(row) : null;
+export function runningAttemptsOnHost(ctx: SqliteContext, host: string): RunningAttempt[] {
+  const rows = ctx.statement(RUNNING_ON_HOST).all(host) as RunningAttemptRow[];
+  return rows.map((row) => ({
+    lease: { taskId: row.id, token: row.lease_token },
+    attempt: row.attempt,
+    worker: {
+      id: row.worker_id,
+      host: row.host,
+      bootId: row.boot_id,
+      pid: row.worker_pid,
+      procStartTime: row.worker_start_time,
     },
-
-    list: (filter: ListFilter): TaskRecord[] => {
-      const where: string[] = [];
-      if (filter.status) where.push('status = @status');
-      if (filter.beforeId !== undefined) where.push('id < @beforeId');
-      const sql = `SELECT * FROM tasks ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT @limit`;
-      return db.prepare<Record<string, unknown>, TaskRow>(sql).all({ ...filter }).map(toRecord);
-    },
-
-    countByStatus: (): Record<TaskStatus, number> => {
-      const result = Object.fromEntries(TASK_STATUSES.map((s) => [s, 0])) as Record<TaskStatus, number>;
-      for (const { status, n } of counts.all()) result[status] = n;
-      return result;
-    },
-
-    runningAttemptsOnHost: (host: string): RunningAttempt[] =>
-      attemptsOnHost.all(host).map((a) => ({
-        lease: { taskId: a.task_id, token: a.lease_token },
-        attempt: a.attempt,
-        worker: { id: a.worker_id, host: a.host, bootId: a.boot_id, pid: a.worker_pid, procStartTime: a.worker_start_time },
-        agent:
-          a.agent_pid === null || a.agent_pgid === null
-            ? null
-            : { pid: a.agent_pid, pgid: a.agent_pgid, procStartTime: a.agent_start_time },
-      })),
-  };
+    agent:
+      row.agent_pid === null || row.agent_pgid === null
+        ? null
+        : { pid: row.agent_pid, pgid: row.agent_pgid, procStartTime: row.agent_start_time },
+  }));
 }

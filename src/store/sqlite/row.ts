@@ -1,6 +1,6 @@
 /** Mapping between `tasks` rows and TaskRecords, and the SQL fragments every write shares. */
 import type { RunStats } from '../../core/task.js';
-import type { TaskRecord } from '../task-store.js';
+import type { Lease, TaskRecord } from '../task-store.js';
 
 /** A `tasks` row as SQLite returns it. */
 export interface TaskRow extends Omit<TaskRecord, 'usage'> {
@@ -44,3 +44,7 @@ export const LEASE_CLEARED = 'lease_owner = NULL, lease_token = NULL, lease_expi
 
 /** The fence of every write a lease holder makes. */
 export const OWNED_BY_LEASE = `id = @task_id AND lease_token = @token AND status = 'running'`;
+
+export function leaseParams(lease: Lease): { task_id: number; token: string } {
+  return { task_id: lease.taskId, token: lease.token };
+}

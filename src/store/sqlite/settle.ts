@@ -1,159 +1,86 @@
 /**
- * How a running task ends: completed, failed (or scheduled for a retry),
- * released, cancelled, or abandoned because its runner is gone. Each write is
- * fenced by the lease token and closes the attempt row in the same transaction.
+ * How a runner ends the tasks it owns: complete, fail (maybe to be retried),
+ * release on shutdown, or record a cancellation. Every one is fenced by the
+ * lease and returns the task's new status, or null when the lease no longer
+ * owns the task (nothing is written then).
  */
-import type Database from 'better-sqlite3';
-import type { RunStats } from '../../core/task.js';
-import type { CancelOutcome, CompletedResult, FailureRecord, Lease, TaskRecord } from '../task-store.js';
-import { FENCE, SET_STATS, statsParams, toRecord, type TaskRow } from './row.js';
+import type { RunStats, TaskStatus } from '../../core/task.js';
+import type { CompletedResult, FailureRecord, Lease } from '../task-store.js';
+import type { SqliteContext } from './context.js';
+import { LEASE_CLEARED, leaseParams } from './row.js';
+import { endRun, whileOwned } from './run-end.js';
 
-const CLEAR_LEASE = 'lease_owner = NULL, lease_token = NULL, lease_expires_at = NULL';
+export function complete(ctx: SqliteContext, lease: Lease, result: CompletedResult): TaskStatus | null {
+  return whileOwned(ctx, lease, () => {
+    // Success makes the errors of earlier attempts moot.
+    endRun(ctx, lease, {
+      status: 'completed',
+      error: null,
+      finalSummary: result.final_summary,
+      stats: result,
+      attempt: { outcome: 'completed', error: null },
+    });
+    return 'completed';
+  });
+}
 
-export function settleOperations(db: Database.Database) {
-  const owned = db.prepare<Record<string, unknown>, TaskRow>(`SELECT * FROM tasks WHERE ${FENCE}`);
-  const closeAttempt = db.prepare(`
-    UPDATE task_attempts SET ended_at = @now, outcome = @outcome, error = @error
-     WHERE task_id = @taskId AND lease_token = @token`);
-  const deleteAttempt = db.prepare('DELETE FROM task_attempts WHERE task_id = @taskId AND lease_token = @token');
-  const finish = db.prepare(`
-    UPDATE tasks SET status = @status, ended_at = @now, final_summary = COALESCE(@final_summary, final_summary),
-                     error_code = @error_code, error_message = @error_message, ${SET_STATS}, ${CLEAR_LEASE}
-     WHERE ${FENCE}`);
-  const retryLater = db.prepare(`
-    UPDATE tasks SET status = 'pending', run_at = @runAt, error_code = @error_code, error_message = @error_message,
-                     ${CLEAR_LEASE}
-     WHERE ${FENCE}`);
-  const putBack = db.prepare(`
-    UPDATE tasks SET status = 'pending', run_at = @now, attempts = attempts - 1,
-                     started_at = CASE WHEN attempts = 1 THEN NULL ELSE started_at END, ${CLEAR_LEASE}
-     WHERE ${FENCE}`);
-  const byId = db.prepare<[number], TaskRow>('SELECT * FROM tasks WHERE id = ?');
-  const cancelPending = db.prepare(`
-    UPDATE tasks SET status = 'cancelled', cancel_requested_at = @now, ended_at = @now WHERE id = @id`);
-  const flagCancel = db.prepare(`
-    UPDATE tasks SET cancel_requested_at = COALESCE(cancel_requested_at, @now) WHERE id = @id`);
+export function fail(
+  ctx: SqliteContext,
+  lease: Lease,
+  failure: FailureRecord,
+  retryDelayMs: number | null,
+): TaskStatus | null {
+  return whileOwned(ctx, lease, (row) => {
+    // Once a cancel is requested nobody wants the task run again.
+    const retry = retryDelayMs !== null && row.attempts < row.max_attempts && row.cancel_requested_at === null;
+    const status = retry ? 'pending' : 'failed';
+    endRun(ctx, lease, {
+      status,
+      ...(retry ? { runAt: ctx.now() + retryDelayMs } : {}),
+      // Kept on a retried task too: it says why the task is waiting.
+      error: { code: failure.error_code, message: failure.error_message },
+      finalSummary: failure.final_summary ?? null,
+      stats: failure,
+      attempt: { outcome: 'failed', error: failure.error_message },
+    });
+    return status;
+  });
+}
 
-  interface Ending {
-    status: 'completed' | 'failed' | 'cancelled';
-    outcome: string;
-    final_summary?: string | null;
-    error_code?: string | null;
-    error_message?: string | null;
-    stats?: Partial<RunStats>;
-  }
+export function markCancelled(ctx: SqliteContext, lease: Lease, stats?: Partial<RunStats>): TaskStatus | null {
+  return whileOwned(ctx, lease, () => {
+    endRun(ctx, lease, { status: 'cancelled', stats, attempt: { outcome: 'cancelled', error: null } });
+    return 'cancelled';
+  });
+}
 
-  const end = (lease: Lease, e: Ending, now: number): boolean => {
-    const changed = finish.run({
-      ...lease,
-      now,
-      status: e.status,
-      final_summary: e.final_summary ?? null,
-      error_code: e.error_code ?? null,
-      error_message: e.error_message ?? null,
-      ...statsParams(e.stats ?? {}),
-    }).changes;
-    if (changed > 0) closeAttempt.run({ ...lease, now, outcome: e.outcome, error: e.error_message ?? null });
-    return changed > 0;
-  };
+// The refunded attempt never happened: started_at goes back to the previous
+// attempt's start (NULL when there was none).
+const REFUND = `
+  UPDATE tasks
+     SET status = 'pending',
+         run_at = @now,
+         attempts = attempts - 1,
+         started_at = (SELECT started_at FROM task_attempts a
+                        WHERE a.task_id = tasks.id AND a.attempt = tasks.attempts - 1),
+         ${LEASE_CLEARED}
+   WHERE id = @task_id`;
 
-  /** Gives up on an attempt: cancelled, retried after `delayMs`, or failed as lost. */
-  const giveUp = (row: TaskRow, lease: Lease, reason: string, delayMs: number, now: number): void => {
+const DELETE_ATTEMPT = `DELETE FROM task_attempts WHERE task_id = @task_id AND lease_token = @token`;
+
+/**
+ * Hands the task back without counting the attempt (a graceful shutdown is
+ * not the task's fault). A task whose cancel was requested ends `cancelled`
+ * instead: claims skip it, so as `pending` it would wait for ever.
+ */
+export function release(ctx: SqliteContext, lease: Lease): TaskStatus | null {
+  return whileOwned(ctx, lease, (row) => {
     if (row.cancel_requested_at !== null) {
-      end(lease, { status: 'cancelled', outcome: 'lost', error_message: reason }, now);
-      return;
+      endRun(ctx, lease, { status: 'cancelled', attempt: { outcome: 'cancelled', error: null } });
+      return 'cancelled';
     }
-    if (row.attempts < row.max_attempts) {
-      retryLater.run({
-        ...lease,
-        runAt: now + delayMs,
-        error_code: 'lost',
-        error_message: `Attempt ${row.attempts} of ${row.max_attempts} was interrupted (${reason}); the task will run again.`,
-      });
-      closeAttempt.run({ ...lease, now, outcome: 'lost', error: reason });
-      return;
-    }
-    end(
-      lease,
-      {
-        status: 'failed',
-        outcome: 'lost',
-        error_code: 'lost',
-        error_message: `The task was interrupted (${reason}) and no attempts are left (${row.attempts} of ${row.max_attempts}).`,
-      },
-      now,
-    );
-  };
-
-  return {
-    complete: db.transaction((lease: Lease, result: CompletedResult, now: number) =>
-      end(lease, { status: 'completed', outcome: 'completed', final_summary: result.final_summary, stats: result }, now),
-    ),
-
-    /** True when the task is now pending again (so waiters can be woken). */
-    fail: db.transaction((lease: Lease, failure: FailureRecord, retryDelayMs: number | null, now: number) => {
-      const row = owned.get({ ...lease });
-      if (!row) return { owned: false, retrying: false };
-      if (retryDelayMs !== null && row.attempts < row.max_attempts) {
-        retryLater.run({ ...lease, runAt: now + retryDelayMs, error_code: failure.error_code, error_message: failure.error_message });
-        closeAttempt.run({ ...lease, now, outcome: 'retry', error: failure.error_message });
-        return { owned: true, retrying: true };
-      }
-      end(
-        lease,
-        {
-          status: 'failed',
-          outcome: 'failed',
-          final_summary: failure.final_summary ?? null,
-          error_code: failure.error_code,
-          error_message: failure.error_message,
-          stats: failure,
-        },
-        now,
-      );
-      return { owned: true, retrying: false };
-    }),
-
-    release: db.transaction((lease: Lease, now: number) => {
-      const changed = putBack.run({ ...lease, now }).changes > 0;
-      if (changed) deleteAttempt.run({ ...lease });
-      return changed;
-    }),
-
-    markCancelled: db.transaction((lease: Lease, stats: Partial<RunStats>, now: number) =>
-      end(lease, { status: 'cancelled', outcome: 'cancelled', stats }, now),
-    ),
-
-    abandon: db.transaction((lease: Lease, reason: string, delayMs: number, now: number) => {
-      const row = owned.get({ ...lease });
-      if (!row) return false;
-      giveUp(row, lease, reason, delayMs, now);
-      return true;
-    }),
-
-    /** Abandons every running task whose lease expired before `now`. */
-    reapExpired: db.transaction((delayMs: number, now: number): number[] => {
-      const expired = db
-        .prepare<[number], TaskRow>(`SELECT * FROM tasks WHERE status = 'running' AND lease_expires_at < ?`)
-        .all(now);
-      for (const row of expired) {
-        giveUp(row, { taskId: row.id, token: row.lease_token! }, 'its runner stopped renewing the lease', delayMs, now);
-      }
-      return expired.map((row) => row.id);
-    }),
-
-    requestCancel: db.transaction((taskId: number, now: number): { task: TaskRecord; outcome: CancelOutcome } | null => {
-      const row = byId.get(taskId);
-      if (!row) return null;
-      if (row.status === 'pending') {
-        cancelPending.run({ id: taskId, now });
-        return { task: toRecord(byId.get(taskId)!), outcome: 'cancelled' };
-      }
-      if (row.status === 'running') {
-        flagCancel.run({ id: taskId, now });
-        return { task: toRecord(byId.get(taskId)!), outcome: 'cancel_requested' };
-      }
-      return { task: toRecord(row), outcome: 'already_ended' };
-    }),
-  };
+    ctx.statement(REFUND).run({ ...leaseParams(lease), now: ctx.now() });
+    ctx.statement(DELETE_ATTEMPT).run(leaseParams(lease));
+    return 'pending';
+  });
 }

@@ -1,55 +1,73 @@
 /**
- * In-process wake-ups. They make the common case (server and runner in one
- * process) react at once; other processes rely on polling, and cancellation
- * on heartbeats, so a lost signal only costs latency.
+ * In-process wake-ups. They only reach code in this process: other processes
+ * (a CLI submitting, another runner) are seen through the polling backstop
+ * of `waitForWork` and through heartbeats.
  */
-import { EventEmitter } from 'node:events';
+type Listener = (taskId: number) => void;
 
 export class StoreSignals {
-  private readonly emitter = new EventEmitter();
+  private readonly workWaiters = new Set<() => void>();
+  private readonly cancelListeners = new Set<Listener>();
+  private readonly changeListeners = new Set<Listener>();
 
-  constructor() {
-    // Every runner slot, log follower and waiter listens; no leak, just many listeners.
-    this.emitter.setMaxListeners(0);
-  }
-
+  /** A task became runnable, or will be after a delay (enqueue, release, retry). */
   workAvailable(): void {
-    this.emitter.emit('work');
+    for (const wake of [...this.workWaiters]) wake();
   }
 
   cancelRequested(taskId: number): void {
-    this.emitter.emit('cancel', taskId);
+    notify(this.cancelListeners, taskId);
   }
 
   taskChanged(taskId: number): void {
-    this.emitter.emit('changed', taskId);
+    notify(this.changeListeners, taskId);
   }
 
-  onCancelRequested(listener: (taskId: number) => void): () => void {
-    return this.subscribe('cancel', listener);
+  onCancelRequested(listener: Listener): () => void {
+    return subscribe(this.cancelListeners, listener);
   }
 
-  onTaskChanged(listener: (taskId: number) => void): () => void {
-    return this.subscribe('changed', listener);
+  onTaskChanged(listener: Listener): () => void {
+    return subscribe(this.changeListeners, listener);
   }
 
   waitForWork(signal: AbortSignal, maxWaitMs: number): Promise<void> {
     if (signal.aborted) return Promise.resolve();
     return new Promise((resolve) => {
-      const done = () => {
+      const timer = setTimeout(wake, maxWaitMs);
+      const waiters = this.workWaiters;
+      waiters.add(wake);
+      signal.addEventListener('abort', wake, { once: true });
+      function wake(): void {
         clearTimeout(timer);
-        this.emitter.off('work', done);
-        signal.removeEventListener('abort', done);
+        waiters.delete(wake);
+        signal.removeEventListener('abort', wake);
         resolve();
-      };
-      const timer = setTimeout(done, maxWaitMs);
-      this.emitter.once('work', done);
-      signal.addEventListener('abort', done, { once: true });
+      }
     });
   }
+}
 
-  private subscribe(event: string, listener: (taskId: number) => void): () => void {
-    this.emitter.on(event, listener);
-    return () => this.emitter.off(event, listener);
+function subscribe(listeners: Set<Listener>, listener: Listener): () => void {
+  // Wrapped, so subscribing the same function twice gives two independent subscriptions.
+  const entry: Listener = (taskId) => listener(taskId);
+  listeners.add(entry);
+  return () => listeners.delete(entry);
+}
+
+/**
+ * Signals go out after the write committed. A listener that throws must not
+ * turn that committed write into a rejected call (a runner would think its
+ * result was not recorded), so its error is rethrown on its own.
+ */
+function notify(listeners: Set<Listener>, taskId: number): void {
+  for (const listener of [...listeners]) {
+    try {
+      listener(taskId);
+    } catch (error) {
+      queueMicrotask(() => {
+        throw error;
+      });
+    }
   }
 }

@@ -1,7 +1,7 @@
 /**
- * TaskStore on an embedded SQLite file (better-sqlite3). Each operation lives
- * in its own module; this class wires them to one connection, one clock and
- * the in-process wake-up signals.
+ * The TaskStore on one SQLite file. The statement modules next to this one
+ * do the work synchronously (better-sqlite3); this class wires them to the
+ * async interface and announces what changed to listeners in this process.
  */
 import type Database from 'better-sqlite3';
 import type { RunStats, TaskStatus } from '../../core/task.js';
@@ -23,134 +23,127 @@ import type {
   TaskStore,
   WorkerIdentity,
 } from '../task-store.js';
-import { claimOperation } from './claim.js';
-import { enqueueOperation } from './enqueue.js';
-import { leaseWriteOperations } from './lease-writes.js';
+import { abandon } from './abandon.js';
+import { requestCancel } from './cancel.js';
+import { claim } from './claim.js';
+import { SqliteContext } from './context.js';
+import { enqueue } from './enqueue.js';
+import { heartbeat } from './heartbeat.js';
+import { migrate } from './migrations.js';
 import { openDatabase } from './open.js';
-import { pruneOperation } from './prune.js';
-import { readOperations } from './read.js';
-import { settleOperations } from './settle.js';
+import { recordProgress, recordSpawn } from './progress.js';
+import { prune } from './prune.js';
+import { countByStatus, getTask, listTasks, runningAttemptsOnHost } from './read.js';
+import { reapExpired } from './reap.js';
+import { toTaskRecord } from './row.js';
+import { complete, fail, markCancelled, release } from './settle.js';
 import { StoreSignals } from './signals.js';
 
 export interface SqliteStoreOptions {
-  /** Milliseconds since the epoch; injected by tests to travel in time. */
+  /** Epoch milliseconds; default `Date.now`. Tests inject a clock they move by hand. */
   clock?: () => number;
 }
 
+/** Opens (creating and migrating as needed) the database at `path`; its directory is created with mode 0700. */
 export async function openSqliteStore(path: string, options: SqliteStoreOptions = {}): Promise<SqliteTaskStore> {
-  return new SqliteTaskStore(openDatabase(path), options.clock ?? Date.now);
+  const db = openDatabase(path);
+  try {
+    migrate(db);
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+  return new SqliteTaskStore(db, options.clock ?? Date.now);
 }
 
 export class SqliteTaskStore implements TaskStore {
+  private readonly ctx: SqliteContext;
   private readonly signals = new StoreSignals();
-  private readonly ops: {
-    enqueue: ReturnType<typeof enqueueOperation>;
-    claim: ReturnType<typeof claimOperation>;
-    lease: ReturnType<typeof leaseWriteOperations>;
-    settle: ReturnType<typeof settleOperations>;
-    read: ReturnType<typeof readOperations>;
-    prune: ReturnType<typeof pruneOperation>;
-  };
 
-  constructor(
-    readonly db: Database.Database,
-    private readonly clock: () => number,
-  ) {
-    this.ops = {
-      enqueue: enqueueOperation(db),
-      claim: claimOperation(db),
-      lease: leaseWriteOperations(db),
-      settle: settleOperations(db),
-      read: readOperations(db),
-      prune: pruneOperation(db),
-    };
+  /** `db` must be open and migrated; `openSqliteStore` does both. */
+  constructor(db: Database.Database, clock: () => number) {
+    this.ctx = new SqliteContext(db, clock);
   }
 
   async enqueue(spec: EnqueueSpec): Promise<EnqueueResult> {
-    const result = this.ops.enqueue(spec, this.clock());
-    if (!result.deduplicated) {
-      this.signals.taskChanged(result.task.id);
-      this.signals.workAvailable();
-    }
-    return result;
+    const { row, deduplicated } = enqueue(this.ctx, spec);
+    if (!deduplicated) this.announce(row.id, 'pending');
+    return { task: toTaskRecord(row), deduplicated };
   }
 
   async claim(worker: WorkerIdentity, leaseMs: number): Promise<ClaimedTask | null> {
-    const claimed = this.ops.claim(worker, leaseMs, this.clock());
-    if (claimed) this.signals.taskChanged(claimed.task.id);
+    const claimed = claim(this.ctx, worker, leaseMs);
+    if (claimed) this.announce(claimed.task.id, 'running');
     return claimed;
   }
 
   async recordSpawn(lease: Lease, agent: AgentProcessInfo): Promise<boolean> {
-    return this.ops.lease.recordSpawn(lease, agent);
+    return recordSpawn(this.ctx, lease, agent);
   }
 
   async recordProgress(lease: Lease, progress: TaskProgress): Promise<boolean> {
-    return this.changed(lease.taskId, this.ops.lease.recordProgress(lease, progress));
+    const owned = recordProgress(this.ctx, lease, progress);
+    if (owned) this.signals.taskChanged(lease.taskId);
+    return owned;
   }
 
   async heartbeat(leases: readonly Lease[], leaseMs: number): Promise<HeartbeatResult[]> {
-    return this.ops.lease.heartbeat(leases, leaseMs, this.clock());
+    return heartbeat(this.ctx, leases, leaseMs);
   }
 
   async complete(lease: Lease, result: CompletedResult): Promise<boolean> {
-    return this.changed(lease.taskId, this.ops.settle.complete(lease, result, this.clock()));
+    return this.announce(lease.taskId, complete(this.ctx, lease, result));
   }
 
   async fail(lease: Lease, failure: FailureRecord, retryDelayMs: number | null): Promise<boolean> {
-    const { owned, retrying } = this.ops.settle.fail(lease, failure, retryDelayMs, this.clock());
-    if (retrying) this.signals.workAvailable();
-    return this.changed(lease.taskId, owned);
+    return this.announce(lease.taskId, fail(this.ctx, lease, failure, retryDelayMs));
   }
 
   async release(lease: Lease): Promise<boolean> {
-    const released = this.ops.settle.release(lease, this.clock());
-    if (released) this.signals.workAvailable();
-    return this.changed(lease.taskId, released);
+    return this.announce(lease.taskId, release(this.ctx, lease));
   }
 
-  async markCancelled(lease: Lease, stats: Partial<RunStats> = {}): Promise<boolean> {
-    return this.changed(lease.taskId, this.ops.settle.markCancelled(lease, stats, this.clock()));
+  async markCancelled(lease: Lease, stats?: Partial<RunStats>): Promise<boolean> {
+    return this.announce(lease.taskId, markCancelled(this.ctx, lease, stats));
   }
 
   async requestCancel(taskId: number): Promise<{ task: TaskRecord; outcome: CancelOutcome } | null> {
-    const result = this.ops.settle.requestCancel(taskId, this.clock());
-    if (result?.outcome === 'cancel_requested') this.signals.cancelRequested(taskId);
-    if (result && result.outcome !== 'already_ended') this.signals.taskChanged(taskId);
-    return result;
+    const result = requestCancel(this.ctx, taskId);
+    if (!result) return null;
+    if (result.outcome !== 'already_ended') this.signals.taskChanged(taskId);
+    if (result.outcome === 'cancel_requested') this.signals.cancelRequested(taskId);
+    return { task: toTaskRecord(result.row), outcome: result.outcome };
   }
 
   async abandon(lease: Lease, reason: string, retryDelayMs: number): Promise<boolean> {
-    const abandoned = this.ops.settle.abandon(lease, reason, retryDelayMs, this.clock());
-    if (abandoned) this.signals.workAvailable();
-    return this.changed(lease.taskId, abandoned);
+    return this.announce(lease.taskId, abandon(this.ctx, lease, reason, retryDelayMs));
   }
 
   async reapExpired(retryDelayMs: number): Promise<number[]> {
-    const reaped = this.ops.settle.reapExpired(retryDelayMs, this.clock());
-    for (const id of reaped) this.signals.taskChanged(id);
-    if (reaped.length > 0) this.signals.workAvailable();
-    return reaped;
+    const reaped = reapExpired(this.ctx, retryDelayMs);
+    for (const { taskId, status } of reaped) this.announce(taskId, status);
+    return reaped.map(({ taskId }) => taskId);
   }
 
   async runningAttemptsOnHost(host: string): Promise<RunningAttempt[]> {
-    return this.ops.read.runningAttemptsOnHost(host);
+    return runningAttemptsOnHost(this.ctx, host);
   }
 
   async get(taskId: number): Promise<TaskRecord | null> {
-    return this.ops.read.get(taskId);
+    const row = getTask(this.ctx, taskId);
+    return row ? toTaskRecord(row) : null;
   }
 
   async list(filter: ListFilter): Promise<TaskRecord[]> {
-    return this.ops.read.list(filter);
+    return listTasks(this.ctx, filter).map(toTaskRecord);
   }
 
   async countByStatus(): Promise<Record<TaskStatus, number>> {
-    return this.ops.read.countByStatus();
+    return countByStatus(this.ctx);
   }
 
   async prune(policy: RetentionPolicy, batchSize: number): Promise<number> {
-    return this.ops.prune(policy, batchSize, this.clock());
+    return prune(this.ctx, policy, batchSize);
   }
 
   waitForWork(signal: AbortSignal, maxWaitMs: number): Promise<void> {
@@ -166,11 +159,18 @@ export class SqliteTaskStore implements TaskStore {
   }
 
   async close(): Promise<void> {
-    this.db.close();
+    this.ctx.db.close();
   }
 
-  private changed(taskId: number, applied: boolean): boolean {
-    if (applied) this.signals.taskChanged(taskId);
-    return applied;
+  /**
+   * Tells listeners that a task moved to `status` (null: nothing changed, the
+   * lease was not the owner) and wakes idle claimers when it is queued again.
+   * Returns whether anything changed.
+   */
+  private announce(taskId: number, status: TaskStatus | null): boolean {
+    if (status === null) return false;
+    this.signals.taskChanged(taskId);
+    if (status === 'pending') this.signals.workAvailable();
+    return true;
   }
 }

@@ -1,0 +1,44 @@
+/**
+ * Giving up on a running attempt whose runner is gone (found dead by startup
+ * recovery, or silent past its lease): cancelled if a cancel was requested,
+ * queued again after a delay while attempts are left, else failed as `lost`.
+ */
+import type { TaskStatus } from '../../core/task.js';
+import type { Lease } from '../task-store.js';
+import type { SqliteContext } from './context.js';
+import { endRun, whileOwned } from './run-end.js';
+import type { TaskRow } from './row.js';
+
+export function abandon(ctx: SqliteContext, lease: Lease, reason: string, retryDelayMs: number): TaskStatus | null {
+  return whileOwned(ctx, lease, (row) => abandonRow(ctx, row, reason, retryDelayMs));
+}
+
+/**
+ * Abandons a running row; call inside a write transaction. `reason` says what
+ * happened to the runner, in words that fit after "because": it ends up in the
+ * task's error message.
+ */
+export function abandonRow(ctx: SqliteContext, row: TaskRow, reason: string, retryDelayMs: number): TaskStatus {
+  const lease: Lease = { taskId: row.id, token: row.lease_token! };
+  const attempt = { outcome: 'lost' as const, error: reason };
+  const tally = `${row.attempts} of ${row.max_attempts}`;
+  if (row.cancel_requested_at !== null) {
+    endRun(ctx, lease, { status: 'cancelled', attempt });
+    return 'cancelled';
+  }
+  if (row.attempts < row.max_attempts) {
+    endRun(ctx, lease, {
+      status: 'pending',
+      runAt: ctx.now() + retryDelayMs,
+      error: { code: 'lost', message: `Attempt ${tally} was lost because ${reason}; the task will run again.` },
+      attempt,
+    });
+    return 'pending';
+  }
+  endRun(ctx, lease, {
+    status: 'failed',
+    error: { code: 'lost', message: `The task was lost because ${reason}, and no attempts are left (${tally}).` },
+    attempt,
+  });
+  return 'failed';
+}

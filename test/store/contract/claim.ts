@@ -1,0 +1,89 @@
+import { describe, expect, it } from 'vitest';
+import { claimTask, type CurrentFixture, enqueueTask, LEASE_MS, WORKER_A, WORKER_B, workerOn } from './fixture.js';
+
+export function describeClaimContract(current: CurrentFixture): void {
+  describe('claim', () => {
+    it('runs the task under a fresh lease owned by the worker and counts the attempt', async () => {
+      const { store } = current();
+      const id = await enqueueTask(store);
+      const claimed = await claimTask(store, WORKER_A);
+
+      expect(claimed.attempt).toBe(1);
+      expect(claimed.lease.taskId).toBe(id);
+      expect(claimed.lease.token).toEqual(expect.any(String));
+      expect(claimed.task).toMatchObject({ id, status: 'running', attempts: 1, lease_owner: WORKER_A.id, ended_at: null });
+      expect(claimed.task.started_at).not.toBeNull();
+      expect(claimed.task.lease_expires_at).toBe(claimed.task.started_at! + LEASE_MS);
+      expect(await store.get(id)).toEqual(claimed.task);
+    });
+
+    it('returns null when nothing is pending', async () => {
+      const { store } = current();
+      expect(await store.claim(WORKER_A, LEASE_MS)).toBeNull();
+      await enqueueTask(store);
+      await claimTask(store);
+      expect(await store.claim(WORKER_B, LEASE_MS)).toBeNull();
+    });
+
+    it('mints a different lease token for every claim', async () => {
+      const { store } = current();
+      await enqueueTask(store);
+      const first = await claimTask(store);
+      await store.release(first.lease);
+      const second = await claimTask(store);
+      expect(second.lease.token).not.toBe(first.lease.token);
+    });
+
+    it('takes the task whose run_at came first, not the one with the lowest id', async () => {
+      const { store, clock } = current();
+      const a = await enqueueTask(store);
+      await clock.advance(1000);
+      const b = await enqueueTask(store);
+      // a fails and is retried at once: its run_at is now later than b's.
+      await clock.advance(1000);
+      const claimedA = await claimTask(store);
+      expect(claimedA.task.id).toBe(a);
+      await store.fail(claimedA.lease, { error_code: 'crashed', error_message: 'boom' }, 0);
+      await clock.advance(1000);
+      const c = await enqueueTask(store);
+
+      const order: number[] = [];
+      for (let i = 0; i < 3; i++) order.push((await claimTask(store)).task.id);
+      expect(order).toEqual([b, a, c]);
+    });
+
+    it('gives each of 50 tasks to exactly one of many concurrent claimers', async () => {
+      const { store } = current();
+      const ids = new Set<number>();
+      for (let i = 0; i < 50; i++) ids.add(await enqueueTask(store, { execution_prompt: `task ${i}` }));
+
+      const claims = await Promise.all(
+        Array.from({ length: 60 }, (_, i) => store.claim(workerOn('host-a', `runner-${i}`), LEASE_MS)),
+      );
+      const claimedIds = claims.filter((c) => c !== null).map((c) => c.task.id);
+
+      expect(claimedIds).toHaveLength(50);
+      expect(new Set(claimedIds)).toEqual(ids);
+      expect(claims.filter((c) => c === null)).toHaveLength(10);
+      expect((await store.countByStatus()).running).toBe(50);
+    });
+
+    it('never claims a task again once its cancel was requested', async () => {
+      const { store } = current();
+      await enqueueTask(store);
+      await enqueueTask(store);
+      const released = await claimTask(store);
+      const failed = await claimTask(store);
+      await store.requestCancel(released.lease.taskId);
+      await store.requestCancel(failed.lease.taskId);
+
+      // Neither a graceful release nor a retryable failure puts it back in the queue.
+      expect(await store.release(released.lease)).toBe(true);
+      expect(await store.fail(failed.lease, { error_code: 'crashed', error_message: 'exit 1' }, 0)).toBe(true);
+
+      expect(await store.claim(WORKER_B, LEASE_MS)).toBeNull();
+      expect((await store.get(released.lease.taskId))!.status).toBe('cancelled');
+      expect((await store.get(failed.lease.taskId))!.status).toBe('failed');
+    });
+  });
+}

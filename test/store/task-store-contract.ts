@@ -1,0 +1,42 @@
+/**
+ * The behaviour every TaskStore must have, written only against the
+ * interface, so each database runs the same suite: call
+ * `describeTaskStoreContract` from a test file with a factory that opens a
+ * fresh, empty store.
+ */
+import { afterEach, beforeEach, describe } from 'vitest';
+import { describeCancelContract } from './contract/cancel.js';
+import { describeClaimContract } from './contract/claim.js';
+import { describeEnqueueAndReadContract } from './contract/enqueue-and-read.js';
+import type { TaskStoreFactory, TaskStoreFixture } from './contract/fixture.js';
+import { describeLeaseContract } from './contract/leases.js';
+import { describeMaintenanceContract } from './contract/maintenance.js';
+import { describeSettleContract } from './contract/settle.js';
+import { describeSignalContract } from './contract/signals.js';
+
+export type { TaskStoreFactory, TaskStoreFixture, TestClock } from './contract/fixture.js';
+
+export function describeTaskStoreContract(name: string, factory: TaskStoreFactory): void {
+  describe(`TaskStore contract: ${name}`, () => {
+    let fixture: TaskStoreFixture | null = null;
+    beforeEach(async () => {
+      fixture = await factory();
+    });
+    afterEach(async () => {
+      await fixture?.cleanup();
+      fixture = null;
+    });
+    const current = (): TaskStoreFixture => {
+      if (!fixture) throw new Error('the store fixture is only available inside a test');
+      return fixture;
+    };
+
+    describeEnqueueAndReadContract(current);
+    describeClaimContract(current);
+    describeSettleContract(current);
+    describeLeaseContract(current);
+    describeCancelContract(current);
+    describeMaintenanceContract(current);
+    describeSignalContract(current);
+  });
+}
