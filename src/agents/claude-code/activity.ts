@@ -1,0 +1,59 @@
+/** Turns protocol messages into one readable line each, for the summary log and `last_action_cache`. */
+import { relative, isAbsolute } from 'node:path';
+import type { AgentActivity } from '../agent.js';
+import { contentBlocks, type ClaudeMessage, type ContentBlock } from './messages.js';
+
+const MAX_TEXT = 200;
+
+export function describeMessage(message: ClaudeMessage, cwd: string): AgentActivity[] {
+  switch (message.type) {
+    case 'system':
+      if (message.subtype !== 'init') return [];
+      return [
+        {
+          line: `[init] model=${message.model ?? '?'}, permission=${message.permissionMode ?? '?'}, credentials=${message.apiKeySource ?? '?'}`,
+          ...(message.session_id ? { sessionId: message.session_id } : {}),
+          ...(message.apiKeySource ? { apiKeySource: message.apiKeySource } : {}),
+        },
+      ];
+    case 'assistant':
+      return contentBlocks(message).flatMap((block) => describeBlock(block, cwd));
+    case 'result': {
+      const cost = message.total_cost_usd === undefined ? '' : `, $${message.total_cost_usd.toFixed(4)}`;
+      const outcome = message.is_error || message.subtype !== 'success' ? `${message.subtype ?? 'error'} (error)` : 'success';
+      return [{ line: `[result] ${outcome} in ${message.num_turns ?? '?'} turn(s)${cost}` }];
+    }
+    default:
+      return [];
+  }
+}
+
+function describeBlock(block: ContentBlock, cwd: string): AgentActivity[] {
+  if (block.type === 'text' && block.text?.trim()) return [{ line: `[assistant] ${truncate(block.text.trim())}` }];
+  if (block.type !== 'tool_use' || !block.name) return [];
+  const action = `[${block.name}] ${toolTarget(block.name, block.input ?? {}, cwd)}`.trimEnd();
+  return [{ line: action, lastAction: action }];
+}
+
+function toolTarget(tool: string, input: Record<string, unknown>, cwd: string): string {
+  const str = (key: string) => (typeof input[key] === 'string' ? (input[key] as string) : undefined);
+  const path = str('file_path') ?? str('notebook_path') ?? str('path');
+  if (path && ['Read', 'Write', 'Edit', 'MultiEdit', 'NotebookEdit', 'LS'].includes(tool)) return shortPath(path, cwd);
+  if (tool === 'Bash') return truncate((str('command') ?? '').split('\n')[0] ?? '');
+  if (tool === 'Glob' || tool === 'Grep') return str('pattern') ?? '';
+  if (tool === 'WebFetch') return str('url') ?? '';
+  if (tool === 'WebSearch') return str('query') ?? '';
+  if (tool === 'Task' || tool === 'Agent') return truncate(str('description') ?? '');
+  return truncate(JSON.stringify(input));
+}
+
+function shortPath(path: string, cwd: string): string {
+  if (!isAbsolute(path)) return path;
+  const rel = relative(cwd, path);
+  return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : path;
+}
+
+function truncate(text: string): string {
+  const oneLine = text.replace(/\s+/g, ' ');
+  return oneLine.length > MAX_TEXT ? `${oneLine.slice(0, MAX_TEXT - 1)}…` : oneLine;
+}
