@@ -39,25 +39,26 @@ export class LeaseKeeper {
   private async beat(): Promise<void> {
     if (this.beating) return; // a slow store must not stack beats
     this.beating = true;
-    const running = new Map([...this.executions()].map((e) => [e.taskId, e]));
+    // Results come back in lease order; matched by position because one task id may
+    // belong to a stale execution and a fresh one at the same time.
+    const running = [...this.executions()];
     try {
-      if (running.size > 0) {
+      if (running.length > 0) {
         const results = await this.store.heartbeat(
-          [...running.values()].map((e) => e.lease),
+          running.map((e) => e.lease),
           this.config.leaseMs,
         );
-        for (const result of results) {
-          const execution = running.get(result.taskId);
-          if (!result.owned) execution?.stop('lease_lost');
-          else if (result.cancelRequested) execution?.stop('cancel');
-        }
+        results.forEach((result, i) => {
+          if (!result.owned) running[i]!.stop('lease_lost');
+          else if (result.cancelRequested) running[i]!.stop('cancel');
+        });
       }
       this.lastRenewedAt = Date.now();
     } catch (error) {
       const silentMs = Date.now() - this.lastRenewedAt;
       this.warn(`heartbeat failed (${silentMs} ms since the last renewal): ${String(error)}`);
       if (silentMs >= this.config.leaseMs * SELF_FENCE_FRACTION) {
-        for (const execution of running.values()) execution.stop('lease_lost');
+        for (const execution of running) execution.stop('lease_lost');
       }
     } finally {
       this.beating = false;

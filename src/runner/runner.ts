@@ -33,7 +33,9 @@ export interface RunnerOptions {
 
 export class Runner {
   readonly worker: WorkerIdentity;
-  private readonly executions = new Map<number, TaskExecution>();
+  // A set, not a map by task id: after losing a lease, a runner may claim the same task
+  // again while its stale execution is still stopping.
+  private readonly executions = new Set<TaskExecution>();
   private readonly stopClaiming = new AbortController();
   private readonly leaseKeeper: LeaseKeeper;
   private slotFreed: (() => void) | null = null;
@@ -49,7 +51,7 @@ export class Runner {
       pid: process.pid,
       procStartTime: processStartTime(process.pid),
     };
-    this.leaseKeeper = new LeaseKeeper(options.store, options.config, () => this.executions.values(), this.warn);
+    this.leaseKeeper = new LeaseKeeper(options.store, options.config, () => this.executions, this.warn);
   }
 
   get runningCount(): number {
@@ -60,7 +62,9 @@ export class Runner {
   async start(): Promise<void> {
     const { store, config } = this.options;
     await recoverHostOrphans(store, this.worker, this.warn);
-    this.unsubscribeCancel = store.onCancelRequested((taskId) => this.executions.get(taskId)?.stop('cancel'));
+    this.unsubscribeCancel = store.onCancelRequested((taskId) => {
+      for (const execution of this.executions) if (execution.taskId === taskId) execution.stop('cancel');
+    });
     this.leaseKeeper.start();
     this.reapTimer = setInterval(() => void this.reap(), config.reapIntervalMs);
     this.reapTimer.unref();
@@ -112,11 +116,11 @@ export class Runner {
   private launch(claimed: ConstructorParameters<typeof TaskExecution>[1]): void {
     const { store, agent, logs, env = process.env } = this.options;
     const execution = new TaskExecution({ store, agent, logs, env, workerId: this.worker.id }, claimed);
-    this.executions.set(execution.taskId, execution);
+    this.executions.add(execution);
     execution.done
       .catch((error) => this.warn(`could not record the outcome of task ${execution.taskId}: ${String(error)}`))
       .finally(() => {
-        this.executions.delete(execution.taskId);
+        this.executions.delete(execution);
         this.slotFreed?.();
       });
   }

@@ -172,7 +172,7 @@ export interface TaskStore {
   /** Records what the agent is doing (fenced). */
   recordProgress(lease: Lease, progress: TaskProgress): Promise<boolean>;
 
-  /** Extends all given leases in one statement and reports cancel requests. */
+  /** Extends all given leases in one statement and reports cancel requests, one result per lease in the same order. */
   heartbeat(leases: readonly Lease[], leaseMs: number): Promise<HeartbeatResult[]>;
 
   /** running → completed (fenced). */

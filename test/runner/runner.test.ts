@@ -159,7 +159,7 @@ describe('Runner', () => {
     // The lease runs out (time travel) and the reaper hands the task to the queue again.
     h.clock.now += 61_000;
     expect(await h.store.reapExpired(0)).toEqual([id]);
-    await waitFor(() => readFile(h.logs.summaryPath(id), 'utf8').then((log) => /lost its lease/.test(log)));
+    await waitFor(() => readFile(h.logs.summaryPath(id), "utf8").then((log) => /lost its lease/.test(log)));
     const task = await h.service.get(id);
     expect(['pending', 'running']).toContain(task.status);
     expect(task.attempts).toBeGreaterThanOrEqual(1);

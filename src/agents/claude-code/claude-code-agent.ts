@@ -47,18 +47,18 @@ export class ClaudeCodeAgent implements Agent {
   ): Promise<AgentRunResult> {
     const proc = new AgentProcess(observer.onSpawn);
     const observation = new RunObservation();
-    const sdkAbort = new AbortController();
-    // Stop the whole process group at once on abort; the SDK's own abort only
-    // closes stdin and signals the direct child seconds later.
+    // Stop the whole process group at once on abort. The SDK's own abort only
+    // closes stdin and signals the direct child after a 2 s grace, and never
+    // reaches the shells and servers the agent started; the iterator ends when
+    // the child exits.
     const stopTree = () => {
-      sdkAbort.abort();
       if (proc.child?.pid) void killGroup(proc.child.pid);
     };
     request.signal.addEventListener('abort', stopTree, { once: true });
     let thrown: unknown = null;
     try {
       if (request.signal.aborted) return { outcome: 'aborted', stats: {} };
-      for await (const raw of query({ prompt: request.prompt, options: this.queryOptions(request, env, proc, sdkAbort) })) {
+      for await (const raw of query({ prompt: request.prompt, options: this.queryOptions(request, env, proc) })) {
         observer.onMessage(raw);
         const message = asClaudeMessage(raw);
         if (!message) continue;
@@ -84,7 +84,7 @@ export class ClaudeCodeAgent implements Agent {
     return classifyRun(observation, { thrown, ...exit, stderrTail: proc.stderrTail }, request.maxTurns);
   }
 
-  private queryOptions(request: AgentRunRequest, env: Options['env'], proc: AgentProcess, abort: AbortController): Options {
+  private queryOptions(request: AgentRunRequest, env: Options['env'], proc: AgentProcess): Options {
     return {
       cwd: request.cwd,
       env,
@@ -99,7 +99,6 @@ export class ClaudeCodeAgent implements Agent {
       ...(request.model ? { model: request.model } : {}),
       ...(request.maxTurns ? { maxTurns: request.maxTurns } : {}),
       ...(this.options.executablePath ? { pathToClaudeCodeExecutable: this.options.executablePath } : {}),
-      abortController: abort,
       spawnClaudeCodeProcess: proc.spawn,
     };
   }
