@@ -52,10 +52,8 @@ export interface RunStats {
   api_key_source: string | null;
 }
 
-/** A task as every interface shows it. Times are ISO 8601 UTC (`...Z`). */
-export interface Task extends RunStats {
-  id: number;
-  status: TaskStatus;
+/** What a task is asked to do and how; fixed when it is submitted. */
+export interface TaskDefinition {
   execution_prompt: string;
   working_directory: string;
   system_prompt: string | null;
@@ -63,17 +61,27 @@ export interface Task extends RunStats {
   permission_mode: PermissionMode;
   max_turns: number | null;
   timeout_seconds: number;
-  created_at: string;
-  started_at: string | null;
-  ended_at: string | null;
+  max_attempts: number;
+  idempotency_key: string | null;
+}
+
+/** How far a task got; changes while it runs. */
+export interface TaskState extends RunStats {
+  id: number;
+  status: TaskStatus;
+  attempts: number;
   last_action_cache: string | null;
   final_summary: string | null;
   error_code: FailureCode | null;
   error_message: string | null;
-  attempts: number;
-  max_attempts: number;
+}
+
+/** A task as every interface shows it. Times are ISO 8601 UTC (`...Z`). */
+export interface Task extends TaskDefinition, TaskState {
+  created_at: string;
+  started_at: string | null;
+  ended_at: string | null;
   cancel_requested: boolean;
-  idempotency_key: string | null;
 }
 
 export interface TaskPage {

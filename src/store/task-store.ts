@@ -19,47 +19,21 @@
  * clock (SQLite: an injected app clock in ms; PostgreSQL: `now()`), never
  * from timestamps a caller sends.
  */
-import type { FailureCode, PermissionMode, RunStats, TaskStatus } from '../core/task.js';
+import type { FailureCode, RunStats, TaskDefinition, TaskState, TaskStatus } from '../core/task.js';
 
 /** A task row as stored. Times are epoch milliseconds. */
-export interface TaskRecord extends RunStats {
-  id: number;
-  status: TaskStatus;
-  execution_prompt: string;
-  working_directory: string;
-  system_prompt: string | null;
-  model: string | null;
-  permission_mode: PermissionMode;
-  max_turns: number | null;
-  timeout_seconds: number;
-  idempotency_key: string | null;
+export interface TaskRecord extends TaskDefinition, TaskState {
   created_at: number;
   started_at: number | null;
   ended_at: number | null;
   /** When a pending task may next be claimed. */
   run_at: number;
-  attempts: number;
-  max_attempts: number;
   cancel_requested_at: number | null;
-  last_action_cache: string | null;
-  final_summary: string | null;
-  error_code: FailureCode | null;
-  error_message: string | null;
   lease_owner: string | null;
   lease_expires_at: number | null;
 }
 
-export interface EnqueueSpec {
-  execution_prompt: string;
-  working_directory: string;
-  system_prompt: string | null;
-  model: string | null;
-  permission_mode: PermissionMode;
-  max_turns: number | null;
-  timeout_seconds: number;
-  max_attempts: number;
-  idempotency_key: string | null;
-}
+export type EnqueueSpec = TaskDefinition;
 
 export interface EnqueueResult {
   task: TaskRecord;
