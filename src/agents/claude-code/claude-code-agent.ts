@@ -107,7 +107,12 @@ export class ClaudeCodeAgent implements Agent {
   private async waitForExit(proc: AgentProcess): Promise<{ exitCode: number | null; signal: string | null }> {
     if (!proc.child) return { exitCode: null, signal: null };
     const pgid = proc.child.pid;
-    let exit = await Promise.race([proc.exited, delay(EXIT_GRACE_MS).then(() => null)]);
+    const grace = new AbortController();
+    let exit = await Promise.race([
+      proc.exited,
+      delay(EXIT_GRACE_MS, null, { signal: grace.signal }).catch(() => null),
+    ]);
+    grace.abort(); // a pending grace timer would keep a stopping server alive for 10 s
     if (!exit && pgid) {
       await killGroup(pgid);
       exit = await proc.exited;

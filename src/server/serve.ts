@@ -1,0 +1,70 @@
+/**
+ * `claude-worker server start --foreground`: one process that recovers what a
+ * previous server left behind, runs tasks and serves the REST API, until
+ * SIGTERM or SIGINT stops it gracefully (a second signal exits at once).
+ */
+import { ClaudeCodeAgent } from '../agents/claude-code/claude-code-agent.js';
+import { refusesRootBypass } from '../agents/claude-code/credentials.js';
+import { ROOT_BYPASS_ADVICE } from '../agents/claude-code/outcome.js';
+import type { Config } from '../core/config.js';
+import { TaskLogs } from '../logs/task-logs.js';
+import { Runner } from '../runner/runner.js';
+import { createLocalTaskService } from '../service/local-task-service.js';
+import { openSqliteStore } from '../store/sqlite/sqlite-task-store.js';
+import { VERSION } from '../version.js';
+import { buildApp } from './app.js';
+import { removePidFile, writePidFile } from './pid-file.js';
+import { allowedHostsFor, assertSafeBind } from './security.js';
+
+export interface ListenOptions {
+  host: string;
+  port: number;
+  workers: number;
+}
+
+export async function runServer(base: Config, listen: ListenOptions): Promise<void> {
+  assertSafeBind(listen.host, base.token);
+  const config: Config = { ...base, maxWorkers: listen.workers };
+  const log = (line: string) => process.stderr.write(`${new Date().toISOString()} claude-worker: ${line}\n`);
+  if (refusesRootBypass(process.getuid?.(), config.permissionMode, process.env)) log(`warning: ${ROOT_BYPASS_ADVICE}`);
+
+  const store = await openSqliteStore(config.dbPath);
+  const logs = new TaskLogs(config.logDir);
+  const runner = new Runner({
+    store,
+    logs,
+    agent: new ClaudeCodeAgent({ executablePath: config.claudeExecutable }),
+    config,
+    warn: log,
+  });
+  const app = buildApp(createLocalTaskService({ store, logs, config }), {
+    token: config.token,
+    allowedHosts: allowedHostsFor(listen.host, config.allowedHosts),
+    version: VERSION,
+    logToStderr: true,
+  });
+
+  // Recover before answering: once /health answers, every orphan is handled.
+  await runner.start();
+  await app.listen({ host: listen.host, port: listen.port });
+  const hostForUrl = listen.host.includes(':') ? `[${listen.host}]` : listen.host;
+  const url = `http://${hostForUrl}:${listen.port}`;
+  writePidFile(config.home, { pid: process.pid, url, host: listen.host, port: listen.port, started_at: new Date().toISOString() });
+  log(`listening on ${url} (pid ${process.pid}, ${config.maxWorkers} workers, database ${config.dbPath})`);
+
+  await new Promise<void>((resolve) => {
+    const stop = (signal: NodeJS.Signals) => {
+      log(`${signal}: stopping; running tasks go back to the queue (a second signal exits at once)`);
+      process.once('SIGTERM', () => process.exit(1));
+      process.once('SIGINT', () => process.exit(1));
+      resolve();
+    };
+    process.once('SIGTERM', stop);
+    process.once('SIGINT', stop);
+  });
+  await app.close();
+  await runner.shutdown();
+  await store.close();
+  removePidFile(config.home, process.pid);
+  log('stopped');
+}
