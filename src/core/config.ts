@@ -18,6 +18,8 @@ export interface Config {
   serverUrl: string;
   /** Bearer token; required when the server binds a non-loopback address. */
   token: string | null;
+  /** Host header names the server accepts besides loopback and its bind address (e.g. behind a reverse proxy). */
+  allowedHosts: string[];
   maxWorkers: number;
   permissionMode: PermissionMode;
   defaultTimeoutSeconds: number;
@@ -62,6 +64,10 @@ export function loadConfig(env: Env = process.env): Config {
     logDir: resolve(expandHome(env.CLAUDE_WORKER_LOG_DIR || join(home, 'logs'))),
     serverUrl: (env.CLAUDE_WORKER_SERVER_URL || DEFAULT_SERVER_URL).replace(/\/+$/, ''),
     token: env.CLAUDE_WORKER_TOKEN || null,
+    allowedHosts: (env.CLAUDE_WORKER_ALLOWED_HOSTS ?? '')
+      .split(',')
+      .map((name) => name.trim().toLowerCase())
+      .filter((name) => name !== ''),
     maxWorkers: int('CLAUDE_WORKER_MAX_WORKERS', 4, 1),
     permissionMode,
     defaultTimeoutSeconds: int('CLAUDE_WORKER_TASK_TIMEOUT', 3600, 1),

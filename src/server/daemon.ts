@@ -9,15 +9,41 @@ import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import type { Config } from '../core/config.js';
-import { ForbiddenError, ServerUnreachableError } from '../core/errors.js';
+import { ClaudeWorkerError, ServerUnreachableError } from '../core/errors.js';
 import { ClaudeWorkerClient } from '../service/http-client.js';
-import { readLivePidFile } from './pid-file.js';
+import { readLivePidFile, removePidFile } from './pid-file.js';
+import { assertSafeBind } from './security.js';
 import type { ListenOptions } from './serve.js';
 
 const CLI_ENTRY = fileURLToPath(new URL('../cli/main.js', import.meta.url));
 const READY_TIMEOUT_MS = 30_000;
 const STOP_TIMEOUT_MS = 30_000;
 const POLL_MS = 100;
+
+/** A server is already recorded for this home. */
+export class ServerAlreadyRunningError extends ClaudeWorkerError {
+  readonly code = 'conflict' as const;
+  readonly httpStatus = 409;
+
+  constructor(
+    readonly pid: number,
+    readonly url: string,
+  ) {
+    super(`A claude-worker server is already running at ${url} (pid ${pid}). Stop it first with: claude-worker server stop`);
+    this.name = 'ServerAlreadyRunningError';
+  }
+}
+
+/** The daemon exited or never became ready; the message ends with its log. */
+export class DaemonStartError extends ClaudeWorkerError {
+  readonly code = 'server_error' as const;
+  readonly httpStatus = 500;
+
+  constructor(message: string) {
+    super(message);
+    this.name = 'DaemonStartError';
+  }
+}
 
 export interface DaemonInfo {
   pid: number;
@@ -34,19 +60,28 @@ export async function startDaemon(
   config: Config,
   listen: Omit<ListenOptions, 'workers'> & { workers?: number },
 ): Promise<DaemonInfo> {
+  // Refused here too, so the reason is not buried in the daemon's log.
+  assertSafeBind(listen.host, config.token);
   const running = readLivePidFile(config.home);
-  if (running) {
-    throw new ForbiddenError(
-      `A claude-worker server is already running at ${running.url} (pid ${running.pid}). Stop it first with: claude-worker server stop`,
-    );
-  }
+  if (running) throw new ServerAlreadyRunningError(running.pid, running.url);
   mkdirSync(config.home, { recursive: true, mode: 0o700 });
   const logFile = daemonLogFile(config);
   const out = openSync(logFile, 'a', 0o600);
   const child = spawn(
     process.execPath,
     [CLI_ENTRY, 'server', 'start', '--foreground', '--host', listen.host, '--port', String(listen.port), '--workers', String(listen.workers ?? config.maxWorkers)],
-    { detached: true, stdio: ['ignore', out, out], env: process.env },
+    {
+      detached: true,
+      stdio: ['ignore', out, out],
+      // Pinned to this config's files and token, whatever the environment says.
+      env: {
+        ...process.env,
+        CLAUDE_WORKER_HOME: config.home,
+        CLAUDE_WORKER_DB: config.dbPath,
+        CLAUDE_WORKER_LOG_DIR: config.logDir,
+        CLAUDE_WORKER_TOKEN: config.token ?? '',
+      },
+    },
   );
   closeSync(out);
   child.unref();
@@ -58,15 +93,19 @@ export async function startDaemon(
   const client = new ClaudeWorkerClient({ baseUrl: url, token: config.token });
   const deadline = Date.now() + READY_TIMEOUT_MS;
   for (;;) {
-    try {
-      await client.health();
-      return { pid: child.pid!, url, logFile };
-    } catch (error) {
-      if (!(error instanceof ServerUnreachableError)) throw error;
+    // Ready when our child recorded itself (it does so once listening) and answers: another
+    // server answering on the same URL must not pass for it.
+    if (readLivePidFile(config.home)?.pid === child.pid) {
+      try {
+        await client.health();
+        return { pid: child.pid!, url, logFile };
+      } catch (error) {
+        if (!(error instanceof ServerUnreachableError)) throw error;
+      }
     }
     if (exited !== null || Date.now() > deadline) {
       const why = exited !== null ? `exited with code ${exited}` : `did not answer within ${READY_TIMEOUT_MS / 1000} s`;
-      throw new Error(`The claude-worker server ${why}. Its log (${logFile}) ends with:\n${logTail(logFile)}`);
+      throw new DaemonStartError(`The claude-worker server ${why}. Its log (${logFile}) ends with:\n${logTail(logFile)}`);
     }
     await delay(POLL_MS);
   }
@@ -76,10 +115,14 @@ export async function startDaemon(
 export async function stopDaemon(config: Config): Promise<DaemonInfo | null> {
   const running = readLivePidFile(config.home);
   if (!running) return null;
-  process.kill(running.pid, 'SIGTERM');
+  signal(running.pid, 'SIGTERM');
   const deadline = Date.now() + STOP_TIMEOUT_MS;
   while (readLivePidFile(config.home) && Date.now() < deadline) await delay(POLL_MS);
-  if (readLivePidFile(config.home)) process.kill(running.pid, 'SIGKILL');
+  if (readLivePidFile(config.home)) {
+    // Its tasks are recovered by the next server, as after a crash.
+    signal(running.pid, 'SIGKILL');
+    removePidFile(config.home, running.pid);
+  }
   while (isAlive(running.pid)) await delay(POLL_MS);
   return { pid: running.pid, url: running.url, logFile: daemonLogFile(config) };
 }
@@ -87,6 +130,15 @@ export async function stopDaemon(config: Config): Promise<DaemonInfo | null> {
 export async function daemonStatus(config: Config): Promise<DaemonInfo | null> {
   const running = readLivePidFile(config.home);
   return running ? { pid: running.pid, url: running.url, logFile: daemonLogFile(config) } : null;
+}
+
+/** Signals `pid`; it may have exited since it was looked at, which is fine. */
+function signal(pid: number, name: NodeJS.Signals): void {
+  try {
+    process.kill(pid, name);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ESRCH') throw error;
+  }
 }
 
 function isAlive(pid: number): boolean {

@@ -5,6 +5,8 @@ import { isSameProcessAlive } from '../host/identity.js';
 
 export interface PidFile {
   pid: number;
+  /** Start time of the process (see processStartTime), so a recycled pid (after a reboot, say) is not taken for the server. */
+  proc_start_time: string | null;
   url: string;
   host: string;
   port: number;
@@ -28,7 +30,7 @@ export function readLivePidFile(home: string): PidFile | null {
   } catch {
     return null;
   }
-  if (isSameProcessAlive(info.pid, null)) return info;
+  if (isSameProcessAlive(info.pid, info.proc_start_time ?? null)) return info;
   rmSync(pidFilePath(home), { force: true });
   return null;
 }

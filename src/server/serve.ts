@@ -3,10 +3,12 @@
  * previous server left behind, runs tasks and serves the REST API, until
  * SIGTERM or SIGINT stops it gracefully (a second signal exits at once).
  */
+import type { AddressInfo } from 'node:net';
 import { ClaudeCodeAgent } from '../agents/claude-code/claude-code-agent.js';
 import { refusesRootBypass } from '../agents/claude-code/credentials.js';
 import { ROOT_BYPASS_ADVICE } from '../agents/claude-code/outcome.js';
 import type { Config } from '../core/config.js';
+import { processStartTime } from '../host/identity.js';
 import { TaskLogs } from '../logs/task-logs.js';
 import { Runner } from '../runner/runner.js';
 import { createLocalTaskService } from '../service/local-task-service.js';
@@ -46,10 +48,26 @@ export async function runServer(base: Config, listen: ListenOptions): Promise<vo
 
   // Recover before answering: once /health answers, every orphan is handled.
   await runner.start();
-  await app.listen({ host: listen.host, port: listen.port });
+  try {
+    await app.listen({ host: listen.host, port: listen.port });
+  } catch (error) {
+    // A server that cannot listen (port taken) must not stay behind as a headless runner.
+    await runner.shutdown();
+    await store.close();
+    throw error;
+  }
+  // The bound port, which differs from the requested one when that was 0.
+  const { port } = app.server.address() as AddressInfo;
   const hostForUrl = listen.host.includes(':') ? `[${listen.host}]` : listen.host;
-  const url = `http://${hostForUrl}:${listen.port}`;
-  writePidFile(config.home, { pid: process.pid, url, host: listen.host, port: listen.port, started_at: new Date().toISOString() });
+  const url = `http://${hostForUrl}:${port}`;
+  writePidFile(config.home, {
+    pid: process.pid,
+    proc_start_time: processStartTime(process.pid),
+    url,
+    host: listen.host,
+    port,
+    started_at: new Date().toISOString(),
+  });
   log(`listening on ${url} (pid ${process.pid}, ${config.maxWorkers} workers, database ${config.dbPath})`);
 
   await new Promise<void>((resolve) => {

@@ -1,0 +1,63 @@
+/**
+ * The REST API over a TaskService: routes, validation from the shared zod
+ * schemas, one error mapping, request guards and the OpenAPI document.
+ */
+import swagger from '@fastify/swagger';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { serializerCompiler } from 'fastify-type-provider-zod';
+import type { TaskService } from '../service/task-service.js';
+import { registerErrorReplies } from './error-reply.js';
+import { EventStreams } from './event-stream.js';
+import { openApiOptions, registerOpenApiRoute } from './openapi.js';
+import { registerHealthRoute } from './routes/health.js';
+import { registerTaskLogRoutes } from './routes/task-logs.js';
+import { registerTaskRoutes } from './routes/tasks.js';
+import { registerRequestGuards } from './security.js';
+import { closeSpareConnectionsOnClose } from './spare-connections.js';
+import { zodValidatorCompiler } from './validation.js';
+
+/**
+ * Two prompt fields of up to MAX_PROMPT_CHARS (200 000) characters each can
+ * take 2.4 MB once JSON-escaped (6 bytes per escaped character); 4 MiB
+ * leaves room for that and stops anything larger before it is parsed.
+ */
+export const DEFAULT_BODY_LIMIT_BYTES = 4 * 1024 * 1024;
+
+export interface AppOptions {
+  /** Bearer token every route but /health and /openapi.json requires; null: no token. */
+  token: string | null;
+  /** Host header names accepted besides loopback names (see allowedHostsFor). */
+  allowedHosts: string[];
+  /** Version shown in the OpenAPI document. */
+  version: string;
+  bodyLimitBytes?: number;
+  /** Log warnings and errors (never individual requests) to stderr. */
+  logToStderr?: boolean;
+}
+
+export function buildApp(service: TaskService, options: AppOptions): FastifyInstance {
+  const bodyLimit = options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES;
+  const app = Fastify({
+    bodyLimit,
+    // Fastify logs each request at `info`, below this level: only problems reach the log.
+    logger: options.logToStderr ? { level: 'warn', stream: process.stderr } : false,
+  });
+  app.setValidatorCompiler(zodValidatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  registerErrorReplies(app, bodyLimit);
+  registerRequestGuards(app, options);
+
+  const streams = new EventStreams();
+  app.addHook('preClose', async () => streams.shutdownAll());
+  closeSpareConnectionsOnClose(app);
+
+  // Swagger records routes as they are added, so it loads first; the routes load in a plugin after it.
+  app.register(swagger, openApiOptions(options.version));
+  app.register(async (routes) => {
+    registerTaskRoutes(routes, service);
+    registerTaskLogRoutes(routes, service, streams);
+    registerHealthRoute(routes, service);
+    registerOpenApiRoute(routes);
+  });
+  return app;
+}

@@ -1,0 +1,74 @@
+/** Submitting, reading, listing and cancelling tasks. */
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { createTaskInputSchema, listTasksQuerySchema, taskPageSchema, taskSchema } from '../../core/schemas.js';
+import type { TaskService } from '../../service/task-service.js';
+import { bodyCheckedByService } from '../validation.js';
+import { apiErrorResponses, apiRoute, taskIdParamsSchema } from './route-schemas.js';
+
+export function registerTaskRoutes(app: FastifyInstance, service: TaskService): void {
+  const routes = app.withTypeProvider<ZodTypeProvider>();
+
+  routes.post(
+    '/api/v1/tasks',
+    {
+      schema: {
+        ...apiRoute,
+        summary: 'Submit a task',
+        description:
+          'Persists the task and returns at once; it runs in the background. Every problem with the input is ' +
+          'reported together. With an `idempotency_key` that matches an existing task, that task is returned (200).',
+        body: createTaskInputSchema,
+        response: { 201: taskSchema, 200: taskSchema, ...apiErrorResponses(413, 415) },
+      },
+      validatorCompiler: bodyCheckedByService,
+    },
+    async (request, reply) => {
+      const { task, deduplicated } = await service.submit(request.body);
+      return reply.code(deduplicated ? 200 : 201).send(task);
+    },
+  );
+
+  routes.get(
+    '/api/v1/tasks',
+    {
+      schema: {
+        ...apiRoute,
+        summary: 'List tasks, newest first',
+        description: 'Pass `next_cursor` back as `cursor` to read the next (older) page.',
+        querystring: listTasksQuerySchema,
+        response: { 200: taskPageSchema, ...apiErrorResponses() },
+      },
+    },
+    async (request) => service.list(request.query),
+  );
+
+  routes.get(
+    '/api/v1/tasks/:id',
+    {
+      schema: {
+        ...apiRoute,
+        summary: 'Read a task',
+        params: taskIdParamsSchema,
+        response: { 200: taskSchema, ...apiErrorResponses(404) },
+      },
+    },
+    async (request) => service.get(request.params.id),
+  );
+
+  routes.post(
+    '/api/v1/tasks/:id/cancel',
+    {
+      schema: {
+        ...apiRoute,
+        summary: 'Cancel a task',
+        description:
+          'A pending task is cancelled at once; a running one is stopped (its whole process tree) and ends ' +
+          '`cancelled` shortly after. An ended task is returned unchanged.',
+        params: taskIdParamsSchema,
+        response: { 200: taskSchema, ...apiErrorResponses(404) },
+      },
+    },
+    async (request) => service.cancel(request.params.id),
+  );
+}

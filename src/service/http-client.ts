@@ -1,0 +1,224 @@
+/**
+ * The typed client of a claude-worker server: the same operations as the
+ * REST API, with failures as the typed errors of core/errors (a ValidationError
+ * carries every issue the server listed). The CLI talks to servers only
+ * through it.
+ */
+import { loadConfig } from '../core/config.js';
+import {
+  ClaudeWorkerError,
+  ForbiddenError,
+  RemoteError,
+  ServerUnreachableError,
+  TaskNotFoundError,
+  UnauthorizedError,
+  ValidationError,
+  type ErrorCode,
+  type ValidationIssue,
+} from '../core/errors.js';
+import { healthSchema, type CreateTaskInput, type Health, type ListTasksQuery } from '../core/schemas.js';
+import type { Task, TaskPage } from '../core/task.js';
+import { readServerSentEvents } from './sse.js';
+import type { LogsOptions, SubmitResult, TaskService } from './task-service.js';
+
+export interface ClaudeWorkerClientOptions {
+  /** Server URL; default `CLAUDE_WORKER_SERVER_URL`, else http://127.0.0.1:8000. */
+  baseUrl?: string;
+  /** Bearer token; default `CLAUDE_WORKER_TOKEN`; null sends none. */
+  token?: string | null;
+  /** Default: the global fetch. */
+  fetch?: typeof fetch;
+}
+
+interface RequestOptions {
+  body?: unknown;
+  accept?: string;
+  signal?: AbortSignal;
+  /** The task the request is about, for TaskNotFoundError. */
+  taskId?: number;
+}
+
+const STATUS_OF_CODE: Readonly<Record<ErrorCode, number>> = {
+  validation_failed: 400,
+  unauthorized: 401,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  payload_too_large: 413,
+  server_error: 500,
+  server_unreachable: 503,
+};
+
+export class ClaudeWorkerClient implements TaskService {
+  readonly baseUrl: string;
+  private readonly token: string | null;
+  private readonly fetch: typeof fetch;
+
+  constructor(options: ClaudeWorkerClientOptions = {}) {
+    const config = options.baseUrl === undefined || options.token === undefined ? loadConfig() : null;
+    this.baseUrl = checkedBaseUrl(options.baseUrl ?? config!.serverUrl);
+    this.token = options.token === undefined ? config!.token : options.token;
+    this.fetch = options.fetch ?? globalThis.fetch;
+  }
+
+  async submit(input: CreateTaskInput): Promise<SubmitResult> {
+    const response = await this.request('POST', '/api/v1/tasks', { body: input });
+    return { task: await this.json<Task>(response), deduplicated: response.status === 200 };
+  }
+
+  async get(taskId: number): Promise<Task> {
+    return this.json<Task>(await this.request('GET', taskPath(taskId), { taskId }));
+  }
+
+  async list(query: ListTasksQuery = {}): Promise<TaskPage> {
+    const params = new URLSearchParams();
+    for (const [name, value] of Object.entries(query)) if (value !== undefined) params.set(name, String(value));
+    const search = params.size > 0 ? `?${params}` : '';
+    return this.json<TaskPage>(await this.request('GET', `/api/v1/tasks${search}`));
+  }
+
+  async cancel(taskId: number): Promise<Task> {
+    return this.json<Task>(await this.request('POST', `${taskPath(taskId)}/cancel`, { taskId }));
+  }
+
+  async logs(taskId: number, options: LogsOptions = {}): Promise<string> {
+    const search = options.tail === undefined ? '' : `?tail=${options.tail}`;
+    const response = await this.request('GET', `${taskPath(taskId)}/logs${search}`, { taskId, accept: 'text/plain' });
+    return response.text();
+  }
+
+  /** Summary log lines as they are written; ends when the task has ended, or quietly when `signal` aborts. */
+  async *followLogs(taskId: number, signal?: AbortSignal): AsyncIterable<string> {
+    if (signal?.aborted) return;
+    // Aborted on every way out (end, error, the caller breaking off), which closes the connection.
+    const connection = new AbortController();
+    const onAbort = () => connection.abort();
+    signal?.addEventListener('abort', onAbort, { once: true });
+    try {
+      const response = await this.request('GET', `${taskPath(taskId)}/logs?follow=1`, {
+        taskId,
+        accept: 'text/event-stream',
+        signal: connection.signal,
+      });
+      for await (const event of readServerSentEvents(response.body!)) {
+        if (event.event === 'end') return;
+        if (event.event === 'error') {
+          throw errorFromBody(undefined, parseJson(event.data), taskId) ?? new RemoteError('server_error', event.data, 500);
+        }
+        yield event.data;
+      }
+      throw new RemoteError(
+        'server_unreachable',
+        `The server at ${this.baseUrl} closed the log of task ${taskId} before the task ended.`,
+        503,
+      );
+    } catch (error) {
+      if (signal?.aborted) return;
+      throw error instanceof ClaudeWorkerError ? error : new ServerUnreachableError(this.baseUrl, error);
+    } finally {
+      signal?.removeEventListener('abort', onAbort);
+      connection.abort();
+    }
+  }
+
+  async health(): Promise<Health> {
+    const body = await this.json<unknown>(await this.request('GET', '/health'));
+    const parsed = healthSchema.safeParse(body);
+    if (!parsed.success) throw this.notClaudeWorker(200);
+    return parsed.data;
+  }
+
+  private async request(method: 'GET' | 'POST', path: string, options: RequestOptions = {}): Promise<Response> {
+    const headers: Record<string, string> = { accept: options.accept ?? 'application/json' };
+    if (this.token !== null) headers.authorization = `Bearer ${this.token}`;
+    if (options.body !== undefined) headers['content-type'] = 'application/json';
+    let response: Response;
+    try {
+      response = await this.fetch(`${this.baseUrl}${path}`, {
+        method,
+        headers,
+        ...(options.body === undefined ? {} : { body: JSON.stringify(options.body) }),
+        ...(options.signal ? { signal: options.signal } : {}),
+      });
+    } catch (error) {
+      if (options.signal?.aborted) throw error;
+      throw new ServerUnreachableError(this.baseUrl, error);
+    }
+    if (response.ok) return response;
+    const text = await response.text().catch(() => '');
+    throw errorFromBody(response.status, parseJson(text), options.taskId) ?? this.notClaudeWorker(response.status, text);
+  }
+
+  private async json<T>(response: Response): Promise<T> {
+    const text = await response.text();
+    const body = parseJson(text);
+    if (body === undefined) throw this.notClaudeWorker(response.status, text);
+    return body as T;
+  }
+
+  private notClaudeWorker(status: number, text = ''): RemoteError {
+    const excerpt = text.trim().slice(0, 200);
+    return new RemoteError(
+      'server_error',
+      `${this.baseUrl} answered HTTP ${status} but not like a claude-worker server${excerpt ? `: ${excerpt}` : ''}`,
+      status,
+    );
+  }
+}
+
+function checkedBaseUrl(baseUrl: string): string {
+  let url: URL | null = null;
+  try {
+    url = new URL(baseUrl);
+  } catch {
+    // reported below
+  }
+  if (url === null || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
+    throw new ValidationError([{ field: 'baseUrl', message: `must be an http(s) URL such as http://127.0.0.1:8000 (got "${baseUrl}")` }]);
+  }
+  return baseUrl.replace(/\/+$/, '');
+}
+
+function taskPath(taskId: number): string {
+  return `/api/v1/tasks/${encodeURIComponent(String(taskId))}`;
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+interface ErrorBodyShape {
+  error: { code: string; message: string; issues?: ValidationIssue[] };
+}
+
+function isErrorBody(body: unknown): body is ErrorBodyShape {
+  const error = (body as { error?: { code?: unknown; message?: unknown } } | null)?.error;
+  return typeof error?.code === 'string' && typeof error.message === 'string';
+}
+
+/**
+ * The typed error for a server's error body; null when the body is not one
+ * (something else answered). `status` is the HTTP status, or undefined for an
+ * error event inside an event stream.
+ */
+function errorFromBody(status: number | undefined, body: unknown, taskId: number | undefined): ClaudeWorkerError | null {
+  if (!isErrorBody(body)) return null;
+  const { code, message, issues } = body.error;
+  const knownCode = Object.hasOwn(STATUS_OF_CODE, code) ? (code as ErrorCode) : 'server_error';
+  switch (knownCode) {
+    case 'validation_failed':
+      return issues && issues.length > 0 ? new ValidationError(issues) : new RemoteError(knownCode, message, status ?? 400);
+    case 'not_found':
+      return taskId === undefined ? new RemoteError(knownCode, message, 404) : new TaskNotFoundError(taskId);
+    case 'unauthorized':
+      return new UnauthorizedError(message);
+    case 'forbidden':
+      return new ForbiddenError(message);
+    default:
+      return new RemoteError(knownCode, message, status ?? STATUS_OF_CODE[knownCode]);
+  }
+}

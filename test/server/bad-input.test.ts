@@ -1,0 +1,177 @@
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { LightMyRequestResponse } from 'fastify';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { TaskService } from '../../src/service/task-service.js';
+import { createApiFixture, type ApiFixture } from '../support/api-fixture.js';
+
+let api: ApiFixture;
+
+beforeEach(async () => {
+  api = await createApiFixture();
+});
+
+afterEach(async () => {
+  await api.close();
+});
+
+interface ErrorJson {
+  error: { code: string; message: string; issues?: { field: string; message: string }[] };
+}
+
+/** The issues of a 400 answer, by field. */
+function issuesOf(response: LightMyRequestResponse): Record<string, string> {
+  expect(response.statusCode).toBe(400);
+  const body = response.json<ErrorJson>();
+  expect(body.error.code).toBe('validation_failed');
+  return Object.fromEntries(body.error.issues!.map((issue) => [issue.field, issue.message]));
+}
+
+function post(payload: unknown) {
+  return api.app.inject({ method: 'POST', url: '/api/v1/tasks', payload: payload as object });
+}
+
+async function expectNothingStored(): Promise<void> {
+  expect((await api.service.list()).tasks).toEqual([]);
+}
+
+describe('a task body with problems', () => {
+  it('lists a missing prompt, an unknown field and a wrong type together', async () => {
+    const issues = issuesOf(await post({ working_directory: api.dir, colour: 'red', max_turns: 'ten' }));
+    expect(issues).toEqual({
+      execution_prompt: 'is required',
+      body: 'unknown field(s): colour',
+      max_turns: expect.stringMatching(/number/),
+    });
+    await expectNothingStored();
+  });
+
+  it('reports a missing working directory together with schema problems', async () => {
+    const missing = join(api.dir, 'no-such-dir');
+    const issues = issuesOf(await post({ execution_prompt: 'x', working_directory: missing, timeout_seconds: -1 }));
+    expect(issues.working_directory).toBe(`${missing} does not exist`);
+    expect(issues.timeout_seconds).toBeDefined();
+    await expectNothingStored();
+  });
+
+  it('refuses a file given as the working directory, and a relative path', async () => {
+    const file = join(api.dir, 'notes.txt');
+    await writeFile(file, 'x');
+    expect(issuesOf(await post({ execution_prompt: 'x', working_directory: file }))).toEqual({
+      working_directory: `${file} is not a directory`,
+    });
+    expect(issuesOf(await post({ execution_prompt: 'x', working_directory: 'src/app' })).working_directory).toMatch(
+      /must be an absolute path/,
+    );
+    await expectNothingStored();
+  });
+
+  it('refuses a body that is not a JSON object', async () => {
+    expect(issuesOf(await post([1, 2])).body).toBeDefined();
+    const text = await api.app.inject({
+      method: 'POST',
+      url: '/api/v1/tasks',
+      headers: { 'content-type': 'text/plain' },
+      payload: 'Refactor ./src',
+    });
+    expect(issuesOf(text).body).toBeDefined();
+    await expectNothingStored();
+  });
+
+  it('refuses malformed and empty JSON', async () => {
+    const malformed = await api.app.inject({
+      method: 'POST',
+      url: '/api/v1/tasks',
+      headers: { 'content-type': 'application/json' },
+      payload: '{"execution_prompt": "x",',
+    });
+    expect(issuesOf(malformed)).toEqual({ body: 'is not valid JSON' });
+    const empty = await api.app.inject({
+      method: 'POST',
+      url: '/api/v1/tasks',
+      headers: { 'content-type': 'application/json' },
+      payload: '',
+    });
+    expect(issuesOf(empty)).toEqual({ body: 'is empty; send a JSON object' });
+    await expectNothingStored();
+  });
+
+  it('answers 415 to a media type it does not read', async () => {
+    const response = await api.app.inject({
+      method: 'POST',
+      url: '/api/v1/tasks',
+      headers: { 'content-type': 'application/xml' },
+      payload: '<task/>',
+    });
+    expect(response.statusCode).toBe(415);
+    expect(response.json<ErrorJson>().error.issues).toEqual([
+      { field: 'content-type', message: 'must be application/json (got "application/xml")' },
+    ]);
+  });
+
+  it('answers 413 with the limit to a body over it, before parsing it', async () => {
+    const response = await post({ execution_prompt: 'x'.repeat(5 * 1024 * 1024), working_directory: api.dir });
+    expect(response.statusCode).toBe(413);
+    const { error } = response.json<ErrorJson>();
+    expect(error.code).toBe('payload_too_large');
+    expect(error.message).toContain(`${4 * 1024 * 1024} byte limit`);
+    await expectNothingStored();
+  });
+});
+
+describe('bad ids and query parameters', () => {
+  it.each(['abc', '0', '-3', '1.5', '99999999999999999999'])('refuses the task id %s with 400', async (id) => {
+    const response = await api.app.inject({ method: 'GET', url: `/api/v1/tasks/${id}` });
+    expect(Object.keys(issuesOf(response))).toEqual(['id']);
+  });
+
+  it('answers 404 for an id that does not exist', async () => {
+    const response = await api.app.inject({ method: 'GET', url: '/api/v1/tasks/12345' });
+    expect(response.statusCode).toBe(404);
+    expect(response.json<ErrorJson>().error.code).toBe('not_found');
+  });
+
+  it('lists every bad list parameter', async () => {
+    const issues = issuesOf(await api.app.inject({ method: 'GET', url: '/api/v1/tasks?status=done&limit=0&cursor=x&sort=asc' }));
+    expect(Object.keys(issues).sort()).toEqual(['cursor', 'limit', 'query', 'status']);
+    expect(issues.query).toBe('unknown field(s): sort');
+  });
+
+  it('reports a bad id and a bad log parameter together', async () => {
+    const issues = issuesOf(await api.app.inject({ method: 'GET', url: '/api/v1/tasks/abc/logs?tail=-1&follow=maybe' }));
+    expect(Object.keys(issues).sort()).toEqual(['follow', 'id', 'tail']);
+  });
+
+  it('refuses tail together with follow', async () => {
+    const { task } = await api.service.submit({ execution_prompt: 'x', working_directory: api.dir });
+    const response = await api.app.inject({ method: 'GET', url: `/api/v1/tasks/${task.id}/logs?follow=1&tail=5` });
+    expect(issuesOf(response)).toEqual({ tail: 'cannot be combined with follow' });
+  });
+
+  it('answers 404 in JSON for an unknown route', async () => {
+    const response = await api.app.inject({ method: 'DELETE', url: '/api/v1/tasks/1' });
+    expect(response.statusCode).toBe(404);
+    expect(response.json<ErrorJson>().error).toEqual({
+      code: 'not_found',
+      message: 'No route DELETE /api/v1/tasks/1. The API is described at /openapi.json',
+    });
+  });
+});
+
+describe('an unexpected failure inside the service', () => {
+  it('is a 500 that does not leak the internal message', async () => {
+    const failing = {
+      health: () => Promise.reject(new Error('disk I/O error at /secret/path')),
+    } as unknown as TaskService;
+    const broken = await createApiFixture({ serve: () => failing });
+    try {
+      const response = await broken.app.inject({ method: 'GET', url: '/health' });
+      expect(response.statusCode).toBe(500);
+      expect(response.json()).toEqual({
+        error: { code: 'server_error', message: 'Internal server error; the server log has the details.' },
+      });
+    } finally {
+      await broken.close();
+    }
+  });
+});
