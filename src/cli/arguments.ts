@@ -1,0 +1,23 @@
+/**
+ * Parsers for command-line values. A bad value is a usage error, reported by
+ * commander with the option's name (exit code 2), before anything runs.
+ */
+import { InvalidArgumentError } from 'commander';
+
+/** Parser for an integer in [min, max]. */
+export function integerIn(min: number, max = Number.MAX_SAFE_INTEGER): (value: string) => number {
+  return (value) => {
+    const number = Number(value);
+    if (!/^\s*\d+\s*$/.test(value) || !Number.isSafeInteger(number) || number < min || number > max) {
+      throw new InvalidArgumentError(
+        max === Number.MAX_SAFE_INTEGER ? `must be an integer >= ${min}` : `must be an integer from ${min} to ${max}`,
+      );
+    }
+    return number;
+  };
+}
+
+export const parseTaskId = (value: string): number => {
+  if (!/^\d+$/.test(value) || Number(value) < 1) throw new InvalidArgumentError('a task id is a positive integer');
+  return Number(value);
+};

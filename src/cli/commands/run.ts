@@ -1,0 +1,115 @@
+/** `claude-worker run [PROMPT]`: submits a task, and with --watch follows it to its end. */
+import { resolve } from 'node:path';
+import { Option, type Command } from 'commander';
+import { loadConfig } from '../../core/config.js';
+import { MAX_TIMEOUT_SECONDS, createTaskInputSchema, parseOrThrow, type CreateTaskInput } from '../../core/schemas.js';
+import { PERMISSION_MODES, isTerminal, type PermissionMode, type Task } from '../../core/task.js';
+import { validateTaskInput } from '../../service/task-input.js';
+import type { TaskService } from '../../service/task-service.js';
+import { integerIn } from '../arguments.js';
+import { connect } from '../connect.js';
+import { isLocalServerUrl } from '../server-address.js';
+import { notice, print, printJson, stdoutStyle } from '../io.js';
+import { composePrompt, readInstruction, readPipedStdin, STDIN_FIRST_BYTE_WAIT_MS } from '../prompt-input.js';
+import { renderOutcome, watchTask } from '../watch.js';
+
+interface RunOptions {
+  dir?: string;
+  system?: string;
+  model?: string;
+  maxTurns?: number;
+  timeout?: number;
+  permissionMode?: PermissionMode;
+  idempotencyKey?: string;
+  watch?: boolean;
+  json?: boolean;
+}
+
+export function registerRunCommand(program: Command): void {
+  program
+    .command('run')
+    .description('Submit a task; it runs in the background. Piped stdin is added as context for PROMPT.')
+    .argument('[prompt]', 'what the agent should do: text, or a .md/.txt file holding it')
+    .option('-d, --dir <path>', 'working directory of the task (default: the current directory)')
+    .option('-s, --system <text>', "text appended to Claude Code's system prompt")
+    .option('-m, --model <model>', 'model id or alias (sonnet, opus, ...)')
+    .option('--max-turns <n>', 'stop the agent after this many turns', integerIn(1, 10_000))
+    .option('--timeout <seconds>', 'stop the agent after this many seconds', integerIn(1, MAX_TIMEOUT_SECONDS))
+    .addOption(new Option('--permission-mode <mode>', 'Claude Code permission mode').choices(PERMISSION_MODES))
+    .option('--idempotency-key <key>', 'submitting the same key again returns the existing task')
+    .option('-w, --watch', 'follow the task until it ends; exit 0 when completed, 1 otherwise')
+    .option('--json', 'print the task as JSON (with --watch: the final task)')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  claude-worker run "Create a README for this project" --dir ./project
+  claude-worker run prompt.md --dir ./project --watch
+  git diff | claude-worker run "Review these changes"`,
+    )
+    .action(async (prompt: string | undefined, options: RunOptions) => {
+      const config = loadConfig();
+      const input = await taskInput(prompt, options);
+      // Bad input is reported before anything starts: no daemon, no task.
+      if (isLocalServerUrl(config.serverUrl)) await validateTaskInput(input);
+      else parseOrThrow(createTaskInputSchema, input);
+
+      const client = await connect(config, notice);
+      const { task, deduplicated } = await client.submit(input);
+      if (options.watch) {
+        const final = await watch(client, task, options.json === true);
+        if (options.json) printJson(final);
+        else print(renderOutcome(final, stdoutStyle()));
+        // 130: interrupted while watching (the task itself keeps running).
+        process.exitCode = final.status === 'completed' ? 0 : isTerminal(final.status) ? 1 : 130;
+        return;
+      }
+      if (options.json) printJson(task);
+      else print(submittedMessage(task, deduplicated));
+    });
+}
+
+async function taskInput(prompt: string | undefined, options: RunOptions): Promise<CreateTaskInput> {
+  const cwd = process.cwd();
+  const instruction = prompt === undefined ? undefined : await readInstruction(prompt, cwd);
+  const stdin = await readPipedStdin();
+  if (stdin.gaveUp) {
+    notice(
+      `warning: stdin is open but sent nothing in ${STDIN_FIRST_BYTE_WAIT_MS / 1000}s; ` +
+        'going on without it (redirect stdin with < /dev/null to skip the wait)',
+    );
+  }
+  return {
+    execution_prompt: composePrompt(instruction, stdin.text),
+    working_directory: resolve(cwd, options.dir ?? '.'),
+    system_prompt: options.system ?? null,
+    model: options.model ?? null,
+    permission_mode: options.permissionMode ?? null,
+    max_turns: options.maxTurns ?? null,
+    timeout_seconds: options.timeout ?? null,
+    idempotency_key: options.idempotencyKey ?? null,
+  };
+}
+
+/** Follows the task; Ctrl-C stops watching, never the task. */
+async function watch(client: TaskService, task: Task, quiet: boolean): Promise<Task> {
+  const stop = new AbortController();
+  const onInterrupt = () => stop.abort();
+  process.once('SIGINT', onInterrupt);
+  try {
+    // With --json, stdout carries the final task only.
+    const out = quiet ? { write: () => true } : process.stdout;
+    return await watchTask(client, task, { out, style: stdoutStyle(), signal: stop.signal });
+  } finally {
+    process.off('SIGINT', onInterrupt);
+  }
+}
+
+function submittedMessage(task: Task, deduplicated: boolean): string {
+  const headline = deduplicated
+    ? `Task ${task.id} already exists for this idempotency key (${task.status}).`
+    : `Task ${task.id} submitted (${task.status}).`;
+  return `${headline}
+Follow it:  claude-worker status ${task.id}   |   claude-worker logs ${task.id} -f
+Cancel it:  claude-worker cancel ${task.id}`;
+}

@@ -1,0 +1,97 @@
+/** `claude-worker server start|stop|status`: the REST server, in the foreground or as a daemon. */
+import type { Command } from 'commander';
+import { loadConfig, type Config } from '../../core/config.js';
+import { ServerUnreachableError } from '../../core/errors.js';
+import type { Health } from '../../core/schemas.js';
+import { daemonStatus, startDaemon, stopDaemon } from '../../server/daemon.js';
+import { integerIn } from '../arguments.js';
+import { createClient } from '../connect.js';
+import { formatDuration, shortenHome } from '../format.js';
+import { notice, print, printJson } from '../io.js';
+import { serverAddress } from '../server-address.js';
+
+interface StartOptions {
+  host?: string;
+  port?: number;
+  workers?: number;
+  foreground?: boolean;
+}
+
+export function registerServerCommand(program: Command): void {
+  const server = program.command('server').description('Start, stop or check the claude-worker server');
+
+  server
+    .command('start')
+    .description('Start the server (default: a background daemon with a pid file and a log)')
+    .option('--host <host>', 'address to bind (default: the host of CLAUDE_WORKER_SERVER_URL, else 127.0.0.1)')
+    .option('--port <port>', 'port to listen on (default: the port of CLAUDE_WORKER_SERVER_URL, else 8000)', integerIn(1, 65_535))
+    .option('--workers <n>', 'tasks run at once (default: CLAUDE_WORKER_MAX_WORKERS, else 4)', integerIn(1, 1000))
+    .option('--foreground', 'run in this process until SIGTERM or Ctrl-C')
+    .action(async (options: StartOptions) => {
+      const config = loadConfig();
+      const defaults = serverAddress(config.serverUrl);
+      const listen = {
+        host: options.host ?? defaults.host,
+        port: options.port ?? defaults.port,
+        workers: options.workers ?? config.maxWorkers,
+      };
+      if (options.foreground) {
+        // Loaded only here: the server pulls in Fastify, SQLite and the Agent SDK, which
+        // take ~0.5 s to load, a cost every other command would otherwise pay.
+        const { runServer } = await import('../../server/serve.js');
+        await runServer(config, listen);
+        return;
+      }
+      const daemon = await startDaemon(config, listen);
+      print(`claude-worker server running at ${daemon.url} (pid ${daemon.pid}, log ${shortenHome(daemon.logFile)})`);
+      if (listen.host !== defaults.host || listen.port !== defaults.port) {
+        notice(`note: other commands talk to ${config.serverUrl}; set CLAUDE_WORKER_SERVER_URL=${daemon.url} to use this server`);
+      }
+    });
+
+  server
+    .command('stop')
+    .description('Stop the background server; running tasks are released and resume on the next start')
+    .action(async () => {
+      const stopped = await stopDaemon(loadConfig());
+      print(stopped === null ? 'No claude-worker server was running.' : `Stopped claude-worker server (pid ${stopped.pid}).`);
+    });
+
+  server
+    .command('status')
+    .alias('health')
+    .description('Check whether the server answers, and what it is doing')
+    .option('--json', 'print the health report as JSON')
+    .action(async (options: { json?: boolean }) => {
+      const config = loadConfig();
+      const health = await healthOrNull(config);
+      const daemon = await daemonStatus(config);
+      if (options.json) {
+        const pidFile = daemon === null ? null : { pid: daemon.pid, url: daemon.url, log_file: daemon.logFile };
+        printJson({ url: config.serverUrl, healthy: health !== null, health, daemon: pidFile });
+      }
+      else print(describeStatus(config, health, daemon));
+      if (health === null) process.exitCode = 1;
+    });
+}
+
+async function healthOrNull(config: Config): Promise<Health | null> {
+  try {
+    return await createClient(config).health();
+  } catch (error) {
+    if (error instanceof ServerUnreachableError) return null;
+    throw error;
+  }
+}
+
+function describeStatus(config: Config, health: Health | null, daemon: Awaited<ReturnType<typeof daemonStatus>>): string {
+  if (health === null) {
+    return `No claude-worker server answers at ${config.serverUrl}.\nStart one with: claude-worker server start`;
+  }
+  const lines = [
+    `claude-worker ${health.version} is healthy at ${config.serverUrl}`,
+    `  up ${formatDuration(health.uptime_seconds * 1000)}, ${health.running} running, ${health.pending} pending, ${health.max_workers} workers`,
+  ];
+  if (daemon !== null) lines.push(`  daemon pid ${daemon.pid}, log ${shortenHome(daemon.logFile)}`);
+  return lines.join('\n');
+}

@@ -1,0 +1,38 @@
+/** `claude-worker status [ID]`: one task in detail, or the last ten as a table. */
+import type { Command } from 'commander';
+import { loadConfig } from '../../core/config.js';
+import { TaskLogs } from '../../logs/task-logs.js';
+import { parseTaskId } from '../arguments.js';
+import { connect } from '../connect.js';
+import { isLocalServerUrl } from '../server-address.js';
+import { renderTaskDetail, renderTaskTable } from '../format.js';
+import { notice, print, printJson, stdoutStyle } from '../io.js';
+
+const RECENT_TASKS = 10;
+
+export function registerStatusCommand(program: Command): void {
+  program
+    .command('status')
+    .description(`Show a task in detail (without ID: the last ${RECENT_TASKS} tasks)`)
+    .argument('[id]', 'task id', parseTaskId)
+    .option('--json', 'print the task (without ID: the page of tasks) as JSON')
+    .action(async (id: number | undefined, options: { json?: boolean }) => {
+      const config = loadConfig();
+      const client = await connect(config, notice);
+      const now = Date.now();
+      if (id === undefined) {
+        const page = await client.list({ limit: RECENT_TASKS });
+        if (options.json) printJson(page);
+        else print(renderTaskTable(page.tasks, now, stdoutStyle()));
+        return;
+      }
+      const task = await client.get(id);
+      if (options.json) {
+        printJson(task);
+        return;
+      }
+      // The log file is only worth naming when it is on this machine.
+      const logFile = isLocalServerUrl(config.serverUrl) ? new TaskLogs(config.logDir).summaryPath(task.id) : undefined;
+      print(renderTaskDetail(task, now, stdoutStyle(), logFile));
+    });
+}

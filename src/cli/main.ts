@@ -1,0 +1,57 @@
+#!/usr/bin/env node
+/**
+ * The `claude-worker` command. Every subcommand talks to a server through the
+ * HTTP client; exit codes: 0 success, 1 failure (a task that failed under
+ * `run --watch` included), 2 usage error, 130 interrupted while watching.
+ */
+import { Command, CommanderError } from 'commander';
+import { VERSION } from '../version.js';
+import { registerCancelCommand } from './commands/cancel.js';
+import { registerListCommand } from './commands/list.js';
+import { registerLogsCommand } from './commands/logs.js';
+import { registerRunCommand } from './commands/run.js';
+import { registerServerCommand } from './commands/server.js';
+import { registerStatusCommand } from './commands/status.js';
+import { describeError } from './report-error.js';
+
+const USAGE_ERROR_EXIT_CODE = 2;
+
+function buildProgram(): Command {
+  const program = new Command('claude-worker')
+    .description('Fire-and-forget task execution for Claude Code')
+    .version(VERSION, '-V, --version', 'print the version')
+    .showHelpAfterError('(run with --help for usage)')
+    // Throw instead of exiting, so usage errors get their own exit code below.
+    .exitOverride()
+    .addHelpText(
+      'after',
+      `
+Environment:
+  CLAUDE_WORKER_SERVER_URL  server to talk to (default http://127.0.0.1:8000); a local one is started when needed
+  CLAUDE_WORKER_TOKEN       bearer token for a server that requires one
+  CLAUDE_WORKER_HOME        database, logs and server files (default ~/.claude-worker)`,
+    );
+  registerRunCommand(program);
+  registerListCommand(program);
+  registerStatusCommand(program);
+  registerLogsCommand(program);
+  registerCancelCommand(program);
+  registerServerCommand(program);
+  return program;
+}
+
+async function main(argv: string[]): Promise<void> {
+  try {
+    await buildProgram().parseAsync(argv);
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // Commander has printed the message or the help already.
+      process.exitCode = error.exitCode === 0 ? 0 : USAGE_ERROR_EXIT_CODE;
+      return;
+    }
+    process.stderr.write(`${describeError(error)}\n`);
+    process.exitCode = 1;
+  }
+}
+
+await main(process.argv);

@@ -1,0 +1,168 @@
+import { describe, expect, it } from 'vitest';
+import { ServerUnreachableError, TaskNotFoundError, ValidationError } from '../../src/core/errors.js';
+import {
+  PLAIN,
+  formatAge,
+  formatDuration,
+  renderTaskDetail,
+  renderTaskTable,
+  shortenHome,
+  styleFor,
+  truncate,
+} from '../../src/cli/format.js';
+import { describeError } from '../../src/cli/report-error.js';
+import { progressLine, renderOutcome } from '../../src/cli/watch.js';
+import { integerIn } from '../../src/cli/arguments.js';
+import { serverAddress } from '../../src/cli/server-address.js';
+import { NOW, task } from './task-factory.js';
+
+describe('durations and ages', () => {
+  it('formats durations at the precision people read', () => {
+    expect(formatDuration(950)).toBe('0.9s');
+    expect(formatDuration(12_400)).toBe('12s');
+    expect(formatDuration(65_000)).toBe('1m05s');
+    expect(formatDuration((2 * 60 + 3) * 60_000)).toBe('2h03m');
+    expect(formatDuration(50 * 3_600_000)).toBe('2d02h');
+  });
+
+  it('formats ages coarsely', () => {
+    expect(formatAge('2025-06-01T11:59:48.000Z', NOW)).toBe('12s');
+    expect(formatAge('2025-06-01T11:55:00.000Z', NOW)).toBe('5m');
+    expect(formatAge('2025-06-01T09:00:00.000Z', NOW)).toBe('3h');
+    expect(formatAge('2025-05-29T12:00:00.000Z', NOW)).toBe('3d');
+  });
+});
+
+describe('text helpers', () => {
+  it('cuts long text to one line with an ellipsis', () => {
+    expect(truncate('line one\nline two', 40)).toBe('line one line two');
+    expect(truncate('abcdefghij', 5)).toBe('abcd…');
+  });
+
+  it('shortens paths under the home directory', () => {
+    expect(shortenHome('/home/ada/project', '/home/ada')).toBe('~/project');
+    expect(shortenHome('/home/adam/project', '/home/ada')).toBe('/home/adam/project');
+  });
+
+  it('colours only on a terminal without NO_COLOR', () => {
+    expect(styleFor({ isTTY: false }, {}).status('failed')).toBe('failed');
+    expect(styleFor({ isTTY: true }, { NO_COLOR: '1' }).status('failed')).toBe('failed');
+    expect(styleFor({ isTTY: true }, {}).status('failed')).toBe('\x1b[31mfailed\x1b[0m');
+  });
+});
+
+describe('task table', () => {
+  it('lists id, status, age, last action or outcome, and directory in aligned columns', () => {
+    const table = renderTaskTable(
+      [
+        task({ id: 12, status: 'running', last_action_cache: '[Write] src/auth.ts' }),
+        task({ id: 9, status: 'failed', error_message: 'Claude Code could not authenticate' }),
+        task({ id: 3, status: 'completed', final_summary: 'Added three tests.\nAll pass.' }),
+      ],
+      NOW,
+    );
+    expect(table.split('\n')).toEqual([
+      'ID  STATUS     AGE  LAST ACTION / RESULT                DIR',
+      '12  running    5m   [Write] src/auth.ts                 /srv/project',
+      '9   failed     5m   Claude Code could not authenticate  /srv/project',
+      '3   completed  5m   Added three tests. All pass.        /srv/project',
+      '',
+    ]);
+  });
+
+  it('says so when there are no tasks', () => {
+    expect(renderTaskTable([], NOW)).toBe('No tasks.\n');
+  });
+});
+
+describe('task detail', () => {
+  it('shows times, duration, cost, turns, error and where the log is', () => {
+    const detail = renderTaskDetail(
+      task({
+        status: 'failed',
+        started_at: '2025-06-01T11:56:00.000Z',
+        ended_at: '2025-06-01T11:57:05.000Z',
+        cost_usd: 0.01234,
+        num_turns: 4,
+        max_turns: 4,
+        attempts: 1,
+        error_code: 'max_turns',
+        error_message: 'Reached the limit of 4 turns',
+      }),
+      NOW,
+      PLAIN,
+      '/var/cw/logs/task-7.log',
+    );
+    expect(detail).toContain('Status:      failed');
+    expect(detail).toContain('Duration:    1m05s');
+    expect(detail).toContain('Cost:        $0.0123');
+    expect(detail).toContain('Turns:       4 (max 4)');
+    expect(detail).toContain('Error:       [max_turns] Reached the limit of 4 turns');
+    expect(detail).toContain('Logs:        claude-worker logs 7  (/var/cw/logs/task-7.log)');
+    expect(detail).toContain('Prompt:\n  Add tests');
+    expect(detail).not.toContain('Summary:');
+  });
+
+  it('previews a long prompt and points to --json for the rest', () => {
+    const prompt = Array.from({ length: 25 }, (_, i) => `line ${i + 1}`).join('\n');
+    const detail = renderTaskDetail(task({ execution_prompt: prompt }), NOW);
+    expect(detail).toContain('  line 20\n  … (5 more lines; see --json)');
+    expect(detail).not.toContain('line 21');
+  });
+});
+
+describe('watch output', () => {
+  it('shows status, running time and last action while a task runs', () => {
+    const running = task({ status: 'running', started_at: '2025-06-01T11:58:55.000Z', last_action_cache: '[Bash] npm test' });
+    expect(progressLine(running, NOW, PLAIN, 200)).toBe('Task 7  running  1m05s  [Bash] npm test');
+    expect(progressLine(running, NOW, PLAIN, 200, false)).toBe('Task 7  running  [Bash] npm test');
+    expect(progressLine(running, NOW, PLAIN, 20)).toBe('Task 7  running  1m…');
+  });
+
+  it('ends with the summary of a completed task or the error of a failed one', () => {
+    const ended = { started_at: '2025-06-01T11:59:00.000Z', ended_at: '2025-06-01T11:59:30.000Z' };
+    expect(
+      renderOutcome(task({ ...ended, status: 'completed', num_turns: 1, cost_usd: 0.5, final_summary: 'Done.\n' }), PLAIN),
+    ).toBe('Task 7 completed (30s, 1 turn, $0.5000)\n\nDone.\n');
+    expect(renderOutcome(task({ ...ended, status: 'failed', error_message: 'Timed out after 30s' }), PLAIN)).toBe(
+      'Task 7 failed (30s): Timed out after 30s\nLogs: claude-worker logs 7\n',
+    );
+  });
+});
+
+describe('errors on stderr', () => {
+  it('lists every validation problem on its own line', () => {
+    const error = new ValidationError([
+      { field: 'working_directory', message: '/nope does not exist' },
+      { field: 'execution_prompt', message: 'execution_prompt must not be empty' },
+    ]);
+    expect(describeError(error)).toBe(
+      'error: invalid input (2 problems)\n  working_directory: /nope does not exist\n  execution_prompt: execution_prompt must not be empty',
+    );
+  });
+
+  it('prints typed and system errors without a stack trace', () => {
+    expect(describeError(new TaskNotFoundError(42))).toBe('error: Task 42 not found. List tasks with: claude-worker list');
+    expect(describeError(new ServerUnreachableError('http://10.0.0.1:8000'))).toMatch(/^error: No claude-worker server answers at http:\/\/10\.0\.0\.1:8000/);
+    const system = Object.assign(new Error('EACCES: permission denied'), { code: 'EACCES' });
+    expect(describeError(system)).toBe('error: EACCES: permission denied');
+  });
+
+  it('keeps the stack of an unexpected error, which is a bug to report', () => {
+    expect(describeError(new TypeError('x is undefined'))).toMatch(/^error: x is undefined\nTypeError: x is undefined\n\s+at /);
+  });
+});
+
+describe('argument parsing', () => {
+  it('accepts integers in range and rejects the rest', () => {
+    const parse = integerIn(1, 500);
+    expect(parse('20')).toBe(20);
+    for (const bad of ['0', '501', '2.5', 'ten', '']) expect(() => parse(bad)).toThrow(/from 1 to 500/);
+  });
+
+  it('derives the host and port a server URL listens on', () => {
+    expect(serverAddress('http://127.0.0.1:8123')).toEqual({ host: '127.0.0.1', port: 8123 });
+    expect(serverAddress('http://[::1]:9000')).toEqual({ host: '::1', port: 9000 });
+    expect(serverAddress('http://localhost')).toEqual({ host: 'localhost', port: 80 });
+  });
+});

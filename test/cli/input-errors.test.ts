@@ -1,0 +1,100 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { networkInterfaces } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { CLI, freePort } from '../support/server-process.js';
+import { createCliHome, type CliHome } from './cli-harness.js';
+
+// Every command here fails before a server is needed: none may start one.
+let cli: CliHome;
+
+beforeEach(async () => {
+  cli = await createCliHome();
+});
+
+afterEach(async () => {
+  await cli.dispose();
+});
+
+function nothingCreated(): void {
+  expect(existsSync(join(cli.home, 'server.json'))).toBe(false);
+  expect(existsSync(join(cli.home, 'tasks.db'))).toBe(false);
+}
+
+describe('claude-worker without a server', () => {
+  it('prints the package version', async () => {
+    const { version } = JSON.parse(await readFile(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+    const result = await cli.run(['--version']);
+    expect(result).toMatchObject({ code: 0, stdout: `${version}\n` });
+  });
+
+  it('lists the commands in its help', async () => {
+    const result = await cli.run(['help']);
+    expect(result.code).toBe(0);
+    for (const command of ['run', 'list', 'status', 'logs', 'cancel', 'server']) expect(result.stdout).toMatch(new RegExp(`^  ${command}\\b`, 'm'));
+  });
+
+  it('exits 2 on usage errors, naming the option', async () => {
+    const badTurns = await cli.run(['run', 'Do it', '--max-turns', '0']);
+    expect(badTurns.code).toBe(2);
+    expect(badTurns.stderr).toMatch(/--max-turns.*must be an integer from 1 to 10000/);
+    const badId = await cli.run(['cancel', 'abc']);
+    expect(badId.code).toBe(2);
+    expect(badId.stderr).toMatch(/a task id is a positive integer/);
+    const badStatus = await cli.run(['list', '--status', 'done']);
+    expect(badStatus.code).toBe(2);
+    expect(badStatus.stderr).toMatch(/Allowed choices are pending, running, completed, failed, cancelled/);
+    nothingCreated();
+  });
+
+  it('rejects a working directory that does not exist, before starting anything', async () => {
+    const missing = join(cli.home, 'no-such-project');
+    const result = await cli.run(['run', 'Add a README', '--dir', missing]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe(`error: invalid input (1 problem)\n  working_directory: ${missing} does not exist\n`);
+    expect(result.stdout).toBe('');
+    nothingCreated();
+  });
+
+  it('reports a missing prompt when there is neither an argument nor piped input', async () => {
+    const result = await cli.run(['run']);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/^error: invalid input \(1 problem\)\n  prompt: no prompt: give it as an argument/);
+    nothingCreated();
+  });
+
+  it('reports a prompt file that does not exist', async () => {
+    const result = await cli.run(['run', 'missing-task.md'], { cwd: cli.home });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(`prompt: prompt file ${join(cli.home, 'missing-task.md')} does not exist`);
+    nothingCreated();
+  });
+
+  it('does not hang on a stdin pipe that stays open and silent, and says it went on without it', async () => {
+    // A parent that holds our stdin open without writing (as some CI runners do).
+    const child = spawn(process.execPath, [CLI, 'run'], { env: cli.env, stdio: ['pipe', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const [code] = await once(child, 'close');
+    child.stdin.destroy();
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/^warning: stdin is open but sent nothing in 3s; going on without it/);
+    expect(stderr).toMatch(/prompt: no prompt/);
+    nothingCreated();
+  });
+
+  it('does not start a server for a URL that is not on this machine, and says none answers', async () => {
+    const address =
+      Object.values(networkInterfaces())
+        .flat()
+        .find((iface) => iface && iface.family === 'IPv4' && !iface.internal)?.address ?? '0.0.0.0';
+    const url = `http://${address}:${await freePort()}`;
+    const result = await cli.run(['list'], { env: { CLAUDE_WORKER_SERVER_URL: url } });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe(`error: No claude-worker server answers at ${url}. Start one with: claude-worker server start\n`);
+    nothingCreated();
+  });
+});

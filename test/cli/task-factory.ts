@@ -1,0 +1,36 @@
+/** Tasks in any state, for the formatting tests. */
+import type { Task } from '../../src/core/task.js';
+
+export const NOW = Date.parse('2025-06-01T12:00:00.000Z');
+
+export function task(overrides: Partial<Task> = {}): Task {
+  return {
+    id: 7,
+    status: 'pending',
+    execution_prompt: 'Add tests',
+    working_directory: '/srv/project',
+    system_prompt: null,
+    model: null,
+    permission_mode: 'acceptEdits',
+    max_turns: null,
+    timeout_seconds: 3600,
+    created_at: '2025-06-01T11:55:00.000Z',
+    started_at: null,
+    ended_at: null,
+    last_action_cache: null,
+    final_summary: null,
+    error_code: null,
+    error_message: null,
+    cost_usd: null,
+    usage: null,
+    num_turns: null,
+    duration_ms: null,
+    session_id: null,
+    api_key_source: null,
+    attempts: 0,
+    max_attempts: 3,
+    cancel_requested: false,
+    idempotency_key: null,
+    ...overrides,
+  };
+}
