@@ -80,6 +80,7 @@ export async function startDaemon(
         CLAUDE_WORKER_DB: config.dbPath,
         CLAUDE_WORKER_LOG_DIR: config.logDir,
         CLAUDE_WORKER_TOKEN: config.token ?? '',
+        CLAUDE_WORKER_PERMISSION_MODE: config.permissionMode,
       },
     },
   );

@@ -32,13 +32,13 @@ export interface ServerProcess {
 
 export async function startServerProcess(
   env: Record<string, string | undefined>,
-  options: { workers?: number } = {},
+  options: { workers?: number; args?: string[] } = {},
 ): Promise<ServerProcess> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const child = spawn(
     process.execPath,
-    [CLI, 'server', 'start', '--foreground', '--port', String(port), '--workers', String(options.workers ?? 2)],
+    [CLI, 'server', 'start', '--foreground', '--port', String(port), '--workers', String(options.workers ?? 2), ...(options.args ?? [])],
     { env: { ...env, CLAUDE_WORKER_SERVER_URL: url }, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let output = '';

@@ -1,5 +1,6 @@
 /** `claude-worker server start|stop|status`: the REST server, in the foreground or as a daemon. */
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
+import { PERMISSION_MODES, type PermissionMode } from '../../core/task.js';
 import { loadConfig, type Config } from '../../core/config.js';
 import { ServerUnreachableError } from '../../core/errors.js';
 import type { Health } from '../../core/schemas.js';
@@ -14,6 +15,7 @@ interface StartOptions {
   host?: string;
   port?: number;
   workers?: number;
+  permissionMode?: PermissionMode;
   foreground?: boolean;
 }
 
@@ -26,9 +28,12 @@ export function registerServerCommand(program: Command): void {
     .option('--host <host>', 'address to bind (default: the host of CLAUDE_WORKER_SERVER_URL, else 127.0.0.1)')
     .option('--port <port>', 'port to listen on (default: the port of CLAUDE_WORKER_SERVER_URL, else 8000)', integerIn(1, 65_535))
     .option('--workers <n>', 'tasks run at once (default: CLAUDE_WORKER_MAX_WORKERS, else 4)', integerIn(1, 1000))
+    .addOption(
+      new Option('--permission-mode <mode>', 'Claude Code permission mode for tasks that set none (default: CLAUDE_WORKER_PERMISSION_MODE, else bypassPermissions)').choices(PERMISSION_MODES),
+    )
     .option('--foreground', 'run in this process until SIGTERM or Ctrl-C')
     .action(async (options: StartOptions) => {
-      const config = loadConfig();
+      const config = { ...loadConfig(), ...(options.permissionMode ? { permissionMode: options.permissionMode } : {}) };
       const defaults = serverAddress(config.serverUrl);
       const listen = {
         host: options.host ?? defaults.host,
