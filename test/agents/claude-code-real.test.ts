@@ -1,12 +1,28 @@
+/**
+ * The REAL Claude Code binary (bundled with the Agent SDK) against the
+ * loopback Messages API stand-in: the real agent loop, tools, permission
+ * checks and exit codes, offline.
+ */
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { AgentActivity, AgentRunRequest, AgentRunResult } from '../../src/agents/agent.js';
+import type { AgentRunRequest, AgentRunResult } from '../../src/agents/agent.js';
 import { ClaudeCodeAgent } from '../../src/agents/claude-code/claude-code-agent.js';
+import { classifyRun, ROOT_BYPASS_ADVICE, RunObservation } from '../../src/agents/claude-code/outcome.js';
 import { isGroupAlive } from '../../src/host/process-group.js';
 import { realClaudeEnv } from '../support/agent-env.js';
-import { startFakeAnthropicApi, type FakeAnthropicApi, type FakeApiOptions } from '../support/fake-anthropic-api.js';
+import { agentRequest, recordRun, type RecordedRun } from '../support/agent-run.js';
+import {
+  DEFAULT_REPLY_TEXT,
+  startFakeAnthropicApi,
+  WRITTEN_CONTENT,
+  type FakeAnthropicApi,
+  type FakeApiOptions,
+} from '../support/fake-anthropic-api.js';
 
 let dir: string;
 let api: FakeAnthropicApi | null = null;
@@ -21,111 +37,142 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-async function runReal(
+async function startReal(
   prompt: string,
   apiOptions: FakeApiOptions,
   request: Partial<AgentRunRequest> = {},
-  env: Record<string, string> = {},
-): Promise<{ result: AgentRunResult; activity: AgentActivity[]; pgids: number[] }> {
+  env: Record<string, string | undefined> = {},
+): Promise<RecordedRun> {
   api = await startFakeAnthropicApi(apiOptions);
-  const activity: AgentActivity[] = [];
-  const pgids: number[] = [];
-  const result = await new ClaudeCodeAgent().run(
-    {
-      taskId: 1,
-      attempt: 1,
-      prompt,
-      systemPrompt: null,
-      model: null,
-      permissionMode: 'bypassPermissions',
-      maxTurns: null,
-      cwd: dir,
-      env: realClaudeEnv(api.url, join(dir, 'home'), env),
-      signal: new AbortController().signal,
-      ...request,
-    },
-    { onSpawn: (p) => pgids.push(p.pgid), onMessage: () => {}, onActivity: (a) => activity.push(a) },
+  return recordRun(
+    new ClaudeCodeAgent(),
+    agentRequest({ prompt, cwd: dir, env: realClaudeEnv(api.url, join(dir, 'home'), env), ...request }),
   );
-  return { result, activity, pgids };
 }
 
-describe('the real Claude Code binary', () => {
-  it('completes a task that writes a file, with cost, turns and credential source recorded', async () => {
-    const { result, activity, pgids } = await runReal('Create the greeting file [write:hello.txt]', {});
-    expect(result.outcome).toBe('completed');
-    expect(await readFile(join(dir, 'hello.txt'), 'utf8')).toBe('written by the agent\n');
+function failure(result: AgentRunResult): Extract<AgentRunResult, { outcome: 'failed' }> {
+  if (result.outcome !== 'failed') throw new Error(`expected a failure, got ${JSON.stringify(result)}`);
+  return result;
+}
+
+describe('the real Claude Code binary against the API stand-in', () => {
+  it('completes a task that writes a file, recording cost, usage, turns, session and credential source', async () => {
+    const run = await startReal('Create the greeting file [write:hello.txt]', {}, { permissionMode: 'bypassPermissions' });
+    const result = await run.done;
+    expect(result).toMatchObject({ outcome: 'completed', summary: DEFAULT_REPLY_TEXT });
+    expect(await readFile(join(dir, 'hello.txt'), 'utf8')).toBe(WRITTEN_CONTENT);
     if (result.outcome !== 'completed') return;
-    expect(result.summary).toBe('Done. The task is complete.');
-    expect(result.stats.num_turns).toBe(2);
+    expect(result.stats).toMatchObject({ num_turns: 2, api_key_source: 'ANTHROPIC_API_KEY' });
     expect(result.stats.cost_usd).toBeGreaterThan(0);
-    expect(result.stats.usage?.output_tokens).toBeGreaterThan(0);
-    expect(result.stats.session_id).toMatch(/[0-9a-f-]{36}/);
-    expect(result.stats.api_key_source).toBe('ANTHROPIC_API_KEY');
-    expect(activity.map((a) => a.lastAction).filter(Boolean)).toEqual(['[Write] hello.txt']);
-    expect(isGroupAlive(pgids[0]!)).toBe(false);
+    expect(result.stats.duration_ms).toBeGreaterThan(0);
+    expect(result.stats.session_id).toMatch(/^[0-9a-f-]{36}$/);
+    // Two requests: 50 input tokens each, per the stand-in's script.
+    expect(result.stats.usage).toMatchObject({ input_tokens: 100, cache_creation_input_tokens: 0, cache_read_input_tokens: 0 });
+    expect(result.stats.usage!.output_tokens).toBeGreaterThan(0);
+
+    expect(run.activity.map((a) => a.lastAction).filter(Boolean)).toEqual(['[Write] hello.txt']);
+    expect(run.activity.map((a) => a.line)).toContain('[Write] hello.txt');
+    expect(run.activity[0]).toMatchObject({ apiKeySource: 'ANTHROPIC_API_KEY', sessionId: result.stats.session_id });
+    expect(run.activity[0]!.line).toMatch(/^\[init\] model=.+, permission=bypassPermissions, credentials=ANTHROPIC_API_KEY$/);
+    expect(run.activity.at(-1)!.line).toMatch(/^\[result\] success in 2 turns, \$\d+\.\d{4}$/);
+    expect(run.messages.some((m) => (m as { type: string }).type === 'result')).toBe(true);
+
+    expect(run.spawns).toHaveLength(1);
+    expect(run.spawns[0]!.pgid).toBe(run.spawns[0]!.pid);
+    expect(isGroupAlive(run.spawns[0]!.pgid)).toBe(false);
   });
 
-  it('fails with auth_failed and the API message when the key is rejected', async () => {
-    const { result } = await runReal('Say hi', { rejectAll: true });
-    expect(result.outcome).toBe('failed');
-    if (result.outcome !== 'failed') return;
+  it('sends the API key, and Claude Code its own system prompt with the task system prompt appended', async () => {
+    const run = await startReal('Say hi', {}, { systemPrompt: 'Always answer in French.' });
+    expect((await run.done).outcome).toBe('completed');
+    const request = api!.requests.find((r) => r.path.startsWith('/v1/messages'))!;
+    expect(request.apiKey).toBe('sk-ant-test-key');
+    const system = JSON.stringify(request.body?.system);
+    expect(system).toContain('Always answer in French.');
+    expect(system.length).toBeGreaterThan(2000); // Claude Code's own prompt is there too, not replaced
+  });
+
+  it('fails with auth_failed, the API message and what to do, when the key is rejected', async () => {
+    const run = await startReal('Say hi', { rejectAll: true });
+    const result = failure(await run.done);
     expect(result.code).toBe('auth_failed');
     expect(result.message).toMatch(/Invalid API key/);
-    expect(result.message).toMatch(/claude auth login/);
+    expect(result.message).toMatch(/ANTHROPIC_API_KEY.*claude auth login.*claude setup-token/s);
+    expect(result.stats.api_key_source).toBe('ANTHROPIC_API_KEY');
   });
 
-  it('falls back to the Claude login when the API key is rejected', async () => {
-    const { result, activity } = await runReal('Write it [write:via-login.txt]', { rejectApiKey: true }, {}, {
+  it('runs again on the Claude login (OAuth token) when the API key is rejected, and records the login as the source', async () => {
+    const run = await startReal('Write it [write:via-login.txt]', { rejectApiKey: true }, {}, {
       CLAUDE_CODE_OAUTH_TOKEN: 'oauth-test-token',
     });
+    const result = await run.done;
     expect(result.outcome).toBe('completed');
-    if (result.outcome !== 'completed') return;
+    expect(result.stats.api_key_source).toBeTruthy();
     expect(result.stats.api_key_source).not.toBe('ANTHROPIC_API_KEY');
-    expect(activity.some((a) => a.line.includes('running again with your Claude login'))).toBe(true);
-    expect(api!.requests.some((r) => r.authorization === 'Bearer oauth-test-token')).toBe(true);
-    expect(await readFile(join(dir, 'via-login.txt'), 'utf8')).toBe('written by the agent\n');
+    expect(run.spawns).toHaveLength(2);
+    expect(run.activity.filter((a) => a.line.startsWith('[auth]'))).toHaveLength(1);
+    expect(api!.requests.some((r) => r.apiKey === 'sk-ant-test-key')).toBe(true);
+    expect(api!.requests.some((r) => r.authorization === 'Bearer oauth-test-token' && r.apiKey === undefined)).toBe(true);
+    expect(await readFile(join(dir, 'via-login.txt'), 'utf8')).toBe(WRITTEN_CONTENT);
   });
 
-  it('does not fall back when there is no login to fall back to', async () => {
-    const { result, activity } = await runReal('Say hi', { rejectApiKey: true });
-    expect(result.outcome === 'failed' && result.code).toBe('auth_failed');
-    expect(activity.some((a) => a.line.includes('running again'))).toBe(false);
+  it('does not run again when there is no login to fall back to', async () => {
+    const run = await startReal('Say hi', { rejectApiKey: true });
+    expect(failure(await run.done).code).toBe('auth_failed');
+    expect(run.spawns).toHaveLength(1);
   });
 
-  it('fails with max_turns when the turn limit is reached', async () => {
-    const { result } = await runReal('Keep writing files', { alwaysToolUse: true }, { maxTurns: 1 });
-    expect(result.outcome === 'failed' && result.code).toBe('max_turns');
+  it('fails with max_turns, naming the limit, when the turn limit is reached', async () => {
+    const run = await startReal('Keep writing files', { alwaysToolUse: true }, { maxTurns: 1 });
+    const result = failure(await run.done);
+    expect(result.code).toBe('max_turns');
+    expect(result.message).toBe('Stopped after reaching max_turns (1) before finishing; raise --max-turns or split the task.');
+    expect(result.stats.num_turns).toBeGreaterThan(0);
+    expect(run.activity.at(-1)!.line).toMatch(/^\[result\] error_max_turns/);
   });
 
-  it('explains instead of failing obscurely when run as root with bypassPermissions and no IS_SANDBOX', async () => {
+  it('refuses bypassPermissions as root without IS_SANDBOX before starting, with the ways out', async () => {
     expect(process.getuid?.()).toBe(0); // this suite runs as root, like the CI machine
-    const { result, pgids } = await runReal('Say hi', {}, {}, { IS_SANDBOX: '' });
-    expect(result.outcome === 'failed' && result.code).toBe('root_bypass_refused');
-    expect(result.outcome === 'failed' && result.message).toMatch(/--permission-mode acceptEdits/);
-    expect(pgids).toEqual([]); // refused before starting anything
+    const run = await startReal('Say hi', {}, { permissionMode: 'bypassPermissions' }, { IS_SANDBOX: undefined });
+    const result = failure(await run.done);
+    expect(result.code).toBe('root_bypass_refused');
+    expect(result.message).toMatch(/as root/);
+    expect(result.message).toMatch(/normal user/);
+    expect(result.message).toMatch(/--permission-mode acceptEdits/);
+    expect(result.message).toMatch(/IS_SANDBOX=1/);
+    expect(run.spawns).toEqual([]);
   });
 
-  it('stops the whole process group on abort while the API never answers', async () => {
-    api = await startFakeAnthropicApi({ hang: true });
-    const controller = new AbortController();
-    const pgids: number[] = [];
-    const running = new ClaudeCodeAgent().run(
-      {
-        taskId: 1,
-        attempt: 1,
-        prompt: 'Say hi',
-        systemPrompt: null,
-        model: null,
-        permissionMode: 'acceptEdits',
-        maxTurns: null,
-        cwd: dir,
-        env: realClaudeEnv(api.url, join(dir, 'home')),
-        signal: controller.signal,
-      },
-      { onSpawn: (p) => pgids.push(p.pgid), onMessage: () => {}, onActivity: (a) => a.line.startsWith('[init]') && controller.abort('cancel') },
+  it('recognises the real binary\'s own root + bypass refusal, should it ever get that far', async () => {
+    // The flags the SDK passes for bypassPermissions, without IS_SANDBOX.
+    const child = spawn(
+      bundledClaudePath(),
+      ['--output-format', 'stream-json', '--verbose', '--input-format', 'stream-json', '--permission-mode=bypassPermissions', '--allow-dangerously-skip-permissions'],
+      { cwd: dir, env: realClaudeEnv('http://127.0.0.1:9', join(dir, 'home'), { IS_SANDBOX: undefined }), stdio: ['ignore', 'ignore', 'pipe'] },
     );
-    const result = await running;
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const [exitCode] = (await once(child, 'close')) as [number | null];
+    const observation = new RunObservation();
+    const result = classifyRun(observation, { thrown: null, startFailure: null, exitCode, signal: null, stderrTail: stderr }, null);
+    expect(failure(result)).toMatchObject({ code: 'root_bypass_refused', message: ROOT_BYPASS_ADVICE });
+  });
+
+  it('on abort while the API never answers, resolves aborted once no process of the group is left', async () => {
+    const controller = new AbortController();
+    const run = await startReal('Say hi', { hang: true }, { signal: controller.signal });
+    await run.activityStarting('[init]');
+    await api!.waitForRequest();
+    controller.abort('cancel');
+    const result = await run.done;
     expect(result.outcome).toBe('aborted');
-    expect(isGroupAlive(pgids[0]!)).toBe(false);
+    expect(result.stats.api_key_source).toBe('ANTHROPIC_API_KEY');
+    expect(isGroupAlive(run.spawns[0]!.pgid)).toBe(false);
   });
 });
+
+/** The native binary the SDK runs by default (an optional dependency per platform). */
+function bundledClaudePath(): string {
+  const manifest = `@anthropic-ai/claude-agent-sdk-${process.platform}-${process.arch}/package.json`;
+  return join(dirname(createRequire(import.meta.url).resolve(manifest)), 'claude');
+}

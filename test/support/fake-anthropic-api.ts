@@ -1,36 +1,58 @@
 /**
  * A loopback stand-in for the Anthropic Messages API, so the REAL Claude Code
- * binary runs its real agent loop, tools and exit codes offline.
+ * binary runs its real agent loop, tools and exit codes offline. Point Claude
+ * Code at it with `realClaudeEnv(api.url, home)` (test/support/agent-env.ts).
  *
- * Script: when the conversation has no tool result yet and the prompt holds a
- * `[write:<path>]` marker, the model answers with a Write tool use for that
- * path (relative paths resolve against the working directory Claude Code
- * describes in the request); otherwise it answers with `replyText`.
+ * Script of the "model": when the request offers the Write tool, the
+ * conversation has no tool result yet and the prompt holds a
+ * `[write:<path>]` marker, it answers with a Write tool use of that path
+ * with the content `WRITTEN_CONTENT` (a relative path resolves against the
+ * working directory Claude Code states in the request, "Primary working
+ * directory: ..."); otherwise it answers with `replyText`. A one-tool task
+ * therefore takes exactly two requests and ends `num_turns: 2`.
+ *
+ * Routes: `POST /v1/messages` (streaming or not), `POST
+ * /v1/messages/count_tokens`; anything else is a 404. Every request is
+ * recorded in `requests`, in arrival order.
  */
 import { once } from 'node:events';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { isAbsolute, join } from 'node:path';
 
+/** What the Write tool use writes. */
+export const WRITTEN_CONTENT = 'written by the agent\n';
+/** The model's final text unless `replyText` says otherwise; it becomes the run's summary. */
+export const DEFAULT_REPLY_TEXT = 'Done. The task is complete.';
+
 export interface FakeApiOptions {
-  /** Answer x-api-key requests with 401, while accepting `Authorization: Bearer` (an OAuth login). */
+  /**
+   * Answer `x-api-key` requests with 401 `authentication_error`, while
+   * accepting `Authorization: Bearer <token>`, which is how Claude Code sends
+   * CLAUDE_CODE_OAUTH_TOKEN (an OAuth login needs no other endpoint when
+   * CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC=1).
+   */
   rejectApiKey?: boolean;
-  /** Answer every request with 401. */
+  /** Answer every Messages request with 401 `authentication_error`. */
   rejectAll?: boolean;
-  /** Always answer with a tool use (to run into max_turns). */
+  /** Answer every turn with a Write tool use (`turn-<n>.txt` in the working directory), to run into max_turns. */
   alwaysToolUse?: boolean;
-  /** Never answer (to exercise timeouts and cancel). */
+  /** Never answer a Messages request (timeouts, cancel); `close()` drops the held connections. */
   hang?: boolean;
+  /** Wait this long before answering each Messages request. */
+  delayMs?: number;
+  /** The model's final text (default `DEFAULT_REPLY_TEXT`). */
   replyText?: string;
 }
 
 export interface RecordedRequest {
+  /** Path and query, e.g. `/v1/messages?beta=true`. */
   path: string;
   apiKey: string | undefined;
   authorization: string | undefined;
   body: MessagesBody | null;
 }
 
-interface MessagesBody {
+export interface MessagesBody {
   model?: string;
   stream?: boolean;
   system?: string | { text?: string }[];
@@ -39,14 +61,21 @@ interface MessagesBody {
 }
 
 export interface FakeAnthropicApi {
+  /** `http://127.0.0.1:<port>`, for ANTHROPIC_BASE_URL. */
   url: string;
   requests: RecordedRequest[];
+  /** Resolves with the first request (already recorded or still to come) that `match` accepts; default: any Messages request. */
+  waitForRequest(match?: (request: RecordedRequest) => boolean): Promise<RecordedRequest>;
   close(): Promise<void>;
 }
 
+const isMessagesRequest = (request: RecordedRequest) => request.path.startsWith('/v1/messages');
+
 export async function startFakeAnthropicApi(options: FakeApiOptions = {}): Promise<FakeAnthropicApi> {
   const requests: RecordedRequest[] = [];
-  const hanging = new Set<ServerResponse>();
+  const requestWaiters = new Set<{ match: (request: RecordedRequest) => boolean; resolve: (request: RecordedRequest) => void }>();
+  const held = new Set<ServerResponse>();
+  const timers = new Set<NodeJS.Timeout>();
   const server = createServer(async (req, res) => {
     const body = await readJson(req);
     const recorded: RecordedRequest = {
@@ -56,14 +85,31 @@ export async function startFakeAnthropicApi(options: FakeApiOptions = {}): Promi
       body,
     };
     requests.push(recorded);
+    for (const waiter of requestWaiters) {
+      if (!waiter.match(recorded)) continue;
+      requestWaiters.delete(waiter);
+      waiter.resolve(recorded);
+    }
     if (!req.url?.startsWith('/v1/messages')) return sendJson(res, 404, { type: 'error', error: { type: 'not_found_error', message: 'not found' } });
     if (options.rejectAll || (options.rejectApiKey && recorded.apiKey)) {
       return sendJson(res, 401, { type: 'error', error: { type: 'authentication_error', message: 'invalid x-api-key' } });
     }
     if (req.url.startsWith('/v1/messages/count_tokens')) return sendJson(res, 200, { input_tokens: 42 });
     if (options.hang) {
-      hanging.add(res);
+      held.add(res);
       return;
+    }
+    if (options.delayMs) {
+      held.add(res);
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(() => {
+          timers.delete(timer);
+          resolve();
+        }, options.delayMs);
+        timers.add(timer);
+      });
+      held.delete(res);
+      if (res.destroyed) return;
     }
     let reply: Reply;
     try {
@@ -81,8 +127,14 @@ export async function startFakeAnthropicApi(options: FakeApiOptions = {}): Promi
   return {
     url: `http://127.0.0.1:${port}`,
     requests,
+    waitForRequest(match = isMessagesRequest) {
+      const seen = requests.find(match);
+      if (seen) return Promise.resolve(seen);
+      return new Promise((resolve) => requestWaiters.add({ match, resolve }));
+    },
     async close() {
-      for (const res of hanging) res.destroy();
+      for (const timer of timers) clearTimeout(timer);
+      for (const res of held) res.destroy();
       server.closeAllConnections();
       server.close();
       await once(server, 'close');
@@ -104,9 +156,9 @@ function decideReply(body: MessagesBody, options: FakeApiOptions): Reply {
   if (marker && canWrite && !hasToolResult) {
     const target = marker[1]!;
     const path = isAbsolute(target) ? target : join(workingDirectory(body), target);
-    return { kind: 'tool_use', name: 'Write', input: { file_path: path, content: 'written by the agent\n' } };
+    return { kind: 'tool_use', name: 'Write', input: { file_path: path, content: WRITTEN_CONTENT } };
   }
-  return { kind: 'text', text: options.replyText ?? 'Done. The task is complete.' };
+  return { kind: 'text', text: options.replyText ?? DEFAULT_REPLY_TEXT };
 }
 
 /** Claude Code describes its environment, working directory included, in the request. */

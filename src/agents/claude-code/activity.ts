@@ -1,13 +1,16 @@
 /** Turns protocol messages into one readable line each, for the summary log and `last_action_cache`. */
 import { relative, isAbsolute } from 'node:path';
 import type { AgentActivity } from '../agent.js';
-import { contentBlocks, type ClaudeMessage, type ContentBlock } from './messages.js';
+import { contentBlocks, resultText, type ClaudeMessage, type ContentBlock } from './messages.js';
 
 const MAX_TEXT = 200;
 
 export function describeMessage(message: ClaudeMessage, cwd: string): AgentActivity[] {
   switch (message.type) {
     case 'system':
+      if (message.subtype === 'api_retry') {
+        return [{ line: `[retry] API request failed (${message.error_status ?? 'no response'}); attempt ${message.attempt ?? '?'} of ${message.max_retries ?? '?'}` }];
+      }
       if (message.subtype !== 'init') return [];
       return [
         {
@@ -18,14 +21,21 @@ export function describeMessage(message: ClaudeMessage, cwd: string): AgentActiv
       ];
     case 'assistant':
       return contentBlocks(message).flatMap((block) => describeBlock(block, cwd));
-    case 'result': {
-      const cost = message.total_cost_usd === undefined ? '' : `, $${message.total_cost_usd.toFixed(4)}`;
-      const outcome = message.is_error || message.subtype !== 'success' ? `${message.subtype ?? 'error'} (error)` : 'success';
-      return [{ line: `[result] ${outcome} in ${message.num_turns ?? '?'} turn(s)${cost}` }];
-    }
+    case 'result':
+      return [{ line: `[result] ${describeResult(message)}` }];
     default:
       return [];
   }
+}
+
+function describeResult(result: ClaudeMessage): string {
+  const turns = result.num_turns === undefined ? '' : ` in ${result.num_turns} turn${result.num_turns === 1 ? '' : 's'}`;
+  const cost = result.total_cost_usd === undefined ? '' : `, $${result.total_cost_usd.toFixed(4)}`;
+  if (result.subtype === 'success' && result.is_error !== true) return `success${turns}${cost}`;
+  // `success` flagged is_error is an API or authentication failure, not a success.
+  const label = result.subtype === 'success' || !result.subtype ? 'error' : result.subtype;
+  const text = resultText(result);
+  return `${label}${turns}${cost}${text ? `: ${truncate(text)}` : ''}`;
 }
 
 function describeBlock(block: ContentBlock, cwd: string): AgentActivity[] {

@@ -27,10 +27,15 @@ export interface ClaudeMessage {
   result?: string;
   errors?: string[];
   total_cost_usd?: number;
-  usage?: Record<string, number | undefined>;
+  /** Token counts plus nested details (server tool use, cache breakdown) we do not keep. */
+  usage?: Record<string, unknown>;
   num_turns?: number;
   duration_ms?: number;
   api_error_status?: number;
+  // system/api_retry
+  attempt?: number;
+  max_retries?: number;
+  error_status?: number | null;
 }
 
 export function asClaudeMessage(value: unknown): ClaudeMessage | null {
@@ -42,4 +47,9 @@ export function asClaudeMessage(value: unknown): ClaudeMessage | null {
 export function contentBlocks(message: ClaudeMessage): ContentBlock[] {
   const content = message.message?.content;
   return Array.isArray(content) ? content : [];
+}
+
+/** What a result reported: its text and its errors, each once. */
+export function resultText(result: ClaudeMessage): string {
+  return [...new Set([result.result, ...(result.errors ?? [])].filter(Boolean))].join('; ');
 }

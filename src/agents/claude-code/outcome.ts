@@ -1,24 +1,30 @@
 /**
  * Deciding how a run ended. A task is `completed` only when Claude Code sent a
- * `result` with subtype `success` and `is_error` false; every other ending is
- * a failure with a code and a message that says what to do.
+ * `result` with subtype `success` and `is_error` not true; every other ending
+ * is a failure with a code and a message that says what to do.
  */
-import type { RunStats, TokenUsage } from '../../core/task.js';
+import type { FailureCode, RunStats, TokenUsage } from '../../core/task.js';
 import type { AgentRunResult } from '../agent.js';
-import { contentBlocks, type ClaudeMessage } from './messages.js';
+import { contentBlocks, resultText, type ClaudeMessage } from './messages.js';
 
 const ROOT_BYPASS_SIGNATURE = /cannot be used with root\/sudo privileges/i;
 const AUTH_TEXT = /invalid api key|not logged in|authentication[_ ]failed|invalid bearer token|oauth token (has )?expired|please run \/login/i;
 
 export const ROOT_BYPASS_ADVICE =
   'Claude Code refuses permission mode bypassPermissions when it runs as root. Run claude-worker as a normal user, ' +
-  'or use --permission-mode acceptEdits (CLAUDE_WORKER_PERMISSION_MODE=acceptEdits), ' +
+  'or use --permission-mode acceptEdits (or set CLAUDE_WORKER_PERMISSION_MODE=acceptEdits), ' +
   'or set IS_SANDBOX=1 in the server environment if this machine is a disposable sandbox.';
+
+const AUTH_ADVICE =
+  'Set a valid ANTHROPIC_API_KEY, or log in with `claude auth login` (or create a token with `claude setup-token` ' +
+  'and set CLAUDE_CODE_OAUTH_TOKEN) in the environment claude-worker runs in.';
+
+type FinishedRun = Extract<AgentRunResult, { outcome: 'completed' | 'failed' }>;
 
 /** Collects what a run reported, message by message. */
 export class RunObservation {
-  result: ClaudeMessage | null = null;
-  apiKeySource: string | null = null;
+  private result: ClaudeMessage | null = null;
+  private apiKeySource: string | null = null;
   private sessionId: string | null = null;
   private authErrorSeen = false;
   private lastText: string | null = null;
@@ -32,8 +38,13 @@ export class RunObservation {
       const text = contentBlocks(message).filter((b) => b.type === 'text' && b.text).map((b) => b.text).join('\n');
       if (text.trim()) this.lastText = text.trim();
     } else if (message.type === 'result') {
+      // One result per turn; the latest carries the cumulative cost.
       this.result = message;
     }
+  }
+
+  get lastResult(): ClaudeMessage | null {
+    return this.result;
   }
 
   stats(): RunStats {
@@ -51,7 +62,7 @@ export class RunObservation {
   isAuthFailure(): boolean {
     const r = this.result;
     if (this.authErrorSeen || r?.api_error_status === 401 || r?.api_error_status === 403) return true;
-    return AUTH_TEXT.test([r?.result ?? '', ...(r?.errors ?? [])].join(' '));
+    return r !== null && AUTH_TEXT.test(resultText(r));
   }
 
   /** The agent's last words: the result text, else the last thing it said. */
@@ -60,66 +71,58 @@ export class RunObservation {
   }
 }
 
+/** How the Claude Code process and the SDK's iterator ended. */
 export interface ProcessEnd {
   /** What the SDK's iterator threw, if anything. */
   thrown: unknown;
+  /** Why Claude Code could not be started at all (the executable failed to spawn, or the SDK threw first). */
+  startFailure: string | null;
   exitCode: number | null;
   signal: string | null;
   stderrTail: string;
 }
 
-export function classifyRun(observation: RunObservation, end: ProcessEnd, maxTurns: number | null): Extract<AgentRunResult, { outcome: 'completed' | 'failed' }> {
+export function classifyRun(observation: RunObservation, end: ProcessEnd, maxTurns: number | null): FinishedRun {
   const stats = observation.stats();
-  const result = observation.result;
   const summary = observation.summary();
+  const fail = (code: FailureCode, message: string): FinishedRun => ({ outcome: 'failed', code, message, summary, stats });
+  const result = observation.lastResult;
   if (result && result.subtype === 'success' && result.is_error !== true) {
     return { outcome: 'completed', summary: summary ?? '', stats };
   }
-  const fail = (code: Parameters<typeof failed>[0], message: string) => failed(code, message, summary, stats);
-  const thrownText = end.thrown instanceof Error ? end.thrown.message : end.thrown ? String(end.thrown) : '';
+  if (end.startFailure !== null) return fail('spawn_failed', `Could not start Claude Code: ${end.startFailure}`);
+  const thrownText = errorText(end.thrown);
   if (ROOT_BYPASS_SIGNATURE.test(end.stderrTail) || ROOT_BYPASS_SIGNATURE.test(thrownText)) {
     return fail('root_bypass_refused', ROOT_BYPASS_ADVICE);
   }
   if (result) {
-    const reported = [...new Set([result.result, ...(result.errors ?? [])].filter(Boolean))].join('; ') || result.subtype || 'unknown error';
-    if (observation.isAuthFailure()) {
-      return fail(
-        'auth_failed',
-        `Claude Code could not authenticate: ${reported}. Set a valid ANTHROPIC_API_KEY, or log in with \`claude auth login\` (or \`claude setup-token\` and CLAUDE_CODE_OAUTH_TOKEN) in the environment the server runs in.`,
-      );
-    }
+    const reported = resultText(result) || result.subtype || 'unknown error';
+    if (observation.isAuthFailure()) return fail('auth_failed', `Claude Code could not authenticate: ${reported}. ${AUTH_ADVICE}`);
     if (result.subtype === 'error_max_turns') {
-      return fail(
-        'max_turns',
-        `Stopped after reaching the turn limit${maxTurns ? ` (max_turns ${maxTurns})` : ''} before finishing. Raise --max-turns or split the task.`,
-      );
+      const limit = maxTurns ? `max_turns (${maxTurns})` : 'the max_turns limit';
+      return fail('max_turns', `Stopped after reaching ${limit} before finishing; raise --max-turns or split the task.`);
     }
     if (result.subtype === 'error_max_budget_usd') return fail('max_budget', `Stopped at the budget limit: ${reported}`);
-    return fail('agent_error', `Claude Code reported an error (${result.subtype}): ${reported}`);
+    return fail('agent_error', `Claude Code reported an error (${result.subtype ?? 'error'}): ${reported}`);
   }
   const stderr = end.stderrTail.trim() ? ` Last stderr: ${end.stderrTail.trim()}` : '';
-  if (end.exitCode === 0 && !end.thrown) {
-    return fail('no_result', `Claude Code exited without reporting a result.${stderr}`);
-  }
-  const how = end.signal ? `was killed by ${end.signal}` : `exited with code ${end.exitCode ?? '?'}`;
+  if (end.exitCode === 0 && !end.thrown) return fail('no_result', `Claude Code exited without reporting a result.${stderr}`);
+  const how = end.signal ? `was killed by ${end.signal}` : `exited with code ${end.exitCode ?? 'unknown'}`;
+  // The SDK's own "exited with code N" message says nothing the exit code does not.
   const detail = thrownText && !thrownText.includes('exited with code') ? ` (${thrownText})` : '';
   return fail('crashed', `Claude Code ${how} without a result${detail}.${stderr}`);
 }
 
-function failed(
-  code: Extract<AgentRunResult, { outcome: 'failed' }>['code'],
-  message: string,
-  summary: string | null,
-  stats: RunStats,
-): Extract<AgentRunResult, { outcome: 'failed' }> {
-  return { outcome: 'failed', code, message, summary, stats };
+export function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : error ? String(error) : '';
 }
 
-function toTokenUsage(usage: Record<string, number | undefined>): TokenUsage {
+function toTokenUsage(usage: Record<string, unknown>): TokenUsage {
+  const count = (key: keyof TokenUsage) => (typeof usage[key] === 'number' ? (usage[key] as number) : 0);
   return {
-    input_tokens: usage.input_tokens ?? 0,
-    output_tokens: usage.output_tokens ?? 0,
-    cache_creation_input_tokens: usage.cache_creation_input_tokens ?? 0,
-    cache_read_input_tokens: usage.cache_read_input_tokens ?? 0,
+    input_tokens: count('input_tokens'),
+    output_tokens: count('output_tokens'),
+    cache_creation_input_tokens: count('cache_creation_input_tokens'),
+    cache_read_input_tokens: count('cache_read_input_tokens'),
   };
 }

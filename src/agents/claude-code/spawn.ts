@@ -6,23 +6,56 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import type { SpawnedProcess, SpawnOptions } from '@anthropic-ai/claude-agent-sdk';
 import { processStartTime } from '../../host/identity.js';
+import { isGroupAlive, killGroup } from '../../host/process-group.js';
 import type { AgentProcessInfo } from '../../store/task-store.js';
 
 /** Enough stderr to explain a crash, bounded so a chatty process cannot fill memory. */
-const STDERR_TAIL_BYTES = 4096;
+const STDERR_TAIL_CHARS = 4096;
+/**
+ * How long Claude Code gets to exit on its own once the SDK stops reading
+ * (it exits within ~0.1 s of stdin closing after a result), before its group
+ * is killed.
+ */
+const EXIT_GRACE_MS = 10_000;
+/**
+ * `exit` can come before the last stderr bytes are read; a crash message is
+ * only useful whole. Bounded: a grandchild holding stderr open must not
+ * delay the end of the run.
+ */
+const STDERR_DRAIN_MS = 500;
+
+export interface ProcessExit {
+  exitCode: number | null;
+  signal: NodeJS.Signals | null;
+}
 
 export class AgentProcess {
-  child: ChildProcess | null = null;
-  /** Set when the executable could not be started at all. */
-  spawnError: Error | null = null;
+  private child: ChildProcess | null = null;
+  private startError: Error | null = null;
   private stderr = '';
-  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-  private resolveExit!: (value: { code: number | null; signal: NodeJS.Signals | null }) => void;
+  private stopRequested = false;
+  private stopping: Promise<void> | null = null;
+  private readonly exited: Promise<ProcessExit>;
+  private resolveExit!: (exit: ProcessExit) => void;
+  private readonly stderrClosed: Promise<void>;
+  private resolveStderrClosed!: () => void;
 
   constructor(private readonly onSpawn: (info: AgentProcessInfo) => void) {
     this.exited = new Promise((resolve) => (this.resolveExit = resolve));
+    this.stderrClosed = new Promise((resolve) => (this.resolveStderrClosed = resolve));
   }
 
+  /** Set when the executable (or the working directory) could not be used at all. */
+  get spawnError(): Error | null {
+    return this.startError;
+  }
+
+  /** Whether a process was started (it may have exited since). */
+  get started(): boolean {
+    return this.child?.pid !== undefined;
+  }
+
+  /** The last few KB Claude Code wrote on stderr. */
   get stderrTail(): string {
     return this.stderr;
   }
@@ -38,16 +71,65 @@ export class AgentProcess {
     this.child = child;
     child.stderr!.setEncoding('utf8');
     child.stderr!.on('data', (chunk: string) => {
-      this.stderr = (this.stderr + chunk).slice(-STDERR_TAIL_BYTES);
+      this.stderr = (this.stderr + chunk).slice(-STDERR_TAIL_CHARS);
     });
-    child.once('exit', (code, signal) => this.resolveExit({ code, signal }));
+    child.stderr!.once('close', this.resolveStderrClosed);
+    child.once('exit', (exitCode, signal) => this.resolveExit({ exitCode, signal }));
     child.once('error', (error) => {
-      this.spawnError = error;
-      this.resolveExit({ code: null, signal: null });
+      this.startError = error;
+      this.resolveExit({ exitCode: null, signal: null });
+      this.resolveStderrClosed();
     });
+    // The SDK aborts this forwarded signal only after its own graceful close
+    // (stdin EOF, then ~2 s); its force-kill reaches the leader alone, so
+    // take the whole group down with it.
+    options.signal.addEventListener('abort', () => void this.stop(), { once: true });
     if (child.pid !== undefined) {
       this.onSpawn({ pid: child.pid, pgid: child.pid, procStartTime: processStartTime(child.pid) });
+      if (this.stopRequested) void this.stop();
     }
     return child as unknown as SpawnedProcess;
   };
+
+  /**
+   * Kills the whole process group (SIGTERM, grace, SIGKILL). Safe to call
+   * any number of times, and before the process exists: it is then killed as
+   * soon as it is spawned.
+   */
+  stop(): Promise<void> {
+    this.stopRequested = true;
+    const pgid = this.child?.pid;
+    if (pgid === undefined) return Promise.resolve();
+    this.stopping ??= killGroup(pgid);
+    return this.stopping;
+  }
+
+  /**
+   * Once the SDK is done with the process: waits for it to exit (killing it
+   * if it lingers), then kills whatever it left behind in its group, so a run
+   * never ends with a member of its group still alive.
+   */
+  async settle(): Promise<ProcessExit> {
+    const pgid = this.child?.pid;
+    if (pgid === undefined) return { exitCode: null, signal: null };
+    const exitedInTime = await within(this.exited, EXIT_GRACE_MS);
+    if (!exitedInTime) await this.stop();
+    await this.stopping;
+    // The leader may be gone while a background shell or server it started is not.
+    if (isGroupAlive(pgid)) await killGroup(pgid);
+    const exit = exitedInTime ?? (await this.exited);
+    await within(this.stderrClosed, STDERR_DRAIN_MS);
+    return exit;
+  }
+}
+
+/** The promise's value, or null once `ms` have passed first. */
+async function within<T>(promise: Promise<T>, ms: number): Promise<T | null> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), ms)));
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
