@@ -23,28 +23,41 @@ export function bootId(): string {
   return cachedBootId;
 }
 
-/**
- * Start time of a process in clock ticks since boot (field 22 of
- * /proc/PID/stat), or null when the process does not exist or /proc is absent.
- */
-export function processStartTime(pid: number): string | null {
+/** Fields of /proc/PID/stat after the command name (which may hold spaces and parentheses). */
+function statFields(pid: number): string[] | null {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // The command name (field 2) may contain spaces and parentheses: split after the last ')'.
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return fields[19] ?? null;
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   } catch {
     return null;
   }
 }
 
-/** Whether `pid` is alive and, when its start time was recorded, is still that same process. */
-export function isSameProcessAlive(pid: number, recordedStartTime: string | null): boolean {
+/**
+ * Start time of a process in clock ticks since boot (field 22 of
+ * /proc/PID/stat), or null when the process does not exist or /proc is absent.
+ */
+export function processStartTime(pid: number): string | null {
+  return statFields(pid)?.[19] ?? null;
+}
+
+/**
+ * Whether `pid` runs. A zombie (exited, not yet reaped by its parent or by
+ * init) does not: here init reaps orphans about 1.9 s after they die, and in
+ * a container without an init never.
+ */
+export function isProcessRunning(pid: number): boolean {
   try {
     process.kill(pid, 0);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'EPERM') return false;
   }
+  return statFields(pid)?.[0] !== 'Z';
+}
+
+/** Whether `pid` runs and, when its start time was recorded, is still that same process. */
+export function isSameProcessAlive(pid: number, recordedStartTime: string | null): boolean {
+  if (!isProcessRunning(pid)) return false;
   if (recordedStartTime === null) return true;
   const current = processStartTime(pid);
   return current === null || current === recordedStartTime;

@@ -3,6 +3,7 @@
  * shells, language servers and test runners of its own. Each agent runs as
  * the leader of its own process group, so one signal to `-pgid` reaches them.
  */
+import { readdirSync, readFileSync } from 'node:fs';
 import { setTimeout as delay } from 'node:timers/promises';
 
 /** Sends `signal` to every process of the group; false when the group is already gone. */
@@ -15,8 +16,34 @@ export function signalGroup(pgid: number, signal: NodeJS.Signals): boolean {
   }
 }
 
+/**
+ * Whether any process of the group still runs. Zombies do not count (see
+ * isProcessRunning): `kill(-pgid, 0)` alone reports a group alive while a
+ * killed grandchild waits to be reaped.
+ */
 export function isGroupAlive(pgid: number): boolean {
-  return signalGroup(pgid, 0 as unknown as NodeJS.Signals);
+  if (!signalGroup(pgid, 0 as unknown as NodeJS.Signals)) return false;
+  let pids: string[];
+  try {
+    pids = readdirSync('/proc').filter((name) => /^\d+$/.test(name));
+  } catch {
+    return true; // no /proc (not Linux): trust the signal check
+  }
+  return pids.some((pid) => {
+    const stat = readStat(pid);
+    if (stat === null) return false;
+    // Fields after the command name: state (3rd field overall), ppid, pgrp.
+    const [state, , pgrp] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return Number(pgrp) === pgid && state !== 'Z';
+  });
+}
+
+function readStat(pid: string): string | null {
+  try {
+    return readFileSync(`/proc/${pid}/stat`, 'utf8');
+  } catch {
+    return null; // exited while we looked
+  }
 }
 
 /**

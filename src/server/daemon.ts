@@ -10,6 +10,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import type { Config } from '../core/config.js';
 import { ClaudeWorkerError, ServerUnreachableError } from '../core/errors.js';
+import { isProcessRunning } from '../host/identity.js';
 import { ClaudeWorkerClient } from '../service/http-client.js';
 import { readLivePidFile, removePidFile } from './pid-file.js';
 import { assertSafeBind } from './security.js';
@@ -124,7 +125,7 @@ export async function stopDaemon(config: Config): Promise<DaemonInfo | null> {
     signal(running.pid, 'SIGKILL');
     removePidFile(config.home, running.pid);
   }
-  while (isAlive(running.pid)) await delay(POLL_MS);
+  while (isProcessRunning(running.pid)) await delay(POLL_MS);
   return { pid: running.pid, url: running.url, logFile: daemonLogFile(config) };
 }
 
@@ -142,14 +143,6 @@ function signal(pid: number, name: NodeJS.Signals): void {
   }
 }
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 function logTail(file: string): string {
   try {

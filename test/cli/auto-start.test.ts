@@ -1,7 +1,8 @@
+import { isProcessRunning } from '../../src/host/identity.js';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createCliHome, isAlive, type CliHome } from './cli-harness.js';
+import { createCliHome, type CliHome } from './cli-harness.js';
 
 let cli: CliHome;
 
@@ -37,7 +38,7 @@ describe('auto-start', () => {
 
     const stop = await cli.run(['server', 'stop']);
     expect(stop).toMatchObject({ code: 0, stdout: `Stopped claude-worker server (pid ${pid}).\n` });
-    expect(isAlive(pid!)).toBe(false);
+    expect(isProcessRunning(pid!)).toBe(false);
 
     const after = await cli.run(['server', 'status']);
     expect(after.code).toBe(1);

@@ -1,3 +1,4 @@
+import { isProcessRunning } from '../../src/host/identity.js';
 /**
  * Runs the built `claude-worker` command as a user does: a real process, a
  * temp home (HOME too, so nothing under the real home is touched), its own
@@ -73,9 +74,9 @@ export async function createCliHome(
     async dispose() {
       const pid = await daemonPid();
       await start(['server', 'stop']).result;
-      if (pid !== null && isAlive(pid)) {
+      if (pid !== null && isProcessRunning(pid)) {
         process.kill(pid, 'SIGKILL');
-        await waitFor(() => !isAlive(pid), { what: `daemon ${pid} to die` });
+        await waitFor(() => !isProcessRunning(pid), { what: `daemon ${pid} to die` });
       }
       await rm(home, { recursive: true, force: true });
     },
@@ -131,11 +132,3 @@ function startCli(args: string[], options: CliRunOptions): RunningCli {
   };
 }
 
-export function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}

@@ -1,10 +1,11 @@
+import { isProcessRunning } from '../../src/host/identity.js';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { taskPageSchema, taskSchema } from '../../src/core/schemas.js';
 import type { Task } from '../../src/core/task.js';
 import { waitFor } from '../support/wait.js';
-import { createCliHome, isAlive, type CliHome } from './cli-harness.js';
+import { createCliHome, type CliHome } from './cli-harness.js';
 
 // One daemon (started by `server start`) serves every test of this file.
 let cli: CliHome;
@@ -99,7 +100,7 @@ describe('run', () => {
     expect((await taskJson(Number(id))).status).toBe('cancelled');
     // The agent's own child went with it: no process is left behind.
     const grandchild = Number(await readFile(join(cli.home, 'hang-grandchild.pid'), 'utf8'));
-    await waitFor(() => !isAlive(grandchild), { what: `process ${grandchild} to be gone` });
+    await waitFor(() => !isProcessRunning(grandchild), { what: `process ${grandchild} to be gone` });
   });
 
   it('Ctrl-C stops watching but not the task, and exits 130', async () => {

@@ -1,3 +1,4 @@
+import { isProcessRunning } from '../../src/host/identity.js';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
@@ -129,7 +130,7 @@ describe('Runner', () => {
     const task = await h.service.get(id);
     expect(task.error_code).toBe('timeout');
     expect(task.error_message).toMatch(/Timed out after 1 s/);
-    expect(isGroupAlive(grandchild) || pidAlive(grandchild)).toBe(false);
+    expect(isGroupAlive(grandchild) || isProcessRunning(grandchild)).toBe(false);
   });
 
   it('cancels a running task: the agent and its children stop and the task ends cancelled', async () => {
@@ -138,7 +139,7 @@ describe('Runner', () => {
     const grandchild = Number(await waitFor(() => readFile(join(h.dir, 'grandchild.pid'), 'utf8').catch(() => '')));
     await h.service.cancel(id);
     await untilStatus(id, 'cancelled');
-    expect(pidAlive(grandchild)).toBe(false);
+    expect(isProcessRunning(grandchild)).toBe(false);
     expect(await h.logs.readSummary(id)).toMatch(/cancelled/);
   });
 
@@ -185,11 +186,3 @@ describe('Runner', () => {
   });
 });
 
-function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}

@@ -1,3 +1,4 @@
+import { isProcessRunning } from '../../src/host/identity.js';
 /**
  * The daemon as the CLI runs it: the built CLI entry started detached in a
  * temp home (so these tests need `npm run build`, which `npm test` does first).
@@ -40,14 +41,6 @@ afterEach(async () => {
   await rm(home, { recursive: true, force: true });
 });
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 describe('the daemon', () => {
   it('starts once ready, refuses a second start, and stops without leaving a process or pid file', async () => {
@@ -64,7 +57,7 @@ describe('the daemon', () => {
     expect((second as Error).message).toContain(started.url);
 
     expect(await stopDaemon(config)).toEqual(started);
-    expect(isAlive(started.pid)).toBe(false);
+    expect(isProcessRunning(started.pid)).toBe(false);
     expect(existsSync(pidFilePath(home))).toBe(false);
     expect(await readFile(started.logFile, 'utf8')).toMatch(/listening on .*\n(.|\n)*stopped\n$/);
     expect(await stopDaemon(config)).toBeNull();
