@@ -9,6 +9,7 @@ import { VERSION } from '../version.js';
 import { registerCancelCommand } from './commands/cancel.js';
 import { registerListCommand } from './commands/list.js';
 import { registerLogsCommand } from './commands/logs.js';
+import { registerMcpCommand } from './commands/mcp.js';
 import { registerRunCommand } from './commands/run.js';
 import { registerServerCommand } from './commands/server.js';
 import { registerStatusCommand } from './commands/status.js';
@@ -37,6 +38,7 @@ Environment:
   registerLogsCommand(program);
   registerCancelCommand(program);
   registerServerCommand(program);
+  registerMcpCommand(program);
   return program;
 }
 

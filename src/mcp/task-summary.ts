@@ -1,0 +1,51 @@
+/**
+ * What a planner sees of a task: the state it acts on, not the full record
+ * (a prompt it wrote itself, token counts). `mcp_status` uses the MCP Tasks
+ * vocabulary so a native Tasks layer can later sit on the same data.
+ */
+import { z } from 'zod';
+import { isTerminal, TASK_STATUSES, type Task, type TaskStatus } from '../core/task.js';
+
+export const MCP_TASK_STATUSES = ['working', 'completed', 'failed', 'cancelled'] as const;
+export type McpTaskStatus = (typeof MCP_TASK_STATUSES)[number];
+
+export function toMcpStatus(status: TaskStatus): McpTaskStatus {
+  return status === 'pending' || status === 'running' ? 'working' : status;
+}
+
+export const taskSummarySchema = z.object({
+  task_id: z.int(),
+  status: z.enum(TASK_STATUSES).describe('claude-worker status: pending, running, completed, failed or cancelled'),
+  mcp_status: z.enum(MCP_TASK_STATUSES).describe('MCP Tasks status: working until the task ends'),
+  terminal: z.boolean().describe('True once the task has ended; it never changes again'),
+  working_directory: z.string(),
+  last_action: z.string().nullable().describe('What the worker did last'),
+  result_summary: z.string().nullable().describe("The worker's final message"),
+  error_code: z.string().nullable(),
+  error_message: z.string().nullable(),
+  cost_usd: z.number().nullable(),
+  num_turns: z.int().nullable(),
+  created_at: z.string(),
+  started_at: z.string().nullable(),
+  ended_at: z.string().nullable(),
+});
+export type TaskSummary = z.infer<typeof taskSummarySchema>;
+
+export function summarizeTask(task: Task): TaskSummary {
+  return {
+    task_id: task.id,
+    status: task.status,
+    mcp_status: toMcpStatus(task.status),
+    terminal: isTerminal(task.status),
+    working_directory: task.working_directory,
+    last_action: task.last_action_cache,
+    result_summary: task.final_summary,
+    error_code: task.error_code,
+    error_message: task.error_message,
+    cost_usd: task.cost_usd,
+    num_turns: task.num_turns,
+    created_at: task.created_at,
+    started_at: task.started_at,
+    ended_at: task.ended_at,
+  };
+}
