@@ -1,0 +1,22 @@
+/**
+ * One way to open the task store for a database spec, the value of
+ * `CLAUDE_WORKER_DB` or `--db`: a `postgres://` or `postgresql://` URL opens
+ * the PostgreSQL store (several nodes share it); anything else is the path
+ * of a SQLite file (one host).
+ */
+import { openPostgresStore } from './postgres/postgres-task-store.js';
+import { openSqliteStore } from './sqlite/sqlite-task-store.js';
+import type { TaskStore } from './task-store.js';
+
+export interface OpenStoreOptions {
+  /** PostgreSQL: told about connection trouble the store rides out by itself; default a line on stderr. */
+  warn?: (message: string) => void;
+}
+
+export function isPostgresUrl(dbSpec: string): boolean {
+  return /^postgres(ql)?:\/\//i.test(dbSpec);
+}
+
+export async function openStore(dbSpec: string, options: OpenStoreOptions = {}): Promise<TaskStore> {
+  return isPostgresUrl(dbSpec) ? openPostgresStore(dbSpec, options) : openSqliteStore(dbSpec);
+}

@@ -1,0 +1,58 @@
+/**
+ * Claiming: the oldest runnable pending task becomes running under a fresh
+ * lease, and the attempt is recorded with who runs it, in one autocommit
+ * statement. `FOR UPDATE SKIP LOCKED` makes concurrent claimers on any
+ * number of nodes pass over a row another claimer is taking instead of
+ * queueing behind it: two claimers never get the same task.
+ */
+import type { ClaimedTask, WorkerIdentity } from '../task-store.js';
+import type { PostgresContext } from './pool.js';
+import { msInterval, TASK_COLUMNS, toTaskRecord, type TaskRow } from './row.js';
+
+// MATERIALIZED: the pick is evaluated once, as written; inlined into the
+// UPDATE, the planner may evaluate the subquery more than once and update
+// more rows than LIMIT 1.
+//
+// started_at is the start of the current attempt: together with attempts it
+// says how long the task has been running this time. Times are the server's
+// now(), one value for the whole statement, so lease_expires_at is exactly
+// started_at + lease.
+const CLAIM = `
+  WITH pick AS MATERIALIZED (
+    SELECT id FROM tasks
+     WHERE status = 'pending' AND run_at <= now() AND cancel_requested_at IS NULL
+     ORDER BY run_at, id
+     LIMIT 1
+       FOR UPDATE SKIP LOCKED
+  ), claimed AS (
+    UPDATE tasks t
+       SET status = 'running',
+           attempts = t.attempts + 1,
+           started_at = now(),
+           lease_owner = @worker_id,
+           lease_token = gen_random_uuid()::text,
+           lease_expires_at = now() + ${msInterval('@lease_ms')}
+      FROM pick
+     WHERE t.id = pick.id
+    RETURNING t.*
+  ), attempt AS (
+    INSERT INTO task_attempts (
+      task_id, attempt, lease_token, worker_id, host, boot_id, worker_pid, worker_start_time, started_at
+    )
+    SELECT id, attempts, lease_token, @worker_id, @host, @boot_id, @worker_pid, @worker_start_time, now()
+      FROM claimed
+  )
+  SELECT ${TASK_COLUMNS} FROM claimed`;
+
+export async function claim(ctx: PostgresContext, worker: WorkerIdentity, leaseMs: number): Promise<ClaimedTask | null> {
+  const [row] = await ctx.rows<TaskRow>(CLAIM, {
+    lease_ms: leaseMs,
+    worker_id: worker.id,
+    host: worker.host,
+    boot_id: worker.bootId,
+    worker_pid: worker.pid,
+    worker_start_time: worker.procStartTime,
+  });
+  if (!row) return null;
+  return { task: toTaskRecord(row), lease: { taskId: row.id, token: row.lease_token! }, attempt: row.attempts };
+}

@@ -1,0 +1,120 @@
+/**
+ * Versioned schema. Step N is recorded as version N in
+ * `claude_worker_migrations`. Steps are only ever appended: a released step
+ * is never edited, because databases in the field have already run it.
+ */
+import { DatabaseVersionError, type Migration } from '../sqlite/migrations.js';
+import type { PostgresContext } from './pool.js';
+
+export { DatabaseVersionError, type Migration };
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    name: 'tasks and their attempts',
+    sql: `
+      CREATE TABLE tasks (
+        -- An identity never hands out the id of a pruned task again, so an old id
+        -- never names a different task and newest-first paging by id stays stable.
+        id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        status text NOT NULL CHECK (status IN ('pending', 'running', 'completed', 'failed', 'cancelled')),
+        execution_prompt text NOT NULL,
+        working_directory text NOT NULL,
+        system_prompt text,
+        model text,
+        permission_mode text NOT NULL,
+        max_turns integer,
+        timeout_seconds integer NOT NULL,
+        idempotency_key text,
+        created_at timestamptz NOT NULL,
+        started_at timestamptz,
+        ended_at timestamptz,
+        run_at timestamptz NOT NULL,
+        attempts integer NOT NULL DEFAULT 0,
+        max_attempts integer NOT NULL,
+        cancel_requested_at timestamptz,
+        last_action_cache text,
+        final_summary text,
+        error_code text,
+        error_message text,
+        cost_usd double precision,
+        usage jsonb,
+        num_turns integer,
+        duration_ms bigint,
+        session_id text,
+        api_key_source text,
+        lease_owner text,
+        lease_token text,
+        lease_expires_at timestamptz,
+        CHECK ((status = 'running') = (lease_token IS NOT NULL))
+      );
+
+      -- The runnable set: claims read only pending rows, oldest run_at first.
+      CREATE INDEX tasks_ready ON tasks (run_at, id) WHERE status = 'pending';
+      -- The reaper's scan for expired leases.
+      CREATE INDEX tasks_lease_expiry ON tasks (lease_expires_at) WHERE status = 'running';
+      CREATE UNIQUE INDEX tasks_idempotency_key ON tasks (idempotency_key) WHERE idempotency_key IS NOT NULL;
+      -- Newest-first listing filtered by status.
+      CREATE INDEX tasks_status ON tasks (status, id);
+      -- Pruning by age of terminal tasks.
+      CREATE INDEX tasks_ended ON tasks (ended_at) WHERE ended_at IS NOT NULL;
+
+      CREATE TABLE task_attempts (
+        task_id bigint NOT NULL REFERENCES tasks (id) ON DELETE CASCADE,
+        attempt integer NOT NULL,
+        lease_token text NOT NULL,
+        worker_id text NOT NULL,
+        host text NOT NULL,
+        boot_id text NOT NULL,
+        worker_pid integer NOT NULL,
+        worker_start_time text,
+        agent_pid integer,
+        agent_pgid integer,
+        agent_start_time text,
+        started_at timestamptz NOT NULL,
+        ended_at timestamptz,
+        outcome text CHECK (outcome IN ('completed', 'failed', 'cancelled', 'lost')),
+        error text,
+        PRIMARY KEY (task_id, attempt)
+      );
+    `,
+  },
+];
+
+/** The table that records which steps a database has run. */
+const MIGRATIONS_TABLE = 'claude_worker_migrations';
+
+const CREATE_MIGRATIONS_TABLE = `
+  CREATE TABLE IF NOT EXISTS ${MIGRATIONS_TABLE} (
+    version integer PRIMARY KEY,
+    name text NOT NULL,
+    applied_at timestamptz NOT NULL DEFAULT now()
+  )`;
+
+/**
+ * Applies the steps the database has not run yet; returns the resulting
+ * version. Several nodes may start at once: everything runs in one
+ * transaction under a transaction-level advisory lock, so one node migrates
+ * while the others wait for the lock and then find the work done. (Even
+ * `CREATE TABLE IF NOT EXISTS` fails with a unique violation when two
+ * sessions run it at the same moment, hence the lock around all of it.)
+ */
+export async function migrate(ctx: PostgresContext, migrations: readonly Migration[] = MIGRATIONS): Promise<number> {
+  return ctx.transaction(async (tx) => {
+    await tx.rows(`SELECT pg_advisory_xact_lock(hashtext(@lock))`, { lock: MIGRATIONS_TABLE });
+    await tx.run(CREATE_MIGRATIONS_TABLE);
+    const [{ version: found }] = (await tx.rows<{ version: number }>(
+      `SELECT coalesce(max(version), 0) AS version FROM ${MIGRATIONS_TABLE}`,
+    )) as [{ version: number }];
+    if (found > migrations.length) throw new DatabaseVersionError(found, migrations.length);
+    for (const [index, step] of migrations.entries()) {
+      if (index < found) continue;
+      // No parameters: sent as a simple query, so one step may hold many statements.
+      await tx.run(step.sql);
+      await tx.run(`INSERT INTO ${MIGRATIONS_TABLE} (version, name) VALUES (@version, @name)`, {
+        version: index + 1,
+        name: step.name,
+      });
+    }
+    return migrations.length;
+  });
+}

@@ -1,0 +1,161 @@
+/**
+ * Connections and statements: the pool every operation borrows from for one
+ * statement or one short transaction, and the `@name` parameters the
+ * statement modules write (the same style as the SQLite store), bound as
+ * `$n` placeholders, never spliced into the text.
+ */
+import pg from 'pg';
+
+/** Who is talking to the server, as `pg_stat_activity` shows it. */
+export const APPLICATION_NAME = 'claude-worker';
+
+const INT8_OID = 20;
+
+/**
+ * bigint columns (ids, counts, epoch milliseconds) come back as JS numbers:
+ * they stay far below 2^53, and the store's records carry numbers.
+ */
+const TYPES: pg.CustomTypesConfig = {
+  getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+    oid === INT8_OID && format !== 'binary'
+      ? (value: string) => Number(value)
+      : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+};
+
+/** Settings every connection of the store uses, pooled or listening. */
+export function connectionConfig(url: string, applicationName: string): pg.ClientConfig {
+  return {
+    connectionString: url,
+    application_name: applicationName,
+    types: TYPES,
+    // Probes start after 10 s idle instead of the OS default of two hours, so a
+    // connection to a server that vanished (host down, network cut) is dropped
+    // and replaced instead of being handed out dead.
+    keepAlive: true,
+    keepAliveInitialDelayMillis: 10_000,
+    connectionTimeoutMillis: 10_000,
+    // A node cut off in the middle of a transaction would otherwise keep its row
+    // locks until TCP gives up (minutes): the reaper skips locked rows, so the
+    // task could not be rescued meanwhile. Transactions here last milliseconds.
+    idle_in_transaction_session_timeout: 30_000,
+  };
+}
+
+export interface PoolOptions {
+  /** Connections at most; each is held for one statement or one short transaction. */
+  size: number;
+  /** Told about connections that broke while idle (the pool replaces them). */
+  warn: (message: string) => void;
+}
+
+export function createPool(url: string, options: PoolOptions): pg.Pool {
+  const pool = new pg.Pool({ ...connectionConfig(url, APPLICATION_NAME), max: options.size });
+  // An idle connection that dies (server restart, terminated backend) emits
+  // 'error' on the pool; unhandled, that event would end the process.
+  pool.on('error', (error) => options.warn(`a pooled database connection failed: ${error.message}`));
+  return pool;
+}
+
+export type Params = Readonly<Record<string, unknown>>;
+
+interface CompiledStatement {
+  text: string;
+  names: readonly string[];
+}
+
+const compiled = new Map<string, CompiledStatement>();
+
+/** `@name` → `$n` (the same name always gets the same number). */
+function compile(sql: string): CompiledStatement {
+  let statement = compiled.get(sql);
+  if (!statement) {
+    const names: string[] = [];
+    const text = sql.replace(/@([a-z_][a-z0-9_]*)/g, (_, name: string) => {
+      if (!names.includes(name)) names.push(name);
+      return `$${names.indexOf(name) + 1}`;
+    });
+    statement = { text, names };
+    compiled.set(sql, statement);
+  }
+  return statement;
+}
+
+function bind(sql: string, params: Params): pg.QueryConfig {
+  const { text, names } = compile(sql);
+  const values = names.map((name) => {
+    // pg sends undefined as NULL: a misspelt parameter would silently write NULL.
+    if (!(name in params)) throw new Error(`statement parameter @${name} was not given`);
+    return params[name];
+  });
+  return { text, values };
+}
+
+/** Runs statements on the pool (each one autocommits) or inside a transaction. */
+export interface Sql {
+  /**
+   * Identifies this store in the notifications it sends, so that its own
+   * listener can tell them from other processes'.
+   */
+  readonly origin: string;
+  rows<R extends pg.QueryResultRow>(sql: string, params?: Params): Promise<R[]>;
+  /** Returns how many rows the statement changed. */
+  run(sql: string, params?: Params): Promise<number>;
+}
+
+class Statements implements Sql {
+  constructor(
+    private readonly target: pg.Pool | pg.PoolClient,
+    readonly origin: string,
+  ) {}
+
+  async rows<R extends pg.QueryResultRow>(sql: string, params: Params = {}): Promise<R[]> {
+    return (await this.target.query<R>(bind(sql, params))).rows;
+  }
+
+  async run(sql: string, params: Params = {}): Promise<number> {
+    return (await this.target.query(bind(sql, params))).rowCount ?? 0;
+  }
+}
+
+export class PostgresContext extends Statements {
+  constructor(
+    readonly pool: pg.Pool,
+    origin: string,
+  ) {
+    super(pool, origin);
+  }
+
+  /**
+   * Runs `fn` in one READ COMMITTED transaction on one pooled connection,
+   * which goes back to the pool right after: nothing is held while a task
+   * runs. Row locks (`FOR UPDATE`) taken in `fn` fence concurrent writers.
+   */
+  async transaction<T>(fn: (tx: Sql) => Promise<T>): Promise<T> {
+    const client = await this.pool.connect();
+    let broken: Error | undefined;
+    // A checked-out client has no pool listener: a connection lost between two
+    // statements would otherwise be an unhandled 'error' event. The next
+    // statement fails on its own.
+    const onError = (error: Error) => {
+      broken = error;
+    };
+    client.on('error', onError);
+    try {
+      await client.query('BEGIN');
+      const result = await fn(new Statements(client, this.origin));
+      await client.query('COMMIT');
+      return result;
+    } catch (error) {
+      try {
+        await client.query('ROLLBACK');
+      } catch (rollbackError) {
+        // The connection itself failed: it must not go back into the pool.
+        broken = rollbackError as Error;
+      }
+      throw error;
+    } finally {
+      client.off('error', onError);
+      client.release(broken);
+    }
+  }
+}

@@ -1,0 +1,216 @@
+/**
+ * The TaskStore on a PostgreSQL database shared by any number of nodes. The
+ * statement modules next to this one do the work, each with one statement
+ * or one short transaction on a pooled connection; this class wires them to
+ * the interface and announces changes: in-process at once (the same signals
+ * as the SQLite store), and to other processes through NOTIFY.
+ */
+import { randomUUID } from 'node:crypto';
+import type { RunStats, TaskStatus } from '../../core/task.js';
+import { StoreSignals } from '../sqlite/signals.js';
+import type {
+  AgentProcessInfo,
+  CancelOutcome,
+  ClaimedTask,
+  CompletedResult,
+  EnqueueResult,
+  EnqueueSpec,
+  FailureRecord,
+  HeartbeatResult,
+  Lease,
+  ListFilter,
+  RetentionPolicy,
+  RunningAttempt,
+  TaskProgress,
+  TaskRecord,
+  TaskStore,
+  WorkerIdentity,
+} from '../task-store.js';
+import { abandon } from './abandon.js';
+import { requestCancel } from './cancel.js';
+import { claim } from './claim.js';
+import { enqueue } from './enqueue.js';
+import { heartbeat } from './heartbeat.js';
+import { NotificationListener } from './listener.js';
+import { migrate } from './migrations.js';
+import { createPool, PostgresContext } from './pool.js';
+import { recordProgress, recordSpawn } from './progress.js';
+import { prune } from './prune.js';
+import { countByStatus, getTask, listTasks, runningAttemptsOnHost } from './read.js';
+import { reapExpired } from './reap.js';
+import { toTaskRecord } from './row.js';
+import { complete, fail, markCancelled, release } from './settle.js';
+
+export interface PostgresStoreOptions {
+  /** Pooled connections at most; default 10. The listener uses one more. */
+  poolSize?: number;
+  /**
+   * Told about connection trouble the store rides out by itself (a dropped
+   * listener, a broken idle connection); default: a line on stderr.
+   */
+  warn?: (message: string) => void;
+}
+
+/**
+ * While the listener is down, hints from other processes are missed: waits
+ * for work are cut to this, so their tasks are still picked up within a
+ * second.
+ */
+const POLL_WITHOUT_LISTENER_MS = 1000;
+
+/**
+ * Connects to `url` (`postgres://` or `postgresql://`), applies the
+ * migrations the database has not run yet and starts listening for other
+ * processes' hints.
+ */
+export async function openPostgresStore(url: string, options: PostgresStoreOptions = {}): Promise<PostgresTaskStore> {
+  const warn = options.warn ?? defaultWarn;
+  const pool = createPool(url, { size: options.poolSize ?? 10, warn });
+  const ctx = new PostgresContext(pool, randomUUID());
+  try {
+    await migrate(ctx);
+  } catch (error) {
+    await pool.end();
+    throw error;
+  }
+  const signals = new StoreSignals();
+  const listener = new NotificationListener({
+    url,
+    origin: ctx.origin,
+    onHint: (hint) => (hint.kind === 'work' ? signals.workAvailable() : signals.cancelRequested(hint.taskId)),
+    onReconnect: () => signals.workAvailable(),
+    warn,
+  });
+  await listener.start();
+  return new PostgresTaskStore(ctx, signals, listener);
+}
+
+export class PostgresTaskStore implements TaskStore {
+  /** `ctx` must be migrated and `listener` started; `openPostgresStore` does both. */
+  constructor(
+    private readonly ctx: PostgresContext,
+    private readonly signals: StoreSignals,
+    private readonly listener: NotificationListener,
+  ) {}
+
+  /** The server process of the connection that listens for hints; null while it is down (and reconnecting). */
+  get listenerProcessId(): number | null {
+    return this.listener.processId;
+  }
+
+  async enqueue(spec: EnqueueSpec): Promise<EnqueueResult> {
+    const { row, deduplicated } = await enqueue(this.ctx, spec);
+    if (!deduplicated) this.announce(row.id, 'pending');
+    return { task: toTaskRecord(row), deduplicated };
+  }
+
+  async claim(worker: WorkerIdentity, leaseMs: number): Promise<ClaimedTask | null> {
+    const claimed = await claim(this.ctx, worker, leaseMs);
+    if (claimed) this.announce(claimed.task.id, 'running');
+    return claimed;
+  }
+
+  async recordSpawn(lease: Lease, agent: AgentProcessInfo): Promise<boolean> {
+    return recordSpawn(this.ctx, lease, agent);
+  }
+
+  async recordProgress(lease: Lease, progress: TaskProgress): Promise<boolean> {
+    const owned = await recordProgress(this.ctx, lease, progress);
+    if (owned) this.signals.taskChanged(lease.taskId);
+    return owned;
+  }
+
+  async heartbeat(leases: readonly Lease[], leaseMs: number): Promise<HeartbeatResult[]> {
+    return heartbeat(this.ctx, leases, leaseMs);
+  }
+
+  async complete(lease: Lease, result: CompletedResult): Promise<boolean> {
+    return this.announce(lease.taskId, await complete(this.ctx, lease, result));
+  }
+
+  async fail(lease: Lease, failure: FailureRecord, retryDelayMs: number | null): Promise<boolean> {
+    return this.announce(lease.taskId, await fail(this.ctx, lease, failure, retryDelayMs));
+  }
+
+  async release(lease: Lease): Promise<boolean> {
+    return this.announce(lease.taskId, await release(this.ctx, lease));
+  }
+
+  async markCancelled(lease: Lease, stats?: Partial<RunStats>): Promise<boolean> {
+    return this.announce(lease.taskId, await markCancelled(this.ctx, lease, stats));
+  }
+
+  async requestCancel(taskId: number): Promise<{ task: TaskRecord; outcome: CancelOutcome } | null> {
+    const result = await requestCancel(this.ctx, taskId);
+    if (!result) return null;
+    if (result.outcome !== 'already_ended') this.signals.taskChanged(taskId);
+    if (result.outcome === 'cancel_requested') this.signals.cancelRequested(taskId);
+    return { task: toTaskRecord(result.row), outcome: result.outcome };
+  }
+
+  async abandon(lease: Lease, reason: string, retryDelayMs: number): Promise<boolean> {
+    return this.announce(lease.taskId, await abandon(this.ctx, lease, reason, retryDelayMs));
+  }
+
+  async reapExpired(retryDelayMs: number): Promise<number[]> {
+    const reaped = await reapExpired(this.ctx, retryDelayMs);
+    for (const { taskId, status } of reaped) this.announce(taskId, status);
+    return reaped.map(({ taskId }) => taskId);
+  }
+
+  async runningAttemptsOnHost(host: string): Promise<RunningAttempt[]> {
+    return runningAttemptsOnHost(this.ctx, host);
+  }
+
+  async get(taskId: number): Promise<TaskRecord | null> {
+    const row = await getTask(this.ctx, taskId);
+    return row ? toTaskRecord(row) : null;
+  }
+
+  async list(filter: ListFilter): Promise<TaskRecord[]> {
+    return (await listTasks(this.ctx, filter)).map(toTaskRecord);
+  }
+
+  async countByStatus(): Promise<Record<TaskStatus, number>> {
+    return countByStatus(this.ctx);
+  }
+
+  async prune(policy: RetentionPolicy, batchSize: number): Promise<number> {
+    return prune(this.ctx, policy, batchSize);
+  }
+
+  waitForWork(signal: AbortSignal, maxWaitMs: number): Promise<void> {
+    const backstop = this.listener.listening ? maxWaitMs : Math.min(maxWaitMs, POLL_WITHOUT_LISTENER_MS);
+    return this.signals.waitForWork(signal, backstop);
+  }
+
+  onCancelRequested(listener: (taskId: number) => void): () => void {
+    return this.signals.onCancelRequested(listener);
+  }
+
+  onTaskChanged(listener: (taskId: number) => void): () => void {
+    return this.signals.onTaskChanged(listener);
+  }
+
+  async close(): Promise<void> {
+    await this.listener.close();
+    await this.ctx.pool.end();
+  }
+
+  /**
+   * Tells listeners in this process that a task moved to `status` (null:
+   * nothing changed, the lease was not the owner) and wakes idle claimers
+   * when it is queued again. Other processes heard it through NOTIFY in the
+   * same transaction. Returns whether anything changed.
+   */
+  private announce(taskId: number, status: TaskStatus | null): boolean {
+    if (status === null) return false;
+    this.signals.taskChanged(taskId);
+    if (status === 'pending') this.signals.workAvailable();
+    return true;
+  }
+}
+
+function defaultWarn(message: string): void {
+  process.stderr.write(`claude-worker store: ${message}\n`);
+}

@@ -1,0 +1,82 @@
+/** Reads: one task, newest-first pages, counts per status, and a host's running attempts. */
+import { TASK_STATUSES, type TaskStatus } from '../../core/task.js';
+import type { ListFilter, RunningAttempt } from '../task-store.js';
+import type { PostgresContext } from './pool.js';
+import { isTaskId, TASK_COLUMNS, type TaskRow } from './row.js';
+
+const SELECT_ONE = `SELECT ${TASK_COLUMNS} FROM tasks WHERE id = @id`;
+
+export async function getTask(ctx: PostgresContext, taskId: number): Promise<TaskRow | null> {
+  if (!isTaskId(taskId)) return null;
+  const [row] = await ctx.rows<TaskRow>(SELECT_ONE, { id: taskId });
+  return row ?? null;
+}
+
+/**
+ * Only the conditions a filter uses go into the statement (four shapes), so
+ * the planner picks the (status, id) index or a backwards walk of the
+ * primary key instead of a scan around "@x IS NULL OR".
+ */
+export async function listTasks(ctx: PostgresContext, filter: ListFilter): Promise<TaskRow[]> {
+  const conditions: string[] = [];
+  if (filter.status !== undefined) conditions.push('status = @status');
+  if (filter.beforeId !== undefined) conditions.push('id < @before_id');
+  const where = conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : '';
+  return ctx.rows<TaskRow>(`SELECT ${TASK_COLUMNS} FROM tasks ${where} ORDER BY id DESC LIMIT @limit`, {
+    limit: filter.limit,
+    status: filter.status,
+    before_id: filter.beforeId,
+  });
+}
+
+const COUNT_BY_STATUS = `SELECT status, count(*) AS count FROM tasks GROUP BY status`;
+
+export async function countByStatus(ctx: PostgresContext): Promise<Record<TaskStatus, number>> {
+  const counts = Object.fromEntries(TASK_STATUSES.map((status) => [status, 0])) as Record<TaskStatus, number>;
+  for (const { status, count } of await ctx.rows<{ status: TaskStatus; count: number }>(COUNT_BY_STATUS)) {
+    counts[status] = count;
+  }
+  return counts;
+}
+
+// The attempt row of the current lease: older attempts of the task ended already.
+const RUNNING_ON_HOST = `
+  SELECT t.id, t.lease_token, a.attempt, a.worker_id, a.host, a.boot_id, a.worker_pid, a.worker_start_time,
+         a.agent_pid, a.agent_pgid, a.agent_start_time
+    FROM tasks t
+    JOIN task_attempts a ON a.task_id = t.id AND a.lease_token = t.lease_token
+   WHERE t.status = 'running' AND a.host = @host
+   ORDER BY t.id`;
+
+interface RunningAttemptRow {
+  id: number;
+  lease_token: string;
+  attempt: number;
+  worker_id: string;
+  host: string;
+  boot_id: string;
+  worker_pid: number;
+  worker_start_time: string | null;
+  agent_pid: number | null;
+  agent_pgid: number | null;
+  agent_start_time: string | null;
+}
+
+export async function runningAttemptsOnHost(ctx: PostgresContext, host: string): Promise<RunningAttempt[]> {
+  const rows = await ctx.rows<RunningAttemptRow>(RUNNING_ON_HOST, { host });
+  return rows.map((row) => ({
+    lease: { taskId: row.id, token: row.lease_token },
+    attempt: row.attempt,
+    worker: {
+      id: row.worker_id,
+      host: row.host,
+      bootId: row.boot_id,
+      pid: row.worker_pid,
+      procStartTime: row.worker_start_time,
+    },
+    agent:
+      row.agent_pid === null || row.agent_pgid === null
+        ? null
+        : { pid: row.agent_pid, pgid: row.agent_pgid, procStartTime: row.agent_start_time },
+  }));
+}

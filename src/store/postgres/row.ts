@@ -1,0 +1,99 @@
+/** Mapping between `tasks` rows and TaskRecords, and the SQL fragments every write shares. */
+import type { RunStats } from '../../core/task.js';
+import type { Lease, TaskRecord } from '../task-store.js';
+
+/** A `tasks` row as selected with TASK_COLUMNS. */
+export interface TaskRow extends TaskRecord {
+  /** Proof of ownership: it never leaves the store inside a TaskRecord, only inside a Lease. */
+  lease_token: string | null;
+}
+
+export function toTaskRecord(row: TaskRow): TaskRecord {
+  const { lease_token: _token, ...record } = row;
+  return record;
+}
+
+/** A timestamptz as the epoch milliseconds of a TaskRecord (NULL stays NULL). */
+export function epochMs(column: string): string {
+  return `floor(extract(epoch FROM ${column}) * 1000)::bigint`;
+}
+
+/** `@param` milliseconds as an interval, for arithmetic on `now()`. */
+export function msInterval(param: string): string {
+  return `(${param}::double precision * interval '1 millisecond')`;
+}
+
+const TIME_COLUMNS = ['created_at', 'started_at', 'ended_at', 'run_at', 'cancel_requested_at', 'lease_expires_at'];
+
+const OTHER_COLUMNS = [
+  'id',
+  'status',
+  'execution_prompt',
+  'working_directory',
+  'system_prompt',
+  'model',
+  'permission_mode',
+  'max_turns',
+  'timeout_seconds',
+  'max_attempts',
+  'idempotency_key',
+  'attempts',
+  'last_action_cache',
+  'final_summary',
+  'error_code',
+  'error_message',
+  'cost_usd',
+  'usage',
+  'num_turns',
+  'duration_ms',
+  'session_id',
+  'api_key_source',
+  'lease_owner',
+  'lease_token',
+];
+
+/** The select list that reads a `tasks` row (or a RETURNING of one) as a TaskRow. */
+export const TASK_COLUMNS = [...OTHER_COLUMNS, ...TIME_COLUMNS.map((c) => `${epochMs(c)} AS ${c}`)].join(', ');
+
+/**
+ * Writes what an agent reported. A figure that is absent or null keeps the
+ * stored one (a crash report has no cost, but an earlier progress write may
+ * have recorded the session id). Bind with `statsParams`.
+ */
+export const STATS_ASSIGNMENTS = `
+  cost_usd = COALESCE(@cost_usd, cost_usd),
+  usage = COALESCE(@usage::jsonb, usage),
+  num_turns = COALESCE(@num_turns, num_turns),
+  duration_ms = COALESCE(@duration_ms, duration_ms),
+  session_id = COALESCE(@session_id, session_id),
+  api_key_source = COALESCE(@api_key_source, api_key_source)`;
+
+export function statsParams(stats: Partial<RunStats> = {}): Record<keyof RunStats, string | number | null> {
+  return {
+    cost_usd: stats.cost_usd ?? null,
+    usage: stats.usage ? JSON.stringify(stats.usage) : null,
+    num_turns: stats.num_turns ?? null,
+    duration_ms: stats.duration_ms ?? null,
+    session_id: stats.session_id ?? null,
+    api_key_source: stats.api_key_source ?? null,
+  };
+}
+
+/**
+ * Whether `taskId` can name a row at all. Ids are bigint: binding 1.5 or 1e20
+ * would be an SQL error, where a lookup of an id that cannot exist should
+ * simply find nothing (as it does on SQLite).
+ */
+export function isTaskId(taskId: number): boolean {
+  return Number.isSafeInteger(taskId);
+}
+
+/** Every transition out of `running` drops the lease (the CHECK constraint insists). */
+export const LEASE_CLEARED = 'lease_owner = NULL, lease_token = NULL, lease_expires_at = NULL';
+
+/** The fence of every write a lease holder makes. */
+export const OWNED_BY_LEASE = `id = @task_id AND lease_token = @token AND status = 'running'`;
+
+export function leaseParams(lease: Lease): { task_id: number; token: string } {
+  return { task_id: lease.taskId, token: lease.token };
+}

@@ -1,0 +1,261 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { isPostgresUrl, openStore } from '../../src/store/open-store.js';
+import { DatabaseVersionError, MIGRATIONS, migrate } from '../../src/store/postgres/migrations.js';
+import { PostgresContext } from '../../src/store/postgres/pool.js';
+import {
+  openPostgresStore,
+  PostgresTaskStore,
+  type PostgresStoreOptions,
+} from '../../src/store/postgres/postgres-task-store.js';
+import { SqliteTaskStore } from '../../src/store/sqlite/sqlite-task-store.js';
+import type { ClaimedTask, TaskStore } from '../../src/store/task-store.js';
+import { startPostgresCluster, TestDatabase, type PostgresCluster } from '../support/postgres-cluster.js';
+import { waitFor } from '../support/wait.js';
+import { claimTask, enqueueTask, LEASE_MS, runningTask, workerOn } from './contract/fixture.js';
+import { describeTaskStoreContract } from './task-store-contract.js';
+
+/** Far beyond any test's timeout: a wait that resolves did so because of a hint, not the backstop. */
+const NEVER_MS = 60 * 60 * 1000;
+
+const quiet: PostgresStoreOptions = { warn: () => undefined };
+
+let cluster: PostgresCluster;
+let contractDb: TestDatabase;
+
+beforeAll(async () => {
+  cluster = await startPostgresCluster();
+  contractDb = new TestDatabase(cluster.url);
+});
+
+afterAll(async () => {
+  await contractDb?.close();
+  await cluster?.stop();
+});
+
+// One database for the whole contract suite, emptied before each test: a new
+// database per test would cost ~150 ms each.
+describeTaskStoreContract('PostgreSQL', async () => {
+  const store = await openPostgresStore(cluster.url, quiet);
+  await contractDb.empty();
+  return {
+    store,
+    clock: { advance: (ms) => contractDb.advanceClock(ms) },
+    cleanup: () => store.close(),
+  };
+});
+
+describe('PostgreSQL task store', () => {
+  const closers: (() => Promise<void>)[] = [];
+  const track = <T extends TaskStore>(store: T): T => {
+    closers.push(() => store.close());
+    return store;
+  };
+  /** Several stores on one database stand in for several nodes. */
+  const openNode = async (url: string, options = quiet) => track(await openPostgresStore(url, options));
+  /** A connection of the test's own, to look at and tamper with the database behind the store's back. */
+  const admin = (url: string): pg.Pool => {
+    const pool = new pg.Pool({ connectionString: url, max: 1 });
+    pool.on('error', () => undefined); // its idle connection may be terminated with the others
+    closers.push(() => pool.end());
+    return pool;
+  };
+
+  afterEach(async () => {
+    for (const close of closers.splice(0).reverse()) await close();
+  });
+
+  describe('migrations', () => {
+    it('apply once when several nodes start on a new database at the same time', async () => {
+      const url = await cluster.createDatabase();
+      const nodes = await Promise.all([openNode(url), openNode(url), openNode(url), openNode(url)]);
+
+      const db = admin(url);
+      const { rows } = await db.query('SELECT version, name FROM claude_worker_migrations ORDER BY version');
+      expect(rows).toEqual(MIGRATIONS.map((step, index) => ({ version: index + 1, name: step.name })));
+      const id = await enqueueTask(nodes[0]);
+      expect((await nodes[3].get(id))?.status).toBe('pending');
+    });
+
+    it('apply only the steps a database has not run yet', async () => {
+      const url = await cluster.createDatabase();
+      const pool = admin(url);
+      const ctx = new PostgresContext(pool, 'test');
+      expect(await migrate(ctx)).toBe(MIGRATIONS.length);
+      // Re-running an applied step would fail: its CREATE TABLE statements already ran.
+      const next = [...MIGRATIONS, { name: 'labels', sql: 'CREATE TABLE task_labels (task_id bigint, label text)' }];
+      expect(await migrate(ctx, next)).toBe(next.length);
+      expect(await migrate(ctx, next)).toBe(next.length);
+      const { rows } = await pool.query(`SELECT max(version) AS version, to_regclass('task_labels') IS NOT NULL AS labels
+                                           FROM claude_worker_migrations`);
+      expect(rows[0]).toEqual({ version: next.length, labels: true });
+    });
+
+    it('refuse a database migrated by a newer version', async () => {
+      const url = await cluster.createDatabase();
+      await (await openPostgresStore(url, quiet)).close();
+      const db = admin(url);
+      await db.query(`INSERT INTO claude_worker_migrations (version, name) VALUES ($1, 'from the future')`, [
+        MIGRATIONS.length + 1,
+      ]);
+      await expect(openPostgresStore(url, quiet)).rejects.toBeInstanceOf(DatabaseVersionError);
+    });
+
+    it('reject a row that is running without a lease token, or holds one while not running', async () => {
+      const url = await cluster.createDatabase();
+      const store = await openNode(url);
+      const { lease } = await runningTask(store);
+      const pending = await enqueueTask(store);
+      const db = admin(url);
+      await expect(db.query("UPDATE tasks SET status = 'running' WHERE id = $1", [pending])).rejects.toThrow(/check constraint/);
+      await expect(db.query("UPDATE tasks SET status = 'completed' WHERE id = $1", [lease.taskId])).rejects.toThrow(
+        /check constraint/,
+      );
+    });
+  });
+
+  it('never lets two nodes claim the same task', async () => {
+    const url = await cluster.createDatabase();
+    const nodes = await Promise.all([openNode(url), openNode(url), openNode(url), openNode(url)]);
+    for (let i = 0; i < 100; i++) await enqueueTask(nodes[i % 4]!, { execution_prompt: `task ${i}` });
+
+    // Every node runs three claim loops at once until the queue is empty.
+    const claimedBy = await Promise.all(
+      nodes.map(async (node, n) => {
+        const loop = async (slot: number) => {
+          const claimed: ClaimedTask[] = [];
+          for (let next; (next = await node.claim(workerOn(`node-${n}`, `slot-${slot}`), LEASE_MS)); ) claimed.push(next);
+          return claimed;
+        };
+        return (await Promise.all([loop(1), loop(2), loop(3)])).flat();
+      }),
+    );
+
+    const ids = claimedBy.flat().map((claimed) => claimed.task.id);
+    expect(ids).toHaveLength(100);
+    expect(new Set(ids).size).toBe(100);
+    expect(await nodes[0].countByStatus()).toMatchObject({ pending: 0, running: 100 });
+    // More than one node got work, so the claims did race.
+    expect(claimedBy.filter((claimed) => claimed.length > 0).length).toBeGreaterThan(1);
+  });
+
+  it('finds nothing, rather than failing, for an id no bigint row can have', async () => {
+    const store = await openNode(cluster.url);
+    expect(await store.get(1e20)).toBeNull();
+    expect(await store.get(1.5)).toBeNull();
+    expect(await store.requestCancel(1e20)).toBeNull();
+  });
+
+  describe('hints between nodes', () => {
+    it('wake a node waiting for work when another node enqueues', async () => {
+      const url = await cluster.createDatabase();
+      const [waiter, submitter] = await Promise.all([openNode(url), openNode(url)]);
+      const woken = waiter.waitForWork(new AbortController().signal, NEVER_MS);
+      await enqueueTask(submitter);
+      await woken;
+    });
+
+    it('wake a node waiting for work when another node releases or retries a task', async () => {
+      const url = await cluster.createDatabase();
+      const [waiter, runner] = await Promise.all([openNode(url), openNode(url)]);
+      await enqueueTask(runner);
+      await enqueueTask(runner);
+      const released = await claimTask(runner);
+      const failed = await claimTask(runner);
+
+      const afterRelease = waiter.waitForWork(new AbortController().signal, NEVER_MS);
+      await runner.release(released.lease);
+      await afterRelease;
+      const afterRetry = waiter.waitForWork(new AbortController().signal, NEVER_MS);
+      await runner.fail(failed.lease, { error_code: 'crashed', error_message: 'exit 1' }, 0);
+      await afterRetry;
+    });
+
+    it('tell the node running a task that another node asked to cancel it, once', async () => {
+      const url = await cluster.createDatabase();
+      const [runner, canceller] = await Promise.all([openNode(url), openNode(url)]);
+      const heard: number[] = [];
+      const heardTwo = new Promise<void>((resolve) =>
+        runner.onCancelRequested((taskId) => {
+          heard.push(taskId);
+          if (heard.length === 2) resolve();
+        }),
+      );
+      const own = await runningTask(runner);
+      const remote = await runningTask(runner);
+
+      await runner.requestCancel(own.lease.taskId);
+      await canceller.requestCancel(remote.lease.taskId);
+      await heardTwo;
+      // The runner's own request was signalled in-process; its NOTIFY, delivered
+      // before the other node's, was recognised and not heard a second time.
+      expect(heard).toEqual([own.lease.taskId, remote.lease.taskId]);
+    });
+  });
+
+  describe('lost connections', () => {
+    it('reconnect the listener after its connection is terminated, and hear other nodes again', async () => {
+      const url = await cluster.createDatabase();
+      const warnings: string[] = [];
+      const waiter = await openNode(url, { warn: (message) => warnings.push(message) });
+      const submitter = await openNode(url);
+      const first = waiter.listenerProcessId;
+      expect(first).toEqual(expect.any(Number));
+
+      const db = admin(url);
+      expect((await db.query('SELECT pg_terminate_backend($1) AS ok', [first])).rows[0]).toEqual({ ok: true });
+      await waitFor(() => waiter.listenerProcessId !== null && waiter.listenerProcessId !== first, {
+        what: 'the listener to reconnect',
+      });
+      expect(warnings.join('\n')).toMatch(/notification connection was lost/);
+
+      const woken = waiter.waitForWork(new AbortController().signal, NEVER_MS);
+      await enqueueTask(submitter);
+      await woken;
+    });
+
+    it('replace pooled connections the server closed, without failing the process', async () => {
+      const url = await cluster.createDatabase();
+      const warnings: string[] = [];
+      const store = await openNode(url, { warn: (message) => warnings.push(message) });
+      const id = await enqueueTask(store);
+
+      const db = admin(url);
+      const { rows } = await db.query(
+        `SELECT count(pg_terminate_backend(pid))::int AS terminated FROM pg_stat_activity
+          WHERE datname = current_database() AND pid <> pg_backend_pid()`,
+      );
+      expect(rows[0].terminated).toBeGreaterThanOrEqual(2); // a pooled connection and the listener
+
+      // Unhandled, the idle connection's error would have ended this process.
+      await waitFor(() => warnings.some((warning) => warning.includes('pooled database connection failed')), {
+        what: 'the pool to notice its idle connection was closed',
+      });
+      expect((await store.get(id))?.status).toBe('pending');
+      await waitFor(() => store.listenerProcessId !== null, { what: 'the listener to reconnect' });
+    });
+  });
+
+  describe('openStore', () => {
+    it('opens PostgreSQL for a postgres:// or postgresql:// URL and SQLite for anything else', async () => {
+      expect(isPostgresUrl('postgres://db.example/tasks')).toBe(true);
+      expect(isPostgresUrl('postgresql://user@db.example:5433/tasks')).toBe(true);
+      expect(isPostgresUrl('/var/lib/claude-worker/tasks.db')).toBe(false);
+      expect(isPostgresUrl('./postgres/tasks.db')).toBe(false);
+
+      const postgres = track(await openStore(cluster.url.replace(/^postgres:/, 'postgresql:'), quiet));
+      expect(postgres).toBeInstanceOf(PostgresTaskStore);
+      const dir = await mkdtemp(join(tmpdir(), 'cw-open-store-'));
+      try {
+        const sqlite: TaskStore = await openStore(join(dir, 'tasks.db'));
+        expect(sqlite).toBeInstanceOf(SqliteTaskStore);
+        await sqlite.close();
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
+    });
+  });
+});
