@@ -13,6 +13,7 @@ export const DEFAULT_SERVER_URL = 'http://127.0.0.1:8000';
 export interface Config {
   /** Directory for the database, logs and the daemon's pid file. */
   home: string;
+  /** SQLite file path, or a postgres:// URL. */
   dbPath: string;
   logDir: string;
   serverUrl: string;
@@ -60,7 +61,7 @@ export function loadConfig(env: Env = process.env): Config {
   const heartbeatMs = int('CLAUDE_WORKER_HEARTBEAT_MS', 15_000, 100);
   const config: Config = {
     home,
-    dbPath: resolve(expandHome(env.CLAUDE_WORKER_DB || join(home, 'tasks.db'))),
+    dbPath: databaseSpec(env.CLAUDE_WORKER_DB || join(home, 'tasks.db')),
     logDir: resolve(expandHome(env.CLAUDE_WORKER_LOG_DIR || join(home, 'logs'))),
     serverUrl: (env.CLAUDE_WORKER_SERVER_URL || DEFAULT_SERVER_URL).replace(/\/+$/, ''),
     token: env.CLAUDE_WORKER_TOKEN || null,
@@ -85,6 +86,11 @@ export function loadConfig(env: Env = process.env): Config {
   }
   if (problems.length > 0) throw new ValidationError(problems);
   return config;
+}
+
+/** A SQLite file path (made absolute) or a PostgreSQL URL (kept as it is). */
+function databaseSpec(spec: string): string {
+  return /^postgres(ql)?:\/\//i.test(spec) ? spec : resolve(expandHome(spec));
 }
 
 function expandHome(path: string): string {

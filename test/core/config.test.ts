@@ -1,0 +1,33 @@
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/core/config.js';
+import { ValidationError } from '../../src/core/errors.js';
+
+describe('loadConfig', () => {
+  it('derives every path from CLAUDE_WORKER_HOME', () => {
+    const config = loadConfig({ CLAUDE_WORKER_HOME: '/srv/cw' });
+    expect(config).toMatchObject({ home: '/srv/cw', dbPath: '/srv/cw/tasks.db', logDir: '/srv/cw/logs' });
+    expect(config).toMatchObject({ serverUrl: 'http://127.0.0.1:8000', maxWorkers: 4, permissionMode: 'bypassPermissions' });
+  });
+
+  it('defaults to ~/.claude-worker and expands ~ in paths', () => {
+    expect(loadConfig({}).home).toBe(join(homedir(), '.claude-worker'));
+    expect(loadConfig({ CLAUDE_WORKER_DB: '~/x/tasks.db' }).dbPath).toBe(join(homedir(), 'x/tasks.db'));
+  });
+
+  it('keeps a PostgreSQL URL as it is', () => {
+    expect(loadConfig({ CLAUDE_WORKER_DB: 'postgres://u@db:5432/cw' }).dbPath).toBe('postgres://u@db:5432/cw');
+  });
+
+  it('reports every bad setting at once', () => {
+    let error: unknown;
+    try {
+      loadConfig({ CLAUDE_WORKER_MAX_WORKERS: 'many', CLAUDE_WORKER_PERMISSION_MODE: 'yolo' });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ValidationError);
+    expect((error as ValidationError).issues.map((i) => i.field).sort()).toEqual(['CLAUDE_WORKER_MAX_WORKERS', 'CLAUDE_WORKER_PERMISSION_MODE']);
+  });
+});
