@@ -88,9 +88,22 @@ export function loadConfig(env: Env = process.env): Config {
   return config;
 }
 
+/** Whether a database spec (`CLAUDE_WORKER_DB`) names a PostgreSQL server rather than a SQLite file. */
+export function isPostgresUrl(dbSpec: string): boolean {
+  return /^postgres(ql)?:\/\//i.test(dbSpec);
+}
+
+/** The database spec fit for a log line: a PostgreSQL URL without its password. */
+export function describeDatabase(dbSpec: string): string {
+  if (!isPostgresUrl(dbSpec)) return dbSpec;
+  const url = new URL(dbSpec);
+  if (url.password) url.password = '***';
+  return url.toString();
+}
+
 /** A SQLite file path (made absolute) or a PostgreSQL URL (kept as it is). */
 function databaseSpec(spec: string): string {
-  return /^postgres(ql)?:\/\//i.test(spec) ? spec : resolve(expandHome(spec));
+  return isPostgresUrl(spec) ? spec : resolve(expandHome(spec));
 }
 
 function expandHome(path: string): string {

@@ -13,7 +13,7 @@ import { Runner } from '../runner/runner.js';
 import { ClaudeWorkerClient } from '../service/http-client.js';
 import { createLocalTaskService } from '../service/local-task-service.js';
 import type { TaskService } from '../service/task-service.js';
-import { openSqliteStore } from '../store/sqlite/sqlite-task-store.js';
+import { openStore } from '../store/open-store.js';
 
 export const MCP_MODES = ['standalone', 'proxy'] as const;
 export type McpMode = (typeof MCP_MODES)[number];
@@ -59,7 +59,7 @@ async function answers(config: Config): Promise<boolean> {
 }
 
 async function openStandalone(config: Config, log: (line: string) => void): Promise<TaskBackend> {
-  const store = await openSqliteStore(config.dbPath);
+  const store = await openStore(config.dbPath);
   const logs = new TaskLogs(config.logDir);
   const runner = new Runner({
     store,

@@ -7,12 +7,12 @@ import type { AddressInfo } from 'node:net';
 import { ClaudeCodeAgent } from '../agents/claude-code/claude-code-agent.js';
 import { refusesRootBypass } from '../agents/claude-code/credentials.js';
 import { ROOT_BYPASS_ADVICE } from '../agents/claude-code/outcome.js';
-import type { Config } from '../core/config.js';
+import { describeDatabase, type Config } from '../core/config.js';
 import { processStartTime } from '../host/identity.js';
 import { TaskLogs } from '../logs/task-logs.js';
 import { Runner } from '../runner/runner.js';
 import { createLocalTaskService } from '../service/local-task-service.js';
-import { openSqliteStore } from '../store/sqlite/sqlite-task-store.js';
+import { openStore } from '../store/open-store.js';
 import { VERSION } from '../version.js';
 import { buildApp } from './app.js';
 import { removePidFile, writePidFile } from './pid-file.js';
@@ -30,7 +30,7 @@ export async function runServer(base: Config, listen: ListenOptions): Promise<vo
   const log = (line: string) => process.stderr.write(`${new Date().toISOString()} claude-worker: ${line}\n`);
   if (refusesRootBypass(process.getuid?.(), config.permissionMode, process.env)) log(`warning: ${ROOT_BYPASS_ADVICE}`);
 
-  const store = await openSqliteStore(config.dbPath);
+  const store = await openStore(config.dbPath);
   const logs = new TaskLogs(config.logDir);
   const runner = new Runner({
     store,
@@ -68,7 +68,7 @@ export async function runServer(base: Config, listen: ListenOptions): Promise<vo
     port,
     started_at: new Date().toISOString(),
   });
-  log(`listening on ${url} (pid ${process.pid}, ${config.maxWorkers} workers, database ${config.dbPath})`);
+  log(`listening on ${url} (pid ${process.pid}, ${config.maxWorkers} workers, database ${describeDatabase(config.dbPath)})`);
 
   await new Promise<void>((resolve) => {
     const stop = (signal: NodeJS.Signals) => {

@@ -4,6 +4,7 @@
  * the PostgreSQL store (several nodes share it); anything else is the path
  * of a SQLite file (one host).
  */
+import { isPostgresUrl } from '../core/config.js';
 import { openPostgresStore } from './postgres/postgres-task-store.js';
 import { openSqliteStore } from './sqlite/sqlite-task-store.js';
 import type { TaskStore } from './task-store.js';
@@ -11,10 +12,6 @@ import type { TaskStore } from './task-store.js';
 export interface OpenStoreOptions {
   /** PostgreSQL: told about connection trouble the store rides out by itself; default a line on stderr. */
   warn?: (message: string) => void;
-}
-
-export function isPostgresUrl(dbSpec: string): boolean {
-  return /^postgres(ql)?:\/\//i.test(dbSpec);
 }
 
 export async function openStore(dbSpec: string, options: OpenStoreOptions = {}): Promise<TaskStore> {

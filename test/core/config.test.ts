@@ -1,7 +1,7 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/core/config.js';
+import { describeDatabase, loadConfig } from '../../src/core/config.js';
 import { ValidationError } from '../../src/core/errors.js';
 
 describe('loadConfig', () => {
@@ -16,8 +16,10 @@ describe('loadConfig', () => {
     expect(loadConfig({ CLAUDE_WORKER_DB: '~/x/tasks.db' }).dbPath).toBe(join(homedir(), 'x/tasks.db'));
   });
 
-  it('keeps a PostgreSQL URL as it is', () => {
+  it('keeps a PostgreSQL URL as it is, and never shows its password', () => {
     expect(loadConfig({ CLAUDE_WORKER_DB: 'postgres://u@db:5432/cw' }).dbPath).toBe('postgres://u@db:5432/cw');
+    expect(describeDatabase('postgres://u:secret@db:5432/cw')).toBe('postgres://u:***@db:5432/cw');
+    expect(describeDatabase('/srv/cw/tasks.db')).toBe('/srv/cw/tasks.db');
   });
 
   it('reports every bad setting at once', () => {

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { isPostgresUrl, openStore } from '../../src/store/open-store.js';
+import { isPostgresUrl } from '../../src/core/config.js';
+import { openStore } from '../../src/store/open-store.js';
 import { DatabaseVersionError, MIGRATIONS, migrate } from '../../src/store/postgres/migrations.js';
 import { PostgresContext } from '../../src/store/postgres/pool.js';
 import {
