@@ -4,6 +4,7 @@
  * queued again after a delay while attempts are left, else failed as `lost`.
  */
 import type { TaskStatus } from '../../core/task.js';
+import { decideAbandon } from '../shared-rules.js';
 import type { Lease } from '../task-store.js';
 import type { PostgresContext, Sql } from './pool.js';
 import type { TaskRow } from './row.js';
@@ -26,24 +27,16 @@ export async function abandon(
 export async function abandonRow(tx: Sql, row: TaskRow, reason: string, retryDelayMs: number): Promise<TaskStatus> {
   const lease: Lease = { taskId: row.id, token: row.lease_token! };
   const attempt = { outcome: 'lost' as const, error: reason };
-  const tally = `${row.attempts} of ${row.max_attempts}`;
-  if (row.cancel_requested_at !== null) {
+  const decision = decideAbandon(row, reason);
+  if (decision.status === 'cancelled') {
     await endRun(tx, lease, { status: 'cancelled', attempt });
-    return 'cancelled';
-  }
-  if (row.attempts < row.max_attempts) {
+  } else {
     await endRun(tx, lease, {
-      status: 'pending',
-      runAfterMs: retryDelayMs,
-      error: { code: 'lost', message: `Attempt ${tally} was lost because ${reason}; the task will run again.` },
+      status: decision.status,
+      ...(decision.status === 'pending' ? { runAfterMs: retryDelayMs } : {}),
+      error: { code: 'lost', message: decision.message },
       attempt,
     });
-    return 'pending';
   }
-  await endRun(tx, lease, {
-    status: 'failed',
-    error: { code: 'lost', message: `The task was lost because ${reason}, and no attempts are left (${tally}).` },
-    attempt,
-  });
-  return 'failed';
+  return decision.status;
 }

@@ -1,4 +1,5 @@
 /** Reads: one task, newest-first pages, counts per status, and a host's running attempts. */
+import { toRunningAttempt, type RunningAttemptRow } from '../shared-rules.js';
 import { TASK_STATUSES, type TaskStatus } from '../../core/task.js';
 import type { ListFilter, RunningAttempt } from '../task-store.js';
 import type { PostgresContext } from './pool.js';
@@ -48,35 +49,8 @@ const RUNNING_ON_HOST = `
    WHERE t.status = 'running' AND a.host = @host
    ORDER BY t.id`;
 
-interface RunningAttemptRow {
-  id: number;
-  lease_token: string;
-  attempt: number;
-  worker_id: string;
-  host: string;
-  boot_id: string;
-  worker_pid: number;
-  worker_start_time: string | null;
-  agent_pid: number | null;
-  agent_pgid: number | null;
-  agent_start_time: string | null;
-}
 
 export async function runningAttemptsOnHost(ctx: PostgresContext, host: string): Promise<RunningAttempt[]> {
   const rows = await ctx.rows<RunningAttemptRow>(RUNNING_ON_HOST, { host });
-  return rows.map((row) => ({
-    lease: { taskId: row.id, token: row.lease_token },
-    attempt: row.attempt,
-    worker: {
-      id: row.worker_id,
-      host: row.host,
-      bootId: row.boot_id,
-      pid: row.worker_pid,
-      procStartTime: row.worker_start_time,
-    },
-    agent:
-      row.agent_pid === null || row.agent_pgid === null
-        ? null
-        : { pid: row.agent_pid, pgid: row.agent_pgid, procStartTime: row.agent_start_time },
-  }));
+  return rows.map(toRunningAttempt);
 }

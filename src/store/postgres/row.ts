@@ -1,5 +1,4 @@
 /** Mapping between `tasks` rows and TaskRecords, and the SQL fragments every write shares. */
-import type { RunStats } from '../../core/task.js';
 import type { Lease, TaskRecord } from '../task-store.js';
 
 /** A `tasks` row as selected with TASK_COLUMNS. */
@@ -68,16 +67,6 @@ export const STATS_ASSIGNMENTS = `
   session_id = COALESCE(@session_id, session_id),
   api_key_source = COALESCE(@api_key_source, api_key_source)`;
 
-export function statsParams(stats: Partial<RunStats> = {}): Record<keyof RunStats, string | number | null> {
-  return {
-    cost_usd: stats.cost_usd ?? null,
-    usage: stats.usage ? JSON.stringify(stats.usage) : null,
-    num_turns: stats.num_turns ?? null,
-    duration_ms: stats.duration_ms ?? null,
-    session_id: stats.session_id ?? null,
-    api_key_source: stats.api_key_source ?? null,
-  };
-}
 
 /**
  * Whether `taskId` can name a row at all. Ids are bigint: binding 1.5 or 1e20

@@ -5,6 +5,7 @@
  * again.
  */
 import type { FailureCode, RunStats, TaskStatus } from '../../core/task.js';
+import { statsParams } from '../shared-rules.js';
 import type { Lease } from '../task-store.js';
 import { notifyWork } from './notify.js';
 import type { PostgresContext, Sql } from './pool.js';
@@ -14,7 +15,6 @@ import {
   msInterval,
   OWNED_BY_LEASE,
   STATS_ASSIGNMENTS,
-  statsParams,
   TASK_COLUMNS,
   type TaskRow,
 } from './row.js';

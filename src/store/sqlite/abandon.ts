@@ -4,6 +4,7 @@
  * queued again after a delay while attempts are left, else failed as `lost`.
  */
 import type { TaskStatus } from '../../core/task.js';
+import { decideAbandon } from '../shared-rules.js';
 import type { Lease } from '../task-store.js';
 import type { SqliteContext } from './context.js';
 import { endRun, whileOwned } from './run-end.js';
@@ -21,24 +22,16 @@ export function abandon(ctx: SqliteContext, lease: Lease, reason: string, retryD
 export function abandonRow(ctx: SqliteContext, row: TaskRow, reason: string, retryDelayMs: number): TaskStatus {
   const lease: Lease = { taskId: row.id, token: row.lease_token! };
   const attempt = { outcome: 'lost' as const, error: reason };
-  const tally = `${row.attempts} of ${row.max_attempts}`;
-  if (row.cancel_requested_at !== null) {
+  const decision = decideAbandon(row, reason);
+  if (decision.status === 'cancelled') {
     endRun(ctx, lease, { status: 'cancelled', attempt });
-    return 'cancelled';
-  }
-  if (row.attempts < row.max_attempts) {
+  } else {
     endRun(ctx, lease, {
-      status: 'pending',
-      runAt: ctx.now() + retryDelayMs,
-      error: { code: 'lost', message: `Attempt ${tally} was lost because ${reason}; the task will run again.` },
+      status: decision.status,
+      ...(decision.status === 'pending' ? { runAt: ctx.now() + retryDelayMs } : {}),
+      error: { code: 'lost', message: decision.message },
       attempt,
     });
-    return 'pending';
   }
-  endRun(ctx, lease, {
-    status: 'failed',
-    error: { code: 'lost', message: `The task was lost because ${reason}, and no attempts are left (${tally}).` },
-    attempt,
-  });
-  return 'failed';
+  return decision.status;
 }

@@ -1,5 +1,4 @@
 /** Mapping between `tasks` rows and TaskRecords, and the SQL fragments every write shares. */
-import type { RunStats } from '../../core/task.js';
 import type { Lease, TaskRecord } from '../task-store.js';
 
 /** A `tasks` row as SQLite returns it. */
@@ -28,16 +27,6 @@ export const STATS_ASSIGNMENTS = `
   session_id = COALESCE(@session_id, session_id),
   api_key_source = COALESCE(@api_key_source, api_key_source)`;
 
-export function statsParams(stats: Partial<RunStats> = {}): Record<keyof RunStats, string | number | null> {
-  return {
-    cost_usd: stats.cost_usd ?? null,
-    usage: stats.usage ? JSON.stringify(stats.usage) : null,
-    num_turns: stats.num_turns ?? null,
-    duration_ms: stats.duration_ms ?? null,
-    session_id: stats.session_id ?? null,
-    api_key_source: stats.api_key_source ?? null,
-  };
-}
 
 /** Every transition out of `running` drops the lease (the CHECK constraint insists). */
 export const LEASE_CLEARED = 'lease_owner = NULL, lease_token = NULL, lease_expires_at = NULL';

@@ -6,7 +6,8 @@
 import type { FailureCode, RunStats, TaskStatus } from '../../core/task.js';
 import type { Lease } from '../task-store.js';
 import type { SqliteContext } from './context.js';
-import { LEASE_CLEARED, leaseParams, OWNED_BY_LEASE, STATS_ASSIGNMENTS, statsParams, type TaskRow } from './row.js';
+import { statsParams } from '../shared-rules.js';
+import { LEASE_CLEARED, leaseParams, OWNED_BY_LEASE, STATS_ASSIGNMENTS, type TaskRow } from './row.js';
 
 export type AttemptOutcome = 'completed' | 'failed' | 'cancelled' | 'lost';
 
