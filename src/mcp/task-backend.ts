@@ -5,15 +5,11 @@
  * file by default, so tasks are visible everywhere. Default: proxy when a
  * server answers, else standalone; CLAUDE_WORKER_MODE forces one.
  */
-import { ClaudeCodeAgent } from '../agents/claude-code/claude-code-agent.js';
-import type { Config } from '../core/config.js';
+import { describeDatabase, type Config } from '../core/config.js';
 import { ValidationError } from '../core/errors.js';
-import { TaskLogs } from '../logs/task-logs.js';
-import { Runner } from '../runner/runner.js';
 import { ClaudeWorkerClient } from '../service/http-client.js';
-import { createLocalTaskService } from '../service/local-task-service.js';
+import { startLocalEngine } from '../service/local-engine.js';
 import type { TaskService } from '../service/task-service.js';
-import { openStore } from '../store/open-store.js';
 
 export const MCP_MODES = ['standalone', 'proxy'] as const;
 export type McpMode = (typeof MCP_MODES)[number];
@@ -59,23 +55,7 @@ async function answers(config: Config): Promise<boolean> {
 }
 
 async function openStandalone(config: Config, log: (line: string) => void): Promise<TaskBackend> {
-  const store = await openStore(config.dbPath);
-  const logs = new TaskLogs(config.logDir);
-  const runner = new Runner({
-    store,
-    logs,
-    agent: new ClaudeCodeAgent({ executablePath: config.claudeExecutable }),
-    config,
-    warn: log,
-  });
-  await runner.start();
-  log(`standalone mode: ${config.maxWorkers} workers, database ${config.dbPath}`);
-  return {
-    mode: 'standalone',
-    service: createLocalTaskService({ store, logs, config }),
-    async close() {
-      await runner.shutdown();
-      await store.close();
-    },
-  };
+  const engine = await startLocalEngine(config, log);
+  log(`standalone mode: ${config.maxWorkers} workers, database ${describeDatabase(config.dbPath)}`);
+  return { mode: 'standalone', service: engine.service, close: () => engine.stop() };
 }

@@ -4,15 +4,11 @@
  * SIGTERM or SIGINT stops it gracefully (a second signal exits at once).
  */
 import type { AddressInfo } from 'node:net';
-import { ClaudeCodeAgent } from '../agents/claude-code/claude-code-agent.js';
 import { refusesRootBypass } from '../agents/claude-code/credentials.js';
 import { ROOT_BYPASS_ADVICE } from '../agents/claude-code/outcome.js';
 import { describeDatabase, type Config } from '../core/config.js';
 import { processStartTime } from '../host/identity.js';
-import { TaskLogs } from '../logs/task-logs.js';
-import { Runner } from '../runner/runner.js';
-import { createLocalTaskService } from '../service/local-task-service.js';
-import { openStore } from '../store/open-store.js';
+import { startLocalEngine } from '../service/local-engine.js';
 import { VERSION } from '../version.js';
 import { buildApp } from './app.js';
 import { removePidFile, writePidFile } from './pid-file.js';
@@ -30,30 +26,19 @@ export async function runServer(base: Config, listen: ListenOptions): Promise<vo
   const log = (line: string) => process.stderr.write(`${new Date().toISOString()} claude-worker: ${line}\n`);
   if (refusesRootBypass(process.getuid?.(), config.permissionMode, process.env)) log(`warning: ${ROOT_BYPASS_ADVICE}`);
 
-  const store = await openStore(config.dbPath);
-  const logs = new TaskLogs(config.logDir);
-  const runner = new Runner({
-    store,
-    logs,
-    agent: new ClaudeCodeAgent({ executablePath: config.claudeExecutable }),
-    config,
-    warn: log,
-  });
-  const app = buildApp(createLocalTaskService({ store, logs, config }), {
+  // Recover before answering: once /health answers, every orphan is handled.
+  const engine = await startLocalEngine(config, log);
+  const app = buildApp(engine.service, {
     token: config.token,
     allowedHosts: allowedHostsFor(listen.host, config.allowedHosts),
     version: VERSION,
     logToStderr: true,
   });
-
-  // Recover before answering: once /health answers, every orphan is handled.
-  await runner.start();
   try {
     await app.listen({ host: listen.host, port: listen.port });
   } catch (error) {
     // A server that cannot listen (port taken) must not stay behind as a headless runner.
-    await runner.shutdown();
-    await store.close();
+    await engine.stop();
     throw error;
   }
   // The bound port, which differs from the requested one when that was 0.
@@ -81,8 +66,7 @@ export async function runServer(base: Config, listen: ListenOptions): Promise<vo
     process.once('SIGINT', stop);
   });
   await app.close();
-  await runner.shutdown();
-  await store.close();
+  await engine.stop();
   removePidFile(config.home, process.pid);
   log('stopped');
 }
