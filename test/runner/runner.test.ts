@@ -112,6 +112,21 @@ describe('Runner', () => {
     for (const id of ids) expect((await h.service.get(id)).attempts).toBe(1);
   });
 
+  it('writes a readable summary log and the full JSONL event stream for each task', async () => {
+    const id = await h.submit('[fake:success] write the file');
+    await h.startRunner();
+    await untilStatus(id, 'completed');
+    const task = await h.service.get(id);
+    expect(task.last_action_cache).toBe('[Write] fake-output.txt');
+    const summary = await h.logs.readSummary(id);
+    expect(summary).toMatch(/=== attempt 1 of 3 started/);
+    expect(summary).toMatch(/\[Write\] fake-output\.txt/);
+    expect(summary).toMatch(/=== completed/);
+    const events = (await readFile(h.logs.eventsPath(id), 'utf8')).trim().split('\n').map((line) => JSON.parse(line));
+    expect(events.map((e) => e.type)).toContain('assistant');
+    expect(events.at(-1)).toMatchObject({ type: 'result', subtype: 'success', is_error: false });
+  });
+
   it('records an error result as failed, never as completed', async () => {
     const id = await h.submit('[fake:error] do something');
     await h.startRunner();
