@@ -13,6 +13,7 @@ import { registerMcpCommand } from './commands/mcp.js';
 import { registerRunCommand } from './commands/run.js';
 import { registerServerCommand } from './commands/server.js';
 import { registerStatusCommand } from './commands/status.js';
+import { registerWorkerCommand } from './commands/worker.js';
 import { describeError } from './report-error.js';
 
 const USAGE_ERROR_EXIT_CODE = 2;
@@ -39,6 +40,7 @@ Environment:
   registerCancelCommand(program);
   registerServerCommand(program);
   registerMcpCommand(program);
+  registerWorkerCommand(program);
   return program;
 }
 

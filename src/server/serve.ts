@@ -8,6 +8,7 @@ import { refusesRootBypass } from '../agents/claude-code/credentials.js';
 import { ROOT_BYPASS_ADVICE } from '../agents/claude-code/outcome.js';
 import { describeDatabase, type Config } from '../core/config.js';
 import { processStartTime } from '../host/identity.js';
+import { waitForStopSignal } from '../host/stop-signal.js';
 import { startLocalEngine } from '../service/local-engine.js';
 import { VERSION } from '../version.js';
 import { buildApp } from './app.js';
@@ -55,16 +56,7 @@ export async function runServer(base: Config, listen: ListenOptions): Promise<vo
   });
   log(`listening on ${url} (pid ${process.pid}, ${config.maxWorkers} workers, database ${describeDatabase(config.dbPath)})`);
 
-  await new Promise<void>((resolve) => {
-    const stop = (signal: NodeJS.Signals) => {
-      log(`${signal}: stopping; running tasks go back to the queue (a second signal exits at once)`);
-      process.once('SIGTERM', () => process.exit(1));
-      process.once('SIGINT', () => process.exit(1));
-      resolve();
-    };
-    process.once('SIGTERM', stop);
-    process.once('SIGINT', stop);
-  });
+  await waitForStopSignal(log);
   await app.close();
   await engine.stop();
   removePidFile(config.home, process.pid);

@@ -12,6 +12,7 @@ import { notice, print, printJson } from '../io.js';
 import { serverAddress } from '../server-address.js';
 
 interface StartOptions {
+  db?: string;
   host?: string;
   port?: number;
   workers?: number;
@@ -31,9 +32,13 @@ export function registerServerCommand(program: Command): void {
     .addOption(
       new Option('--permission-mode <mode>', 'Claude Code permission mode for tasks that set none (default: CLAUDE_WORKER_PERMISSION_MODE, else bypassPermissions)').choices(PERMISSION_MODES),
     )
+    .option('--db <spec>', 'SQLite file or postgres:// URL (default: CLAUDE_WORKER_DB, else ~/.claude-worker/tasks.db)')
     .option('--foreground', 'run in this process until SIGTERM or Ctrl-C')
     .action(async (options: StartOptions) => {
-      const config = { ...loadConfig(), ...(options.permissionMode ? { permissionMode: options.permissionMode } : {}) };
+      const config = {
+        ...loadConfig({ ...process.env, ...(options.db ? { CLAUDE_WORKER_DB: options.db } : {}) }),
+        ...(options.permissionMode ? { permissionMode: options.permissionMode } : {}),
+      };
       const defaults = serverAddress(config.serverUrl);
       const listen = {
         host: options.host ?? defaults.host,
