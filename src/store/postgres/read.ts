@@ -1,6 +1,7 @@
 /** Reads: one task, newest-first pages, counts per status, and a host's running attempts. */
+import type { TaskStatus } from '../../core/task.js';
 import { toRunningAttempt, type RunningAttemptRow } from '../shared-rules.js';
-import { TASK_STATUSES, type TaskStatus } from '../../core/task.js';
+import { COUNT_BY_STATUS, countsByStatus, RUNNING_ON_HOST } from '../shared-sql.js';
 import type { ListFilter, RunningAttempt } from '../task-store.js';
 import type { PostgresContext } from './pool.js';
 import { isTaskId, TASK_COLUMNS, type TaskRow } from './row.js';
@@ -30,25 +31,9 @@ export async function listTasks(ctx: PostgresContext, filter: ListFilter): Promi
   });
 }
 
-const COUNT_BY_STATUS = `SELECT status, count(*) AS count FROM tasks GROUP BY status`;
-
 export async function countByStatus(ctx: PostgresContext): Promise<Record<TaskStatus, number>> {
-  const counts = Object.fromEntries(TASK_STATUSES.map((status) => [status, 0])) as Record<TaskStatus, number>;
-  for (const { status, count } of await ctx.rows<{ status: TaskStatus; count: number }>(COUNT_BY_STATUS)) {
-    counts[status] = count;
-  }
-  return counts;
+  return countsByStatus(await ctx.rows<{ status: TaskStatus; count: number }>(COUNT_BY_STATUS));
 }
-
-// The attempt row of the current lease: older attempts of the task ended already.
-const RUNNING_ON_HOST = `
-  SELECT t.id, t.lease_token, a.attempt, a.worker_id, a.host, a.boot_id, a.worker_pid, a.worker_start_time,
-         a.agent_pid, a.agent_pgid, a.agent_start_time
-    FROM tasks t
-    JOIN task_attempts a ON a.task_id = t.id AND a.lease_token = t.lease_token
-   WHERE t.status = 'running' AND a.host = @host
-   ORDER BY t.id`;
-
 
 export async function runningAttemptsOnHost(ctx: PostgresContext, host: string): Promise<RunningAttempt[]> {
   const rows = await ctx.rows<RunningAttemptRow>(RUNNING_ON_HOST, { host });

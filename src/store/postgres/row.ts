@@ -1,5 +1,5 @@
 /** Mapping between `tasks` rows and TaskRecords, and the SQL fragments every write shares. */
-import type { Lease, TaskRecord } from '../task-store.js';
+import type { TaskRecord } from '../task-store.js';
 
 /** A `tasks` row as selected with TASK_COLUMNS. */
 export interface TaskRow extends TaskRecord {
@@ -77,12 +77,4 @@ export function isTaskId(taskId: number): boolean {
   return Number.isSafeInteger(taskId);
 }
 
-/** Every transition out of `running` drops the lease (the CHECK constraint insists). */
-export const LEASE_CLEARED = 'lease_owner = NULL, lease_token = NULL, lease_expires_at = NULL';
-
-/** The fence of every write a lease holder makes. */
-export const OWNED_BY_LEASE = `id = @task_id AND lease_token = @token AND status = 'running'`;
-
-export function leaseParams(lease: Lease): { task_id: number; token: string } {
-  return { task_id: lease.taskId, token: lease.token };
-}
+export { LEASE_CLEARED, leaseParams, OWNED_BY_LEASE } from '../shared-sql.js';

@@ -1,6 +1,7 @@
 /** Reads: one task, newest-first pages, counts per status, and a host's running attempts. */
+import type { TaskStatus } from '../../core/task.js';
 import { toRunningAttempt, type RunningAttemptRow } from '../shared-rules.js';
-import { TASK_STATUSES, type TaskStatus } from '../../core/task.js';
+import { COUNT_BY_STATUS, countsByStatus, RUNNING_ON_HOST } from '../shared-sql.js';
 import type { ListFilter, RunningAttempt } from '../task-store.js';
 import type { SqliteContext } from './context.js';
 import type { TaskRow } from './row.js';
@@ -31,27 +32,11 @@ export function listTasks(ctx: SqliteContext, filter: ListFilter): TaskRow[] {
   return ctx.statement(`SELECT * FROM tasks ${where} ORDER BY id DESC LIMIT @limit`).all(params) as TaskRow[];
 }
 
-const COUNT_BY_STATUS = `SELECT status, count(*) AS count FROM tasks GROUP BY status`;
-
 export function countByStatus(ctx: SqliteContext): Record<TaskStatus, number> {
-  const counts = Object.fromEntries(TASK_STATUSES.map((status) => [status, 0])) as Record<TaskStatus, number>;
-  for (const { status, count } of ctx.statement(COUNT_BY_STATUS).all() as { status: TaskStatus; count: number }[]) {
-    counts[status] = count;
-  }
-  return counts;
+  return countsByStatus(ctx.statement(COUNT_BY_STATUS).all() as { status: TaskStatus; count: number }[]);
 }
 
-// The attempt row of the current lease: older attempts of the task ended already.
-const RUNNING_ON_HOST = `
-  SELECT t.id, t.lease_token, a.attempt, a.worker_id, a.host, a.boot_id, a.worker_pid, a.worker_start_time,
-         a.agent_pid, a.agent_pgid, a.agent_start_time
-    FROM tasks t
-    JOIN task_attempts a ON a.task_id = t.id AND a.lease_token = t.lease_token
-   WHERE t.status = 'running' AND a.host = ?
-   ORDER BY t.id`;
-
-
 export function runningAttemptsOnHost(ctx: SqliteContext, host: string): RunningAttempt[] {
-  const rows = ctx.statement(RUNNING_ON_HOST).all(host) as RunningAttemptRow[];
+  const rows = ctx.statement(RUNNING_ON_HOST).all({ host }) as RunningAttemptRow[];
   return rows.map(toRunningAttempt);
 }

@@ -1,0 +1,61 @@
+/**
+ * Statements both stores run as they are: they use only SQL that SQLite and
+ * PostgreSQL read alike, with `@name` parameters (both stores bind by name).
+ * Each store keeps the statements where the dialects differ.
+ */
+import { TASK_STATUSES, type TaskStatus } from '../core/task.js';
+import type { AgentProcessInfo, Lease, TaskProgress } from './task-store.js';
+
+/** Every transition out of `running` drops the lease (the CHECK constraint insists). */
+export const LEASE_CLEARED = 'lease_owner = NULL, lease_token = NULL, lease_expires_at = NULL';
+
+/** The fence of every write a lease holder makes. */
+export const OWNED_BY_LEASE = `id = @task_id AND lease_token = @token AND status = 'running'`;
+
+export function leaseParams(lease: Lease): { task_id: number; token: string } {
+  return { task_id: lease.taskId, token: lease.token };
+}
+
+export const RECORD_SPAWN = `
+  UPDATE task_attempts
+     SET agent_pid = @pid, agent_pgid = @pgid, agent_start_time = @start_time
+   WHERE task_id = @task_id AND lease_token = @token
+     AND EXISTS (SELECT 1 FROM tasks WHERE ${OWNED_BY_LEASE})`;
+
+export function spawnParams(lease: Lease, agent: AgentProcessInfo) {
+  return { ...leaseParams(lease), pid: agent.pid, pgid: agent.pgid, start_time: agent.procStartTime };
+}
+
+export const RECORD_PROGRESS = `
+  UPDATE tasks
+     SET last_action_cache = COALESCE(@last_action_cache, last_action_cache),
+         session_id = COALESCE(@session_id, session_id),
+         api_key_source = COALESCE(@api_key_source, api_key_source)
+   WHERE ${OWNED_BY_LEASE}`;
+
+export function progressParams(lease: Lease, progress: TaskProgress) {
+  return {
+    ...leaseParams(lease),
+    last_action_cache: progress.last_action_cache ?? null,
+    session_id: progress.session_id ?? null,
+    api_key_source: progress.api_key_source ?? null,
+  };
+}
+
+export const COUNT_BY_STATUS = `SELECT status, count(*) AS count FROM tasks GROUP BY status`;
+
+/** Counts for every status, zeros included, from the rows of COUNT_BY_STATUS. */
+export function countsByStatus(rows: readonly { status: TaskStatus; count: number }[]): Record<TaskStatus, number> {
+  const counts = Object.fromEntries(TASK_STATUSES.map((status) => [status, 0])) as Record<TaskStatus, number>;
+  for (const { status, count } of rows) counts[status] = Number(count);
+  return counts;
+}
+
+// The attempt row of the current lease: older attempts of the task ended already.
+export const RUNNING_ON_HOST = `
+  SELECT t.id, t.lease_token, a.attempt, a.worker_id, a.host, a.boot_id, a.worker_pid, a.worker_start_time,
+         a.agent_pid, a.agent_pgid, a.agent_start_time
+    FROM tasks t
+    JOIN task_attempts a ON a.task_id = t.id AND a.lease_token = t.lease_token
+   WHERE t.status = 'running' AND a.host = @host
+   ORDER BY t.id`;
