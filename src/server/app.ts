@@ -9,6 +9,7 @@ import type { TaskService } from '../service/task-service.js';
 import { registerErrorReplies } from './error-reply.js';
 import { EventStreams } from './event-stream.js';
 import { openApiOptions, registerOpenApiRoute } from './openapi.js';
+import { registerMcpEndpoint, type McpEndpointOptions } from './mcp-endpoint.js';
 import { registerHealthRoute } from './routes/health.js';
 import { registerTaskLogRoutes } from './routes/task-logs.js';
 import { registerTaskRoutes } from './routes/tasks.js';
@@ -33,6 +34,8 @@ export interface AppOptions {
   bodyLimitBytes?: number;
   /** Log warnings and errors (never individual requests) to stderr. */
   logToStderr?: boolean;
+  /** The MCP endpoint's prompt policy and the directory relative working directories resolve against. */
+  mcp: McpEndpointOptions;
 }
 
 export function buildApp(service: TaskService, options: AppOptions): FastifyInstance {
@@ -58,6 +61,7 @@ export function buildApp(service: TaskService, options: AppOptions): FastifyInst
     registerTaskLogRoutes(routes, service, streams);
     registerHealthRoute(routes, service);
     registerOpenApiRoute(routes);
+    registerMcpEndpoint(routes, service, options.mcp);
   });
   return app;
 }

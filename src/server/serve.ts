@@ -10,6 +10,7 @@ import { describeDatabase, type Config } from '../core/config.js';
 import { processStartTime } from '../host/identity.js';
 import { waitForStopSignal } from '../host/stop-signal.js';
 import { startLocalEngine } from '../service/local-engine.js';
+import { parsePromptPolicy } from '../mcp/prompt-policy.js';
 import { VERSION } from '../version.js';
 import { buildApp } from './app.js';
 import { removePidFile, writePidFile } from './pid-file.js';
@@ -34,6 +35,7 @@ export async function runServer(base: Config, listen: ListenOptions): Promise<vo
     allowedHosts: allowedHostsFor(listen.host, config.allowedHosts),
     version: VERSION,
     logToStderr: true,
+    mcp: { policy: parsePromptPolicy(process.env.CLAUDE_WORKER_PROMPT_POLICY), cwd: process.cwd() },
   });
   try {
     await app.listen({ host: listen.host, port: listen.port });
