@@ -1,95 +1,100 @@
 /**
- * Per-task log files under the log directory:
- *   task-<id>.log    readable summary, one timestamped line per tool use or message
+ * The logs of each task:
+ *   in the store     the readable summary, one timestamped line per tool use
+ *                    or message; what the API, CLI and MCP serve, from any
+ *                    server sharing the database
+ *   task-<id>.log    the same summary as a file on the node that ran the task
  *   task-<id>.jsonl  every raw protocol message, one JSON object per line
- * Each attempt appends to the same files after a header line, through one
- * append-only writer per file (separate handles on one file clobber lines).
+ *                    (on that node only: it is large and for debugging)
+ * Each attempt appends after a header line, through one append-only writer
+ * per file (separate handles on one file clobber lines).
  */
-import { createReadStream, createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
-import { readFile, stat } from 'node:fs/promises';
+import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
 import { join } from 'node:path';
+import type { LogLine, TaskStore } from '../store/task-store.js';
+import { StoredLog } from './stored-log.js';
+
+/** How many lines a follower reads per query. */
+const READ_BATCH = 1000;
 
 export class TaskLogs {
-  constructor(readonly dir: string) {}
+  constructor(
+    readonly dir: string,
+    private readonly store: TaskStore,
+  ) {}
 
   summaryPath(taskId: number): string {
-    return join(this.dir, `task-${taskId}.log`);
+    return summaryLogPath(this.dir, taskId);
   }
 
   eventsPath(taskId: number): string {
     return join(this.dir, `task-${taskId}.jsonl`);
   }
 
-  /** Opens both logs of a task for appending. */
+  /** Opens the logs of a task for appending. */
   openWriter(taskId: number): TaskLogWriter {
     mkdirSync(this.dir, { recursive: true, mode: 0o700 });
-    return new TaskLogWriter(this.summaryPath(taskId), this.eventsPath(taskId));
+    return new TaskLogWriter(this.summaryPath(taskId), this.eventsPath(taskId), new StoredLog(this.store, taskId));
   }
 
   /** The summary log, or its last `tail` lines; empty when nothing was written yet. */
   async readSummary(taskId: number, tail?: number): Promise<string> {
-    let text: string;
-    try {
-      text = await readFile(this.summaryPath(taskId), 'utf8');
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return '';
-      throw error;
-    }
-    if (tail === undefined) return text;
-    const lines = text.split('\n');
-    if (lines.at(-1) === '') lines.pop();
-    return lines.slice(-tail).map((line) => `${line}\n`).join('');
+    const lines = tail === undefined ? await this.readAll(taskId) : await this.store.readLog(taskId, { tail });
+    return lines.map((line) => `${formatLogLine(line)}\n`).join('');
   }
 
-  /** Byte size of the summary log (0 when absent); lets a follower read only what is new. */
-  async summarySize(taskId: number): Promise<number> {
-    try {
-      return (await stat(this.summaryPath(taskId))).size;
-    } catch {
-      return 0;
-    }
+  /** The summary lines written after the line with id `afterId` (0: from the start), and the id to pass next. */
+  async readSummaryAfter(taskId: number, afterId: number): Promise<{ lines: string[]; lastId: number }> {
+    const lines = await this.store.readLog(taskId, { afterId, limit: READ_BATCH });
+    return { lines: lines.map(formatLogLine), lastId: lines.at(-1)?.id ?? afterId };
   }
 
-  /** The complete lines of the summary log from byte `offset` on, and the offset after them. */
-  async readSummaryFrom(taskId: number, offset: number): Promise<{ lines: string[]; nextOffset: number }> {
-    const size = await this.summarySize(taskId);
-    if (size <= offset) return { lines: [], nextOffset: offset };
-    const chunks: Buffer[] = [];
-    for await (const chunk of createReadStream(this.summaryPath(taskId), { start: offset, end: size - 1 })) {
-      chunks.push(chunk as Buffer);
+  private async readAll(taskId: number): Promise<LogLine[]> {
+    const all: LogLine[] = [];
+    for (;;) {
+      const batch = await this.store.readLog(taskId, { afterId: all.at(-1)?.id ?? 0, limit: READ_BATCH });
+      all.push(...batch);
+      if (batch.length < READ_BATCH) return all;
     }
-    const text = Buffer.concat(chunks).toString('utf8');
-    const lastNewline = text.lastIndexOf('\n');
-    if (lastNewline < 0) return { lines: [], nextOffset: offset };
-    const complete = text.slice(0, lastNewline);
-    return {
-      lines: complete.split('\n'),
-      nextOffset: offset + Buffer.byteLength(complete, 'utf8') + 1,
-    };
   }
+}
+
+/** The summary log file of a task on the node that ran it. */
+export function summaryLogPath(logDir: string, taskId: number): string {
+  return join(logDir, `task-${taskId}.log`);
+}
+
+export function formatLogLine(line: { at: number; text: string }): string {
+  return `${new Date(line.at).toISOString()} ${line.text}`;
 }
 
 export class TaskLogWriter {
   private readonly summary: WriteStream;
   private readonly events: WriteStream;
 
-  constructor(summaryPath: string, eventsPath: string) {
+  constructor(
+    summaryPath: string,
+    eventsPath: string,
+    private readonly stored: StoredLog,
+  ) {
     this.summary = createWriteStream(summaryPath, { flags: 'a', mode: 0o600 });
     this.events = createWriteStream(eventsPath, { flags: 'a', mode: 0o600 });
   }
 
   line(text: string): void {
     // One physical line per entry: embedded newlines would break tail and follow.
-    this.summary.write(`${new Date().toISOString()} ${text.replace(/\r?\n/g, ' ⏎ ')}\n`);
+    const line = { at: Date.now(), text: text.replace(/\r?\n/g, ' ⏎ ') };
+    this.summary.write(`${formatLogLine(line)}\n`);
+    this.stored.push(line);
   }
 
   event(message: unknown): void {
     this.events.write(`${JSON.stringify(message)}\n`);
   }
 
-  /** Flushes and closes both files. */
+  /** Flushes and closes the files and writes what the store has not received yet. */
   async close(): Promise<void> {
-    await Promise.all([endStream(this.summary), endStream(this.events)]);
+    await Promise.all([endStream(this.summary), endStream(this.events), this.stored.close()]);
   }
 }
 

@@ -20,7 +20,7 @@ export interface LocalEngine {
 
 export async function startLocalEngine(config: Config, warn: (line: string) => void): Promise<LocalEngine> {
   const store = await openStore(config.dbPath, { warn });
-  const logs = new TaskLogs(config.logDir);
+  const logs = new TaskLogs(config.logDir, store);
   const runner = new Runner({
     store,
     logs,

@@ -82,15 +82,18 @@ class LocalTaskService implements TaskService {
   async *followLogs(taskId: number, signal?: AbortSignal): AsyncIterable<string> {
     const { logs, store } = this.options;
     await this.record(taskId);
-    let offset = 0;
+    let lastId = 0;
     while (!signal?.aborted) {
       const changed = nextChange(store, taskId, signal);
       // Read the status before the log: the runner closes the log before it records the end,
-      // so a terminal status seen here means the read below gets every line.
+      // so a terminal status seen here means the reads below get every line.
       const ended = isTerminal((await this.record(taskId)).status);
-      const { lines, nextOffset } = await logs.readSummaryFrom(taskId, offset);
-      offset = nextOffset;
-      yield* lines;
+      for (;;) {
+        const read = await logs.readSummaryAfter(taskId, lastId);
+        if (read.lines.length === 0) break;
+        lastId = read.lastId;
+        yield* read.lines;
+      }
       if (ended) {
         changed.cancel();
         return;

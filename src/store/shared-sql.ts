@@ -4,7 +4,7 @@
  * Each store keeps the statements where the dialects differ.
  */
 import { TASK_STATUSES, type TaskStatus } from '../core/task.js';
-import type { AgentProcessInfo, Lease, TaskProgress } from './task-store.js';
+import type { AgentProcessInfo, Lease, LogLine, LogRange, NewLogLine, TaskProgress } from './task-store.js';
 
 /** Every transition out of `running` drops the lease (the CHECK constraint insists). */
 export const LEASE_CLEARED = 'lease_owner = NULL, lease_token = NULL, lease_expires_at = NULL';
@@ -40,6 +40,40 @@ export function progressParams(lease: Lease, progress: TaskProgress) {
     session_id: progress.session_id ?? null,
     api_key_source: progress.api_key_source ?? null,
   };
+}
+
+export const READ_LOG_AFTER = `
+  SELECT id, at_ms, line FROM task_log_lines
+   WHERE task_id = @task_id AND id > @after_id
+   ORDER BY id
+   LIMIT @limit`;
+
+export const READ_LOG_TAIL = `
+  SELECT id, at_ms, line FROM (
+    SELECT id, at_ms, line FROM task_log_lines WHERE task_id = @task_id ORDER BY id DESC LIMIT @tail
+  ) AS recent
+   ORDER BY id`;
+
+export interface LogLineRow {
+  id: number;
+  at_ms: number;
+  line: string;
+}
+
+/** The statement and parameters that read `range` of a task's log. */
+export function readLogQuery(taskId: number, range: LogRange): { sql: string; params: Record<string, number> } {
+  return 'tail' in range
+    ? { sql: READ_LOG_TAIL, params: { task_id: taskId, tail: range.tail } }
+    : { sql: READ_LOG_AFTER, params: { task_id: taskId, after_id: range.afterId, limit: range.limit } };
+}
+
+export function toLogLine(row: LogLineRow): LogLine {
+  return { id: Number(row.id), at: Number(row.at_ms), text: row.line };
+}
+
+/** Log lines as one JSON parameter, `[[at, text], ...]`, that each dialect unpacks in order. */
+export function logLinesParam(lines: readonly NewLogLine[]): string {
+  return JSON.stringify(lines.map((line) => [line.at, line.text]));
 }
 
 export const COUNT_BY_STATUS = `SELECT status, count(*) AS count FROM tasks GROUP BY status`;

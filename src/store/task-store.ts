@@ -106,6 +106,18 @@ export interface FailureRecord extends Partial<RunStats> {
   final_summary?: string | null;
 }
 
+export interface NewLogLine {
+  /** When the runner wrote it (its own clock, for display). */
+  at: number;
+  text: string;
+}
+
+export interface LogLine extends NewLogLine {
+  id: number;
+}
+
+export type LogRange = { afterId: number; limit: number } | { tail: number };
+
 export interface ListFilter {
   status?: TaskStatus;
   /** Only tasks with an id below this (newest first paging). */
@@ -146,6 +158,12 @@ export interface TaskStore {
   /** Records what the agent is doing (fenced). */
   recordProgress(lease: Lease, progress: TaskProgress): Promise<boolean>;
 
+  /**
+   * Appends lines to the task's readable log, in order. Not fenced: a log is
+   * a record of what happened, and a runner that lost its lease says so in it.
+   */
+  appendLog(taskId: number, lines: readonly NewLogLine[]): Promise<void>;
+
   /** Extends all given leases in one statement and reports cancel requests, one result per lease in the same order. */
   heartbeat(leases: readonly Lease[], leaseMs: number): Promise<HeartbeatResult[]>;
 
@@ -181,6 +199,12 @@ export interface TaskStore {
   runningAttemptsOnHost(host: string): Promise<RunningAttempt[]>;
 
   get(taskId: number): Promise<TaskRecord | null>;
+
+  /**
+   * The task's log lines in order: those after `afterId`, or the last `tail`
+   * ones. Ids grow with every append, so a follower passes the last id it saw.
+   */
+  readLog(taskId: number, range: LogRange): Promise<LogLine[]>;
 
   /** Newest first. */
   list(filter: ListFilter): Promise<TaskRecord[]>;

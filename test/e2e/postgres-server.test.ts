@@ -84,6 +84,12 @@ it('two `worker` processes on one PostgreSQL run a batch, each task once, and st
     for (const id of ids) expect((await store.get(id))!.attempts).toBe(1);
     const starts = await Promise.all(ids.map((id) => readFile(join(home, 'batch-logs', `task-${id}.log`), 'utf8')));
     expect(starts.every((log) => log.split('=== attempt').length === 2)).toBe(true);
+    // The same log is in the database, for a server on any node to serve.
+    for (const id of ids) {
+      const stored = (await store.readLog(id, { afterId: 0, limit: 100 })).map((line) => line.text);
+      expect(stored[0]).toMatch(/^=== attempt 1 of 3 started by /);
+      expect(stored.at(-1)).toBe('=== completed');
+    }
   } finally {
     for (const worker of workers) worker.kill('SIGTERM');
     const codes = await Promise.all(workers.map((worker) => once(worker, 'exit').then(([code]) => code)));

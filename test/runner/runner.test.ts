@@ -36,7 +36,7 @@ beforeEach(async () => {
   const dir = await mkdtemp(join(tmpdir(), 'cw-runner-'));
   const clock = { now: Date.now() };
   const store = await openSqliteStore(join(dir, 'tasks.db'), { clock: () => clock.now });
-  const logs = new TaskLogs(join(dir, 'logs'));
+  const logs = new TaskLogs(join(dir, 'logs'), store);
   const config = { maxWorkers: 4, permissionMode: 'acceptEdits' as const, defaultTimeoutSeconds: 60, maxAttempts: 3 };
   const service = createLocalTaskService({ store, logs, config });
   const env = { ...process.env, HOME: dir, FAKE_CLAUDE_DELAY_MS: '100', FAKE_CLAUDE_PID_FILE: join(dir, 'grandchild.pid') };

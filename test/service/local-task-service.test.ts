@@ -17,7 +17,7 @@ let service: TaskService;
 beforeEach(async () => {
   dir = await mkdtemp(join(tmpdir(), 'cw-service-'));
   store = await openSqliteStore(join(dir, 'tasks.db'));
-  logs = new TaskLogs(join(dir, 'logs'));
+  logs = new TaskLogs(join(dir, 'logs'), store);
   service = createLocalTaskService({
     store,
     logs,

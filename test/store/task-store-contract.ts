@@ -10,6 +10,7 @@ import { describeClaimContract } from './contract/claim.js';
 import { describeEnqueueAndReadContract } from './contract/enqueue-and-read.js';
 import type { TaskStoreFactory, TaskStoreFixture } from './contract/fixture.js';
 import { describeLeaseContract } from './contract/leases.js';
+import { describeLogContract } from './contract/log-lines.js';
 import { describeMaintenanceContract } from './contract/maintenance.js';
 import { describeSettleContract } from './contract/settle.js';
 import { describeSignalContract } from './contract/signals.js';
@@ -37,6 +38,7 @@ export function describeTaskStoreContract(name: string, factory: TaskStoreFactor
     describeLeaseContract(current);
     describeCancelContract(current);
     describeMaintenanceContract(current);
+    describeLogContract(current);
     describeSignalContract(current);
   });
 }

@@ -45,7 +45,7 @@ export interface ApiFixtureOptions extends Partial<AppOptions> {
 export async function createApiFixture(options: ApiFixtureOptions = {}): Promise<ApiFixture> {
   const dir = await mkdtemp(join(tmpdir(), 'cw-api-'));
   const store = await openSqliteStore(join(dir, 'tasks.db'));
-  const logs = new TaskLogs(join(dir, 'logs'));
+  const logs = new TaskLogs(join(dir, 'logs'), store);
   const service = createLocalTaskService({
     store,
     logs,

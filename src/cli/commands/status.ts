@@ -1,7 +1,8 @@
 /** `claude-worker status [ID]`: one task in detail, or the last ten as a table. */
+import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import { loadConfig } from '../../core/config.js';
-import { TaskLogs } from '../../logs/task-logs.js';
+import { summaryLogPath } from '../../logs/task-logs.js';
 import { parseTaskId } from '../arguments.js';
 import { connect } from '../connect.js';
 import { isLocalServerUrl } from '../server-address.js';
@@ -31,8 +32,9 @@ export function registerStatusCommand(program: Command): void {
         printJson(task);
         return;
       }
-      // The log file is only worth naming when it is on this machine.
-      const logFile = isLocalServerUrl(config.serverUrl) ? new TaskLogs(config.logDir).summaryPath(task.id) : undefined;
+      // The log file is only worth naming when it is on this machine (another node may have run the task).
+      const path = summaryLogPath(config.logDir, task.id);
+      const logFile = isLocalServerUrl(config.serverUrl) && existsSync(path) ? path : undefined;
       print(renderTaskDetail(task, now, stdoutStyle(), logFile));
     });
 }

@@ -78,6 +78,21 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    name: 'task log lines',
+    sql: `
+      -- The readable log of every attempt, in the database so that any server
+      -- sharing it can serve the log of a task another node ran. at_ms is the
+      -- writing node's clock: a display time, never compared across nodes.
+      CREATE TABLE task_log_lines (
+        id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        task_id bigint NOT NULL REFERENCES tasks (id) ON DELETE CASCADE,
+        at_ms bigint NOT NULL,
+        line text NOT NULL
+      );
+      CREATE INDEX task_log_lines_task ON task_log_lines (task_id, id);
+    `,
+  },
 ];
 
 /** The table that records which steps a database has run. */

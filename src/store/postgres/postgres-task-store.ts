@@ -19,6 +19,9 @@ import type {
   HeartbeatResult,
   Lease,
   ListFilter,
+  LogLine,
+  LogRange,
+  NewLogLine,
   RetentionPolicy,
   RunningAttempt,
   TaskProgress,
@@ -34,6 +37,7 @@ import { heartbeat } from './heartbeat.js';
 import { NotificationListener } from './listener.js';
 import { migrate } from './migrations.js';
 import { createPool, PostgresContext } from './pool.js';
+import { appendLog, readLog } from './log-lines.js';
 import { recordProgress, recordSpawn } from './progress.js';
 import { prune } from './prune.js';
 import { countByStatus, getTask, listTasks, runningAttemptsOnHost } from './read.js';
@@ -120,6 +124,13 @@ export class PostgresTaskStore implements TaskStore {
     return owned;
   }
 
+  async appendLog(taskId: number, lines: readonly NewLogLine[]): Promise<void> {
+    if (lines.length === 0) return;
+    await appendLog(this.ctx, taskId, lines);
+    // Followers of the log wake up as they do for any change of the task.
+    this.signals.taskChanged(taskId);
+  }
+
   async heartbeat(leases: readonly Lease[], leaseMs: number): Promise<HeartbeatResult[]> {
     return heartbeat(this.ctx, leases, leaseMs);
   }
@@ -165,6 +176,10 @@ export class PostgresTaskStore implements TaskStore {
   async get(taskId: number): Promise<TaskRecord | null> {
     const row = await getTask(this.ctx, taskId);
     return row ? toTaskRecord(row) : null;
+  }
+
+  async readLog(taskId: number, range: LogRange): Promise<LogLine[]> {
+    return readLog(this.ctx, taskId, range);
   }
 
   async list(filter: ListFilter): Promise<TaskRecord[]> {

@@ -82,6 +82,20 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    name: 'task log lines',
+    sql: `
+      -- The readable log of every attempt, in the database so that any server
+      -- sharing it can serve the log of a task another node ran.
+      CREATE TABLE task_log_lines (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        task_id INTEGER NOT NULL REFERENCES tasks (id) ON DELETE CASCADE,
+        at_ms INTEGER NOT NULL,
+        line TEXT NOT NULL
+      );
+      CREATE INDEX task_log_lines_task ON task_log_lines (task_id, id);
+    `,
+  },
 ];
 
 /** The file was written by a newer version of claude-worker; running older code on it could corrupt it. */

@@ -16,6 +16,9 @@ import type {
   HeartbeatResult,
   Lease,
   ListFilter,
+  LogLine,
+  LogRange,
+  NewLogLine,
   RetentionPolicy,
   RunningAttempt,
   TaskProgress,
@@ -31,6 +34,7 @@ import { enqueue } from './enqueue.js';
 import { heartbeat } from './heartbeat.js';
 import { migrate } from './migrations.js';
 import { openDatabase } from './open.js';
+import { appendLog, readLog } from './log-lines.js';
 import { recordProgress, recordSpawn } from './progress.js';
 import { prune } from './prune.js';
 import { countByStatus, getTask, listTasks, runningAttemptsOnHost } from './read.js';
@@ -87,6 +91,13 @@ export class SqliteTaskStore implements TaskStore {
     return owned;
   }
 
+  async appendLog(taskId: number, lines: readonly NewLogLine[]): Promise<void> {
+    if (lines.length === 0) return;
+    appendLog(this.ctx, taskId, lines);
+    // Followers of the log wake up as they do for any change of the task.
+    this.signals.taskChanged(taskId);
+  }
+
   async heartbeat(leases: readonly Lease[], leaseMs: number): Promise<HeartbeatResult[]> {
     return heartbeat(this.ctx, leases, leaseMs);
   }
@@ -132,6 +143,10 @@ export class SqliteTaskStore implements TaskStore {
   async get(taskId: number): Promise<TaskRecord | null> {
     const row = getTask(this.ctx, taskId);
     return row ? toTaskRecord(row) : null;
+  }
+
+  async readLog(taskId: number, range: LogRange): Promise<LogLine[]> {
+    return readLog(this.ctx, taskId, range);
   }
 
   async list(filter: ListFilter): Promise<TaskRecord[]> {

@@ -1,0 +1,45 @@
+import { describe, expect, it } from 'vitest';
+import { type CurrentFixture, enqueueTask } from './fixture.js';
+
+const lines = (...texts: string[]) => texts.map((text, index) => ({ at: 1_700_000_000_000 + index, text }));
+
+export function describeLogContract(current: CurrentFixture): void {
+  describe('task logs', () => {
+    it('keeps lines in append order across batches, per task, with their times', async () => {
+      const { store } = current();
+      const first = await enqueueTask(store);
+      const other = await enqueueTask(store);
+      await store.appendLog(first, lines('=== attempt 1', '[Read] a.ts'));
+      await store.appendLog(other, lines('elsewhere'));
+      await store.appendLog(first, lines('[Write] "quoted" ⏎ text', '=== completed'));
+
+      const all = await store.readLog(first, { afterId: 0, limit: 100 });
+      expect(all.map((line) => line.text)).toEqual(['=== attempt 1', '[Read] a.ts', '[Write] "quoted" ⏎ text', '=== completed']);
+      expect(all.map((line) => line.at)).toEqual([1_700_000_000_000, 1_700_000_000_001, 1_700_000_000_000, 1_700_000_000_001]);
+      expect((await store.readLog(other, { afterId: 0, limit: 100 })).map((line) => line.text)).toEqual(['elsewhere']);
+    });
+
+    it('reads the lines after a given id, a page at a time, or the last lines', async () => {
+      const { store } = current();
+      const id = await enqueueTask(store);
+      await store.appendLog(id, lines('one', 'two', 'three', 'four'));
+      const page = await store.readLog(id, { afterId: 0, limit: 2 });
+      expect(page.map((line) => line.text)).toEqual(['one', 'two']);
+      const rest = await store.readLog(id, { afterId: page[1]!.id, limit: 10 });
+      expect(rest.map((line) => line.text)).toEqual(['three', 'four']);
+      expect(await store.readLog(id, { afterId: rest[1]!.id, limit: 10 })).toEqual([]);
+      expect((await store.readLog(id, { tail: 3 })).map((line) => line.text)).toEqual(['two', 'three', 'four']);
+    });
+
+    it('returns nothing for a task without lines, and drops the lines of a pruned task', async () => {
+      const { store, clock } = current();
+      const id = await enqueueTask(store);
+      expect(await store.readLog(id, { tail: 10 })).toEqual([]);
+      await store.appendLog(id, lines('before cancel'));
+      await store.requestCancel(id);
+      await clock.advance(60_000);
+      expect(await store.prune({ finishedMaxAgeMs: 1000, failedMaxAgeMs: 1000 }, 10)).toBe(1);
+      expect(await store.readLog(id, { tail: 10 })).toEqual([]);
+    });
+  });
+}
