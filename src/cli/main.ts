@@ -2,7 +2,8 @@
 /**
  * The `claude-worker` command. Every subcommand talks to a server through the
  * HTTP client; exit codes: 0 success, 1 failure (a task that failed under
- * `run --watch` included), 2 usage error, 130 interrupted while watching.
+ * `run --watch` or `wait` included), 2 usage error, 124 `wait --timeout`
+ * passed, 130 interrupted while watching.
  */
 import { Command, CommanderError } from 'commander';
 import { VERSION } from '../version.js';
@@ -13,6 +14,7 @@ import { registerMcpCommand } from './commands/mcp.js';
 import { registerRunCommand } from './commands/run.js';
 import { registerServerCommand } from './commands/server.js';
 import { registerStatusCommand } from './commands/status.js';
+import { registerWaitCommand } from './commands/wait.js';
 import { registerWorkerCommand } from './commands/worker.js';
 import { describeError } from './report-error.js';
 
@@ -38,6 +40,7 @@ Environment:
   registerStatusCommand(program);
   registerLogsCommand(program);
   registerCancelCommand(program);
+  registerWaitCommand(program);
   registerServerCommand(program);
   registerMcpCommand(program);
   registerWorkerCommand(program);

@@ -107,6 +107,24 @@ export const taskPageSchema = z.object({
   next_cursor: z.string().nullable(),
 });
 
+/** How many tasks one wait may name: a planner's batch, not a table scan. */
+export const MAX_WAIT_TASKS = 100;
+
+export const waitForTasksInputSchema = z.strictObject({
+  task_ids: z.array(z.int().positive()).min(1).max(MAX_WAIT_TASKS).describe('The tasks to wait for'),
+  timeout_seconds: z
+    .number()
+    .min(0)
+    .default(30)
+    .describe('How long to wait at most; capped at 50 s, below common client and proxy timeouts'),
+});
+
+export const waitOutcomeSchema = z.object({
+  tasks: z.array(taskSchema),
+  all_terminal: z.boolean(),
+  waited_seconds: z.number(),
+});
+
 export const healthSchema = z.object({
   status: z.literal('healthy'),
   service: z.literal('claude-worker'),

@@ -9,11 +9,11 @@ import { z } from 'zod';
 import { MAX_LIST_LIMIT } from '../core/schemas.js';
 import { TASK_STATUSES } from '../core/task.js';
 import type { TaskService } from '../service/task-service.js';
+import { MAX_WAIT_SECONDS } from '../service/wait-for-tasks.js';
 import { VERSION } from '../version.js';
 import { applyPromptPolicy, MIN_EXECUTION_PROMPT_CHARS, type PromptPolicy } from './prompt-policy.js';
 import { summarizeTask, taskSummarySchema } from './task-summary.js';
 import { runTool, toolSuccess } from './tool-result.js';
-import { MAX_WAIT_SECONDS, waitForTasks } from './wait-for-tasks.js';
 
 export interface McpToolsOptions {
   service: TaskService;
@@ -150,7 +150,7 @@ export function createMcpServer(options: McpToolsOptions): McpServer {
     },
     ({ task_ids, timeout_seconds }, ctx) =>
       runTool(async () => {
-        const outcome = await waitForTasks(service, task_ids, timeout_seconds ?? DEFAULT_WAIT_SECONDS, ctx.mcpReq.signal);
+        const outcome = await service.waitForTasks(task_ids, timeout_seconds ?? DEFAULT_WAIT_SECONDS, ctx.mcpReq.signal);
         const tasks = outcome.tasks.map(summarizeTask);
         return toolSuccess({
           all_terminal: outcome.all_terminal,

@@ -20,6 +20,7 @@ import { healthSchema, type CreateTaskInput, type Health, type ListTasksQuery } 
 import type { Task, TaskPage } from '../core/task.js';
 import { readServerSentEvents } from './sse.js';
 import type { LogsOptions, SubmitResult, TaskService } from './task-service.js';
+import type { WaitOutcome } from './wait-for-tasks.js';
 
 export interface ClaudeWorkerClientOptions {
   /** Server URL; default `CLAUDE_WORKER_SERVER_URL`, else http://127.0.0.1:8000. */
@@ -119,6 +120,14 @@ export class ClaudeWorkerClient implements TaskService {
       signal?.removeEventListener('abort', onAbort);
       connection.abort();
     }
+  }
+
+  async waitForTasks(taskIds: readonly number[], timeoutSeconds: number, signal?: AbortSignal): Promise<WaitOutcome> {
+    const response = await this.request('POST', '/api/v1/tasks/wait', {
+      body: { task_ids: taskIds, timeout_seconds: timeoutSeconds },
+      ...(signal ? { signal } : {}),
+    });
+    return this.json<WaitOutcome>(response);
   }
 
   async health(): Promise<Health> {

@@ -13,6 +13,7 @@ import { VERSION } from '../version.js';
 import { validateTaskInput } from './task-input.js';
 import type { LogsOptions, SubmitResult, TaskService } from './task-service.js';
 import { toTask } from './task-view.js';
+import { waitForTasks, type ChangeWatch, type WaitOutcome } from './wait-for-tasks.js';
 
 /** Backstop for following a log written by another process, whose change events do not reach us. */
 const FOLLOW_POLL_MS = 250;
@@ -84,7 +85,7 @@ class LocalTaskService implements TaskService {
     await this.record(taskId);
     let lastId = 0;
     while (!signal?.aborted) {
-      const changed = nextChange(store, taskId, signal);
+      const changed = watchTasks(store, [taskId], FOLLOW_POLL_MS, signal);
       // Read the status before the log: the runner closes the log before it records the end,
       // so a terminal status seen here means the reads below get every line.
       const ended = isTerminal((await this.record(taskId)).status);
@@ -100,6 +101,13 @@ class LocalTaskService implements TaskService {
       }
       await changed.promise;
     }
+  }
+
+  waitForTasks(taskIds: readonly number[], timeoutSeconds: number, signal?: AbortSignal): Promise<WaitOutcome> {
+    return waitForTasks((id) => this.get(id), taskIds, timeoutSeconds, {
+      ...(signal ? { signal } : {}),
+      watch: (ids, maxMs, abort) => watchTasks(this.options.store, ids, maxMs, abort),
+    });
   }
 
   async health(): Promise<Health> {
@@ -122,12 +130,13 @@ class LocalTaskService implements TaskService {
   }
 }
 
-/** Resolves when the task changes in this process, after the poll backstop, or on abort. */
-function nextChange(store: TaskStore, taskId: number, signal?: AbortSignal): { promise: Promise<void>; cancel: () => void } {
+/** Resolves when one of the tasks changes in this process, after `maxMs` (the backstop for other processes), or on abort. */
+function watchTasks(store: TaskStore, taskIds: readonly number[], maxMs: number, signal?: AbortSignal): ChangeWatch {
+  const watched = new Set(taskIds);
   let cancel = () => {};
   const promise = new Promise<void>((resolve) => {
-    const timer = setTimeout(done, FOLLOW_POLL_MS);
-    const unsubscribe = store.onTaskChanged((id) => id === taskId && done());
+    const timer = setTimeout(done, maxMs);
+    const unsubscribe = store.onTaskChanged((id) => watched.has(id) && done());
     signal?.addEventListener('abort', done, { once: true });
     function done() {
       clearTimeout(timer);

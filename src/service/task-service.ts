@@ -5,6 +5,7 @@
  */
 import type { CreateTaskInput, Health, ListTasksQuery } from '../core/schemas.js';
 import type { Task, TaskPage } from '../core/task.js';
+import type { WaitOutcome } from './wait-for-tasks.js';
 
 export interface SubmitResult {
   task: Task;
@@ -33,5 +34,11 @@ export interface TaskService {
    * ends when the task has ended and its log is complete, or when `signal` aborts.
    */
   followLogs(taskId: number, signal?: AbortSignal): AsyncIterable<string>;
+  /**
+   * Returns as soon as every task has ended, or after `timeoutSeconds`
+   * (capped at MAX_WAIT_SECONDS), with each task's state. Throws
+   * TaskNotFoundError for an unknown id.
+   */
+  waitForTasks(taskIds: readonly number[], timeoutSeconds: number, signal?: AbortSignal): Promise<WaitOutcome>;
   health(): Promise<Health>;
 }

@@ -216,6 +216,46 @@ describe('list, status and logs', () => {
   });
 });
 
+describe('wait', () => {
+  const submit = async (prompt: string) => {
+    const result = await cli.run(['run', prompt, '--dir', project, '--json']);
+    expect(result.code, result.stderr).toBe(0);
+    return taskSchema.parse(JSON.parse(result.stdout)).id;
+  };
+
+  it('prints each outcome and exits 0 when all completed, 1 when one failed', async () => {
+    const first = await submit('[fake:slow] Write slowly');
+    const second = await submit('[fake:success] Write fast');
+    const completed = await cli.run(['wait', String(first), String(second)]);
+    expect(completed.code, completed.stderr).toBe(0);
+    expect(completed.stdout).toContain(`Task ${first} completed`);
+    expect(completed.stdout).toContain(`Task ${second} completed`);
+
+    const failing = await submit('[fake:error] Fail');
+    const failed = await cli.run(['wait', String(failing), String(first), '--json']);
+    expect(failed.code).toBe(1);
+    expect(JSON.parse(failed.stdout).map((task: Task) => [task.id, task.status])).toEqual([
+      [failing, 'failed'],
+      [first, 'completed'],
+    ]);
+  });
+
+  it('gives up at --timeout with exit 124 and leaves the task running', async () => {
+    const hanging = await submit('[fake:hang] Never finish');
+    const result = await cli.run(['wait', String(hanging), '--timeout', '1']);
+    expect(result.code).toBe(124);
+    expect(result.stderr).toContain(`still running: ${hanging}`);
+    expect(['pending', 'running']).toContain((await taskJson(hanging)).status);
+    expect((await cli.run(['cancel', String(hanging)])).code).toBe(0);
+  });
+
+  it('fails clearly for an unknown task', async () => {
+    const result = await cli.run(['wait', '999999']);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/999999/);
+  });
+});
+
 describe('server status', () => {
   it('reports the daemon as healthy, for people and as JSON', async () => {
     const text = await cli.run(['server', 'status']);

@@ -69,6 +69,14 @@ describe('operations', () => {
     expect(await client.logs(second.id, { tail: 1 })).toMatch(/^\S+ \[assistant\] All green\.\n$/);
   });
 
+  it('waits for tasks on the server, and maps an unknown task to not_found', async () => {
+    const { task } = await client.submit({ execution_prompt: 'Wait for me', working_directory: api.dir });
+    const waiting = client.waitForTasks([task.id], 40);
+    await client.cancel(task.id);
+    expect(await waiting).toMatchObject({ all_terminal: true, tasks: [{ id: task.id, status: 'cancelled' }] });
+    expect(await rejection(client.waitForTasks([task.id + 100], 1))).toMatchObject({ code: 'not_found' });
+  });
+
   it('reads health', async () => {
     expect(await client.health()).toMatchObject({ status: 'healthy', service: 'claude-worker', max_workers: 2 });
   });

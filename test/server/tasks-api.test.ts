@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Task, TaskPage } from '../../src/core/task.js';
+import { emptyRunStats, type Task, type TaskPage } from '../../src/core/task.js';
 import { createApiFixture, type ApiFixture } from '../support/api-fixture.js';
 
 let api: ApiFixture;
@@ -172,6 +172,7 @@ describe('GET /health and /openapi.json', () => {
     expect(doc.info.version).toBe('0.0.0-test');
     expect(Object.keys(doc.paths).sort()).toEqual([
       '/api/v1/tasks',
+      '/api/v1/tasks/wait',
       '/api/v1/tasks/{id}',
       '/api/v1/tasks/{id}/cancel',
       '/api/v1/tasks/{id}/logs',
@@ -184,5 +185,41 @@ describe('GET /health and /openapi.json', () => {
       'text/plain',
       'text/event-stream',
     ]);
+  });
+});
+
+describe('POST /api/v1/tasks/wait', () => {
+  const wait = (payload: Record<string, unknown>) => api.app.inject({ method: 'POST', url: '/api/v1/tasks/wait', payload });
+
+  it('answers once every task has ended, woken by the change, with each task', async () => {
+    const done = await submit('Ends now');
+    await api.service.cancel(done.id);
+    const running = await submit('Ends while the request waits');
+    const { lease } = await api.claim();
+    const answer = wait({ task_ids: [done.id, running.id], timeout_seconds: 40 });
+    await api.store.complete(lease, { final_summary: 'Done.', ...emptyRunStats() });
+    const response = await answer;
+    expect(response.statusCode).toBe(200);
+    const outcome = response.json<{ all_terminal: boolean; tasks: Task[] }>();
+    expect(outcome.all_terminal).toBe(true);
+    expect(outcome.tasks.map((task) => [task.id, task.status])).toEqual([
+      [done.id, 'cancelled'],
+      [running.id, 'completed'],
+    ]);
+  });
+
+  it('answers at the timeout with the tasks still running', async () => {
+    const task = await submit('Stays pending');
+    const response = await wait({ task_ids: [task.id], timeout_seconds: 0 });
+    expect(response.statusCode).toBe(200);
+    expect(response.json()).toMatchObject({ all_terminal: false, tasks: [{ id: task.id, status: 'pending' }] });
+  });
+
+  it('rejects an empty or oversized list and an unknown task', async () => {
+    const empty = await wait({ task_ids: [], timeout_seconds: -1 });
+    expect(empty.statusCode).toBe(400);
+    expect(empty.json().error.issues.map((issue: { field: string }) => issue.field)).toEqual(['task_ids', 'timeout_seconds']);
+    expect((await wait({ task_ids: Array.from({ length: 101 }, (_, i) => i + 1) })).statusCode).toBe(400);
+    expect((await wait({ task_ids: [404] })).statusCode).toBe(404);
   });
 });

@@ -1,7 +1,14 @@
 /** Submitting, reading, listing and cancelling tasks. */
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { createTaskInputSchema, listTasksQuerySchema, taskPageSchema, taskSchema } from '../../core/schemas.js';
+import {
+  createTaskInputSchema,
+  listTasksQuerySchema,
+  taskPageSchema,
+  taskSchema,
+  waitForTasksInputSchema,
+  waitOutcomeSchema,
+} from '../../core/schemas.js';
 import type { TaskService } from '../../service/task-service.js';
 import { bodyCheckedByService } from '../validation.js';
 import { apiErrorResponses, apiRoute, taskIdParamsSchema } from './route-schemas.js';
@@ -41,6 +48,27 @@ export function registerTaskRoutes(app: FastifyInstance, service: TaskService): 
       },
     },
     async (request) => service.list(request.query),
+  );
+
+  routes.post(
+    '/api/v1/tasks/wait',
+    {
+      schema: {
+        ...apiRoute,
+        summary: 'Wait for tasks to end',
+        description:
+          'Answers as soon as every listed task has ended, or when `timeout_seconds` (at most 50) pass, with each ' +
+          'task. Call it again with the tasks still running to wait longer: no need to poll.',
+        body: waitForTasksInputSchema,
+        response: { 200: waitOutcomeSchema, ...apiErrorResponses(404) },
+      },
+    },
+    async (request, reply) => {
+      // A client that hangs up ends the wait.
+      const gone = new AbortController();
+      reply.raw.once('close', () => gone.abort());
+      return service.waitForTasks(request.body.task_ids, request.body.timeout_seconds, gone.signal);
+    },
   );
 
   routes.get(
