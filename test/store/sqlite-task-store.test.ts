@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { emptyRunStats } from '../../src/core/task.js';
+import { SqliteContext } from '../../src/store/sqlite/context.js';
 import { DatabaseVersionError, MIGRATIONS, migrate } from '../../src/store/sqlite/migrations.js';
 import { openDatabase } from '../../src/store/sqlite/open.js';
 import { openSqliteStore } from '../../src/store/sqlite/sqlite-task-store.js';
@@ -64,6 +65,20 @@ describe('SQLite task store', () => {
     expect(pragma('synchronous')).toBe(2); // FULL
     expect(pragma('busy_timeout')).toBe(5000);
     expect(pragma('foreign_keys')).toBe(1);
+  });
+
+  it('skips the fsync only inside relaxed writes, and restores FULL even when one throws', () => {
+    const db = track(openDatabase(dbPath));
+    const ctx = new SqliteContext(db, Date.now);
+    const synchronous = () => db.pragma('synchronous', { simple: true });
+    expect(ctx.relaxed(synchronous)).toBe(1); // NORMAL
+    expect(synchronous()).toBe(2);
+    expect(() =>
+      ctx.relaxed(() => {
+        throw new Error('statement failed');
+      }),
+    ).toThrow('statement failed');
+    expect(synchronous()).toBe(2);
   });
 
   it('creates missing parent directories private to their owner', async () => {

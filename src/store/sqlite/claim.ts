@@ -40,7 +40,8 @@ const INSERT_ATTEMPT = `
   )`;
 
 export function claim(ctx: SqliteContext, worker: WorkerIdentity, leaseMs: number): ClaimedTask | null {
-  return ctx.immediate(() => {
+  // Relaxed: after a power loss the agent is gone too, and a pending task is the right state.
+  return ctx.relaxed(() => ctx.immediate(() => {
     const now = ctx.now();
     const token = randomUUID();
     const row = ctx.statement(CLAIM).get({ now, token, worker_id: worker.id, lease_ms: leaseMs }) as TaskRow | undefined;
@@ -57,5 +58,5 @@ export function claim(ctx: SqliteContext, worker: WorkerIdentity, leaseMs: numbe
       now,
     });
     return { task: toTaskRecord(row), lease: { taskId: row.id, token }, attempt: row.attempts };
-  });
+  }));
 }

@@ -9,13 +9,14 @@ const RENEW = `
   RETURNING cancel_requested_at`;
 
 /**
- * One transaction for all leases: one lock and one fsync per beat, however
- * many tasks the runner has. A lease that expired but was not reaped yet is
- * still owned, and renewing it is what keeps it.
+ * One transaction for all leases: one lock per beat, however many tasks the
+ * runner has, and no fsync (a lease matters to live processes only). A lease
+ * that expired but was not reaped yet is still owned, and renewing it is what
+ * keeps it.
  */
 export function heartbeat(ctx: SqliteContext, leases: readonly Lease[], leaseMs: number): HeartbeatResult[] {
   if (leases.length === 0) return [];
-  return ctx.immediate(() => {
+  return ctx.relaxed(() => ctx.immediate(() => {
     const expiresAt = ctx.now() + leaseMs;
     return leases.map((lease) => {
       const renewed = ctx.statement(RENEW).get({ ...leaseParams(lease), expires_at: expiresAt }) as
@@ -27,5 +28,5 @@ export function heartbeat(ctx: SqliteContext, leases: readonly Lease[], leaseMs:
         cancelRequested: renewed !== undefined && renewed.cancel_requested_at !== null,
       };
     });
-  });
+  }));
 }

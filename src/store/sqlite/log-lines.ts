@@ -11,7 +11,7 @@ const APPEND = `
    ORDER BY key`;
 
 export function appendLog(ctx: SqliteContext, taskId: number, lines: readonly NewLogLine[]): void {
-  ctx.statement(APPEND).run({ task_id: taskId, lines: logLinesParam(lines) });
+  ctx.relaxed(() => ctx.statement(APPEND).run({ task_id: taskId, lines: logLinesParam(lines) }));
 }
 
 export function readLog(ctx: SqliteContext, taskId: number, range: LogRange): LogLine[] {

@@ -21,7 +21,8 @@ export function openDatabase(path: string): Database.Database {
     // WAL lets readers (CLI, REST reads) run while a runner writes.
     db.pragma('journal_mode = WAL');
     // better-sqlite3 leaves WAL at synchronous=NORMAL, where a power loss can undo
-    // the last commits; a claim or a completion that was reported must stay written.
+    // the last commits; a submitted task or a reported outcome must stay written.
+    // Writes that are worthless after a power loss opt out (SqliteContext.relaxed).
     db.pragma('synchronous = FULL');
     db.pragma('foreign_keys = ON');
   } catch (error) {

@@ -1,12 +1,12 @@
-/** What a runner records while its agent works (fenced by the lease). */
+/** What a runner records while its agent works (fenced by the lease; not fsynced, see SqliteContext.relaxed). */
 import { progressParams, RECORD_PROGRESS, RECORD_SPAWN, spawnParams } from '../shared-sql.js';
 import type { AgentProcessInfo, Lease, TaskProgress } from '../task-store.js';
 import type { SqliteContext } from './context.js';
 
 export function recordSpawn(ctx: SqliteContext, lease: Lease, agent: AgentProcessInfo): boolean {
-  return ctx.statement(RECORD_SPAWN).run(spawnParams(lease, agent)).changes === 1;
+  return ctx.relaxed(() => ctx.statement(RECORD_SPAWN).run(spawnParams(lease, agent)).changes === 1);
 }
 
 export function recordProgress(ctx: SqliteContext, lease: Lease, progress: TaskProgress): boolean {
-  return ctx.statement(RECORD_PROGRESS).run(progressParams(lease, progress)).changes === 1;
+  return ctx.relaxed(() => ctx.statement(RECORD_PROGRESS).run(progressParams(lease, progress)).changes === 1);
 }
