@@ -68,9 +68,17 @@ export function formatLogLine(line: { at: number; text: string }): string {
   return `${new Date(line.at).toISOString()} ${line.text}`;
 }
 
+/**
+ * File writes are gathered for up to FILE_FLUSH_MS and written together: an
+ * agent can report hundreds of events a second, and one write per event cost
+ * the server ~1 ms each under load (50 agents at 10 events/s each).
+ */
+const FILE_FLUSH_MS = 100;
+
 export class TaskLogWriter {
   private readonly summary: WriteStream;
   private readonly events: WriteStream;
+  private flushTimer: NodeJS.Timeout | null = null;
 
   constructor(
     summaryPath: string,
@@ -84,17 +92,36 @@ export class TaskLogWriter {
   line(text: string): void {
     // One physical line per entry: embedded newlines would break tail and follow.
     const line = { at: Date.now(), text: text.replace(/\r?\n/g, ' ⏎ ') };
+    this.gather();
     this.summary.write(`${formatLogLine(line)}\n`);
     this.stored.push(line);
   }
 
   event(message: unknown): void {
+    this.gather();
     this.events.write(`${JSON.stringify(message)}\n`);
   }
 
   /** Flushes and closes the files and writes what the store has not received yet. */
   async close(): Promise<void> {
+    this.flush();
     await Promise.all([endStream(this.summary), endStream(this.events), this.stored.close()]);
+  }
+
+  /** Holds writes in memory (cork) until the next flush. */
+  private gather(): void {
+    if (this.flushTimer) return;
+    this.summary.cork();
+    this.events.cork();
+    this.flushTimer = setTimeout(() => this.flush(), FILE_FLUSH_MS);
+  }
+
+  private flush(): void {
+    if (!this.flushTimer) return;
+    clearTimeout(this.flushTimer);
+    this.flushTimer = null;
+    this.summary.uncork();
+    this.events.uncork();
   }
 }
 

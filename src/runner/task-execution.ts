@@ -9,6 +9,7 @@ import type { Agent, AgentActivity, AgentRunResult } from '../agents/agent.js';
 import type { RunStats } from '../core/task.js';
 import type { TaskLogs, TaskLogWriter } from '../logs/task-logs.js';
 import type { ClaimedTask, Lease, TaskProgress, TaskStore } from '../store/task-store.js';
+import { ProgressRecorder } from './progress-recorder.js';
 
 export type StopReason = 'cancel' | 'timeout' | 'shutdown' | 'lease_lost';
 
@@ -49,9 +50,10 @@ export class TaskExecution {
     const log = this.deps.logs.openWriter(task.id);
     log.line(`=== attempt ${attempt} of ${task.max_attempts} started by ${this.deps.workerId} in ${task.working_directory}`);
     const timer = setTimeout(() => this.stop('timeout'), task.timeout_seconds * 1000);
+    const progress = new ProgressRecorder(this.deps.store, this.lease);
     let result: AgentRunResult;
     try {
-      result = await this.runAgent(log);
+      result = await this.runAgent(log, progress);
     } catch (error) {
       // The agent contract says run() never rejects; if it does, the task must still end honestly.
       result = { outcome: 'failed', code: 'crashed', message: `Agent failed unexpectedly: ${String(error)}`, summary: null, stats: {} };
@@ -60,11 +62,11 @@ export class TaskExecution {
     }
     const reason = this.controller.signal.aborted ? (this.controller.signal.reason as StopReason) : null;
     log.line(`=== ${describeEnd(result, reason, task.timeout_seconds)}`);
-    await log.close();
+    await Promise.all([log.close(), progress.flush()]);
     await this.record(result, reason);
   }
 
-  private async runAgent(log: TaskLogWriter): Promise<AgentRunResult> {
+  private async runAgent(log: TaskLogWriter, progressRecorder: ProgressRecorder): Promise<AgentRunResult> {
     const { task, attempt } = this.claimed;
     const missing = await missingDirectoryProblem(task.working_directory);
     if (missing) return { outcome: 'failed', code: 'spawn_failed', message: missing, summary: null, stats: {} };
@@ -87,7 +89,7 @@ export class TaskExecution {
         onActivity: (activity) => {
           log.line(activity.line);
           const progress = progressOf(activity);
-          if (progress) void this.deps.store.recordProgress(this.lease, progress).catch(ignoreStoreHiccup);
+          if (progress) progressRecorder.record(progress);
         },
       },
     );
@@ -152,7 +154,7 @@ async function missingDirectoryProblem(dir: string): Promise<string | null> {
 }
 
 /**
- * Progress and spawn records are best effort: the heartbeat is what keeps the
- * lease, and the final outcome write is awaited (and fails loudly).
+ * Spawn records are best effort, like progress: the heartbeat is what keeps
+ * the lease, and the final outcome write is awaited (and fails loudly).
  */
 function ignoreStoreHiccup(): void {}
