@@ -6,15 +6,14 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { AgentRunRequest, AgentRunResult } from '../../src/agents/agent.js';
 import { ClaudeCodeAgent } from '../../src/agents/claude-code/claude-code-agent.js';
 import { classifyRun, ROOT_BYPASS_ADVICE, RunObservation } from '../../src/agents/claude-code/outcome.js';
 import { isGroupAlive } from '../../src/host/process-group.js';
-import { realClaudeEnv } from '../support/agent-env.js';
+import { bundledClaudePath, realClaudeEnv } from '../support/agent-env.js';
 import { agentRequest, recordRun, type RecordedRun } from '../support/agent-run.js';
 import {
   DEFAULT_REPLY_TEXT,
@@ -170,9 +169,3 @@ describe('the real Claude Code binary against the API stand-in', () => {
     expect(isGroupAlive(run.spawns[0]!.pgid)).toBe(false);
   });
 });
-
-/** The native binary the SDK runs by default (an optional dependency per platform). */
-function bundledClaudePath(): string {
-  const manifest = `@anthropic-ai/claude-agent-sdk-${process.platform}-${process.arch}/package.json`;
-  return join(dirname(createRequire(import.meta.url).resolve(manifest)), 'claude');
-}

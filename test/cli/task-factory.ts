@@ -1,5 +1,6 @@
 /** Tasks in any state, for the formatting tests. */
 import type { Task } from '../../src/core/task.js';
+import { taskSpec } from '../support/task-spec.js';
 
 export const NOW = Date.parse('2025-06-01T12:00:00.000Z');
 
@@ -7,13 +8,7 @@ export function task(overrides: Partial<Task> = {}): Task {
   return {
     id: 7,
     status: 'pending',
-    execution_prompt: 'Add tests',
-    working_directory: '/srv/project',
-    system_prompt: null,
-    model: null,
-    permission_mode: 'acceptEdits',
-    max_turns: null,
-    timeout_seconds: 3600,
+    ...taskSpec({ execution_prompt: 'Add tests' }),
     created_at: '2025-06-01T11:55:00.000Z',
     started_at: null,
     ended_at: null,
@@ -28,9 +23,7 @@ export function task(overrides: Partial<Task> = {}): Task {
     session_id: null,
     api_key_source: null,
     attempts: 0,
-    max_attempts: 3,
     cancel_requested: false,
-    idempotency_key: null,
     ...overrides,
   };
 }

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { openStore } from '../../src/store/open-store.js';
 import { startPostgresCluster, type PostgresCluster } from '../support/postgres-cluster.js';
 import { CLI, FAKE_CLAUDE, startServerProcess } from '../support/server-process.js';
+import { taskSpec } from '../support/task-spec.js';
 import { waitFor } from '../support/wait.js';
 
 let cluster: PostgresCluster;
@@ -56,17 +57,7 @@ it('two `worker` processes on one PostgreSQL run a batch, each task once, and st
   for (let i = 0; i < 12; i++) {
     const dir = join(home, `batch-${i}`);
     await mkdir(dir, { recursive: true });
-    const { task } = await store.enqueue({
-      execution_prompt: '[fake:slow] batch task',
-      working_directory: dir,
-      system_prompt: null,
-      model: null,
-      permission_mode: 'acceptEdits',
-      max_turns: null,
-      timeout_seconds: 60,
-      max_attempts: 3,
-      idempotency_key: null,
-    });
+    const { task } = await store.enqueue(taskSpec({ execution_prompt: '[fake:slow] batch task', working_directory: dir, timeout_seconds: 60 }));
     ids.push(task.id);
   }
   const workers: ChildProcess[] = [0, 1].map(() =>

@@ -4,7 +4,8 @@
  * dir, no retries, no side traffic, and nothing from the developer's own
  * environment that could change behaviour (credentials, settings, proxies).
  */
-import { join } from 'node:path';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 
 /**
  * `home` should be a fresh temp dir (Claude Code creates its config under
@@ -31,4 +32,10 @@ export function realClaudeEnv(
     ...extra,
   };
   return Object.fromEntries(Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined));
+}
+
+/** The native Claude Code binary the SDK runs by default (an optional dependency per platform). */
+export function bundledClaudePath(): string {
+  const manifest = `@anthropic-ai/claude-agent-sdk-${process.platform}-${process.arch}/package.json`;
+  return join(dirname(createRequire(import.meta.url).resolve(manifest)), 'claude');
 }

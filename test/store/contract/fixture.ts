@@ -1,6 +1,9 @@
 /** What a contract test gets from a store factory, and the small builders the sections share. */
 import { expect } from 'vitest';
 import type { ClaimedTask, EnqueueSpec, TaskStore, WorkerIdentity } from '../../../src/store/task-store.js';
+import { taskSpec } from '../../support/task-spec.js';
+
+export { taskSpec };
 
 /**
  * Moves the store's notion of "now" forward. SQLite stores read an injected
@@ -24,21 +27,6 @@ export type TaskStoreFactory = () => Promise<TaskStoreFixture>;
 export type CurrentFixture = () => TaskStoreFixture;
 
 export const LEASE_MS = 60_000;
-
-export function taskSpec(overrides: Partial<EnqueueSpec> = {}): EnqueueSpec {
-  return {
-    execution_prompt: 'Refactor ./src/auth',
-    working_directory: '/srv/project',
-    system_prompt: null,
-    model: null,
-    permission_mode: 'acceptEdits',
-    max_turns: null,
-    timeout_seconds: 3600,
-    max_attempts: 3,
-    idempotency_key: null,
-    ...overrides,
-  };
-}
 
 export function workerOn(host: string, name: string): WorkerIdentity {
   return { id: `${host}:${name}`, host, bootId: `boot-of-${host}`, pid: 4000 + name.length, procStartTime: '12345' };

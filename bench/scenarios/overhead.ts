@@ -1,0 +1,108 @@
+/**
+ * 2. Overhead per task: from the moment a client submits to the moment the
+ * agent process exists, through each door (REST, CLI, MCP), on an idle
+ * system, one task at a time; and from the agent's result to `completed`
+ * being visible over REST.
+ */
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { startServerProcess, type ServerProcess } from '../../test/support/server-process.js';
+import { benchPrompt, CLI, createBenchHome, MCP_BIN, preciseNow, readAgentTimes, sleep, type BenchHome } from '../lib/environment.js';
+import { openMcpSession } from '../lib/mcp-session.js';
+import { latencyFigure as latency, type Figure } from '../lib/report.js';
+
+/** Short, so the run is about the system; long enough that `running` is seen before the end. */
+const AGENT_MS = 100;
+const TARGET = { p50: 25, p99: 100 };
+
+export async function overheadPerTask(samples: number): Promise<Figure[]> {
+  const home = createBenchHome(AGENT_MS, { CLAUDE_WORKER_MAX_WORKERS: '4' });
+  const project = join(home.dir, 'project');
+  mkdirSync(project);
+  const server = await startServerProcess(home.env, { workers: 4 });
+  try {
+    const rest = await measureDoor(home, samples, 'rest', async (prompt) => {
+      await server.client.submit({ execution_prompt: prompt, working_directory: project });
+    });
+    const exitToVisible = await measureExitToVisible(home, server, project, samples);
+    const cli = await measureDoor(home, Math.max(5, Math.round(samples / 3)), 'cli', async (prompt) => {
+      const child = spawn(process.execPath, [CLI, 'run', prompt, '--dir', project, '--json'], {
+        env: { ...home.env, CLAUDE_WORKER_SERVER_URL: server.url },
+        stdio: 'ignore',
+      });
+      const [code] = await once(child, 'exit');
+      if (code !== 0) throw new Error(`claude-worker run exited with ${code}`);
+    });
+    const mcp = await measureMcp(home, project, samples);
+    return [
+      latencyFigure('REST: submit → agent process started', rest),
+      latencyFigure('CLI (`claude-worker run`, a new process): submit → agent started', cli, 'Includes starting Node.js for the CLI itself.'),
+      latencyFigure('MCP (standalone, stdio): create_task → agent started', mcp),
+      latencyFigure('agent result → `completed` visible over REST', exitToVisible),
+    ];
+  } finally {
+    await server.stop();
+    home.remove();
+  }
+}
+
+function latencyFigure(name: string, samples: number[], note?: string): Figure {
+  return latency('2. Overhead per task', name, samples, TARGET, note);
+}
+
+/** Submits one task at a time and waits for its agent to finish before the next, so every submit finds an idle system. */
+async function measureDoor(home: BenchHome, count: number, door: string, submit: (prompt: string) => Promise<void>): Promise<number[]> {
+  const latencies: number[] = [];
+  for (let i = 0; i < count; i++) {
+    const marker = `${door}-${i}`;
+    const submittedAt = preciseNow();
+    await submit(benchPrompt(marker));
+    const startedAt = await recorded(home.startsFile, marker);
+    latencies.push(startedAt - submittedAt);
+    await recorded(home.exitsFile, marker);
+    await sleep(AGENT_MS);
+  }
+  return latencies;
+}
+
+async function measureMcp(home: BenchHome, project: string, count: number): Promise<number[]> {
+  const mcpHome = { ...home, env: { ...home.env, CLAUDE_WORKER_MODE: 'standalone' } };
+  const session = await openMcpSession(process.execPath, [MCP_BIN], mcpHome.env, project);
+  try {
+    return await measureDoor(mcpHome, count, 'mcp', async (prompt) => {
+      await session.call('create_task', { execution_prompt: prompt, working_directory: project });
+    });
+  } finally {
+    await session.close();
+  }
+}
+
+/** Polls the task as fast as the server answers from the agent's result on; the poll interval is well under a millisecond. */
+async function measureExitToVisible(home: BenchHome, server: ServerProcess, project: string, count: number): Promise<number[]> {
+  const latencies: number[] = [];
+  for (let i = 0; i < count; i++) {
+    const marker = `visible-${i}`;
+    const { task } = await server.client.submit({ execution_prompt: benchPrompt(marker), working_directory: project });
+    const exitedAt = await recorded(home.exitsFile, marker);
+    for (;;) {
+      const { status } = await server.client.get(task.id);
+      if (status === 'completed') break;
+      if (status !== 'running' && status !== 'pending') throw new Error(`task ${task.id} ended ${status}`);
+    }
+    latencies.push(preciseNow() - exitedAt);
+  }
+  return latencies;
+}
+
+/** The time an agent recorded for `marker`, once it has (the agents write it to a file). */
+async function recorded(file: string, marker: string): Promise<number> {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const at = readAgentTimes(file).get(marker);
+    if (at !== undefined) return at;
+    if (Date.now() > deadline) throw new Error(`no agent recorded ${marker} in ${file}`);
+    await sleep(1);
+  }
+}

@@ -1,0 +1,104 @@
+/**
+ * 5. Read path under load: how fast a task and a page of the list are read
+ * while 50 tasks stream events (each agent reports a tool use every 100 ms,
+ * which the server logs and records as progress), and how fast the list is
+ * on a database holding 100,000 tasks.
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { emptyRunStats } from '../../src/core/task.js';
+import { openSqliteStore } from '../../src/store/sqlite/sqlite-task-store.js';
+import { startServerProcess, type ServerProcess } from '../../test/support/server-process.js';
+import { taskSpec } from '../../test/support/task-spec.js';
+import { waitFor } from '../../test/support/wait.js';
+import { benchPrompt, createBenchHome } from '../lib/environment.js';
+import { latencyFigure, type Figure } from '../lib/report.js';
+
+const STREAMING = 50;
+const EVENT_MS = 100;
+const BIG_TABLE = 100_000;
+const TARGET = { get: 10, list: 20 };
+
+export async function readPathUnderLoad(requests: number): Promise<Figure[]> {
+  const busy = await underStreamingLoad(requests);
+  const big = await onBigTable(requests);
+  return [
+    latency(`GET a task, while ${STREAMING} tasks stream events`, busy.get, TARGET.get),
+    latency(`GET the list (20 newest), while ${STREAMING} tasks stream events`, busy.list, TARGET.list),
+    latency(`GET the list (20 newest), ${BIG_TABLE.toLocaleString('en')} tasks in the database`, big.list, TARGET.list),
+    latency(`GET the list filtered by status, ${BIG_TABLE.toLocaleString('en')} tasks`, big.filtered, TARGET.list),
+  ];
+}
+
+function latency(name: string, samples: number[], p99: number): Figure {
+  return latencyFigure('5. Read path', name, samples, { p99 });
+}
+
+async function underStreamingLoad(requests: number): Promise<{ get: number[]; list: number[] }> {
+  const home = createBenchHome(10 * 60_000, { BENCH_AGENT_EVENT_MS: String(EVENT_MS) });
+  const project = join(home.dir, 'project');
+  mkdirSync(project);
+  const server = await startServerProcess(home.env, { workers: STREAMING });
+  try {
+    const ids: number[] = [];
+    for (let i = 0; i < STREAMING; i++) {
+      ids.push((await server.client.submit({ execution_prompt: benchPrompt(`stream-${i}`), working_directory: project })).task.id);
+    }
+    await waitFor(async () => (await server.client.health()).running === STREAMING, { what: 'the streaming tasks', timeoutMs: 120_000 });
+    return {
+      get: await timeRequests(requests, (i) => server.client.get(ids[i % ids.length]!)),
+      list: await timeRequests(requests, () => server.client.list({ limit: 20 })),
+    };
+  } finally {
+    await server.stop();
+    home.remove();
+  }
+}
+
+async function onBigTable(requests: number): Promise<{ list: number[]; filtered: number[] }> {
+  const home = createBenchHome(1000);
+  try {
+    await fillDatabase(join(home.env.CLAUDE_WORKER_HOME!, 'tasks.db'), home.dir, BIG_TABLE);
+    const server: ServerProcess = await startServerProcess(home.env, { workers: 1 });
+    try {
+      return {
+        list: await timeRequests(requests, () => server.client.list({ limit: 20 })),
+        filtered: await timeRequests(requests, () => server.client.list({ limit: 20, status: 'failed' })),
+      };
+    } finally {
+      await server.stop();
+    }
+  } finally {
+    home.remove();
+  }
+}
+
+/** `count` finished tasks, mostly completed, one in ten failed: one made through the store, copied in SQL. */
+async function fillDatabase(path: string, dir: string, count: number): Promise<void> {
+  const store = await openSqliteStore(path);
+  await store.enqueue(taskSpec({ execution_prompt: 'Add tests for ./src/math.ts '.repeat(20), working_directory: dir }));
+  const claimed = await store.claim({ id: 'bench', host: 'bench', bootId: 'bench', pid: 1, procStartTime: null }, 60_000);
+  await store.complete(claimed!.lease, { final_summary: 'Added 12 tests; all pass. '.repeat(10), ...emptyRunStats() });
+  await store.close();
+  const db = new Database(path);
+  const columns = (db.prepare('PRAGMA table_info(tasks)').all() as { name: string }[]).map((c) => c.name).filter((name) => name !== 'id');
+  const list = columns.join(', ');
+  const copied = columns.map((name) => (name === 'status' ? `CASE WHEN n % 10 = 0 THEN 'failed' ELSE status END` : name)).join(', ');
+  db.exec(`
+    WITH RECURSIVE n(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM n WHERE n < ${count - 1})
+    INSERT INTO tasks (${list}) SELECT ${copied} FROM tasks, n WHERE tasks.id = 1`);
+  db.close();
+}
+
+/** Each request's latency in ms, one after another. */
+async function timeRequests(count: number, request: (i: number) => Promise<unknown>): Promise<number[]> {
+  for (let i = 0; i < 20; i++) await request(i); // warm-up: connections and compiled statements
+  const samples: number[] = [];
+  for (let i = 0; i < count; i++) {
+    const started = performance.now();
+    await request(i);
+    samples.push(performance.now() - started);
+  }
+  return samples;
+}

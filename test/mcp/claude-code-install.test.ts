@@ -1,0 +1,61 @@
+/**
+ * Installing the MCP server into Claude Code the way the README says, with
+ * the real Claude Code binary: `npm link` into a throwaway global prefix,
+ * then the README's `claude mcp add` and `claude mcp get`, which starts the
+ * server and reports whether it connected.
+ */
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort } from '../support/server-process.js';
+import { claudeCliEnv, readmeCommands, runCommand, type ShellResult } from './readme-commands.js';
+
+const STEP = 'Install it into Claude Code';
+
+let dir: string;
+let linkedBin: string;
+let env: Record<string, string>;
+let results: ShellResult[];
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'claude-worker-install-'));
+  const prefix = join(dir, 'npm-global');
+  linkedBin = join(prefix, 'bin');
+  env = {
+    ...claudeCliEnv(join(dir, 'home'), [linkedBin]),
+    // The global prefix `npm link` installs into, instead of the machine's.
+    npm_config_prefix: prefix,
+    // The suite built dist/ already; a prepare script rebuilding it would race the other test files using it.
+    npm_config_ignore_scripts: 'true',
+    CLAUDE_WORKER_HOME: join(dir, 'worker'),
+    // Nothing listens there: the server Claude Code starts runs standalone.
+    CLAUDE_WORKER_SERVER_URL: `http://127.0.0.1:${await freePort()}`,
+  };
+  results = [];
+  for (const command of readmeCommands(STEP)) results.push(await runCommand(command, env));
+}, 240_000);
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe("the README's Claude Code install", () => {
+  it('runs npm link, claude mcp add and claude mcp get, each successfully', () => {
+    const commands = readmeCommands(STEP);
+    expect(commands).toEqual(['npm link', 'claude mcp add claude-worker -s user -- claude-worker-mcp', 'claude mcp get claude-worker']);
+    results.forEach((result, i) => expect(result.code, `${commands[i]}:\n${result.output}`).toBe(0));
+    const config = JSON.parse(readFileSync(join(env.CLAUDE_CONFIG_DIR!, '.claude.json'), 'utf8'));
+    expect(config.mcpServers['claude-worker']).toMatchObject({ type: 'stdio', command: 'claude-worker-mcp' });
+  });
+
+  it('claude mcp get reports the server connected, and the server it started opened our database', () => {
+    const get = results.at(-1)!.output;
+    expect(get).toContain('Connected');
+    expect(get).not.toContain('Failed to connect');
+    expect(existsSync(join(env.CLAUDE_WORKER_HOME!, 'tasks.db'))).toBe(true);
+  });
+
+  it('claude mcp get reports a failure when claude-worker-mcp is not on the PATH', async () => {
+    const withoutLink = { ...env, PATH: env.PATH!.replace(`${linkedBin}:`, '') };
+    const get = await runCommand('claude mcp get claude-worker', withoutLink);
+    expect(get.output).toContain('Failed to connect');
+  });
+});
