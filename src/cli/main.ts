@@ -14,6 +14,7 @@ import { registerRunCommand } from './commands/run.js';
 import { registerServerCommand } from './commands/server.js';
 import { registerStatusCommand } from './commands/status.js';
 import { registerWorkerCommand } from './commands/worker.js';
+import { registerWorkersCommand } from './commands/workers.js';
 import { describeError } from './report-error.js';
 
 const USAGE_ERROR_EXIT_CODE = 2;
@@ -41,6 +42,7 @@ Environment:
   registerServerCommand(program);
   registerMcpCommand(program);
   registerWorkerCommand(program);
+  registerWorkersCommand(program);
   return program;
 }
 

@@ -12,6 +12,7 @@ import { openApiOptions, registerOpenApiRoute } from './openapi.js';
 import { registerHealthRoute } from './routes/health.js';
 import { registerTaskLogRoutes } from './routes/task-logs.js';
 import { registerTaskRoutes } from './routes/tasks.js';
+import { registerWorkerRoutes } from './routes/workers.js';
 import { registerRequestGuards } from './security.js';
 import { closeSpareConnectionsOnClose } from './spare-connections.js';
 import { zodValidatorCompiler } from './validation.js';
@@ -56,6 +57,7 @@ export function buildApp(service: TaskService, options: AppOptions): FastifyInst
   app.register(async (routes) => {
     registerTaskRoutes(routes, service);
     registerTaskLogRoutes(routes, service, streams);
+    registerWorkerRoutes(routes, service);
     registerHealthRoute(routes, service);
     registerOpenApiRoute(routes);
   });

@@ -5,6 +5,7 @@
  */
 import type { CreateTaskInput, Health, ListTasksQuery } from '../core/schemas.js';
 import type { Task, TaskPage } from '../core/task.js';
+import type { WorkerList } from '../core/worker.js';
 
 export interface SubmitResult {
   task: Task;
@@ -34,4 +35,6 @@ export interface TaskService {
    */
   followLogs(taskId: number, signal?: AbortSignal): AsyncIterable<string>;
   health(): Promise<Health>;
+  /** The runner processes sharing this database, with their state and running tasks. */
+  workers(): Promise<WorkerList>;
 }

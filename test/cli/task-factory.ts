@@ -31,6 +31,7 @@ export function task(overrides: Partial<Task> = {}): Task {
     max_attempts: 3,
     cancel_requested: false,
     idempotency_key: null,
+    required_labels: {},
     ...overrides,
   };
 }

@@ -9,10 +9,12 @@ import { describeCancelContract } from './contract/cancel.js';
 import { describeClaimContract } from './contract/claim.js';
 import { describeEnqueueAndReadContract } from './contract/enqueue-and-read.js';
 import type { TaskStoreFactory, TaskStoreFixture } from './contract/fixture.js';
+import { describeLabelContract } from './contract/labels.js';
 import { describeLeaseContract } from './contract/leases.js';
 import { describeMaintenanceContract } from './contract/maintenance.js';
 import { describeSettleContract } from './contract/settle.js';
 import { describeSignalContract } from './contract/signals.js';
+import { describeWorkerRegistryContract } from './contract/workers.js';
 
 export type { TaskStoreFactory, TaskStoreFixture, TestClock } from './contract/fixture.js';
 
@@ -38,5 +40,7 @@ export function describeTaskStoreContract(name: string, factory: TaskStoreFactor
     describeCancelContract(current);
     describeMaintenanceContract(current);
     describeSignalContract(current);
+    describeLabelContract(current);
+    describeWorkerRegistryContract(current);
   });
 }

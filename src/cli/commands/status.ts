@@ -1,6 +1,9 @@
 /** `claude-worker status [ID]`: one task in detail, or the last ten as a table. */
 import type { Command } from 'commander';
 import { loadConfig } from '../../core/config.js';
+import { satisfiesLabels } from '../../core/labels.js';
+import type { Task } from '../../core/task.js';
+import type { TaskService } from '../../service/task-service.js';
 import { TaskLogs } from '../../logs/task-logs.js';
 import { parseTaskId } from '../arguments.js';
 import { connect } from '../connect.js';
@@ -33,6 +36,13 @@ export function registerStatusCommand(program: Command): void {
       }
       // The log file is only worth naming when it is on this machine.
       const logFile = isLocalServerUrl(config.serverUrl) ? new TaskLogs(config.logDir).summaryPath(task.id) : undefined;
-      print(renderTaskDetail(task, now, stdoutStyle(), logFile));
+      print(renderTaskDetail(task, now, stdoutStyle(), logFile, await waitsForLabelsNobodyHas(client, task)));
     });
+}
+
+/** Whether a pending task requires labels that no active worker has (then it waits until one starts). */
+async function waitsForLabelsNobodyHas(client: TaskService, task: Task): Promise<boolean> {
+  if (task.status !== 'pending' || Object.keys(task.required_labels).length === 0) return false;
+  const { workers } = await client.workers();
+  return !workers.some((worker) => worker.state === 'active' && satisfiesLabels(worker.labels, task.required_labels));
 }
