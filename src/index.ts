@@ -19,6 +19,8 @@ export {
   type TaskStatus,
   type TokenUsage,
 } from './core/task.js';
+export { WORKER_STATES, type Worker, type WorkerList, type WorkerState } from './core/worker.js';
+export type { Labels } from './core/labels.js';
 export {
   ClaudeWorkerError,
   ForbiddenError,

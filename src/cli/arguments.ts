@@ -3,6 +3,8 @@
  * commander with the option's name (exit code 2), before anything runs.
  */
 import { InvalidArgumentError } from 'commander';
+import { ValidationError } from '../core/errors.js';
+import { parseLabelList, type Labels } from '../core/labels.js';
 
 /** Parser for an integer in [min, max]. */
 export function integerIn(min: number, max = Number.MAX_SAFE_INTEGER): (value: string) => number {
@@ -21,3 +23,19 @@ export const parseTaskId = (value: string): number => {
   if (!/^\d+$/.test(value) || Number(value) < 1) throw new InvalidArgumentError('a task id is a positive integer');
   return Number(value);
 };
+
+/** Parser for labels written `name=value,name2=value2`. */
+export function labelList(value: string): Labels {
+  try {
+    return parseLabelList(value, 'labels');
+  } catch (error) {
+    if (error instanceof ValidationError) throw new InvalidArgumentError(error.issues.map((issue) => issue.message).join('; '));
+    throw error;
+  }
+}
+
+/** Parser for a repeatable option of one or more labels: each use adds its pairs to the ones before. */
+export function moreLabels(value: string, previous: string[] = []): string[] {
+  labelList(value);
+  return [...previous, value];
+}

@@ -3,7 +3,9 @@
  * whether colour is wanted is decided once, by the caller, from the terminal.
  */
 import { homedir } from 'node:os';
+import { formatLabels } from '../core/labels.js';
 import type { Task, TaskStatus } from '../core/task.js';
+import type { WorkerList, WorkerState } from '../core/worker.js';
 
 export interface Style {
   status(status: TaskStatus, text?: string): string;
@@ -49,7 +51,12 @@ export function formatDuration(ms: number): string {
 
 /** How long ago, coarsely: "12s", "5m", "3h", "2d". */
 export function formatAge(iso: string, now: number): string {
-  const seconds = Math.max(0, Math.floor((now - Date.parse(iso)) / 1000));
+  return formatAgeSeconds(Math.floor((now - Date.parse(iso)) / 1000));
+}
+
+/** A number of seconds, coarsely: "12s", "5m", "3h", "2d". */
+export function formatAgeSeconds(seconds: number): string {
+  seconds = Math.max(0, seconds);
   if (seconds < 60) return `${seconds}s`;
   if (seconds < 3600) return `${Math.floor(seconds / 60)}m`;
   if (seconds < 86_400) return `${Math.floor(seconds / 3600)}h`;
@@ -85,7 +92,9 @@ export function shortenHome(path: string, home = homedir()): string {
 export function taskSnippet(task: Task): string {
   if (task.status === 'failed' && task.error_message) return task.error_message;
   if (task.status === 'completed' && task.final_summary) return task.final_summary;
-  return task.last_action_cache ?? (task.status === 'pending' ? 'waiting for a worker' : '');
+  if (task.last_action_cache !== null || task.status !== 'pending') return task.last_action_cache ?? '';
+  const required = formatLabels(task.required_labels);
+  return required ? `waiting for a worker with ${required}` : 'waiting for a worker';
 }
 
 export interface Column<Row> {
@@ -132,9 +141,13 @@ export function renderTaskTable(tasks: readonly Task[], now: number, style: Styl
   );
 }
 
-/** Every field people care about, one per line, for `status ID`. */
-export function renderTaskDetail(task: Task, now: number, style: Style = PLAIN, logFile?: string): string {
+/**
+ * Every field people care about, one per line, for `status ID`.
+ * `noWorkerQualifies`: no active worker has the labels the task requires.
+ */
+export function renderTaskDetail(task: Task, now: number, style: Style = PLAIN, logFile?: string, noWorkerQualifies = false): string {
   const elapsed = taskElapsedMs(task, now);
+  const required = formatLabels(task.required_labels);
   const fields: [string, string | null][] = [
     ['Status', style.status(task.status) + (task.cancel_requested && task.status === 'running' ? ' (cancelling)' : '')],
     ['Directory', task.working_directory],
@@ -147,6 +160,7 @@ export function renderTaskDetail(task: Task, now: number, style: Style = PLAIN, 
     ['Model', task.model],
     ['Permissions', task.permission_mode],
     ['Attempts', `${task.attempts} of ${task.max_attempts}`],
+    ['Requires', required === '' ? null : required + (noWorkerQualifies ? ' (no active worker has these labels: it waits)' : '')],
     ['Last action', task.last_action_cache],
     ['Error', task.error_message === null ? null : task.error_code ? `[${task.error_code}] ${task.error_message}` : task.error_message],
     ['Session', task.session_id],
@@ -158,6 +172,33 @@ export function renderTaskDetail(task: Task, now: number, style: Style = PLAIN, 
   lines.push('', style.bold('Prompt:'), indent(firstLines(task.execution_prompt, PROMPT_PREVIEW_LINES)));
   if (task.final_summary !== null) lines.push('', style.bold('Summary:'), indent(task.final_summary));
   return lines.join('\n') + '\n';
+}
+
+/** Worker states in the colour of the task status of the same mood. */
+const WORKER_STATE_COLOUR: Record<WorkerState, TaskStatus> = {
+  active: 'completed',
+  draining: 'running',
+  stopped: 'cancelled',
+  lost: 'failed',
+};
+
+/** The table of `workers`, with a line on how long stopped and lost workers stay listed. */
+export function renderWorkerTable(list: WorkerList, style: Style = PLAIN): string {
+  const kept = `Stopped and lost workers stay listed for ${formatAgeSeconds(list.retention_seconds)} after their last heartbeat.`;
+  if (list.workers.length === 0) return `No workers. Start one with: claude-worker worker --db <database>\n${style.dim(kept)}\n`;
+  const table = renderTable(
+    list.workers,
+    [
+      { header: 'NAME', cell: (w) => w.name },
+      { header: 'HOST', cell: (w) => w.host },
+      { header: 'STATE', cell: (w) => w.state, paint: (w, padded) => style.status(WORKER_STATE_COLOUR[w.state], padded) },
+      { header: 'RUNNING', cell: (w) => `${w.running}/${w.capacity}` },
+      { header: 'LABELS', cell: (w) => formatLabels(w.labels) || '-' },
+      { header: 'HEARTBEAT', cell: (w) => `${formatAgeSeconds(w.heartbeat_age_seconds)} ago` },
+    ],
+    style,
+  );
+  return `${table}${style.dim(kept)}\n`;
 }
 
 /** A piped diff can make the prompt thousands of lines long; `--json` has all of it. */

@@ -16,6 +16,7 @@ import { registerServerCommand } from './commands/server.js';
 import { registerStatusCommand } from './commands/status.js';
 import { registerWaitCommand } from './commands/wait.js';
 import { registerWorkerCommand } from './commands/worker.js';
+import { registerWorkersCommand } from './commands/workers.js';
 import { describeError } from './report-error.js';
 
 const USAGE_ERROR_EXIT_CODE = 2;
@@ -44,6 +45,7 @@ Environment:
   registerServerCommand(program);
   registerMcpCommand(program);
   registerWorkerCommand(program);
+  registerWorkersCommand(program);
   return program;
 }
 

@@ -3,9 +3,10 @@
  * (later) MCP all resolve their settings here, so they agree on the database,
  * the log directory and the server URL.
  */
-import { homedir } from 'node:os';
+import { homedir, hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import { ValidationError } from './errors.js';
+import { parseLabelList, type Labels } from './labels.js';
 import { PERMISSION_MODES, type PermissionMode } from './task.js';
 
 export const DEFAULT_SERVER_URL = 'http://127.0.0.1:8000';
@@ -33,6 +34,12 @@ export interface Config {
   reapIntervalMs: number;
   /** Claude Code executable to run instead of the one bundled with the Agent SDK. */
   claudeExecutable: string | null;
+  /** What this node's runner offers; it claims only tasks whose required labels it has. */
+  labels: Labels;
+  /** How this node's runner is listed among the workers. */
+  workerName: string;
+  /** On SIGTERM, how long running tasks may go on before they are released to the queue (0: at once). */
+  drainTimeoutSeconds: number;
 }
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -59,6 +66,13 @@ export function loadConfig(env: Env = process.env): Config {
     });
   }
   const heartbeatMs = int('CLAUDE_WORKER_HEARTBEAT_MS', 15_000, 100);
+  let labels: Labels = {};
+  try {
+    labels = parseLabelList(env.CLAUDE_WORKER_LABELS ?? '', 'CLAUDE_WORKER_LABELS');
+  } catch (error) {
+    if (!(error instanceof ValidationError)) throw error;
+    problems.push(...error.issues);
+  }
   const config: Config = {
     home,
     dbPath: databaseSpec(env.CLAUDE_WORKER_DB || join(home, 'tasks.db')),
@@ -77,6 +91,9 @@ export function loadConfig(env: Env = process.env): Config {
     heartbeatMs,
     reapIntervalMs: int('CLAUDE_WORKER_REAP_INTERVAL_MS', 15_000, 100),
     claudeExecutable: env.CLAUDE_WORKER_CLAUDE_PATH || null,
+    labels,
+    workerName: env.CLAUDE_WORKER_NAME?.trim() || hostname(),
+    drainTimeoutSeconds: int('CLAUDE_WORKER_DRAIN_TIMEOUT', 0, 0),
   };
   if (config.heartbeatMs * 2 > config.leaseMs) {
     problems.push({

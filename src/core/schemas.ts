@@ -5,7 +5,9 @@
  */
 import { z } from 'zod';
 import { ValidationError, type ValidationIssue } from './errors.js';
+import { labelsSchema } from './labels.js';
 import { FAILURE_CODES, PERMISSION_MODES, TASK_STATUSES } from './task.js';
+import { WORKER_STATES } from './worker.js';
 
 /** Prompts past this size are almost certainly a mistake (a binary piped in, say). */
 export const MAX_PROMPT_CHARS = 200_000;
@@ -43,6 +45,9 @@ export const createTaskInputSchema = z.strictObject({
     .max(200)
     .nullish()
     .describe('Submitting the same key again returns the existing task instead of creating another.'),
+  required_labels: labelsSchema
+    .nullish()
+    .describe('Only a worker whose labels include every one of these pairs runs the task, e.g. {"gpu": "true"}.'),
 });
 export type CreateTaskInput = z.infer<typeof createTaskInputSchema>;
 
@@ -100,6 +105,7 @@ export const taskSchema = z.object({
   max_attempts: z.int(),
   cancel_requested: z.boolean(),
   idempotency_key: z.string().nullable(),
+  required_labels: z.record(z.string(), z.string()),
 });
 
 export const taskPageSchema = z.object({
@@ -135,6 +141,25 @@ export const healthSchema = z.object({
   pending: z.int(),
 });
 export type Health = z.infer<typeof healthSchema>;
+
+export const workerSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  host: z.string(),
+  pid: z.int(),
+  labels: z.record(z.string(), z.string()),
+  capacity: z.int(),
+  running: z.int(),
+  state: z.enum(WORKER_STATES),
+  started_at: z.string(),
+  last_heartbeat_at: z.string(),
+  heartbeat_age_seconds: z.number(),
+});
+
+export const workerListSchema = z.object({
+  workers: z.array(workerSchema),
+  retention_seconds: z.int().describe('Stopped and lost workers are listed for this long after their last heartbeat.'),
+});
 
 export const errorBodySchema = z.object({
   error: z.object({

@@ -3,6 +3,7 @@
  * Field names are the REST/JSON names; the original project's names are kept
  * where it had them (`execution_prompt`, `last_action_cache`, `final_summary`).
  */
+import type { Labels } from './labels.js';
 
 export const TASK_STATUSES = ['pending', 'running', 'completed', 'failed', 'cancelled'] as const;
 export type TaskStatus = (typeof TASK_STATUSES)[number];
@@ -63,6 +64,8 @@ export interface TaskDefinition {
   timeout_seconds: number;
   max_attempts: number;
   idempotency_key: string | null;
+  /** Only a worker whose labels include every one of these pairs runs the task; `{}`: any worker. */
+  required_labels: Labels;
 }
 
 /** How far a task got; changes while it runs. */

@@ -4,11 +4,12 @@
  * owns the task now), a cancel request stops its agent. When the store cannot
  * be reached for most of a lease period, the runner stops its own agents
  * before anyone else can claim their tasks (self-fencing), so a task never
- * runs twice at once.
+ * runs twice at once. The same beat renews the runner's registration.
  */
 import type { Config } from '../core/config.js';
 import type { TaskStore } from '../store/task-store.js';
 import type { TaskExecution } from './task-execution.js';
+import type { WorkerPresence } from './worker-presence.js';
 
 /** Fraction of the lease after which a runner that could not renew stops its agents. */
 const SELF_FENCE_FRACTION = 0.75;
@@ -22,6 +23,7 @@ export class LeaseKeeper {
     private readonly store: TaskStore,
     private readonly config: Pick<Config, 'leaseMs' | 'heartbeatMs'>,
     private readonly executions: () => Iterable<TaskExecution>,
+    private readonly presence: Pick<WorkerPresence, 'beat'>,
     private readonly warn: (message: string) => void,
   ) {}
 
@@ -57,9 +59,14 @@ export class LeaseKeeper {
     } catch (error) {
       const silentMs = Date.now() - this.lastRenewedAt;
       this.warn(`heartbeat failed (${silentMs} ms since the last renewal): ${String(error)}`);
-      if (silentMs >= this.config.leaseMs * SELF_FENCE_FRACTION) {
-        for (const execution of running) execution.stop('lease_lost');
+      const unfenced = running.filter((execution) => !execution.stopping);
+      if (silentMs >= this.config.leaseMs * SELF_FENCE_FRACTION && unfenced.length > 0) {
+        this.warn(`stopping ${unfenced.length} agent(s): their leases may run out before the store answers, and their tasks go to another worker`);
+        for (const execution of unfenced) execution.stop('lease_lost');
       }
+    }
+    try {
+      await this.presence.beat();
     } finally {
       this.beating = false;
     }

@@ -1,19 +1,22 @@
 /**
- * The runner claims tasks from the store and runs at most `maxWorkers` of
- * them at once, each through the agent in its own process group. It keeps
- * their leases alive, stops them on cancel, timeout or lost lease, reaps
- * tasks of runners that died, and on start recovers tasks this host's dead
- * runners left behind.
+ * The runner claims tasks from the store (those whose required labels it
+ * has) and runs at most `maxWorkers` of them at once, each through the agent
+ * in its own process group. It keeps their leases and its registration
+ * alive, stops them on cancel, timeout or lost lease, reaps tasks of runners
+ * that died, and on start recovers tasks this host's dead runners left
+ * behind.
  */
 import { randomUUID } from 'node:crypto';
 import type { Agent } from '../agents/agent.js';
 import type { Config } from '../core/config.js';
 import { bootId, hostName, processStartTime } from '../host/identity.js';
+import { OrphanGuard } from '../host/orphan-guard.js';
 import type { TaskLogs } from '../logs/task-logs.js';
 import type { TaskStore, WorkerIdentity } from '../store/task-store.js';
 import { LeaseKeeper } from './lease-keeper.js';
 import { recoverHostOrphans } from './recovery.js';
 import { TaskExecution } from './task-execution.js';
+import { WorkerPresence } from './worker-presence.js';
 
 /** How long an idle runner waits before looking for work other processes added (their wake-ups do not reach us). */
 const IDLE_POLL_MS = 500;
@@ -24,7 +27,7 @@ export interface RunnerOptions {
   store: TaskStore;
   agent: Agent;
   logs: TaskLogs;
-  config: Pick<Config, 'maxWorkers' | 'leaseMs' | 'heartbeatMs' | 'reapIntervalMs'>;
+  config: Pick<Config, 'maxWorkers' | 'leaseMs' | 'heartbeatMs' | 'reapIntervalMs' | 'labels' | 'workerName'>;
   /** Environment passed to every agent process; default: this process's. */
   env?: Readonly<Record<string, string | undefined>>;
   /** Where the runner reports problems it cannot hand to anyone (default: stderr). */
@@ -38,6 +41,8 @@ export class Runner {
   private readonly executions = new Set<TaskExecution>();
   private readonly stopClaiming = new AbortController();
   private readonly leaseKeeper: LeaseKeeper;
+  private readonly presence: WorkerPresence;
+  private orphanGuard: OrphanGuard | null = null;
   private slotFreed: (() => void) | null = null;
   private claimLoop: Promise<void> | null = null;
   private reapTimer: NodeJS.Timeout | null = null;
@@ -51,17 +56,33 @@ export class Runner {
       pid: process.pid,
       procStartTime: processStartTime(process.pid),
     };
-    this.leaseKeeper = new LeaseKeeper(options.store, options.config, () => this.executions, this.warn);
+    const { store, config } = options;
+    this.presence = new WorkerPresence(
+      store,
+      {
+        id: this.worker.id,
+        name: config.workerName,
+        host: this.worker.host,
+        pid: this.worker.pid,
+        labels: config.labels,
+        capacity: config.maxWorkers,
+        leaseMs: config.leaseMs,
+      },
+      this.warn,
+    );
+    this.leaseKeeper = new LeaseKeeper(store, config, () => this.executions, this.presence, this.warn);
   }
 
   get runningCount(): number {
     return this.executions.size;
   }
 
-  /** Recovers this host's orphaned tasks, then claims and runs tasks until shutdown. */
+  /** Recovers this host's orphaned tasks, registers, then claims and runs tasks until shutdown. */
   async start(): Promise<void> {
     const { store, config } = this.options;
     await recoverHostOrphans(store, this.worker, this.warn);
+    this.orphanGuard = await OrphanGuard.start(this.warn);
+    await this.presence.register();
     this.unsubscribeCancel = store.onCancelRequested((taskId) => {
       for (const execution of this.executions) if (execution.taskId === taskId) execution.stop('cancel');
     });
@@ -72,13 +93,15 @@ export class Runner {
   }
 
   /**
-   * Stops claiming; lets running tasks finish for up to `graceMs` (default 0),
-   * then stops their agents and releases them without counting the attempt.
+   * Stops claiming and says so in the registry (`draining`); lets running
+   * tasks finish for up to `graceMs` (default 0), then stops their agents and
+   * releases them without counting the attempt; then `stopped`.
    */
   async shutdown(options: { graceMs?: number } = {}): Promise<void> {
     this.stopClaiming.abort();
     this.slotFreed?.();
     await this.claimLoop;
+    await this.presence.moveTo('draining');
     const graceMs = options.graceMs ?? 0;
     if (graceMs > 0 && this.executions.size > 0) {
       let timer: NodeJS.Timeout | undefined;
@@ -91,6 +114,8 @@ export class Runner {
     this.leaseKeeper.stop();
     if (this.reapTimer) clearInterval(this.reapTimer);
     this.unsubscribeCancel?.();
+    this.orphanGuard?.close();
+    await this.presence.moveTo('stopped');
   }
 
   private async claimUntilStopped(): Promise<void> {
@@ -103,7 +128,7 @@ export class Runner {
         continue;
       }
       try {
-        const claimed = await store.claim(this.worker, config.leaseMs);
+        const claimed = await store.claim(this.worker, config.leaseMs, config.labels);
         if (claimed) this.launch(claimed);
         else await store.waitForWork(stopped, IDLE_POLL_MS);
       } catch (error) {
@@ -115,7 +140,10 @@ export class Runner {
 
   private launch(claimed: ConstructorParameters<typeof TaskExecution>[1]): void {
     const { store, agent, logs, env = process.env } = this.options;
-    const execution = new TaskExecution({ store, agent, logs, env, workerId: this.worker.id }, claimed);
+    const execution = new TaskExecution(
+      { store, agent, logs, env, workerId: this.worker.id, orphanGuard: this.orphanGuard! },
+      claimed,
+    );
     this.executions.add(execution);
     execution.done
       .catch((error) => this.warn(`could not record the outcome of task ${execution.taskId}: ${String(error)}`))

@@ -5,13 +5,25 @@
  * travels as the abort reason, so the outcome is recorded truthfully.
  */
 import { stat } from 'node:fs/promises';
+import { setTimeout as delay } from 'node:timers/promises';
 import type { Agent, AgentActivity, AgentRunResult } from '../agents/agent.js';
+import type { OrphanGuard } from '../host/orphan-guard.js';
 import type { RunStats } from '../core/task.js';
 import type { TaskLogs, TaskLogWriter } from '../logs/task-logs.js';
 import type { ClaimedTask, Lease, TaskProgress, TaskStore } from '../store/task-store.js';
 import { ProgressRecorder } from './progress-recorder.js';
 
 export type StopReason = 'cancel' | 'timeout' | 'shutdown' | 'lease_lost';
+
+/**
+ * A store outage (a database restart, a failover) must not throw away a run
+ * that finished: its outcome is written again until the store answers, for
+ * up to this long, while the lease keeper goes on renewing the lease. Safe
+ * to repeat: the write is fenced, so once another runner has the task (or a
+ * lost reply hid a write that went through), it changes nothing.
+ */
+const OUTCOME_RETRY_MS = 120_000;
+const OUTCOME_RETRY_PAUSES_MS = [250, 500, 1000, 2000];
 
 export interface TaskExecutionDeps {
   store: TaskStore;
@@ -20,6 +32,8 @@ export interface TaskExecutionDeps {
   env: Readonly<Record<string, string | undefined>>;
   /** Named in the log, so a reader can tell which runner ran each attempt. */
   workerId: string;
+  /** Told about every agent process group while it lives, so the group dies with the runner. */
+  orphanGuard: Pick<OrphanGuard, 'watch' | 'unwatch'>;
 }
 
 export class TaskExecution {
@@ -38,6 +52,11 @@ export class TaskExecution {
 
   get taskId(): number {
     return this.lease.taskId;
+  }
+
+  /** Whether the agent was asked to stop. */
+  get stopping(): boolean {
+    return this.controller.signal.aborted;
   }
 
   /** Stops the agent; the first reason given wins. */
@@ -67,9 +86,21 @@ export class TaskExecution {
   }
 
   private async runAgent(log: TaskLogWriter, progressRecorder: ProgressRecorder): Promise<AgentRunResult> {
-    const { task, attempt } = this.claimed;
+    const { task } = this.claimed;
     const missing = await missingDirectoryProblem(task.working_directory);
     if (missing) return { outcome: 'failed', code: 'spawn_failed', message: missing, summary: null, stats: {} };
+    const groups: number[] = [];
+    try {
+      return await this.startAgent(log, progressRecorder, groups);
+    } finally {
+      // The agent's run ends once its process groups are gone.
+      for (const pgid of groups) this.deps.orphanGuard.unwatch(pgid);
+    }
+  }
+
+  /** Runs the agent; `groups` collects the process groups it starts. */
+  private startAgent(log: TaskLogWriter, progressRecorder: ProgressRecorder, groups: number[]): Promise<AgentRunResult> {
+    const { task, attempt } = this.claimed;
     return this.deps.agent.run(
       {
         taskId: task.id,
@@ -84,7 +115,11 @@ export class TaskExecution {
         signal: this.controller.signal,
       },
       {
-        onSpawn: (proc) => void this.deps.store.recordSpawn(this.lease, proc).catch(ignoreStoreHiccup),
+        onSpawn: (proc) => {
+          this.deps.orphanGuard.watch(proc.pgid);
+          groups.push(proc.pgid);
+          void this.deps.store.recordSpawn(this.lease, proc).catch(ignoreStoreHiccup);
+        },
         onMessage: (message) => log.event(message),
         onActivity: (activity) => {
           log.line(activity.line);
@@ -96,6 +131,18 @@ export class TaskExecution {
   }
 
   private async record(result: AgentRunResult, reason: StopReason | null): Promise<void> {
+    const deadline = Date.now() + OUTCOME_RETRY_MS;
+    for (let retry = 0; ; retry++) {
+      try {
+        return await this.writeOutcome(result, reason);
+      } catch (error) {
+        if (Date.now() >= deadline) throw error;
+        await delay(OUTCOME_RETRY_PAUSES_MS[Math.min(retry, OUTCOME_RETRY_PAUSES_MS.length - 1)]);
+      }
+    }
+  }
+
+  private async writeOutcome(result: AgentRunResult, reason: StopReason | null): Promise<void> {
     const { store } = this.deps;
     const { task } = this.claimed;
     if (result.outcome === 'completed') {

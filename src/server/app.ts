@@ -13,6 +13,7 @@ import { registerMcpEndpoint, type McpEndpointOptions } from './mcp-endpoint.js'
 import { registerHealthRoute } from './routes/health.js';
 import { registerTaskLogRoutes } from './routes/task-logs.js';
 import { registerTaskRoutes } from './routes/tasks.js';
+import { registerWorkerRoutes } from './routes/workers.js';
 import { registerRequestGuards } from './security.js';
 import { closeSpareConnectionsOnClose } from './spare-connections.js';
 import { zodValidatorCompiler } from './validation.js';
@@ -59,6 +60,7 @@ export function buildApp(service: TaskService, options: AppOptions): FastifyInst
   app.register(async (routes) => {
     registerTaskRoutes(routes, service);
     registerTaskLogRoutes(routes, service, streams);
+    registerWorkerRoutes(routes, service);
     registerHealthRoute(routes, service);
     registerOpenApiRoute(routes);
     registerMcpEndpoint(routes, service, options.mcp);

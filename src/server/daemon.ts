@@ -10,6 +10,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import type { Config } from '../core/config.js';
 import { ClaudeWorkerError, ServerUnreachableError } from '../core/errors.js';
+import { formatLabels } from '../core/labels.js';
 import { isProcessRunning } from '../host/identity.js';
 import { ClaudeWorkerClient } from '../service/http-client.js';
 import { readLivePidFile, removePidFile } from './pid-file.js';
@@ -56,7 +57,7 @@ export function daemonLogFile(config: Config): string {
   return join(config.home, 'server.log');
 }
 
-/** Starts the daemon on `listen` (workers default to the configured number). */
+/** Starts the daemon on `listen` (workers default to the configured number; 0 serves the API only). */
 export async function startDaemon(
   config: Config,
   listen: Omit<ListenOptions, 'workers'> & { workers?: number },
@@ -68,9 +69,13 @@ export async function startDaemon(
   mkdirSync(config.home, { recursive: true, mode: 0o700 });
   const logFile = daemonLogFile(config);
   const out = openSync(logFile, 'a', 0o600);
+  const workers = listen.workers ?? config.maxWorkers;
   const child = spawn(
     process.execPath,
-    [CLI_ENTRY, 'server', 'start', '--foreground', '--host', listen.host, '--port', String(listen.port), '--workers', String(listen.workers ?? config.maxWorkers)],
+    [
+      CLI_ENTRY, 'server', 'start', '--foreground', '--host', listen.host, '--port', String(listen.port),
+      ...(workers === 0 ? ['--no-worker'] : ['--workers', String(workers)]),
+    ],
     {
       detached: true,
       stdio: ['ignore', out, out],
@@ -82,6 +87,9 @@ export async function startDaemon(
         CLAUDE_WORKER_LOG_DIR: config.logDir,
         CLAUDE_WORKER_TOKEN: config.token ?? '',
         CLAUDE_WORKER_PERMISSION_MODE: config.permissionMode,
+        CLAUDE_WORKER_LABELS: formatLabels(config.labels),
+        CLAUDE_WORKER_NAME: config.workerName,
+        CLAUDE_WORKER_DRAIN_TIMEOUT: String(config.drainTimeoutSeconds),
       },
     },
   );
@@ -113,12 +121,16 @@ export async function startDaemon(
   }
 }
 
-/** Stops the recorded daemon; null when none was running. */
+/**
+ * Stops the recorded daemon; null when none was running. It gets the drain
+ * timeout of this config (the one it was started with, unless the
+ * environment changed since) on top of the usual wait.
+ */
 export async function stopDaemon(config: Config): Promise<DaemonInfo | null> {
   const running = readLivePidFile(config.home);
   if (!running) return null;
   signal(running.pid, 'SIGTERM');
-  const deadline = Date.now() + STOP_TIMEOUT_MS;
+  const deadline = Date.now() + config.drainTimeoutSeconds * 1000 + STOP_TIMEOUT_MS;
   while (readLivePidFile(config.home) && Date.now() < deadline) await delay(POLL_MS);
   if (readLivePidFile(config.home)) {
     // Its tasks are recovered by the next server, as after a crash.

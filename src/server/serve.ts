@@ -19,6 +19,7 @@ import { allowedHostsFor, assertSafeBind } from './security.js';
 export interface ListenOptions {
   host: string;
   port: number;
+  /** Tasks run at once in this process; 0 (`--no-worker`): none, the API only. */
   workers: number;
 }
 
@@ -56,9 +57,10 @@ export async function runServer(base: Config, listen: ListenOptions): Promise<vo
     port,
     started_at: new Date().toISOString(),
   });
-  log(`listening on ${url} (pid ${process.pid}, ${config.maxWorkers} workers, database ${describeDatabase(config.dbPath)})`);
+  const runs = config.maxWorkers > 0 ? `${config.maxWorkers} workers` : 'no worker: tasks run on `worker` nodes';
+  log(`listening on ${url} (pid ${process.pid}, ${runs}, database ${describeDatabase(config.dbPath)})`);
 
-  await waitForStopSignal(log);
+  await waitForStopSignal(log, config.maxWorkers > 0 ? config.drainTimeoutSeconds : 0);
   await app.close();
   await engine.stop();
   removePidFile(config.home, process.pid);

@@ -18,6 +18,7 @@ import {
 } from '../core/errors.js';
 import { healthSchema, type CreateTaskInput, type Health, type ListTasksQuery } from '../core/schemas.js';
 import type { Task, TaskPage } from '../core/task.js';
+import type { WorkerList } from '../core/worker.js';
 import { readServerSentEvents } from './sse.js';
 import type { LogsOptions, SubmitResult, TaskService } from './task-service.js';
 import type { WaitOutcome } from './wait-for-tasks.js';
@@ -135,6 +136,10 @@ export class ClaudeWorkerClient implements TaskService {
     const parsed = healthSchema.safeParse(body);
     if (!parsed.success) throw this.notClaudeWorker(200);
     return parsed.data;
+  }
+
+  async workers(): Promise<WorkerList> {
+    return this.json<WorkerList>(await this.request('GET', '/api/v1/workers'));
   }
 
   private async request(method: 'GET' | 'POST', path: string, options: RequestOptions = {}): Promise<Response> {

@@ -1,7 +1,9 @@
 /**
- * Everything that runs tasks in this process: the store named by the config,
- * the runner (recovery first, then claims) and the local TaskService over
- * them. The REST server and the standalone MCP server both start one.
+ * Everything that serves tasks in this process: the store named by the
+ * config, the runner (recovery first, then claims) unless `maxWorkers` is 0
+ * (an API-only server: tasks run on `worker` nodes), and the local
+ * TaskService over them. The REST server, `claude-worker worker` and the
+ * standalone MCP server each start one.
  */
 import { ClaudeCodeAgent } from '../agents/claude-code/claude-code-agent.js';
 import type { Config } from '../core/config.js';
@@ -13,27 +15,31 @@ import type { TaskService } from './task-service.js';
 
 export interface LocalEngine {
   service: TaskService;
-  runner: Runner;
-  /** Stops the runner (running tasks go back to the queue) and closes the store. */
+  /**
+   * Stops the runner: it claims nothing more, lets running tasks finish for
+   * up to `drainTimeoutSeconds`, then releases the rest to the queue; then
+   * closes the store.
+   */
   stop(): Promise<void>;
 }
 
 export async function startLocalEngine(config: Config, warn: (line: string) => void): Promise<LocalEngine> {
   const store = await openStore(config.dbPath, { warn });
   const logs = new TaskLogs(config.logDir, store);
-  const runner = new Runner({
-    store,
-    logs,
-    agent: new ClaudeCodeAgent({ executablePath: config.claudeExecutable }),
-    config,
-    warn,
-  });
-  await runner.start();
+  const runner =
+    config.maxWorkers > 0
+      ? new Runner({ store, logs, agent: new ClaudeCodeAgent({ executablePath: config.claudeExecutable }), config, warn })
+      : null;
+  try {
+    await runner?.start();
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
   return {
     service: createLocalTaskService({ store, logs, config }),
-    runner,
     async stop() {
-      await runner.shutdown();
+      await runner?.shutdown({ graceMs: config.drainTimeoutSeconds * 1000 });
       await store.close();
     },
   };

@@ -7,6 +7,7 @@ import type { Config } from '../core/config.js';
 import { TaskNotFoundError } from '../core/errors.js';
 import { listTasksQuerySchema, parseOrThrow, type CreateTaskInput, type Health, type ListTasksQuery } from '../core/schemas.js';
 import { isTerminal, type Task, type TaskPage } from '../core/task.js';
+import type { WorkerList } from '../core/worker.js';
 import type { TaskLogs } from '../logs/task-logs.js';
 import type { TaskRecord, TaskStore } from '../store/task-store.js';
 import { VERSION } from '../version.js';
@@ -14,6 +15,7 @@ import { validateTaskInput } from './task-input.js';
 import type { LogsOptions, SubmitResult, TaskService } from './task-service.js';
 import { toTask } from './task-view.js';
 import { waitForTasks, type ChangeWatch, type WaitOutcome } from './wait-for-tasks.js';
+import { toWorkerList } from './worker-view.js';
 
 /** Backstop for following a log written by another process, whose change events do not reach us. */
 const FOLLOW_POLL_MS = 250;
@@ -46,6 +48,7 @@ class LocalTaskService implements TaskService {
       timeout_seconds: valid.timeout_seconds ?? config.defaultTimeoutSeconds,
       max_attempts: config.maxAttempts,
       idempotency_key: valid.idempotency_key ?? null,
+      required_labels: valid.required_labels ?? {},
     });
     return { task: toTask(task), deduplicated };
   }
@@ -121,6 +124,10 @@ class LocalTaskService implements TaskService {
       running: counts.running,
       pending: counts.pending,
     };
+  }
+
+  async workers(): Promise<WorkerList> {
+    return toWorkerList(await this.options.store.listWorkers());
   }
 
   private async record(taskId: number): Promise<TaskRecord> {

@@ -5,6 +5,7 @@
  */
 import type { CreateTaskInput, Health, ListTasksQuery } from '../core/schemas.js';
 import type { Task, TaskPage } from '../core/task.js';
+import type { WorkerList } from '../core/worker.js';
 import type { WaitOutcome } from './wait-for-tasks.js';
 
 export interface SubmitResult {
@@ -41,4 +42,6 @@ export interface TaskService {
    */
   waitForTasks(taskIds: readonly number[], timeoutSeconds: number, signal?: AbortSignal): Promise<WaitOutcome>;
   health(): Promise<Health>;
+  /** The runner processes sharing this database, with their state and running tasks. */
+  workers(): Promise<WorkerList>;
 }

@@ -32,5 +32,6 @@ export function toTask(record: TaskRecord): Task {
     max_attempts: record.max_attempts,
     cancel_requested: record.cancel_requested_at !== null,
     idempotency_key: record.idempotency_key,
+    required_labels: record.required_labels,
   };
 }

@@ -3,7 +3,8 @@
  * store keeps only its SQL.
  */
 import type { RunStats, TaskStatus } from '../core/task.js';
-import type { RunningAttempt } from './task-store.js';
+import type { WorkerProfile, WorkerState } from '../core/worker.js';
+import type { RunningAttempt, WorkerRecord } from './task-store.js';
 
 /**
  * Agent figures as statement parameters. A figure that is absent stays null,
@@ -72,4 +73,27 @@ export function decideAbandon(
     return { status: 'pending', message: `Attempt ${tally} was lost because ${reason}; the task will run again.` };
   }
   return { status: 'failed', message: `The task was lost because ${reason}, and no attempts are left (${tally}).` };
+}
+
+/** A row of the registry's `list` statement, labels decoded. */
+export interface WorkerRow extends WorkerProfile {
+  lease_ms: number;
+  state: Exclude<WorkerState, 'lost'>;
+  started_at: number;
+  last_heartbeat_at: number;
+  /** The store's now, read in the same statement. */
+  now: number;
+  running: number;
+}
+
+/**
+ * A worker silent for longer than its own lease is `lost`: by then its
+ * leases have expired too, and its tasks go to other workers. A stopped
+ * worker said goodbye, so its silence is expected.
+ */
+export function toWorkerRecord(row: WorkerRow): WorkerRecord {
+  const { lease_ms: leaseMs, now, running, state, ...fields } = row;
+  const age = Math.max(0, now - row.last_heartbeat_at);
+  const lost = state !== 'stopped' && age > leaseMs;
+  return { ...fields, running: Number(running), state: lost ? 'lost' : state, heartbeat_age_ms: age };
 }

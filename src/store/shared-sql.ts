@@ -3,8 +3,19 @@
  * PostgreSQL read alike, with `@name` parameters (both stores bind by name).
  * Each store keeps the statements where the dialects differ.
  */
+import { sortedLabels } from '../core/labels.js';
 import { TASK_STATUSES, type TaskStatus } from '../core/task.js';
-import type { AgentProcessInfo, Lease, LogLine, LogRange, NewLogLine, TaskProgress } from './task-store.js';
+import { WORKER_RETENTION_MS } from '../core/worker.js';
+import type {
+  AgentProcessInfo,
+  EnqueueSpec,
+  Lease,
+  LogLine,
+  LogRange,
+  NewLogLine,
+  TaskProgress,
+  WorkerRegistration,
+} from './task-store.js';
 
 /** Every transition out of `running` drops the lease (the CHECK constraint insists). */
 export const LEASE_CLEARED = 'lease_owner = NULL, lease_token = NULL, lease_expires_at = NULL';
@@ -93,3 +104,77 @@ export const RUNNING_ON_HOST = `
     JOIN task_attempts a ON a.task_id = t.id AND a.lease_token = t.lease_token
    WHERE t.status = 'running' AND a.host = @host
    ORDER BY t.id`;
+
+/**
+ * Where the dialects differ in the worker registry's statements: how the
+ * database tells time and reads a JSON parameter. Each store passes its
+ * fragments to `registryStatements`.
+ */
+export interface RegistryDialect {
+  /** Now, as a timestamp column holds it (SQLite: the `@now` parameter in ms; PostgreSQL: `now()`). */
+  now: string;
+  /** Now minus the milliseconds in parameter `param`. */
+  msAgo(param: string): string;
+  /** A timestamp expression as epoch milliseconds. */
+  epochMs(expression: string): string;
+  /** Parameter `param` (JSON text) as the labels column holds it. */
+  json(param: string): string;
+}
+
+/**
+ * The registry's statements. Running counts come from the leases each
+ * worker holds: the tasks table is the truth, so a count cannot drift.
+ */
+export function registryStatements(d: RegistryDialect) {
+  return {
+    // started_at stays that of the first registration of the process.
+    register: `
+      INSERT INTO workers (id, name, host, pid, labels, capacity, lease_ms, state, started_at, last_heartbeat_at)
+      VALUES (@id, @name, @host, @pid, ${d.json('@labels')}, @capacity, @lease_ms, @state, ${d.now}, ${d.now})
+      ON CONFLICT (id) DO UPDATE
+         SET name = excluded.name, labels = excluded.labels, capacity = excluded.capacity,
+             lease_ms = excluded.lease_ms, state = excluded.state, last_heartbeat_at = excluded.last_heartbeat_at`,
+    pruneSilent: `DELETE FROM workers WHERE last_heartbeat_at < ${d.msAgo('@retention_ms')}`,
+    heartbeat: `UPDATE workers SET last_heartbeat_at = ${d.now} WHERE id = @id`,
+    setState: `UPDATE workers SET state = @state, last_heartbeat_at = ${d.now} WHERE id = @id`,
+    list: `
+      SELECT w.id, w.name, w.host, w.pid, w.labels, w.capacity, w.lease_ms, w.state,
+             ${d.epochMs('w.started_at')} AS started_at, ${d.epochMs('w.last_heartbeat_at')} AS last_heartbeat_at,
+             ${d.epochMs(d.now)} AS now, COALESCE(r.running, 0) AS running
+        FROM workers w
+        LEFT JOIN (SELECT lease_owner, count(*) AS running FROM tasks WHERE status = 'running' GROUP BY lease_owner) r
+          ON r.lease_owner = w.id
+       WHERE w.last_heartbeat_at >= ${d.msAgo('@retention_ms')}
+       ORDER BY w.name, w.started_at, w.id`,
+  };
+}
+
+export function registrationParams(worker: WorkerRegistration) {
+  return {
+    id: worker.id,
+    name: worker.name,
+    host: worker.host,
+    pid: worker.pid,
+    labels: JSON.stringify(sortedLabels(worker.labels)),
+    capacity: worker.capacity,
+    lease_ms: worker.leaseMs,
+    state: worker.state,
+    retention_ms: WORKER_RETENTION_MS,
+  };
+}
+
+/** The parameters of a new task's row; `required_labels` as JSON text, names in order. */
+export function insertParams(spec: EnqueueSpec) {
+  return {
+    execution_prompt: spec.execution_prompt,
+    working_directory: spec.working_directory,
+    system_prompt: spec.system_prompt,
+    model: spec.model,
+    permission_mode: spec.permission_mode,
+    max_turns: spec.max_turns,
+    timeout_seconds: spec.timeout_seconds,
+    max_attempts: spec.max_attempts,
+    idempotency_key: spec.idempotency_key,
+    required_labels: JSON.stringify(sortedLabels(spec.required_labels ?? {})),
+  };
+}

@@ -19,7 +19,9 @@
  * clock (SQLite: an injected app clock in ms; PostgreSQL: `now()`), never
  * from timestamps a caller sends.
  */
+import type { Labels } from '../core/labels.js';
 import type { FailureCode, RunStats, TaskDefinition, TaskState, TaskStatus } from '../core/task.js';
+import type { WorkerProfile, WorkerState } from '../core/worker.js';
 
 /** A task row as stored. Times are epoch milliseconds. */
 export interface TaskRecord extends TaskDefinition, TaskState {
@@ -33,7 +35,8 @@ export interface TaskRecord extends TaskDefinition, TaskState {
   lease_expires_at: number | null;
 }
 
-export type EnqueueSpec = TaskDefinition;
+/** `required_labels` defaults to none (any worker may run the task). */
+export type EnqueueSpec = Omit<TaskDefinition, 'required_labels'> & { required_labels?: Labels };
 
 export interface EnqueueResult {
   task: TaskRecord;
@@ -132,6 +135,24 @@ export interface RetentionPolicy {
   failedMaxAgeMs: number;
 }
 
+/** A runner's registry row as written; `id` is its WorkerIdentity id. */
+export interface WorkerRegistration extends WorkerProfile {
+  /** Its lease duration: silent for longer than this, it is reported `lost`. */
+  leaseMs: number;
+  state: Exclude<WorkerState, 'lost'>;
+}
+
+/** A registry row as read, with its verdict and its running tasks. Times are epoch milliseconds. */
+export interface WorkerRecord extends WorkerProfile {
+  /** Tasks it holds leases on. */
+  running: number;
+  state: WorkerState;
+  started_at: number;
+  last_heartbeat_at: number;
+  /** By the store's clock, so readers on other machines agree. */
+  heartbeat_age_ms: number;
+}
+
 export type CancelOutcome =
   /** It was pending: it is now `cancelled`. */
   | 'cancelled'
@@ -146,11 +167,12 @@ export interface TaskStore {
 
   /**
    * Atomically takes the oldest runnable pending task (run_at reached, no
-   * cancel requested), marks it running under a fresh lease, counts the
-   * attempt and records who owns it. Exactly one caller wins each task, across
-   * processes. Null when nothing is runnable.
+   * cancel requested, every required label among `labels`), marks it running
+   * under a fresh lease, counts the attempt and records who owns it. Exactly
+   * one caller wins each task, across processes. Null when nothing is
+   * runnable. Without `labels`, only tasks that require none are taken.
    */
-  claim(worker: WorkerIdentity, leaseMs: number): Promise<ClaimedTask | null>;
+  claim(worker: WorkerIdentity, leaseMs: number, labels?: Labels): Promise<ClaimedTask | null>;
 
   /** Records the agent process of an attempt (fenced). */
   recordSpawn(lease: Lease, agent: AgentProcessInfo): Promise<boolean>;
@@ -213,6 +235,22 @@ export interface TaskStore {
 
   /** Deletes old terminal tasks in batches; returns how many were deleted. */
   prune(policy: RetentionPolicy, batchSize: number): Promise<number>;
+
+  /**
+   * Adds a runner to the worker registry (or updates its row), with its
+   * heartbeat at now, and deletes rows silent for longer than
+   * WORKER_RETENTION_MS.
+   */
+  registerWorker(worker: WorkerRegistration): Promise<void>;
+
+  /** Records that the runner is alive. False when its row is gone (pruned after a long silence): register again. */
+  workerHeartbeat(workerId: string): Promise<boolean>;
+
+  /** Moves a runner to `draining` or `stopped` (its last sign of life counts as a heartbeat). False when its row is gone. */
+  setWorkerState(workerId: string, state: 'draining' | 'stopped'): Promise<boolean>;
+
+  /** Registered runners heard from within WORKER_RETENTION_MS, by name; silent past their lease: `lost`. */
+  listWorkers(): Promise<WorkerRecord[]>;
 
   /**
    * Resolves when work may be available (a task was enqueued or released in

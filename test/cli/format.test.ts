@@ -6,13 +6,15 @@ import {
   formatDuration,
   renderTaskDetail,
   renderTaskTable,
+  renderWorkerTable,
   shortenHome,
   styleFor,
   truncate,
 } from '../../src/cli/format.js';
 import { describeError } from '../../src/cli/report-error.js';
 import { progressLine, renderOutcome } from '../../src/cli/watch.js';
-import { integerIn } from '../../src/cli/arguments.js';
+import { integerIn, labelList } from '../../src/cli/arguments.js';
+import type { Worker } from '../../src/core/worker.js';
 import { serverAddress } from '../../src/cli/server-address.js';
 import { NOW, task } from './task-factory.js';
 
@@ -108,6 +110,64 @@ describe('task detail', () => {
     const detail = renderTaskDetail(task({ execution_prompt: prompt }), NOW);
     expect(detail).toContain('  line 20\n  … (5 more lines; see --json)');
     expect(detail).not.toContain('line 21');
+  });
+});
+
+describe('labels', () => {
+  it('show what a task requires, and whether an active worker has it', () => {
+    const gpu = task({ required_labels: { region: 'eu', gpu: 'true' } });
+    expect(renderTaskDetail(gpu, NOW)).toContain('Requires:    gpu=true,region=eu\n');
+    expect(renderTaskDetail(gpu, NOW, PLAIN, undefined, true)).toContain(
+      'Requires:    gpu=true,region=eu (no active worker has these labels: it waits)\n',
+    );
+    expect(renderTaskDetail(task(), NOW)).not.toContain('Requires');
+    expect(renderTaskTable([gpu], NOW)).toContain('waiting for a worker with gpu=true,region=eu');
+  });
+
+  it('parse as name=value pairs on the command line, with usage errors for the rest', () => {
+    expect(labelList('gpu=true,region=eu')).toEqual({ gpu: 'true', region: 'eu' });
+    expect(() => labelList('gpu')).toThrow(/"gpu" is not of the form name=value/);
+    expect(() => labelList('gpu=true,gpu=false')).toThrow(/given twice/);
+  });
+});
+
+describe('worker table', () => {
+  const worker = (overrides: Partial<Worker>): Worker => ({
+    id: 'h1:100:abcd',
+    name: 'node-a',
+    host: 'h1',
+    pid: 100,
+    labels: {},
+    capacity: 4,
+    running: 0,
+    state: 'active',
+    started_at: '2025-06-01T11:00:00.000Z',
+    last_heartbeat_at: '2025-06-01T11:59:58.000Z',
+    heartbeat_age_seconds: 2,
+    ...overrides,
+  });
+
+  it('shows name, host, state, running of capacity, labels and heartbeat age, and how long stopped ones stay', () => {
+    const table = renderWorkerTable({
+      workers: [
+        worker({ running: 3 }),
+        worker({ name: 'gpu-1', host: 'h2', labels: { gpu: 'true' }, capacity: 1, running: 1, state: 'draining' }),
+        worker({ name: 'old', state: 'lost', heartbeat_age_seconds: 7200 }),
+      ],
+      retention_seconds: 86_400,
+    });
+    expect(table.split('\n')).toEqual([
+      'NAME    HOST  STATE     RUNNING  LABELS    HEARTBEAT',
+      'node-a  h1    active    3/4      -         2s ago',
+      'gpu-1   h2    draining  1/1      gpu=true  2s ago',
+      'old     h1    lost      0/4      -         2h ago',
+      'Stopped and lost workers stay listed for 1d after their last heartbeat.',
+      '',
+    ]);
+  });
+
+  it('says how to start one when there is none', () => {
+    expect(renderWorkerTable({ workers: [], retention_seconds: 86_400 })).toMatch(/^No workers\. Start one with: claude-worker worker/);
   });
 });
 

@@ -24,6 +24,7 @@ export function task(overrides: Partial<Task> = {}): Task {
     api_key_source: null,
     attempts: 0,
     cancel_requested: false,
+    required_labels: {},
     ...overrides,
   };
 }

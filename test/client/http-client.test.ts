@@ -80,6 +80,14 @@ describe('operations', () => {
   it('reads health', async () => {
     expect(await client.health()).toMatchObject({ status: 'healthy', service: 'claude-worker', max_workers: 2 });
   });
+
+  it('lists the workers', async () => {
+    await api.store.registerWorker({ id: 'w1', name: 'node-1', host: 'h', pid: 7, labels: {}, capacity: 3, leaseMs: 60_000, state: 'draining' });
+    expect(await client.workers()).toEqual({
+      workers: [expect.objectContaining({ id: 'w1', name: 'node-1', capacity: 3, running: 0, state: 'draining' })],
+      retention_seconds: 86_400,
+    });
+  });
 });
 
 describe('typed errors', () => {

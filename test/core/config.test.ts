@@ -1,4 +1,4 @@
-import { homedir } from 'node:os';
+import { homedir, hostname } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { describeDatabase, loadConfig } from '../../src/core/config.js';
@@ -20,6 +20,27 @@ describe('loadConfig', () => {
     expect(loadConfig({ CLAUDE_WORKER_DB: 'postgres://u@db:5432/cw' }).dbPath).toBe('postgres://u@db:5432/cw');
     expect(describeDatabase('postgres://u:secret@db:5432/cw')).toBe('postgres://u:***@db:5432/cw');
     expect(describeDatabase('/srv/cw/tasks.db')).toBe('/srv/cw/tasks.db');
+  });
+
+  it('reads the labels, name and drain timeout of this node, defaulting to none, the host name and 0', () => {
+    expect(loadConfig({})).toMatchObject({ labels: {}, workerName: hostname(), drainTimeoutSeconds: 0 });
+    const config = loadConfig({ CLAUDE_WORKER_LABELS: 'region=eu, gpu=true', CLAUDE_WORKER_NAME: 'gpu-1', CLAUDE_WORKER_DRAIN_TIMEOUT: '600' });
+    expect(config).toMatchObject({ labels: { gpu: 'true', region: 'eu' }, workerName: 'gpu-1', drainTimeoutSeconds: 600 });
+  });
+
+  it('lists every problem with CLAUDE_WORKER_LABELS', () => {
+    let error: unknown;
+    try {
+      loadConfig({ CLAUDE_WORKER_LABELS: 'gpu,region=eu,region=us,bad name=x' });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ValidationError);
+    expect((error as ValidationError).issues).toEqual([
+      { field: 'CLAUDE_WORKER_LABELS', message: '"gpu" is not of the form name=value' },
+      { field: 'CLAUDE_WORKER_LABELS', message: 'label region is given twice, as eu and as us' },
+      { field: 'CLAUDE_WORKER_LABELS', message: expect.stringMatching(/^label name "bad name" must start/) },
+    ]);
   });
 
   it('reports every bad setting at once', () => {

@@ -2,6 +2,10 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
+import type { Health } from '../../src/core/schemas.js';
+import type { Task } from '../../src/core/task.js';
+import type { WorkerList } from '../../src/core/worker.js';
+import { createCliHome } from '../cli/cli-harness.js';
 import { FAKE_CLAUDE, startServerProcess, type ServerProcess } from '../support/server-process.js';
 
 let home: string;
@@ -25,4 +29,32 @@ it('server start --permission-mode sets the default for tasks that name none', a
   expect(task.permission_mode).toBe('plan');
   const explicit = await server.client.submit({ execution_prompt: '[fake:hang] y', working_directory: home, permission_mode: 'acceptEdits' });
   expect(explicit.task.permission_mode).toBe('acceptEdits');
+});
+
+it('server start --name and --labels register its runner under that name; the daemon keeps them', async () => {
+  const cli = await createCliHome();
+  try {
+    const started = await cli.run(['server', 'start', '--name', 'front-1', '--labels', 'gpu=true,region=eu', '--drain-timeout', '5']);
+    expect(started.code, started.stderr).toBe(0);
+    const list = JSON.parse((await cli.run(['workers', '--json'])).stdout) as WorkerList;
+    expect(list.workers).toEqual([
+      expect.objectContaining({ name: 'front-1', labels: { gpu: 'true', region: 'eu' }, capacity: 4, state: 'active' }),
+    ]);
+  } finally {
+    await cli.dispose();
+  }
+});
+
+it('server start --no-worker serves the API and runs nothing: health says 0 workers', async () => {
+  const cli = await createCliHome();
+  try {
+    expect((await cli.run(['server', 'start', '--no-worker'])).code).toBe(0);
+    const submitted = JSON.parse((await cli.run(['run', '[fake:success] x', '--dir', cli.home, '--json'])).stdout) as Task;
+    const status = JSON.parse((await cli.run(['server', 'status', '--json'])).stdout) as { health: Health };
+    expect(status.health).toMatchObject({ max_workers: 0, pending: 1, running: 0 });
+    expect(JSON.parse((await cli.run(['workers', '--json'])).stdout)).toEqual({ workers: [], retention_seconds: 86_400 });
+    expect((await cli.run(['status', String(submitted.id), '--json'])).stdout).toContain('"status": "pending"');
+  } finally {
+    await cli.dispose();
+  }
 });

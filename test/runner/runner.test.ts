@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Agent } from '../../src/agents/agent.js';
+import type { Labels } from '../../src/core/labels.js';
 import { ClaudeCodeAgent } from '../../src/agents/claude-code/claude-code-agent.js';
 import { bootId, hostName, processStartTime } from '../../src/host/identity.js';
 import { isGroupAlive } from '../../src/host/process-group.js';
@@ -25,7 +26,7 @@ interface Harness {
   logs: TaskLogs;
   service: TaskService;
   clock: { now: number };
-  startRunner(options?: { maxWorkers?: number; agent?: Agent; heartbeatMs?: number }): Promise<Runner>;
+  startRunner(options?: { maxWorkers?: number; agent?: Agent; heartbeatMs?: number; labels?: Labels; store?: TaskStore }): Promise<Runner>;
   submit(prompt: string, extra?: { timeout_seconds?: number }): Promise<number>;
 }
 
@@ -48,7 +49,7 @@ beforeEach(async () => {
     clock,
     async startRunner(options = {}) {
       const runner = new Runner({
-        store,
+        store: options.store ?? store,
         logs,
         agent: options.agent ?? new ClaudeCodeAgent({ executablePath: FAKE_CLAUDE }),
         config: {
@@ -56,6 +57,8 @@ beforeEach(async () => {
           leaseMs: 60_000,
           heartbeatMs: options.heartbeatMs ?? 50,
           reapIntervalMs: 60_000,
+          labels: options.labels ?? {},
+          workerName: 'test-node',
         },
         env,
         warn: () => {},
@@ -99,6 +102,19 @@ function countingAgent(inner: Agent): Agent & { max: number } {
     },
   };
   return counter;
+}
+
+/** Holds every agent run until `open()`: the test decides when the running tasks may finish. */
+function gatedAgent(inner: Agent): Agent & { open(): void } {
+  let open!: () => void;
+  const gate = new Promise<void>((resolve) => (open = resolve));
+  return {
+    open,
+    async run(...args: Parameters<Agent['run']>) {
+      await gate;
+      return inner.run(...args);
+    },
+  };
 }
 
 describe('Runner', () => {
@@ -166,6 +182,80 @@ describe('Runner', () => {
     const task = await h.service.get(id);
     expect(task.status).toBe('pending');
     expect(task.attempts).toBe(0);
+  });
+
+  it('lets running tasks finish within the drain timeout, claims nothing new, and releases nothing', async () => {
+    const first = await h.submit('[fake:success] finish while draining');
+    const second = await h.submit('[fake:success] must wait for the next worker');
+    const agent = gatedAgent(new ClaudeCodeAgent({ executablePath: FAKE_CLAUDE }));
+    const runner = await h.startRunner({ maxWorkers: 1, agent });
+    await untilStatus(first, 'running');
+    const stopped = runner.shutdown({ graceMs: 30_000 });
+    agent.open();
+    await stopped;
+    expect(await h.service.get(first)).toMatchObject({ status: 'completed', attempts: 1 });
+    expect(await h.service.get(second)).toMatchObject({ status: 'pending', attempts: 0 });
+  });
+
+  it('releases what still runs when the drain timeout ends, without counting the attempt', async () => {
+    const id = await h.submit('[fake:hang] never finishes');
+    const runner = await h.startRunner();
+    const grandchild = Number(await waitFor(() => readFile(join(h.dir, 'grandchild.pid'), 'utf8').catch(() => '')));
+    await runner.shutdown({ graceMs: 200 });
+    expect(await h.service.get(id)).toMatchObject({ status: 'pending', attempts: 0 });
+    expect(isProcessRunning(grandchild)).toBe(false);
+  });
+
+  it('registers itself, renews its registration with each beat, and is listed draining, then stopped', async () => {
+    const id = await h.submit('[fake:hang] keeps the runner draining');
+    const runner = await h.startRunner({ maxWorkers: 2, labels: { gpu: 'true' } });
+    expect(await h.store.listWorkers()).toEqual([
+      expect.objectContaining({ id: runner.worker.id, name: 'test-node', pid: process.pid, labels: { gpu: 'true' }, capacity: 2, state: 'active' }),
+    ]);
+    await untilStatus(id, 'running');
+    h.clock.now += 5000;
+    await waitFor(async () => (await h.store.listWorkers())[0]?.last_heartbeat_at === h.clock.now, { what: 'a renewed registration' });
+    expect((await h.store.listWorkers())[0]).toMatchObject({ running: 1, state: 'active' });
+
+    const stopped = runner.shutdown({ graceMs: 60_000 });
+    await waitFor(async () => (await h.store.listWorkers())[0]?.state === 'draining', { what: 'the worker to drain' });
+    await h.service.cancel(id);
+    await stopped;
+    expect((await h.store.listWorkers())[0]).toMatchObject({ state: 'stopped', running: 0 });
+    expect((await h.service.get(id)).status).toBe('cancelled');
+  });
+
+  it('writes the outcome again while the store fails, and the task completes with one attempt', async () => {
+    const id = await h.submit('[fake:success] finish during an outage');
+    let failures = 0;
+    // The database is down when the run ends: the first two writes of the outcome fail.
+    const flaky = new Proxy(h.store, {
+      get(target, name, receiver) {
+        if (name === 'complete' && failures < 2) {
+          return async () => {
+            failures += 1;
+            throw new Error('connection terminated');
+          };
+        }
+        const value = Reflect.get(target, name, receiver);
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+    await h.startRunner({ store: flaky });
+    await untilStatus(id, 'completed');
+    expect(failures).toBe(2);
+    expect((await h.service.get(id)).attempts).toBe(1);
+  });
+
+  it('claims only the tasks whose required labels it has', async () => {
+    const gpu = (await h.service.submit({ execution_prompt: '[fake:success] on a gpu', working_directory: h.dir, required_labels: { gpu: 'true' } })).task.id;
+    const anywhere = await h.submit('[fake:success] anywhere');
+    await h.startRunner();
+    await untilStatus(anywhere, 'completed');
+    expect(await h.service.get(gpu)).toMatchObject({ status: 'pending', attempts: 0 });
+
+    await h.startRunner({ labels: { gpu: 'true', region: 'eu' } });
+    await untilStatus(gpu, 'completed');
   });
 
   it('stops its agent and records nothing once another runner took the task over', async () => {

@@ -66,6 +66,20 @@ describe('a task body with problems', () => {
     await expectNothingStored();
   });
 
+  it('lists every bad required label, by name', async () => {
+    const issues = issuesOf(
+      await post({ execution_prompt: 'x', working_directory: api.dir, required_labels: { 'gpu type': 'a100', region: 'eu,us', ok: 'yes' } }),
+    );
+    expect(issues).toEqual({
+      'required_labels.gpu type': expect.stringMatching(/label name "gpu type" must start with a letter or digit/),
+      'required_labels.region': expect.stringMatching(/label value "eu,us" must be 1 to 200/),
+    });
+    expect(issuesOf(await post({ execution_prompt: 'x', working_directory: api.dir, required_labels: ['gpu'] }))).toEqual({
+      required_labels: expect.any(String),
+    });
+    await expectNothingStored();
+  });
+
   it('refuses a body that is not a JSON object', async () => {
     expect(issuesOf(await post([1, 2])).body).toBeDefined();
     const text = await api.app.inject({

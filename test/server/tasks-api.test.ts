@@ -45,6 +45,15 @@ describe('POST /api/v1/tasks', () => {
     expect(read.json()).toEqual(task);
   });
 
+  it('stores required labels, names in order, and shows {} on a task that requires none', async () => {
+    const labelled = await submit('Train the model', { required_labels: { region: 'eu', gpu: 'true' } });
+    expect(Object.entries(labelled.required_labels)).toEqual([
+      ['gpu', 'true'],
+      ['region', 'eu'],
+    ]);
+    expect((await submit('Anywhere')).required_labels).toEqual({});
+  });
+
   it('answers 200 with the existing task when the idempotency key matches', async () => {
     const first = await submit('Once', { idempotency_key: 'job-7' });
     const again = await api.app.inject({
@@ -142,6 +151,38 @@ describe('GET /api/v1/tasks/:id/logs', () => {
   });
 });
 
+describe('GET /api/v1/workers', () => {
+  it('lists the registered workers with their running tasks, and how long stopped ones stay listed', async () => {
+    const registration = { name: 'gpu-box', host: 'h1', pid: 42, labels: { gpu: 'true' }, capacity: 2, leaseMs: 60_000 };
+    await api.store.registerWorker({ ...registration, id: 'api-test-worker', state: 'active' });
+    await api.store.registerWorker({ ...registration, id: 'gone', name: 'old-box', state: 'stopped' });
+    await submit('Runs');
+    await api.claim();
+
+    const response = await api.app.inject({ method: 'GET', url: '/api/v1/workers' });
+    expect(response.statusCode).toBe(200);
+    expect(response.json()).toEqual({
+      workers: [
+        {
+          id: 'api-test-worker',
+          name: 'gpu-box',
+          host: 'h1',
+          pid: 42,
+          labels: { gpu: 'true' },
+          capacity: 2,
+          running: 1,
+          state: 'active',
+          started_at: expect.stringMatching(/Z$/),
+          last_heartbeat_at: expect.stringMatching(/Z$/),
+          heartbeat_age_seconds: 0,
+        },
+        expect.objectContaining({ id: 'gone', name: 'old-box', running: 0, state: 'stopped' }),
+      ],
+      retention_seconds: 86_400,
+    });
+  });
+});
+
 describe('GET /health and /openapi.json', () => {
   it('reports health with queue counts', async () => {
     await submit('One');
@@ -176,9 +217,12 @@ describe('GET /health and /openapi.json', () => {
       '/api/v1/tasks/{id}',
       '/api/v1/tasks/{id}/cancel',
       '/api/v1/tasks/{id}/logs',
+      '/api/v1/workers',
       '/health',
     ]);
     const create = doc.paths['/api/v1/tasks']!.post!;
+    expect(JSON.stringify(create.requestBody)).toContain('required_labels');
+    expect(JSON.stringify(doc.paths['/api/v1/workers']!.get!.responses['200'])).toContain('heartbeat_age_seconds');
     expect(JSON.stringify(create.requestBody)).toContain('execution_prompt');
     expect(Object.keys(create.responses)).toEqual(expect.arrayContaining(['201', '400', '401', '413']));
     expect(Object.keys(doc.paths['/api/v1/tasks/{id}/logs']!.get!.responses['200']!.content!)).toEqual([

@@ -95,6 +95,19 @@ describe('PostgreSQL task store', () => {
       expect(rows[0]).toEqual({ version: next.length, labels: true });
     });
 
+    it('bring a database of the first version up to date: its tasks require no labels and are claimed', async () => {
+      const url = await cluster.createDatabase();
+      const pool = admin(url);
+      await migrate(new PostgresContext(pool, 'test'), MIGRATIONS.slice(0, 1));
+      const { rows } = await pool.query(`
+        INSERT INTO tasks (status, execution_prompt, working_directory, permission_mode, timeout_seconds, max_attempts, created_at, run_at)
+        VALUES ('pending', 'from version 1', '/srv/project', 'acceptEdits', 60, 3, now(), now()) RETURNING id::int`);
+      const store = await openNode(url);
+      expect((await store.get(rows[0].id))!.required_labels).toEqual({});
+      expect((await claimTask(store)).task.id).toBe(rows[0].id);
+      expect(await store.listWorkers()).toEqual([]);
+    });
+
     it('refuse a database migrated by a newer version', async () => {
       const url = await cluster.createDatabase();
       await (await openPostgresStore(url, quiet)).close();

@@ -110,6 +110,21 @@ describe('SQLite task store', () => {
     expect(db.prepare("SELECT name FROM sqlite_master WHERE name = 'task_labels'").get()).toBeDefined();
   });
 
+  it('brings a file of the first version up to date: its tasks require no labels and are claimed', async () => {
+    const db = openRaw();
+    migrate(db, MIGRATIONS.slice(0, 1));
+    const { id } = db
+      .prepare(
+        `INSERT INTO tasks (status, execution_prompt, working_directory, permission_mode, timeout_seconds, max_attempts, created_at, run_at)
+         VALUES ('pending', 'from version 1', '/srv/project', 'acceptEdits', 60, 3, 1, 1) RETURNING id`,
+      )
+      .get() as { id: number };
+    const store = await open();
+    expect((await store.get(id))!.required_labels).toEqual({});
+    expect((await claimTask(store)).task.id).toBe(id);
+    expect(await store.listWorkers()).toEqual([]);
+  });
+
   it('refuses a file written by a newer version', async () => {
     openRaw().pragma(`user_version = ${MIGRATIONS.length + 1}`);
     await expect(openSqliteStore(dbPath)).rejects.toBeInstanceOf(DatabaseVersionError);

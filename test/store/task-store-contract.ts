@@ -9,11 +9,13 @@ import { describeCancelContract } from './contract/cancel.js';
 import { describeClaimContract } from './contract/claim.js';
 import { describeEnqueueAndReadContract } from './contract/enqueue-and-read.js';
 import type { TaskStoreFactory, TaskStoreFixture } from './contract/fixture.js';
+import { describeLabelContract } from './contract/labels.js';
 import { describeLeaseContract } from './contract/leases.js';
 import { describeLogContract } from './contract/log-lines.js';
 import { describeMaintenanceContract } from './contract/maintenance.js';
 import { describeSettleContract } from './contract/settle.js';
 import { describeSignalContract } from './contract/signals.js';
+import { describeWorkerRegistryContract } from './contract/workers.js';
 
 export type { TaskStoreFactory, TaskStoreFixture, TestClock } from './contract/fixture.js';
 
@@ -40,5 +42,7 @@ export function describeTaskStoreContract(name: string, factory: TaskStoreFactor
     describeMaintenanceContract(current);
     describeLogContract(current);
     describeSignalContract(current);
+    describeLabelContract(current);
+    describeWorkerRegistryContract(current);
   });
 }

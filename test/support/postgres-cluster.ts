@@ -23,12 +23,25 @@ export interface PostgresCluster {
   url: string;
   /** Another new, empty database on the same server. */
   createDatabase(): Promise<string>;
+  /** Stops the server (`pg_ctl stop -m fast`: connections are cut) and starts it again on the same port. */
+  restartServer(options: { whileDown: () => Promise<unknown> }): Promise<void>;
   stop(): Promise<void>;
 }
 
-export async function startPostgresCluster(): Promise<PostgresCluster> {
-  const external = process.env.CLAUDE_WORKER_TEST_PG_URL;
-  const server = external ? { adminUrl: external, stop: async () => undefined } : await startThrowawayServer();
+interface ServerHandle {
+  adminUrl: string;
+  restart?: (whileDown: () => Promise<unknown>) => Promise<void>;
+  stop: () => Promise<void>;
+}
+
+/**
+ * `throwaway: true` always starts a server of the test's own, even when
+ * CLAUDE_WORKER_TEST_PG_URL names one: a test that stops the server must
+ * not stop a shared one.
+ */
+export async function startPostgresCluster(options: { throwaway?: boolean } = {}): Promise<PostgresCluster> {
+  const external = options.throwaway ? undefined : process.env.CLAUDE_WORKER_TEST_PG_URL;
+  const server: ServerHandle = external ? { adminUrl: external, stop: async () => undefined } : await startThrowawayServer();
   const created: string[] = [];
   const createDatabase = async (): Promise<string> => {
     const name = `cw_test_${randomBytes(6).toString('hex')}`;
@@ -41,6 +54,10 @@ export async function startPostgresCluster(): Promise<PostgresCluster> {
     return {
       url,
       createDatabase,
+      restartServer: async ({ whileDown }) => {
+        if (!server.restart) throw new Error('only a throwaway server can be restarted: use startPostgresCluster({ throwaway: true })');
+        await server.restart(whileDown);
+      },
       stop: async () => {
         if (external) {
           await withAdmin(server.adminUrl, async (admin) => {
@@ -123,7 +140,7 @@ async function withAdmin<T>(url: string, fn: (admin: pg.Client) => Promise<T>): 
 /** PostgreSQL's tools refuse to run as root, so as root they run as this account. */
 const UNPRIVILEGED_ACCOUNTS = ['postgres', 'nobody'];
 
-async function startThrowawayServer(): Promise<{ adminUrl: string; stop: () => Promise<void> }> {
+async function startThrowawayServer(): Promise<ServerHandle> {
   const bin = postgresBinDir();
   const account = process.getuid?.() === 0 ? unprivilegedAccount() : null;
   const dir = await mkdtemp(join(tmpdir(), 'cw-pg-'));
@@ -144,14 +161,24 @@ async function startThrowawayServer(): Promise<{ adminUrl: string; stop: () => P
     // Durability is pointless for a throwaway cluster: fsync off keeps CREATE DATABASE and commits fast.
     const serverOptions = (port: number) =>
       `-p ${port} -k '${dir}' -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off -c synchronous_commit=off`;
+    const start = (port: number) =>
+      tool('pg_ctl', ['start', '-D', data, '-l', join(dir, 'server.log'), '-w', '-t', '60', '-o', serverOptions(port)]);
     // A free port can be taken by someone else before the server binds it: try a few.
     for (let attempt = 1; ; attempt++) {
       const port = await freePort();
       try {
-        await tool('pg_ctl', ['start', '-D', data, '-l', join(dir, 'server.log'), '-w', '-t', '60', '-o', serverOptions(port)]);
+        await start(port);
         started = true;
         process.once('exit', () => stopSync(join(bin, 'pg_ctl'), data, as));
-        return { adminUrl: `postgres://postgres@127.0.0.1:${port}/postgres`, stop };
+        const restart = async (whileDown: () => Promise<unknown>) => {
+          await tool('pg_ctl', ['stop', '-D', data, '-m', 'fast', '-w', '-s']);
+          try {
+            await whileDown();
+          } finally {
+            await start(port);
+          }
+        };
+        return { adminUrl: `postgres://postgres@127.0.0.1:${port}/postgres`, restart, stop };
       } catch (error) {
         if (attempt === 3) throw error;
       }

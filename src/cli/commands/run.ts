@@ -2,11 +2,12 @@
 import { resolve } from 'node:path';
 import { Option, type Command } from 'commander';
 import { loadConfig } from '../../core/config.js';
+import { parseLabelList } from '../../core/labels.js';
 import { MAX_TIMEOUT_SECONDS, createTaskInputSchema, parseOrThrow, type CreateTaskInput } from '../../core/schemas.js';
 import { PERMISSION_MODES, isTerminal, type PermissionMode, type Task } from '../../core/task.js';
 import { validateTaskInput } from '../../service/task-input.js';
 import type { TaskService } from '../../service/task-service.js';
-import { integerIn } from '../arguments.js';
+import { integerIn, moreLabels } from '../arguments.js';
 import { connect } from '../connect.js';
 import { isLocalServerUrl } from '../server-address.js';
 import { notice, print, printJson, stdoutStyle } from '../io.js';
@@ -21,6 +22,8 @@ interface RunOptions {
   timeout?: number;
   permissionMode?: PermissionMode;
   idempotencyKey?: string;
+  requireLabel?: string[];
+  requireLabels?: string[];
   watch?: boolean;
   json?: boolean;
 }
@@ -37,6 +40,8 @@ export function registerRunCommand(program: Command): void {
     .option('--timeout <seconds>', 'stop the agent after this many seconds', integerIn(1, MAX_TIMEOUT_SECONDS))
     .addOption(new Option('--permission-mode <mode>', 'Claude Code permission mode').choices(PERMISSION_MODES))
     .option('--idempotency-key <key>', 'submitting the same key again returns the existing task')
+    .option('--require-label <name=value>', 'run only on a worker with this label (repeatable)', moreLabels)
+    .option('--require-labels <list>', 'run only on a worker with all these labels, e.g. gpu=true,region=eu', moreLabels)
     .option('-w, --watch', 'follow the task until it ends; exit 0 when completed, 1 otherwise')
     .option('--json', 'print the task as JSON (with --watch: the final task)')
     .addHelpText(
@@ -88,6 +93,8 @@ async function taskInput(prompt: string | undefined, options: RunOptions): Promi
     max_turns: options.maxTurns ?? null,
     timeout_seconds: options.timeout ?? null,
     idempotency_key: options.idempotencyKey ?? null,
+    // One list, so a name given twice with different values is reported.
+    required_labels: parseLabelList([...(options.requireLabel ?? []), ...(options.requireLabels ?? [])].join(','), 'required_labels'),
   };
 }
 

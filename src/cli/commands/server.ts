@@ -6,16 +6,17 @@ import { ServerUnreachableError } from '../../core/errors.js';
 import type { Health } from '../../core/schemas.js';
 import { daemonStatus, startDaemon, stopDaemon } from '../../server/daemon.js';
 import { integerIn } from '../arguments.js';
+import { addRunnerOptions, configWithRunnerFlags, type RunnerFlags } from '../runner-options.js';
 import { createClient } from '../connect.js';
 import { formatDuration, shortenHome } from '../format.js';
 import { notice, print, printJson } from '../io.js';
 import { serverAddress } from '../server-address.js';
 
-interface StartOptions {
-  db?: string;
+interface StartOptions extends RunnerFlags {
   host?: string;
   port?: number;
-  workers?: number;
+  /** False with --no-worker. */
+  worker: boolean;
   permissionMode?: PermissionMode;
   foreground?: boolean;
 }
@@ -23,41 +24,41 @@ interface StartOptions {
 export function registerServerCommand(program: Command): void {
   const server = program.command('server').description('Start, stop or check the claude-worker server');
 
-  server
-    .command('start')
-    .description('Start the server (default: a background daemon with a pid file and a log)')
-    .option('--host <host>', 'address to bind (default: the host of CLAUDE_WORKER_SERVER_URL, else 127.0.0.1)')
-    .option('--port <port>', 'port to listen on (default: the port of CLAUDE_WORKER_SERVER_URL, else 8000)', integerIn(1, 65_535))
-    .option('--workers <n>', 'tasks run at once (default: CLAUDE_WORKER_MAX_WORKERS, else 4)', integerIn(1, 1000))
-    .addOption(
-      new Option('--permission-mode <mode>', 'Claude Code permission mode for tasks that set none (default: CLAUDE_WORKER_PERMISSION_MODE, else bypassPermissions)').choices(PERMISSION_MODES),
-    )
-    .option('--db <spec>', 'SQLite file or postgres:// URL (default: CLAUDE_WORKER_DB, else ~/.claude-worker/tasks.db)')
-    .option('--foreground', 'run in this process until SIGTERM or Ctrl-C')
-    .action(async (options: StartOptions) => {
-      const config = {
-        ...loadConfig({ ...process.env, ...(options.db ? { CLAUDE_WORKER_DB: options.db } : {}) }),
-        ...(options.permissionMode ? { permissionMode: options.permissionMode } : {}),
-      };
-      const defaults = serverAddress(config.serverUrl);
-      const listen = {
-        host: options.host ?? defaults.host,
-        port: options.port ?? defaults.port,
-        workers: options.workers ?? config.maxWorkers,
-      };
-      if (options.foreground) {
-        // Loaded only here: the server pulls in Fastify, SQLite and the Agent SDK, which
-        // take ~0.5 s to load, a cost every other command would otherwise pay.
-        const { runServer } = await import('../../server/serve.js');
-        await runServer(config, listen);
-        return;
-      }
-      const daemon = await startDaemon(config, listen);
-      print(`claude-worker server running at ${daemon.url} (pid ${daemon.pid}, log ${shortenHome(daemon.logFile)})`);
-      if (listen.host !== defaults.host || listen.port !== defaults.port) {
-        notice(`note: other commands talk to ${config.serverUrl}; set CLAUDE_WORKER_SERVER_URL=${daemon.url} to use this server`);
-      }
-    });
+  addRunnerOptions(
+    server
+      .command('start')
+      .description('Start the server (default: a background daemon with a pid file and a log)')
+      .option('--host <host>', 'address to bind (default: the host of CLAUDE_WORKER_SERVER_URL, else 127.0.0.1)')
+      .option('--port <port>', 'port to listen on (default: the port of CLAUDE_WORKER_SERVER_URL, else 8000)', integerIn(1, 65_535))
+      .option('--no-worker', 'serve the API only; tasks run on `claude-worker worker` nodes')
+      .addOption(
+        new Option('--permission-mode <mode>', 'Claude Code permission mode for tasks that set none (default: CLAUDE_WORKER_PERMISSION_MODE, else bypassPermissions)').choices(PERMISSION_MODES),
+      )
+      .option('--foreground', 'run in this process until SIGTERM or Ctrl-C'),
+  ).action(async (options: StartOptions) => {
+    const config = {
+      ...configWithRunnerFlags(options),
+      ...(options.permissionMode ? { permissionMode: options.permissionMode } : {}),
+    };
+    const defaults = serverAddress(config.serverUrl);
+    const listen = {
+      host: options.host ?? defaults.host,
+      port: options.port ?? defaults.port,
+      workers: options.worker ? config.maxWorkers : 0,
+    };
+    if (options.foreground) {
+      // Loaded only here: the server pulls in Fastify, SQLite and the Agent SDK, which
+      // take ~0.5 s to load, a cost every other command would otherwise pay.
+      const { runServer } = await import('../../server/serve.js');
+      await runServer(config, listen);
+      return;
+    }
+    const daemon = await startDaemon(config, listen);
+    print(`claude-worker server running at ${daemon.url} (pid ${daemon.pid}, log ${shortenHome(daemon.logFile)})`);
+    if (listen.host !== defaults.host || listen.port !== defaults.port) {
+      notice(`note: other commands talk to ${config.serverUrl}; set CLAUDE_WORKER_SERVER_URL=${daemon.url} to use this server`);
+    }
+  });
 
   server
     .command('stop')

@@ -2,7 +2,10 @@
 import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import { loadConfig } from '../../core/config.js';
+import { satisfiesLabels } from '../../core/labels.js';
+import type { Task } from '../../core/task.js';
 import { summaryLogPath } from '../../logs/task-logs.js';
+import type { TaskService } from '../../service/task-service.js';
 import { parseTaskId } from '../arguments.js';
 import { connect } from '../connect.js';
 import { isLocalServerUrl } from '../server-address.js';
@@ -35,6 +38,13 @@ export function registerStatusCommand(program: Command): void {
       // The log file is only worth naming when it is on this machine (another node may have run the task).
       const path = summaryLogPath(config.logDir, task.id);
       const logFile = isLocalServerUrl(config.serverUrl) && existsSync(path) ? path : undefined;
-      print(renderTaskDetail(task, now, stdoutStyle(), logFile));
+      print(renderTaskDetail(task, now, stdoutStyle(), logFile, await waitsForLabelsNobodyHas(client, task)));
     });
+}
+
+/** Whether a pending task requires labels that no active worker has (then it waits until one starts). */
+async function waitsForLabelsNobodyHas(client: TaskService, task: Task): Promise<boolean> {
+  if (task.status !== 'pending' || Object.keys(task.required_labels).length === 0) return false;
+  const { workers } = await client.workers();
+  return !workers.some((worker) => worker.state === 'active' && satisfiesLabels(worker.labels, task.required_labels));
 }

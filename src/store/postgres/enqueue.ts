@@ -1,4 +1,5 @@
 /** Adding a task: a new pending row, or the existing one with the same idempotency key. */
+import { insertParams } from '../shared-sql.js';
 import type { EnqueueSpec } from '../task-store.js';
 import { notifyWork } from './notify.js';
 import type { PostgresContext } from './pool.js';
@@ -10,10 +11,10 @@ import { TASK_COLUMNS, type TaskRow } from './row.js';
 const INSERT = `
   INSERT INTO tasks (
     status, execution_prompt, working_directory, system_prompt, model, permission_mode,
-    max_turns, timeout_seconds, max_attempts, idempotency_key, created_at, run_at
+    max_turns, timeout_seconds, max_attempts, idempotency_key, required_labels, created_at, run_at
   ) VALUES (
     'pending', @execution_prompt, @working_directory, @system_prompt, @model, @permission_mode,
-    @max_turns, @timeout_seconds, @max_attempts, @idempotency_key, now(), now()
+    @max_turns, @timeout_seconds, @max_attempts, @idempotency_key, @required_labels::jsonb, now(), now()
   )
   ON CONFLICT (idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
   RETURNING ${TASK_COLUMNS}`;
@@ -26,7 +27,7 @@ export async function enqueue(ctx: PostgresContext, spec: EnqueueSpec): Promise<
   return ctx.transaction(async (tx) => {
     // Loops only if the task holding the key was pruned between the two statements.
     for (;;) {
-      const [inserted] = await tx.rows<TaskRow>(INSERT, { ...spec });
+      const [inserted] = await tx.rows<TaskRow>(INSERT, insertParams(spec));
       if (inserted) {
         await notifyWork(tx, inserted.id);
         return { row: inserted, deduplicated: false };

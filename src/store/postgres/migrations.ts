@@ -93,6 +93,33 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX task_log_lines_task ON task_log_lines (task_id, id);
     `,
   },
+  {
+    name: 'worker registry and required labels',
+    sql: `
+      -- A constant default: no table rewrite, existing tasks require nothing.
+      -- No GIN index: claims ask "is the task's requirement contained in the
+      -- worker's labels" (<@), which GIN's jsonb operator classes do not
+      -- serve (they serve @>, the other direction). Claims walk the ready
+      -- index oldest first and test each pending row; see claim.ts.
+      ALTER TABLE tasks ADD COLUMN required_labels jsonb NOT NULL DEFAULT '{}'
+        CHECK (jsonb_typeof(required_labels) = 'object');
+
+      CREATE TABLE workers (
+        id text PRIMARY KEY,
+        name text NOT NULL,
+        host text NOT NULL,
+        pid integer NOT NULL,
+        labels jsonb NOT NULL CHECK (jsonb_typeof(labels) = 'object'),
+        capacity integer NOT NULL,
+        lease_ms integer NOT NULL,
+        state text NOT NULL CHECK (state IN ('active', 'draining', 'stopped')),
+        started_at timestamptz NOT NULL,
+        last_heartbeat_at timestamptz NOT NULL
+      );
+      -- Pruning and listing by the age of the last heartbeat.
+      CREATE INDEX workers_last_heartbeat ON workers (last_heartbeat_at);
+    `,
+  },
 ];
 
 /** The table that records which steps a database has run. */

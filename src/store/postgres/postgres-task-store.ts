@@ -6,6 +6,7 @@
  * as the SQLite store), and to other processes through NOTIFY.
  */
 import { randomUUID } from 'node:crypto';
+import type { Labels } from '../../core/labels.js';
 import type { RunStats, TaskStatus } from '../../core/task.js';
 import { StoreSignals } from '../sqlite/signals.js';
 import type {
@@ -28,6 +29,8 @@ import type {
   TaskRecord,
   TaskStore,
   WorkerIdentity,
+  WorkerRecord,
+  WorkerRegistration,
 } from '../task-store.js';
 import { abandon } from './abandon.js';
 import { requestCancel } from './cancel.js';
@@ -44,6 +47,7 @@ import { countByStatus, getTask, listTasks, runningAttemptsOnHost } from './read
 import { reapExpired } from './reap.js';
 import { toTaskRecord } from './row.js';
 import { complete, fail, markCancelled, release } from './settle.js';
+import { listWorkers, registerWorker, setWorkerState, workerHeartbeat } from './workers.js';
 
 export interface PostgresStoreOptions {
   /** Pooled connections at most; default 10. The listener uses one more. */
@@ -108,8 +112,8 @@ export class PostgresTaskStore implements TaskStore {
     return { task: toTaskRecord(row), deduplicated };
   }
 
-  async claim(worker: WorkerIdentity, leaseMs: number): Promise<ClaimedTask | null> {
-    const claimed = await claim(this.ctx, worker, leaseMs);
+  async claim(worker: WorkerIdentity, leaseMs: number, labels: Labels = {}): Promise<ClaimedTask | null> {
+    const claimed = await claim(this.ctx, worker, leaseMs, labels);
     if (claimed) this.announce(claimed.task.id, 'running');
     return claimed;
   }
@@ -192,6 +196,22 @@ export class PostgresTaskStore implements TaskStore {
 
   async prune(policy: RetentionPolicy, batchSize: number): Promise<number> {
     return prune(this.ctx, policy, batchSize);
+  }
+
+  async registerWorker(worker: WorkerRegistration): Promise<void> {
+    await registerWorker(this.ctx, worker);
+  }
+
+  async workerHeartbeat(workerId: string): Promise<boolean> {
+    return workerHeartbeat(this.ctx, workerId);
+  }
+
+  async setWorkerState(workerId: string, state: 'draining' | 'stopped'): Promise<boolean> {
+    return setWorkerState(this.ctx, workerId, state);
+  }
+
+  async listWorkers(): Promise<WorkerRecord[]> {
+    return listWorkers(this.ctx);
   }
 
   waitForWork(signal: AbortSignal, maxWaitMs: number): Promise<void> {

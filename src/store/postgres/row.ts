@@ -49,6 +49,7 @@ const OTHER_COLUMNS = [
   'api_key_source',
   'lease_owner',
   'lease_token',
+  'required_labels',
 ];
 
 /** The select list that reads a `tasks` row (or a RETURNING of one) as a TaskRow. */

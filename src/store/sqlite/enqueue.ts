@@ -1,4 +1,5 @@
 /** Adding a task: a new pending row, or the existing one with the same idempotency key. */
+import { insertParams } from '../shared-sql.js';
 import type { EnqueueSpec } from '../task-store.js';
 import type { SqliteContext } from './context.js';
 import type { TaskRow } from './row.js';
@@ -8,10 +9,10 @@ const SELECT_BY_KEY = `SELECT * FROM tasks WHERE idempotency_key = ?`;
 const INSERT = `
   INSERT INTO tasks (
     status, execution_prompt, working_directory, system_prompt, model, permission_mode,
-    max_turns, timeout_seconds, max_attempts, idempotency_key, created_at, run_at
+    max_turns, timeout_seconds, max_attempts, idempotency_key, required_labels, created_at, run_at
   ) VALUES (
     'pending', @execution_prompt, @working_directory, @system_prompt, @model, @permission_mode,
-    @max_turns, @timeout_seconds, @max_attempts, @idempotency_key, @now, @now
+    @max_turns, @timeout_seconds, @max_attempts, @idempotency_key, @required_labels, @now, @now
   )
   RETURNING *`;
 
@@ -23,7 +24,7 @@ export function enqueue(ctx: SqliteContext, spec: EnqueueSpec): { row: TaskRow; 
       const existing = ctx.statement(SELECT_BY_KEY).get(spec.idempotency_key) as TaskRow | undefined;
       if (existing) return { row: existing, deduplicated: true };
     }
-    const row = ctx.statement(INSERT).get({ ...spec, now: ctx.now() }) as TaskRow;
+    const row = ctx.statement(INSERT).get({ ...insertParams(spec), now: ctx.now() }) as TaskRow;
     return { row, deduplicated: false };
   });
 }

@@ -96,6 +96,31 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX task_log_lines_task ON task_log_lines (task_id, id);
     `,
   },
+  {
+    name: 'worker registry and required labels',
+    sql: `
+      -- '{}' (no requirement) is what almost every task holds: claims test it
+      -- first and only look inside the JSON of the others. The ready index
+      -- stays the claim's access path; see claim.ts.
+      ALTER TABLE tasks ADD COLUMN required_labels TEXT NOT NULL DEFAULT '{}'
+        CHECK (json_type(required_labels) = 'object');
+
+      CREATE TABLE workers (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        host TEXT NOT NULL,
+        pid INTEGER NOT NULL,
+        labels TEXT NOT NULL CHECK (json_type(labels) = 'object'),
+        capacity INTEGER NOT NULL,
+        lease_ms INTEGER NOT NULL,
+        state TEXT NOT NULL CHECK (state IN ('active', 'draining', 'stopped')),
+        started_at INTEGER NOT NULL,
+        last_heartbeat_at INTEGER NOT NULL
+      );
+      -- Pruning and listing by the age of the last heartbeat.
+      CREATE INDEX workers_last_heartbeat ON workers (last_heartbeat_at);
+    `,
+  },
 ];
 
 /** The file was written by a newer version of claude-worker; running older code on it could corrupt it. */

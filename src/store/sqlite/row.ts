@@ -2,16 +2,22 @@
 import type { TaskRecord } from '../task-store.js';
 
 /** A `tasks` row as SQLite returns it. */
-export interface TaskRow extends Omit<TaskRecord, 'usage'> {
+export interface TaskRow extends Omit<TaskRecord, 'usage' | 'required_labels'> {
   /** JSON text of a TokenUsage. */
   usage: string | null;
+  /** JSON text of the Labels. */
+  required_labels: string;
   /** Proof of ownership: it never leaves the store inside a TaskRecord, only inside a Lease. */
   lease_token: string | null;
 }
 
 export function toTaskRecord(row: TaskRow): TaskRecord {
-  const { lease_token: _token, usage, ...fields } = row;
-  return { ...fields, usage: usage === null ? null : (JSON.parse(usage) as TaskRecord['usage']) };
+  const { lease_token: _token, usage, required_labels, ...fields } = row;
+  return {
+    ...fields,
+    usage: usage === null ? null : (JSON.parse(usage) as TaskRecord['usage']),
+    required_labels: JSON.parse(required_labels) as TaskRecord['required_labels'],
+  };
 }
 
 /**

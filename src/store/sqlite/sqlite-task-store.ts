@@ -4,6 +4,7 @@
  * async interface and announces what changed to listeners in this process.
  */
 import type Database from 'better-sqlite3';
+import type { Labels } from '../../core/labels.js';
 import type { RunStats, TaskStatus } from '../../core/task.js';
 import type {
   AgentProcessInfo,
@@ -25,6 +26,8 @@ import type {
   TaskRecord,
   TaskStore,
   WorkerIdentity,
+  WorkerRecord,
+  WorkerRegistration,
 } from '../task-store.js';
 import { abandon } from './abandon.js';
 import { requestCancel } from './cancel.js';
@@ -42,6 +45,7 @@ import { reapExpired } from './reap.js';
 import { toTaskRecord } from './row.js';
 import { complete, fail, markCancelled, release } from './settle.js';
 import { StoreSignals } from './signals.js';
+import { listWorkers, registerWorker, setWorkerState, workerHeartbeat } from './workers.js';
 
 export interface SqliteStoreOptions {
   /** Epoch milliseconds; default `Date.now`. Tests inject a clock they move by hand. */
@@ -75,8 +79,8 @@ export class SqliteTaskStore implements TaskStore {
     return { task: toTaskRecord(row), deduplicated };
   }
 
-  async claim(worker: WorkerIdentity, leaseMs: number): Promise<ClaimedTask | null> {
-    const claimed = claim(this.ctx, worker, leaseMs);
+  async claim(worker: WorkerIdentity, leaseMs: number, labels: Labels = {}): Promise<ClaimedTask | null> {
+    const claimed = claim(this.ctx, worker, leaseMs, labels);
     if (claimed) this.announce(claimed.task.id, 'running');
     return claimed;
   }
@@ -159,6 +163,22 @@ export class SqliteTaskStore implements TaskStore {
 
   async prune(policy: RetentionPolicy, batchSize: number): Promise<number> {
     return prune(this.ctx, policy, batchSize);
+  }
+
+  async registerWorker(worker: WorkerRegistration): Promise<void> {
+    registerWorker(this.ctx, worker);
+  }
+
+  async workerHeartbeat(workerId: string): Promise<boolean> {
+    return workerHeartbeat(this.ctx, workerId);
+  }
+
+  async setWorkerState(workerId: string, state: 'draining' | 'stopped'): Promise<boolean> {
+    return setWorkerState(this.ctx, workerId, state);
+  }
+
+  async listWorkers(): Promise<WorkerRecord[]> {
+    return listWorkers(this.ctx);
   }
 
   waitForWork(signal: AbortSignal, maxWaitMs: number): Promise<void> {

@@ -1,0 +1,39 @@
+/** The worker registry: registration, heartbeats, drain and stop, and the list with running counts. */
+import { WORKER_RETENTION_MS, type WorkerState } from '../../core/worker.js';
+import { toWorkerRecord, type WorkerRow } from '../shared-rules.js';
+import { registrationParams, registryStatements } from '../shared-sql.js';
+import type { WorkerRecord, WorkerRegistration } from '../task-store.js';
+import type { PostgresContext } from './pool.js';
+import { epochMs, msInterval } from './row.js';
+
+const REGISTRY = registryStatements({
+  now: 'now()',
+  msAgo: (param) => `(now() - ${msInterval(param)})`,
+  epochMs,
+  json: (param) => `${param}::jsonb`,
+});
+
+export async function registerWorker(ctx: PostgresContext, worker: WorkerRegistration): Promise<void> {
+  const params = registrationParams(worker);
+  await ctx.transaction(async (tx) => {
+    await tx.run(REGISTRY.pruneSilent, params);
+    await tx.run(REGISTRY.register, params);
+  });
+}
+
+export async function workerHeartbeat(ctx: PostgresContext, workerId: string): Promise<boolean> {
+  return (await ctx.run(REGISTRY.heartbeat, { id: workerId })) > 0;
+}
+
+export async function setWorkerState(
+  ctx: PostgresContext,
+  workerId: string,
+  state: Exclude<WorkerState, 'lost'>,
+): Promise<boolean> {
+  return (await ctx.run(REGISTRY.setState, { id: workerId, state })) > 0;
+}
+
+export async function listWorkers(ctx: PostgresContext): Promise<WorkerRecord[]> {
+  const rows = await ctx.rows<WorkerRow>(REGISTRY.list, { retention_ms: WORKER_RETENTION_MS });
+  return rows.map(toWorkerRecord);
+}

@@ -1,0 +1,37 @@
+/** The worker registry: registration, heartbeats, drain and stop, and the list with running counts. */
+import type { Labels } from '../../core/labels.js';
+import { WORKER_RETENTION_MS, type WorkerState } from '../../core/worker.js';
+import { toWorkerRecord, type WorkerRow } from '../shared-rules.js';
+import { registrationParams, registryStatements } from '../shared-sql.js';
+import type { WorkerRecord, WorkerRegistration } from '../task-store.js';
+import type { SqliteContext } from './context.js';
+
+const REGISTRY = registryStatements({
+  now: '@now',
+  msAgo: (param) => `(@now - ${param})`,
+  epochMs: (expression) => expression,
+  json: (param) => param,
+});
+
+export function registerWorker(ctx: SqliteContext, worker: WorkerRegistration): void {
+  ctx.immediate(() => {
+    const params = { ...registrationParams(worker), now: ctx.now() };
+    ctx.statement(REGISTRY.pruneSilent).run(params);
+    ctx.statement(REGISTRY.register).run(params);
+  });
+}
+
+export function workerHeartbeat(ctx: SqliteContext, workerId: string): boolean {
+  return ctx.statement(REGISTRY.heartbeat).run({ id: workerId, now: ctx.now() }).changes > 0;
+}
+
+export function setWorkerState(ctx: SqliteContext, workerId: string, state: Exclude<WorkerState, 'lost'>): boolean {
+  return ctx.statement(REGISTRY.setState).run({ id: workerId, state, now: ctx.now() }).changes > 0;
+}
+
+export function listWorkers(ctx: SqliteContext): WorkerRecord[] {
+  const rows = ctx.statement(REGISTRY.list).all({ now: ctx.now(), retention_ms: WORKER_RETENTION_MS }) as (Omit<WorkerRow, 'labels'> & {
+    labels: string;
+  })[];
+  return rows.map((row) => toWorkerRecord({ ...row, labels: JSON.parse(row.labels) as Labels }));
+}
