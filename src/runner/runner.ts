@@ -128,9 +128,10 @@ export class Runner {
         continue;
       }
       try {
-        const claimed = await store.claim(this.worker, config.leaseMs, config.labels);
-        if (claimed) this.launch(claimed);
-        else await store.waitForWork(stopped, IDLE_POLL_MS);
+        const free = config.maxWorkers - this.executions.size;
+        const claimed = await store.claimMany(this.worker, config.leaseMs, free, config.labels);
+        for (const task of claimed) this.launch(task);
+        if (claimed.length === 0) await store.waitForWork(stopped, IDLE_POLL_MS);
       } catch (error) {
         this.warn(`could not claim a task: ${String(error)}`);
         await store.waitForWork(stopped, IDLE_POLL_MS);

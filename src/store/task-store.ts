@@ -174,6 +174,9 @@ export interface TaskStore {
    */
   claim(worker: WorkerIdentity, leaseMs: number, labels?: Labels): Promise<ClaimedTask | null>;
 
+  /** Like `claim`, for up to `limit` tasks at once, oldest first (a runner's free slots). */
+  claimMany(worker: WorkerIdentity, leaseMs: number, limit: number, labels?: Labels): Promise<ClaimedTask[]>;
+
   /** Records the agent process of an attempt (fenced). */
   recordSpawn(lease: Lease, agent: AgentProcessInfo): Promise<boolean>;
 

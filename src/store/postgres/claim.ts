@@ -1,7 +1,7 @@
 /**
- * Claiming: the oldest runnable pending task becomes running under a fresh
- * lease, and the attempt is recorded with who runs it, in one autocommit
- * statement. `FOR UPDATE SKIP LOCKED` makes concurrent claimers on any
+ * Claiming: the oldest runnable pending tasks (up to a limit: the runner's
+ * free slots) become running, each under a fresh lease, and each attempt is
+ * recorded with who runs it, in one autocommit statement. `FOR UPDATE SKIP LOCKED` makes concurrent claimers on any
  * number of nodes pass over a row another claimer is taking instead of
  * queueing behind it: two claimers never get the same task.
  */
@@ -12,7 +12,11 @@ import { msInterval, TASK_COLUMNS, toTaskRecord, type TaskRow } from './row.js';
 
 // MATERIALIZED: the pick is evaluated once, as written; inlined into the
 // UPDATE, the planner may evaluate the subquery more than once and update
-// more rows than LIMIT 1.
+// more rows than the LIMIT.
+//
+// Several at once: a runner with free slots and a backlog claimed one task
+// per round trip, which capped a node at ~250 tasks/s of no-op work; one
+// statement for all its free slots removes that ceiling.
 //
 // started_at is the start of the current attempt: together with attempts it
 // says how long the task has been running this time. Times are the server's
@@ -30,7 +34,7 @@ const CLAIM = `
      WHERE status = 'pending' AND run_at <= now() AND cancel_requested_at IS NULL
        AND required_labels <@ @labels::jsonb
      ORDER BY run_at, id
-     LIMIT 1
+     LIMIT @limit
        FOR UPDATE SKIP LOCKED
   ), claimed AS (
     UPDATE tasks t
@@ -50,16 +54,18 @@ const CLAIM = `
     SELECT id, attempts, lease_token, @worker_id, @host, @boot_id, @worker_pid, @worker_start_time, now()
       FROM claimed
   )
-  SELECT ${TASK_COLUMNS} FROM claimed`;
+  SELECT ${TASK_COLUMNS} FROM claimed ORDER BY run_at, id`;
 
-export async function claim(
+export async function claimMany(
   ctx: PostgresContext,
   worker: WorkerIdentity,
   leaseMs: number,
+  limit: number,
   labels: Labels,
-): Promise<ClaimedTask | null> {
-  const [row] = await ctx.rows<TaskRow>(CLAIM, {
+): Promise<ClaimedTask[]> {
+  const rows = await ctx.rows<TaskRow>(CLAIM, {
     lease_ms: leaseMs,
+    limit,
     labels: JSON.stringify(labels),
     worker_id: worker.id,
     host: worker.host,
@@ -67,6 +73,5 @@ export async function claim(
     worker_pid: worker.pid,
     worker_start_time: worker.procStartTime,
   });
-  if (!row) return null;
-  return { task: toTaskRecord(row), lease: { taskId: row.id, token: row.lease_token! }, attempt: row.attempts };
+  return rows.map((row) => ({ task: toTaskRecord(row), lease: { taskId: row.id, token: row.lease_token! }, attempt: row.attempts }));
 }

@@ -34,7 +34,7 @@ import type {
 } from '../task-store.js';
 import { abandon } from './abandon.js';
 import { requestCancel } from './cancel.js';
-import { claim } from './claim.js';
+import { claimMany } from './claim.js';
 import { enqueue } from './enqueue.js';
 import { heartbeat } from './heartbeat.js';
 import { NotificationListener } from './listener.js';
@@ -113,8 +113,12 @@ export class PostgresTaskStore implements TaskStore {
   }
 
   async claim(worker: WorkerIdentity, leaseMs: number, labels: Labels = {}): Promise<ClaimedTask | null> {
-    const claimed = await claim(this.ctx, worker, leaseMs, labels);
-    if (claimed) this.announce(claimed.task.id, 'running');
+    return (await this.claimMany(worker, leaseMs, 1, labels))[0] ?? null;
+  }
+
+  async claimMany(worker: WorkerIdentity, leaseMs: number, limit: number, labels: Labels = {}): Promise<ClaimedTask[]> {
+    const claimed = await claimMany(this.ctx, worker, leaseMs, limit, labels);
+    for (const { task } of claimed) this.announce(task.id, 'running');
     return claimed;
   }
 

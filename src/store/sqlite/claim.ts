@@ -1,7 +1,7 @@
 /**
- * Claiming: the oldest runnable pending task becomes running under a fresh
- * lease, and the attempt is recorded with who runs it. One BEGIN IMMEDIATE
- * transaction, so SQLite's single writer makes the claim exact across
+ * Claiming: the oldest runnable pending tasks (up to a limit: the runner's
+ * free slots) become running, each under a fresh lease, and each attempt is
+ * recorded with who runs it. One BEGIN IMMEDIATE transaction for all of them, so SQLite's single writer makes the claim exact across
  * processes: two claimers never get the same task.
  */
 import { randomUUID } from 'node:crypto';
@@ -52,26 +52,32 @@ const INSERT_ATTEMPT = `
     @task_id, @attempt, @token, @worker_id, @host, @boot_id, @worker_pid, @worker_start_time, @now
   )`;
 
-export function claim(ctx: SqliteContext, worker: WorkerIdentity, leaseMs: number, labels: Labels): ClaimedTask | null {
+export function claimMany(ctx: SqliteContext, worker: WorkerIdentity, leaseMs: number, limit: number, labels: Labels): ClaimedTask[] {
   // Relaxed: after a power loss the agent is gone too, and a pending task is the right state.
-  return ctx.relaxed(() => ctx.immediate(() => {
-    const now = ctx.now();
-    const token = randomUUID();
-    const row = ctx
-      .statement(CLAIM)
-      .get({ now, token, worker_id: worker.id, lease_ms: leaseMs, labels: JSON.stringify(labels) }) as TaskRow | undefined;
-    if (!row) return null;
-    ctx.statement(INSERT_ATTEMPT).run({
-      task_id: row.id,
-      attempt: row.attempts,
-      token,
-      worker_id: worker.id,
-      host: worker.host,
-      boot_id: worker.bootId,
-      worker_pid: worker.pid,
-      worker_start_time: worker.procStartTime,
-      now,
-    });
-    return { task: toTaskRecord(row), lease: { taskId: row.id, token }, attempt: row.attempts };
-  }));
+  return ctx.relaxed(() =>
+    ctx.immediate(() => {
+      const now = ctx.now();
+      const claimed: ClaimedTask[] = [];
+      while (claimed.length < limit) {
+        const token = randomUUID();
+        const row = ctx
+          .statement(CLAIM)
+          .get({ now, token, worker_id: worker.id, lease_ms: leaseMs, labels: JSON.stringify(labels) }) as TaskRow | undefined;
+        if (!row) break;
+        ctx.statement(INSERT_ATTEMPT).run({
+          task_id: row.id,
+          attempt: row.attempts,
+          token,
+          worker_id: worker.id,
+          host: worker.host,
+          boot_id: worker.bootId,
+          worker_pid: worker.pid,
+          worker_start_time: worker.procStartTime,
+          now,
+        });
+        claimed.push({ task: toTaskRecord(row), lease: { taskId: row.id, token }, attempt: row.attempts });
+      }
+      return claimed;
+    }),
+  );
 }

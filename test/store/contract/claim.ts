@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { emptyRunStats } from '../../../src/core/task.js';
 import { claimTask, type CurrentFixture, enqueueTask, LEASE_MS, WORKER_A, WORKER_B, workerOn } from './fixture.js';
 
 export function describeClaimContract(current: CurrentFixture): void {
@@ -66,6 +67,32 @@ export function describeClaimContract(current: CurrentFixture): void {
       expect(new Set(claimedIds)).toEqual(ids);
       expect(claims.filter((c) => c === null)).toHaveLength(10);
       expect((await store.countByStatus()).running).toBe(50);
+    });
+
+    it('claims up to a limit at once, oldest first, each under its own lease', async () => {
+      const { store } = current();
+      const ids: number[] = [];
+      for (let i = 0; i < 5; i++) ids.push(await enqueueTask(store, { execution_prompt: `task ${i}` }));
+      const first = await store.claimMany(WORKER_A, LEASE_MS, 3);
+      expect(first.map((c) => c.task.id)).toEqual(ids.slice(0, 3));
+      expect(new Set(first.map((c) => c.lease.token)).size).toBe(3);
+      expect(first.every((c) => c.attempt === 1 && c.task.lease_owner === WORKER_A.id)).toBe(true);
+      // Fewer left than asked for: what there is.
+      expect((await store.claimMany(WORKER_B, LEASE_MS, 10)).map((c) => c.task.id)).toEqual(ids.slice(3));
+      expect(await store.claimMany(WORKER_B, LEASE_MS, 10)).toEqual([]);
+      // Every lease works: the claimed tasks complete.
+      for (const { lease } of first) expect(await store.complete(lease, { final_summary: 'done', ...emptyRunStats() })).toBe(true);
+    });
+
+    it('gives each of 40 tasks to exactly one of many concurrent batch claimers', async () => {
+      const { store } = current();
+      for (let i = 0; i < 40; i++) await enqueueTask(store, { execution_prompt: `task ${i}` });
+      const batches = await Promise.all(
+        Array.from({ length: 12 }, (_, i) => store.claimMany(workerOn('host-a', `runner-${i}`), LEASE_MS, 4)),
+      );
+      const claimedIds = batches.flat().map((c) => c.task.id);
+      expect(claimedIds).toHaveLength(40);
+      expect(new Set(claimedIds).size).toBe(40);
     });
 
     it('never claims a task again once its cancel was requested', async () => {
