@@ -10,6 +10,7 @@ import { MAX_LIST_LIMIT } from '../core/schemas.js';
 import { TASK_STATUSES } from '../core/task.js';
 import type { TaskService } from '../service/task-service.js';
 import { VERSION } from '../version.js';
+import { registerOrchestrationTools } from './orchestration-tools.js';
 import { applyPromptPolicy, MIN_EXECUTION_PROMPT_CHARS, type PromptPolicy } from './prompt-policy.js';
 import { summarizeTask, taskSummarySchema } from './task-summary.js';
 import { runTool, toolSuccess } from './tool-result.js';
@@ -193,5 +194,6 @@ export function createMcpServer(options: McpToolsOptions): McpServer {
       }),
   );
 
+  registerOrchestrationTools(server, options);
   return server;
 }

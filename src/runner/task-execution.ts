@@ -9,6 +9,7 @@ import type { Agent, AgentActivity, AgentRunResult } from '../agents/agent.js';
 import type { RunStats } from '../core/task.js';
 import type { TaskLogs, TaskLogWriter } from '../logs/task-logs.js';
 import type { ClaimedTask, Lease, TaskProgress, TaskStore } from '../store/task-store.js';
+import { withDependencyResults } from './dependency-results.js';
 
 export type StopReason = 'cancel' | 'timeout' | 'shutdown' | 'lease_lost';
 
@@ -72,7 +73,7 @@ export class TaskExecution {
       {
         taskId: task.id,
         attempt,
-        prompt: task.execution_prompt,
+        prompt: withDependencyResults(task.execution_prompt, await this.deps.store.dependencyResults(task.id)),
         systemPrompt: task.system_prompt,
         model: task.model,
         permissionMode: task.permission_mode,

@@ -10,6 +10,7 @@ import { registerErrorReplies } from './error-reply.js';
 import { EventStreams } from './event-stream.js';
 import { openApiOptions, registerOpenApiRoute } from './openapi.js';
 import { registerHealthRoute } from './routes/health.js';
+import { registerOrchestrationRoutes } from './routes/orchestrations.js';
 import { registerTaskLogRoutes } from './routes/task-logs.js';
 import { registerTaskRoutes } from './routes/tasks.js';
 import { registerRequestGuards } from './security.js';
@@ -56,6 +57,7 @@ export function buildApp(service: TaskService, options: AppOptions): FastifyInst
   app.register(async (routes) => {
     registerTaskRoutes(routes, service);
     registerTaskLogRoutes(routes, service, streams);
+    registerOrchestrationRoutes(routes, service);
     registerHealthRoute(routes, service);
     registerOpenApiRoute(routes);
   });

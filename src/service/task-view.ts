@@ -32,5 +32,7 @@ export function toTask(record: TaskRecord): Task {
     max_attempts: record.max_attempts,
     cancel_requested: record.cancel_requested_at !== null,
     idempotency_key: record.idempotency_key,
+    orchestration_id: record.orchestration_id,
+    identifier: record.identifier,
   };
 }

@@ -31,6 +31,8 @@ export function task(overrides: Partial<Task> = {}): Task {
     max_attempts: 3,
     cancel_requested: false,
     idempotency_key: null,
+    orchestration_id: null,
+    identifier: null,
     ...overrides,
   };
 }

@@ -5,7 +5,17 @@ import type { TaskSummary } from '../../src/mcp/task-summary.js';
 import { freePort } from '../support/server-process.js';
 import { callError, callOk, createTestHome, openMcpSession, validPrompt, type McpSession, type McpTestHome } from './mcp-process.js';
 
-const TOOLS = ['cancel_task', 'check_api_health', 'create_task', 'get_task_logs', 'get_task_status', 'list_tasks', 'wait_for_tasks'];
+const TOOLS = [
+  'cancel_task',
+  'check_api_health',
+  'create_task',
+  'get_orchestration_status',
+  'get_task_logs',
+  'get_task_status',
+  'list_tasks',
+  'submit_orchestration',
+  'wait_for_tasks',
+];
 
 interface WaitResult {
   all_terminal: boolean;

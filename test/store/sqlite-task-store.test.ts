@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { emptyRunStats } from '../../src/core/task.js';
 import { DatabaseVersionError, MIGRATIONS, migrate } from '../../src/store/sqlite/migrations.js';
 import { openDatabase } from '../../src/store/sqlite/open.js';
-import { openSqliteStore } from '../../src/store/sqlite/sqlite-task-store.js';
+import { openSqliteStore, SqliteTaskStore } from '../../src/store/sqlite/sqlite-task-store.js';
 import { runClaimProcesses } from '../support/claim-processes.js';
 import { claimTask, enqueueTask, runningTask, taskSpec, WORKER_A } from './contract/fixture.js';
 import { describeTaskStoreContract } from './task-store-contract.js';
@@ -93,6 +93,22 @@ describe('SQLite task store', () => {
     expect(migrate(db, next)).toBe(next.length);
     expect(db.pragma('user_version', { simple: true })).toBe(next.length);
     expect(db.prepare("SELECT name FROM sqlite_master WHERE name = 'task_labels'").get()).toBeDefined();
+  });
+
+  it('rebuilds the tasks table for orchestrations keeping every task, its attempts and its lease', async () => {
+    const db = track(openDatabase(dbPath));
+    migrate(db, MIGRATIONS.slice(0, 1));
+    db.close();
+    const old = track(new SqliteTaskStore(track(openDatabase(dbPath)), manualClock().now));
+    const running = await runningTask(old, { execution_prompt: 'Before the upgrade' });
+    const before = await old.get(running.task.id);
+
+    const upgraded = await open();
+    expect(await upgraded.get(running.task.id)).toEqual({ ...before, orchestration_id: null, identifier: null });
+    expect(await upgraded.runningAttemptsOnHost(WORKER_A.host)).toHaveLength(1);
+    expect(await upgraded.complete(running.lease, { final_summary: 'done', ...emptyRunStats() })).toBe(true);
+    expect(openRaw().pragma('foreign_key_check')).toEqual([]);
+    expect(openRaw().pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
   });
 
   it('refuses a file written by a newer version', async () => {

@@ -11,6 +11,7 @@ import { describeEnqueueAndReadContract } from './contract/enqueue-and-read.js';
 import type { TaskStoreFactory, TaskStoreFixture } from './contract/fixture.js';
 import { describeLeaseContract } from './contract/leases.js';
 import { describeMaintenanceContract } from './contract/maintenance.js';
+import { describeOrchestrationContract } from './contract/orchestrations.js';
 import { describeSettleContract } from './contract/settle.js';
 import { describeSignalContract } from './contract/signals.js';
 
@@ -38,5 +39,6 @@ export function describeTaskStoreContract(name: string, factory: TaskStoreFactor
     describeCancelContract(current);
     describeMaintenanceContract(current);
     describeSignalContract(current);
+    describeOrchestrationContract(current);
   });
 }

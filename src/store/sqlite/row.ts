@@ -7,10 +7,12 @@ export interface TaskRow extends Omit<TaskRecord, 'usage'> {
   usage: string | null;
   /** Proof of ownership: it never leaves the store inside a TaskRecord, only inside a Lease. */
   lease_token: string | null;
+  /** Only the scheduling statements read it. */
+  initial_delay: number;
 }
 
 export function toTaskRecord(row: TaskRow): TaskRecord {
-  const { lease_token: _token, usage, ...fields } = row;
+  const { lease_token: _token, initial_delay: _delay, usage, ...fields } = row;
   return { ...fields, usage: usage === null ? null : (JSON.parse(usage) as TaskRecord['usage']) };
 }
 
