@@ -19,11 +19,16 @@ export function integerIn(min: number, max = Number.MAX_SAFE_INTEGER): (value: s
   };
 }
 
-export const parseTaskId = (value: string): number => {
-  if (!/^\d+$/.test(value) || Number(value) < 1) throw new InvalidArgumentError('a task id is a positive integer');
-  return Number(value);
-};
+/** Parser for the id of a task or an orchestration (`what`). */
+function positiveId(what: string): (value: string) => number {
+  return (value) => {
+    if (!/^\d+$/.test(value) || Number(value) < 1) throw new InvalidArgumentError(`${what} id is a positive integer`);
+    return Number(value);
+  };
+}
 
+export const parseTaskId = positiveId('a task');
+export const parseOrchestrationId = positiveId('an orchestration');
 /** Parser for labels written `name=value,name2=value2`. */
 export function labelList(value: string): Labels {
   try {

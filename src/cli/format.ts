@@ -21,6 +21,8 @@ const STATUS_COLOUR: Record<TaskStatus, string> = {
   completed: ANSI.green,
   failed: ANSI.red,
   cancelled: ANSI.dim,
+  waiting: ANSI.cyan,
+  skipped: ANSI.dim,
 };
 
 export const PLAIN: Style = { status: (status, text = status) => text, dim: (t) => t, bold: (t) => t };

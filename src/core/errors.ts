@@ -60,6 +60,16 @@ export class TaskNotFoundError extends ClaudeWorkerError {
   }
 }
 
+export class OrchestrationNotFoundError extends ClaudeWorkerError {
+  readonly code = 'not_found' as const;
+  readonly httpStatus = 404;
+
+  constructor(readonly orchestrationId: number | string) {
+    super(`Orchestration ${orchestrationId} not found. List them with: claude-worker list-orchestrations`);
+    this.name = 'OrchestrationNotFoundError';
+  }
+}
+
 export class UnauthorizedError extends ClaudeWorkerError {
   readonly code = 'unauthorized' as const;
   readonly httpStatus = 401;

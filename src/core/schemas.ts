@@ -53,13 +53,18 @@ export type CreateTaskInput = z.infer<typeof createTaskInputSchema>;
 
 export const taskIdSchema = z.coerce.number({ error: 'task id must be a number' }).int().positive();
 
-export const listTasksQuerySchema = z.strictObject({
-  status: z.enum(TASK_STATUSES).optional(),
+/** The paging fields of every newest-first list. */
+export const pageQueryShape = {
   limit: z.coerce.number().int().min(1).max(MAX_LIST_LIMIT).default(50),
   cursor: z
     .string()
     .regex(/^\d+$/, { error: 'cursor must be a value returned as next_cursor' })
     .optional(),
+};
+
+export const listTasksQuerySchema = z.strictObject({
+  status: z.enum(TASK_STATUSES).optional(),
+  ...pageQueryShape,
 });
 export type ListTasksQuery = z.input<typeof listTasksQuerySchema>;
 
@@ -106,6 +111,8 @@ export const taskSchema = z.object({
   cancel_requested: z.boolean(),
   idempotency_key: z.string().nullable(),
   required_labels: z.record(z.string(), z.string()),
+  orchestration_id: z.int().nullable(),
+  identifier: z.string().nullable(),
 });
 
 export const taskPageSchema = z.object({
@@ -172,7 +179,7 @@ export const errorBodySchema = z.object({
 /** Turns zod's issues into ours: one entry per problem, all of them, named by field. */
 export function toValidationIssues(error: z.ZodError): ValidationIssue[] {
   return error.issues.map((issue) => {
-    const field = issue.path.length > 0 ? issue.path.join('.') : 'body';
+    const field = issue.path.length > 0 ? fieldPath(issue.path) : 'body';
     if (issue.code === 'unrecognized_keys') {
       return { field, message: `unknown field(s): ${issue.keys.join(', ')}` };
     }
@@ -181,6 +188,11 @@ export function toValidationIssues(error: z.ZodError): ValidationIssue[] {
     }
     return { field, message: issue.message };
   });
+}
+
+/** `['tasks', 2, 'depends_on', 0]` → `tasks[2].depends_on[0]`. */
+export function fieldPath(path: readonly PropertyKey[]): string {
+  return path.map((key, i) => (typeof key === 'number' ? `[${key}]` : `${i > 0 ? '.' : ''}${String(key)}`)).join('');
 }
 
 /** Parses `input` or throws a ValidationError listing every problem. */

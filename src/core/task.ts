@@ -5,11 +5,16 @@
  */
 import type { Labels } from './labels.js';
 
-export const TASK_STATUSES = ['pending', 'running', 'completed', 'failed', 'cancelled'] as const;
+/**
+ * `waiting`: a task of an orchestration whose dependencies have not all ended;
+ * `skipped`: it never ran because a dependency failed, was cancelled or was
+ * skipped (or its orchestration was cancelled).
+ */
+export const TASK_STATUSES = ['pending', 'running', 'completed', 'failed', 'cancelled', 'waiting', 'skipped'] as const;
 export type TaskStatus = (typeof TASK_STATUSES)[number];
 
 /** A task in one of these states never changes again. One set, used everywhere (`--watch` included). */
-export const TERMINAL_STATUSES: ReadonlySet<TaskStatus> = new Set(['completed', 'failed', 'cancelled']);
+export const TERMINAL_STATUSES: ReadonlySet<TaskStatus> = new Set(['completed', 'failed', 'cancelled', 'skipped']);
 
 export function isTerminal(status: TaskStatus): boolean {
   return TERMINAL_STATUSES.has(status);
@@ -79,8 +84,14 @@ export interface TaskState extends RunStats {
   error_message: string | null;
 }
 
+/** Where a task belongs: the orchestration it was submitted in and its name there (null for a lone task). */
+export interface TaskPlacement {
+  orchestration_id: number | null;
+  identifier: string | null;
+}
+
 /** A task as every interface shows it. Times are ISO 8601 UTC (`...Z`). */
-export interface Task extends TaskDefinition, TaskState {
+export interface Task extends TaskDefinition, TaskState, TaskPlacement {
   created_at: string;
   started_at: string | null;
   ended_at: string | null;

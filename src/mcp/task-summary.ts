@@ -10,12 +10,13 @@ export const MCP_TASK_STATUSES = ['working', 'completed', 'failed', 'cancelled']
 export type McpTaskStatus = (typeof MCP_TASK_STATUSES)[number];
 
 export function toMcpStatus(status: TaskStatus): McpTaskStatus {
-  return status === 'pending' || status === 'running' ? 'working' : status;
+  if (status === 'skipped') return 'cancelled';
+  return status === 'pending' || status === 'running' || status === 'waiting' ? 'working' : status;
 }
 
 export const taskSummarySchema = z.object({
   task_id: z.int(),
-  status: z.enum(TASK_STATUSES).describe('claude-worker status: pending, running, completed, failed or cancelled'),
+  status: z.enum(TASK_STATUSES).describe('claude-worker status: pending, waiting, running, completed, failed, cancelled or skipped'),
   mcp_status: z.enum(MCP_TASK_STATUSES).describe('MCP Tasks status: working until the task ends'),
   terminal: z.boolean().describe('True once the task has ended; it never changes again'),
   working_directory: z.string(),

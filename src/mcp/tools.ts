@@ -11,6 +11,7 @@ import { TASK_STATUSES } from '../core/task.js';
 import type { TaskService } from '../service/task-service.js';
 import { MAX_WAIT_SECONDS } from '../service/wait-for-tasks.js';
 import { VERSION } from '../version.js';
+import { registerOrchestrationTools } from './orchestration-tools.js';
 import { applyPromptPolicy, MIN_EXECUTION_PROMPT_CHARS, type PromptPolicy } from './prompt-policy.js';
 import { summarizeTask, taskSummarySchema } from './task-summary.js';
 import { runTool, toolSuccess } from './tool-result.js';
@@ -193,5 +194,6 @@ export function createMcpServer(options: McpToolsOptions): McpServer {
       }),
   );
 
+  registerOrchestrationTools(server, options);
   return server;
 }

@@ -12,6 +12,7 @@ import type { RunStats } from '../core/task.js';
 import type { TaskLogs, TaskLogWriter } from '../logs/task-logs.js';
 import type { ClaimedTask, Lease, TaskProgress, TaskStore } from '../store/task-store.js';
 import { ProgressRecorder } from './progress-recorder.js';
+import { withDependencyResults } from './dependency-results.js';
 
 export type StopReason = 'cancel' | 'timeout' | 'shutdown' | 'lease_lost';
 
@@ -99,13 +100,13 @@ export class TaskExecution {
   }
 
   /** Runs the agent; `groups` collects the process groups it starts. */
-  private startAgent(log: TaskLogWriter, progressRecorder: ProgressRecorder, groups: number[]): Promise<AgentRunResult> {
+  private async startAgent(log: TaskLogWriter, progressRecorder: ProgressRecorder, groups: number[]): Promise<AgentRunResult> {
     const { task, attempt } = this.claimed;
     return this.deps.agent.run(
       {
         taskId: task.id,
         attempt,
-        prompt: task.execution_prompt,
+        prompt: withDependencyResults(task.execution_prompt, await this.deps.store.dependencyResults(task.id)),
         systemPrompt: task.system_prompt,
         model: task.model,
         permissionMode: task.permission_mode,

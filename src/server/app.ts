@@ -11,6 +11,7 @@ import { EventStreams } from './event-stream.js';
 import { openApiOptions, registerOpenApiRoute } from './openapi.js';
 import { registerMcpEndpoint, type McpEndpointOptions } from './mcp-endpoint.js';
 import { registerHealthRoute } from './routes/health.js';
+import { registerOrchestrationRoutes } from './routes/orchestrations.js';
 import { registerTaskLogRoutes } from './routes/task-logs.js';
 import { registerTaskRoutes } from './routes/tasks.js';
 import { registerWorkerRoutes } from './routes/workers.js';
@@ -61,6 +62,7 @@ export function buildApp(service: TaskService, options: AppOptions): FastifyInst
     registerTaskRoutes(routes, service);
     registerTaskLogRoutes(routes, service, streams);
     registerWorkerRoutes(routes, service);
+    registerOrchestrationRoutes(routes, service);
     registerHealthRoute(routes, service);
     registerOpenApiRoute(routes);
     registerMcpEndpoint(routes, service, options.mcp);

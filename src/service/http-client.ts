@@ -8,6 +8,7 @@ import { loadConfig } from '../core/config.js';
 import {
   ClaudeWorkerError,
   ForbiddenError,
+  OrchestrationNotFoundError,
   RemoteError,
   ServerUnreachableError,
   TaskNotFoundError,
@@ -16,11 +17,13 @@ import {
   type ErrorCode,
   type ValidationIssue,
 } from '../core/errors.js';
+import type { CreateOrchestrationInput, ListOrchestrationsQuery } from '../core/orchestration-schemas.js';
+import type { OrchestrationDetail, OrchestrationPage } from '../core/orchestration.js';
 import { healthSchema, type CreateTaskInput, type Health, type ListTasksQuery } from '../core/schemas.js';
 import type { Task, TaskPage } from '../core/task.js';
 import type { WorkerList } from '../core/worker.js';
 import { readServerSentEvents } from './sse.js';
-import type { LogsOptions, SubmitResult, TaskService } from './task-service.js';
+import type { LogsOptions, SubmitOrchestrationResult, SubmitResult, TaskService } from './task-service.js';
 import type { WaitOutcome } from './wait-for-tasks.js';
 
 export interface ClaudeWorkerClientOptions {
@@ -38,6 +41,8 @@ interface RequestOptions {
   signal?: AbortSignal;
   /** The task the request is about, for TaskNotFoundError. */
   taskId?: number;
+  /** The orchestration the request is about, for OrchestrationNotFoundError. */
+  orchestrationId?: number;
 }
 
 const STATUS_OF_CODE: Readonly<Record<ErrorCode, number>> = {
@@ -73,10 +78,7 @@ export class ClaudeWorkerClient implements TaskService {
   }
 
   async list(query: ListTasksQuery = {}): Promise<TaskPage> {
-    const params = new URLSearchParams();
-    for (const [name, value] of Object.entries(query)) if (value !== undefined) params.set(name, String(value));
-    const search = params.size > 0 ? `?${params}` : '';
-    return this.json<TaskPage>(await this.request('GET', `/api/v1/tasks${search}`));
+    return this.json<TaskPage>(await this.request('GET', `/api/v1/tasks${searchOf(query)}`));
   }
 
   async cancel(taskId: number): Promise<Task> {
@@ -105,7 +107,7 @@ export class ClaudeWorkerClient implements TaskService {
       for await (const event of readServerSentEvents(response.body!)) {
         if (event.event === 'end') return;
         if (event.event === 'error') {
-          throw errorFromBody(undefined, parseJson(event.data), taskId) ?? new RemoteError('server_error', event.data, 500);
+          throw errorFromBody(undefined, parseJson(event.data), { taskId }) ?? new RemoteError('server_error', event.data, 500);
         }
         yield event.data;
       }
@@ -129,6 +131,27 @@ export class ClaudeWorkerClient implements TaskService {
       ...(signal ? { signal } : {}),
     });
     return this.json<WaitOutcome>(response);
+  }
+
+  async submitOrchestration(input: CreateOrchestrationInput): Promise<SubmitOrchestrationResult> {
+    const response = await this.request('POST', '/api/v1/orchestrations', { body: input });
+    return { orchestration: await this.json<OrchestrationDetail>(response), deduplicated: response.status === 200 };
+  }
+
+  async getOrchestration(orchestrationId: number): Promise<OrchestrationDetail> {
+    return this.json<OrchestrationDetail>(
+      await this.request('GET', orchestrationPath(orchestrationId), { orchestrationId }),
+    );
+  }
+
+  async listOrchestrations(query: ListOrchestrationsQuery = {}): Promise<OrchestrationPage> {
+    return this.json<OrchestrationPage>(await this.request('GET', `/api/v1/orchestrations${searchOf(query)}`));
+  }
+
+  async cancelOrchestration(orchestrationId: number): Promise<OrchestrationDetail> {
+    return this.json<OrchestrationDetail>(
+      await this.request('POST', `${orchestrationPath(orchestrationId)}/cancel`, { orchestrationId }),
+    );
   }
 
   async health(): Promise<Health> {
@@ -160,7 +183,7 @@ export class ClaudeWorkerClient implements TaskService {
     }
     if (response.ok) return response;
     const text = await response.text().catch(() => '');
-    throw errorFromBody(response.status, parseJson(text), options.taskId) ?? this.notClaudeWorker(response.status, text);
+    throw errorFromBody(response.status, parseJson(text), options) ?? this.notClaudeWorker(response.status, text);
   }
 
   private async json<T>(response: Response): Promise<T> {
@@ -197,6 +220,17 @@ function taskPath(taskId: number): string {
   return `/api/v1/tasks/${encodeURIComponent(String(taskId))}`;
 }
 
+function orchestrationPath(orchestrationId: number): string {
+  return `/api/v1/orchestrations/${encodeURIComponent(String(orchestrationId))}`;
+}
+
+/** `?name=value&...` of the parameters that are set; empty when none is. */
+function searchOf(query: Readonly<Record<string, unknown>>): string {
+  const params = new URLSearchParams();
+  for (const [name, value] of Object.entries(query)) if (value !== undefined) params.set(name, String(value));
+  return params.size > 0 ? `?${params}` : '';
+}
+
 function parseJson(text: string): unknown {
   try {
     return JSON.parse(text) as unknown;
@@ -219,7 +253,11 @@ function isErrorBody(body: unknown): body is ErrorBodyShape {
  * (something else answered). `status` is the HTTP status, or undefined for an
  * error event inside an event stream.
  */
-function errorFromBody(status: number | undefined, body: unknown, taskId: number | undefined): ClaudeWorkerError | null {
+function errorFromBody(
+  status: number | undefined,
+  body: unknown,
+  about: Pick<RequestOptions, 'taskId' | 'orchestrationId'>,
+): ClaudeWorkerError | null {
   if (!isErrorBody(body)) return null;
   const { code, message, issues } = body.error;
   const knownCode = Object.hasOwn(STATUS_OF_CODE, code) ? (code as ErrorCode) : 'server_error';
@@ -227,7 +265,9 @@ function errorFromBody(status: number | undefined, body: unknown, taskId: number
     case 'validation_failed':
       return issues && issues.length > 0 ? new ValidationError(issues) : new RemoteError(knownCode, message, status ?? 400);
     case 'not_found':
-      return taskId === undefined ? new RemoteError(knownCode, message, 404) : new TaskNotFoundError(taskId);
+      if (about.taskId !== undefined) return new TaskNotFoundError(about.taskId);
+      if (about.orchestrationId !== undefined) return new OrchestrationNotFoundError(about.orchestrationId);
+      return new RemoteError(knownCode, message, 404);
     case 'unauthorized':
       return new UnauthorizedError(message);
     case 'forbidden':

@@ -4,15 +4,24 @@
  * door; the runner picks submitted tasks up from the store.
  */
 import type { Config } from '../core/config.js';
-import { TaskNotFoundError } from '../core/errors.js';
+import { OrchestrationNotFoundError, TaskNotFoundError } from '../core/errors.js';
+import {
+  listOrchestrationsQuerySchema,
+  type CreateOrchestrationInput,
+  type ListOrchestrationsQuery,
+} from '../core/orchestration-schemas.js';
+import type { OrchestrationDetail, OrchestrationPage } from '../core/orchestration.js';
 import { listTasksQuerySchema, parseOrThrow, type CreateTaskInput, type Health, type ListTasksQuery } from '../core/schemas.js';
 import { isTerminal, type Task, type TaskPage } from '../core/task.js';
 import type { WorkerList } from '../core/worker.js';
 import type { TaskLogs } from '../logs/task-logs.js';
 import type { TaskRecord, TaskStore } from '../store/task-store.js';
 import { VERSION } from '../version.js';
+import { validateOrchestrationInput } from './orchestration-input.js';
+import { orchestrationSpec, toOrchestration, toOrchestrationDetail } from './orchestration-view.js';
+import { taskDefinition } from './task-definition.js';
 import { validateTaskInput } from './task-input.js';
-import type { LogsOptions, SubmitResult, TaskService } from './task-service.js';
+import type { LogsOptions, SubmitOrchestrationResult, SubmitResult, TaskService } from './task-service.js';
 import { toTask } from './task-view.js';
 import { waitForTasks, type ChangeWatch, type WaitOutcome } from './wait-for-tasks.js';
 import { toWorkerList } from './worker-view.js';
@@ -38,18 +47,7 @@ class LocalTaskService implements TaskService {
   async submit(input: CreateTaskInput): Promise<SubmitResult> {
     const valid = await validateTaskInput(input);
     const { config, store } = this.options;
-    const { task, deduplicated } = await store.enqueue({
-      execution_prompt: valid.execution_prompt,
-      working_directory: valid.working_directory,
-      system_prompt: valid.system_prompt ?? null,
-      model: valid.model ?? null,
-      permission_mode: valid.permission_mode ?? config.permissionMode,
-      max_turns: valid.max_turns ?? null,
-      timeout_seconds: valid.timeout_seconds ?? config.defaultTimeoutSeconds,
-      max_attempts: config.maxAttempts,
-      idempotency_key: valid.idempotency_key ?? null,
-      required_labels: valid.required_labels ?? {},
-    });
+    const { task, deduplicated } = await store.enqueue(taskDefinition(valid, config));
     return { task: toTask(task), deduplicated };
   }
 
@@ -59,17 +57,9 @@ class LocalTaskService implements TaskService {
 
   async list(query: ListTasksQuery = {}): Promise<TaskPage> {
     const { status, limit, cursor } = parseOrThrow(listTasksQuerySchema, query);
-    // One extra row tells whether an older page exists.
-    const rows = await this.options.store.list({
-      limit: limit + 1,
-      ...(status ? { status } : {}),
-      ...(cursor ? { beforeId: Number(cursor) } : {}),
-    });
-    const page = rows.slice(0, limit);
-    return {
-      tasks: page.map(toTask),
-      next_cursor: rows.length > limit ? String(page.at(-1)!.id) : null,
-    };
+    const rows = await this.options.store.list({ ...pageFilter(limit, cursor), ...(status ? { status } : {}) });
+    const { page, next_cursor } = newestFirstPage(rows, limit);
+    return { tasks: page.map(toTask), next_cursor };
   }
 
   async cancel(taskId: number): Promise<Task> {
@@ -130,11 +120,45 @@ class LocalTaskService implements TaskService {
     return toWorkerList(await this.options.store.listWorkers());
   }
 
+  async submitOrchestration(input: CreateOrchestrationInput): Promise<SubmitOrchestrationResult> {
+    const valid = await validateOrchestrationInput(input);
+    const { deduplicated, ...graph } = await this.options.store.submitOrchestration(orchestrationSpec(valid, this.options.config));
+    return { orchestration: toOrchestrationDetail(graph), deduplicated };
+  }
+
+  async getOrchestration(orchestrationId: number): Promise<OrchestrationDetail> {
+    const graph = await this.options.store.getOrchestration(orchestrationId);
+    if (!graph) throw new OrchestrationNotFoundError(orchestrationId);
+    return toOrchestrationDetail(graph);
+  }
+
+  async listOrchestrations(query: ListOrchestrationsQuery = {}): Promise<OrchestrationPage> {
+    const { limit, cursor } = parseOrThrow(listOrchestrationsQuerySchema, query);
+    const { page, next_cursor } = newestFirstPage(await this.options.store.listOrchestrations(pageFilter(limit, cursor)), limit);
+    return { orchestrations: page.map(toOrchestration), next_cursor };
+  }
+
+  async cancelOrchestration(orchestrationId: number): Promise<OrchestrationDetail> {
+    const graph = await this.options.store.cancelOrchestration(orchestrationId);
+    if (!graph) throw new OrchestrationNotFoundError(orchestrationId);
+    return toOrchestrationDetail(graph);
+  }
+
   private async record(taskId: number): Promise<TaskRecord> {
     const record = await this.options.store.get(taskId);
     if (!record) throw new TaskNotFoundError(taskId);
     return record;
   }
+}
+
+/** One row more than the page holds: it tells whether an older page exists. */
+function pageFilter(limit: number, cursor: string | undefined): { limit: number; beforeId?: number } {
+  return { limit: limit + 1, ...(cursor ? { beforeId: Number(cursor) } : {}) };
+}
+
+function newestFirstPage<R extends { id: number }>(rows: readonly R[], limit: number): { page: R[]; next_cursor: string | null } {
+  const page = rows.slice(0, limit);
+  return { page, next_cursor: rows.length > limit ? String(page.at(-1)!.id) : null };
 }
 
 /** Resolves when one of the tasks changes in this process, after `maxMs` (the backstop for other processes), or on abort. */

@@ -11,17 +11,28 @@ import { createTaskInputSchema, toValidationIssues, type CreateTaskInput } from 
 export async function validateTaskInput(input: unknown): Promise<CreateTaskInput> {
   const parsed = createTaskInputSchema.safeParse(input);
   const issues = parsed.success ? [] : toValidationIssues(parsed.error);
-  const dir = (input as { working_directory?: unknown } | null)?.working_directory;
-  if (typeof dir === 'string' && dir.trim() !== '' && !issues.some((i) => i.field === 'working_directory')) {
-    const problem = await directoryProblem(dir);
-    if (problem) issues.push(problem);
-  }
+  const problem = await workingDirectoryIssue(input, 'working_directory', issues);
+  if (problem) issues.push(problem);
   if (!parsed.success || issues.length > 0) throw new ValidationError(issues);
   return parsed.data;
 }
 
-async function directoryProblem(dir: string): Promise<ValidationIssue | null> {
-  const field = 'working_directory';
+/**
+ * The file-system check of a task's working directory (`task` as sent, its
+ * directory reported as `field`), unless the schema already found fault
+ * with that field among `issues`.
+ */
+export async function workingDirectoryIssue(
+  task: unknown,
+  field: string,
+  issues: readonly ValidationIssue[],
+): Promise<ValidationIssue | null> {
+  const dir = (task as { working_directory?: unknown } | null)?.working_directory;
+  if (typeof dir !== 'string' || dir.trim() === '' || issues.some((i) => i.field === field)) return null;
+  return directoryProblem(dir, field);
+}
+
+async function directoryProblem(dir: string, field: string): Promise<ValidationIssue | null> {
   if (!isAbsolute(dir)) {
     return { field, message: `must be an absolute path (got "${dir}"); the server cannot know the caller's current directory` };
   }

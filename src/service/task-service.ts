@@ -3,6 +3,8 @@
  * programmatic API call a TaskService; it is either local (a store and a
  * runner in this process) or remote (the HTTP client of a server).
  */
+import type { CreateOrchestrationInput, ListOrchestrationsQuery } from '../core/orchestration-schemas.js';
+import type { OrchestrationDetail, OrchestrationPage } from '../core/orchestration.js';
 import type { CreateTaskInput, Health, ListTasksQuery } from '../core/schemas.js';
 import type { Task, TaskPage } from '../core/task.js';
 import type { WorkerList } from '../core/worker.js';
@@ -11,6 +13,12 @@ import type { WaitOutcome } from './wait-for-tasks.js';
 export interface SubmitResult {
   task: Task;
   /** True when an idempotency key matched an existing task, which is returned instead. */
+  deduplicated: boolean;
+}
+
+export interface SubmitOrchestrationResult {
+  orchestration: OrchestrationDetail;
+  /** True when `key` matched an existing orchestration, which is returned instead. */
   deduplicated: boolean;
 }
 
@@ -44,4 +52,16 @@ export interface TaskService {
   health(): Promise<Health>;
   /** The runner processes sharing this database, with their state and running tasks. */
   workers(): Promise<WorkerList>;
+  /**
+   * Validates a task graph and persists it with all its tasks; they run in
+   * the background as their dependencies end. Throws ValidationError listing
+   * every problem (fields, directories, unknown or duplicate identifiers, cycles).
+   */
+  submitOrchestration(input: CreateOrchestrationInput): Promise<SubmitOrchestrationResult>;
+  /** With its tasks. Throws OrchestrationNotFoundError. */
+  getOrchestration(orchestrationId: number): Promise<OrchestrationDetail>;
+  /** Newest first, without their tasks; pass `next_cursor` back as `cursor` for the next page. */
+  listOrchestrations(query?: ListOrchestrationsQuery): Promise<OrchestrationPage>;
+  /** Skips its waiting tasks, cancels its pending ones and stops its running ones. Throws OrchestrationNotFoundError. */
+  cancelOrchestration(orchestrationId: number): Promise<OrchestrationDetail>;
 }

@@ -2,9 +2,18 @@
  * What the SQLite and PostgreSQL stores decide and map the same way; each
  * store keeps only its SQL.
  */
+import type { FailurePolicy } from '../core/orchestration.js';
 import type { RunStats, TaskStatus } from '../core/task.js';
 import type { WorkerProfile, WorkerState } from '../core/worker.js';
-import type { RunningAttempt, WorkerRecord } from './task-store.js';
+import { countsByStatus } from './shared-sql.js';
+import type {
+  OrchestrationRecord,
+  OrchestrationSpec,
+  OrchestrationTaskSpec,
+  RunningAttempt,
+  TaskRecord,
+  WorkerRecord,
+} from './task-store.js';
 
 /**
  * Agent figures as statement parameters. A figure that is absent stays null,
@@ -96,4 +105,116 @@ export function toWorkerRecord(row: WorkerRow): WorkerRecord {
   const age = Math.max(0, now - row.last_heartbeat_at);
   const lost = state !== 'stopped' && age > leaseMs;
   return { ...fields, running: Number(running), state: lost ? 'lost' : state, heartbeat_age_ms: age };
+}
+
+// ---------------------------------------------------------------------------
+// Orchestrations
+
+/**
+ * Tasks a transaction moved besides the one it was about (dependents
+ * promoted or skipped), for the store to announce to listeners in this
+ * process. A hint only: a rolled-back move announces a task that did not
+ * change, and listeners simply read it again.
+ */
+export class MovedTasks {
+  private moved: { taskId: number; status: TaskStatus }[] = [];
+
+  note(taskIds: readonly number[], status: TaskStatus): void {
+    for (const taskId of taskIds) this.moved.push({ taskId, status });
+  }
+
+  take(): { taskId: number; status: TaskStatus }[] {
+    const moved = this.moved;
+    this.moved = [];
+    return moved;
+  }
+}
+
+/** Why the tasks after `identifier` were skipped, for their error_message. */
+export function skipReason(ended: { identifier: string; status: TaskStatus }): string {
+  return `Skipped: it depends, directly or through other tasks, on task "${ended.identifier}", which ended ${ended.status}.`;
+}
+
+export const CANCELLED_ORCHESTRATION_REASON = 'Skipped: its orchestration was cancelled.';
+
+/** A task ending in one of these skips its descendants under skip_dependents. */
+export function skipsDescendants(status: TaskStatus, policy: FailurePolicy): boolean {
+  return policy === 'skip_dependents' && status !== 'completed';
+}
+
+/** Parameters of insertOrchestration. Booleans are bound as 1/0: SQLite cannot bind a boolean. */
+export function orchestrationParams(spec: OrchestrationSpec) {
+  return { name: spec.name, key: spec.key, failure_policy: spec.failure_policy, pass_results: spec.pass_results ? 1 : 0 };
+}
+
+/** Parameters of insertOrchestrationTask. */
+export function orchestrationTaskParams(orchestrationId: number, task: OrchestrationTaskSpec) {
+  return {
+    status: task.depends_on.length === 0 ? 'pending' : 'waiting',
+    execution_prompt: task.execution_prompt,
+    working_directory: task.working_directory,
+    system_prompt: task.system_prompt,
+    model: task.model,
+    permission_mode: task.permission_mode,
+    max_turns: task.max_turns,
+    timeout_seconds: task.timeout_seconds,
+    max_attempts: task.max_attempts,
+    orchestration_id: orchestrationId,
+    identifier: task.identifier,
+    initial_delay: task.initial_delay,
+  };
+}
+
+/**
+ * The dependency rows of a new orchestration, from the ids its tasks were
+ * given (in spec order). The graph was validated before: every name resolves.
+ */
+export function dependencyRows(spec: OrchestrationSpec, ids: readonly number[]): { task_id: number; depends_on_id: number }[] {
+  const idOf = new Map(spec.tasks.map((task, i) => [task.identifier, ids[i]!]));
+  return spec.tasks.flatMap((task, i) =>
+    [...new Set(task.depends_on)].map((name) => ({ task_id: ids[i]!, depends_on_id: idOf.get(name)! })),
+  );
+}
+
+/** An `orchestrations` row as both stores read it (times already in epoch ms). */
+export interface OrchestrationRow {
+  id: number;
+  name: string;
+  key: string | null;
+  failure_policy: FailurePolicy;
+  /** 1/0 from SQLite, true/false from PostgreSQL. */
+  pass_results: number | boolean;
+  created_at: number;
+  cancel_requested_at: number | null;
+}
+
+export interface CountRow {
+  orchestration_id: number;
+  status: TaskStatus;
+  count: number;
+}
+
+/** Orchestration records from their rows and the ORCHESTRATION_COUNTS rows that cover them. */
+export function toOrchestrationRecords(rows: readonly OrchestrationRow[], counts: readonly CountRow[]): OrchestrationRecord[] {
+  return rows.map((row) => ({
+    ...row,
+    pass_results: Boolean(row.pass_results),
+    counts: countsByStatus(counts.filter((count) => count.orchestration_id === row.id)),
+  }));
+}
+
+/** Counts parameters covering the given orchestrations (ORCHESTRATION_COUNTS reads a range of ids). */
+export function countRange(rows: readonly { id: number }[]): { first_id: number; last_id: number } {
+  const ids = rows.map((row) => row.id);
+  return { first_id: Math.min(...ids), last_id: Math.max(...ids) };
+}
+
+/** Attaches each task's dependencies (ORCHESTRATION_EDGES rows) to it. */
+export function withDependencies(
+  tasks: readonly TaskRecord[],
+  edges: readonly { task_id: number; identifier: string }[],
+): (TaskRecord & { depends_on: string[] })[] {
+  const dependsOn = new Map<number, string[]>();
+  for (const edge of edges) dependsOn.set(edge.task_id, [...(dependsOn.get(edge.task_id) ?? []), edge.identifier]);
+  return tasks.map((task) => ({ ...task, depends_on: dependsOn.get(task.id) ?? [] }));
 }

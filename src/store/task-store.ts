@@ -20,11 +20,12 @@
  * from timestamps a caller sends.
  */
 import type { Labels } from '../core/labels.js';
-import type { FailureCode, RunStats, TaskDefinition, TaskState, TaskStatus } from '../core/task.js';
+import type { FailurePolicy } from '../core/orchestration.js';
+import type { FailureCode, RunStats, TaskDefinition, TaskPlacement, TaskState, TaskStatus } from '../core/task.js';
 import type { WorkerProfile, WorkerState } from '../core/worker.js';
 
 /** A task row as stored. Times are epoch milliseconds. */
-export interface TaskRecord extends TaskDefinition, TaskState {
+export interface TaskRecord extends TaskDefinition, TaskState, TaskPlacement {
   created_at: number;
   started_at: number | null;
   ended_at: number | null;
@@ -161,6 +162,56 @@ export type CancelOutcome =
   /** It had already ended; nothing changed. */
   | 'already_ended';
 
+/** A task of a new orchestration: what to run, and where it sits in the graph. */
+/** Orchestration tasks require no labels (any worker may run them). */
+export interface OrchestrationTaskSpec extends Omit<EnqueueSpec, 'required_labels'> {
+  identifier: string;
+  /** Identifiers of tasks of the same orchestration (the graph is validated before it reaches the store). */
+  depends_on: string[];
+  /** Seconds between the end of its dependencies (or the submit, without any) and its start. */
+  initial_delay: number;
+}
+
+export interface OrchestrationSpec {
+  name: string;
+  failure_policy: FailurePolicy;
+  pass_results: boolean;
+  key: string | null;
+  tasks: OrchestrationTaskSpec[];
+}
+
+/** An orchestration row as stored, with how many of its tasks are in each status. Times are epoch ms. */
+export interface OrchestrationRecord {
+  id: number;
+  name: string;
+  key: string | null;
+  failure_policy: FailurePolicy;
+  pass_results: boolean;
+  created_at: number;
+  cancel_requested_at: number | null;
+  counts: Record<TaskStatus, number>;
+}
+
+/** An orchestration with its tasks (in submit order) and each task's dependencies by identifier. */
+export interface OrchestrationGraph {
+  orchestration: OrchestrationRecord;
+  tasks: (TaskRecord & { depends_on: string[] })[];
+}
+
+export interface SubmitOrchestrationResult extends OrchestrationGraph {
+  /** True when `key` matched an existing orchestration, which is returned instead. */
+  deduplicated: boolean;
+}
+
+/** What a task that depends on another learns about it when it starts. */
+export interface DependencyResult {
+  identifier: string;
+  status: TaskStatus;
+  final_summary: string | null;
+  error_message: string | null;
+  working_directory: string;
+}
+
 export interface TaskStore {
   /** Adds a pending task, or returns the existing one with the same idempotency key. */
   enqueue(spec: EnqueueSpec): Promise<EnqueueResult>;
@@ -235,6 +286,41 @@ export interface TaskStore {
   list(filter: ListFilter): Promise<TaskRecord[]>;
 
   countByStatus(): Promise<Record<TaskStatus, number>>;
+
+  /**
+   * Stores an orchestration and all its tasks in one transaction: tasks
+   * without dependencies `pending` (runnable after their initial delay), the
+   * others `waiting`. With a `key` that matches an existing orchestration,
+   * that one is returned instead and nothing is stored.
+   *
+   * Scheduling: whenever a task of an orchestration ends (completed, failed,
+   * cancelled, lost, skipped), the same transaction moves the tasks after it
+   * on: under `skip_dependents`, a task that did not complete skips every
+   * waiting task that depends on it, directly or not; a waiting task whose
+   * dependencies all completed (under `continue`: all ended) becomes
+   * `pending`, runnable `initial_delay` seconds later. A `waiting` task is
+   * never claimed.
+   */
+  submitOrchestration(spec: OrchestrationSpec): Promise<SubmitOrchestrationResult>;
+
+  /** Null when there is no such orchestration. */
+  getOrchestration(orchestrationId: number): Promise<OrchestrationGraph | null>;
+
+  /** Newest first. */
+  listOrchestrations(filter: { beforeId?: number; limit: number }): Promise<OrchestrationRecord[]>;
+
+  /**
+   * Cancels an orchestration: its waiting tasks are skipped, its pending ones
+   * cancelled and its running ones asked to stop (as `requestCancel` does).
+   * Null when there is no such orchestration.
+   */
+  cancelOrchestration(orchestrationId: number): Promise<OrchestrationGraph | null>;
+
+  /**
+   * The tasks `taskId` depends on, with their outcome, for its prompt; empty
+   * for a task without dependencies or whose orchestration does not pass results.
+   */
+  dependencyResults(taskId: number): Promise<DependencyResult[]>;
 
   /** Deletes old terminal tasks in batches; returns how many were deleted. */
   prune(policy: RetentionPolicy, batchSize: number): Promise<number>;

@@ -25,6 +25,8 @@ export function task(overrides: Partial<Task> = {}): Task {
     attempts: 0,
     cancel_requested: false,
     required_labels: {},
+    orchestration_id: null,
+    identifier: null,
     ...overrides,
   };
 }

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore } from '../../src/store/open-store.js';
 import { node22 } from '../support/node22.js';
 import { FAKE_CLAUDE, freePort } from '../support/server-process.js';
-import { createTestHome, validPrompt, type McpTestHome } from './mcp-process.js';
+import { createTestHome, TOOL_NAMES, validPrompt, type McpTestHome } from './mcp-process.js';
 
 const INSPECTOR = new URL('../../node_modules/@modelcontextprotocol/inspector/clients/launcher/build/index.js', import.meta.url).pathname;
 const MCP_BIN = new URL('../../dist/mcp/bin.js', import.meta.url).pathname;
@@ -65,19 +65,11 @@ function inspect(request: string[]): Promise<InspectorRun> {
 const toolArgs = (args: Record<string, string>) => Object.entries(args).flatMap(([key, value]) => ['--tool-arg', `${key}=${value}`]);
 
 describe('MCP Inspector CLI against claude-worker-mcp', () => {
-  it('tools/list lists the seven tools', async () => {
+  it('tools/list lists every tool', async () => {
     const run = await inspect(['--method', 'tools/list']);
     expect(run.code, run.stderr).toBe(0);
     const tools = run.output.result!.tools as { name: string }[];
-    expect(tools.map((tool) => tool.name).sort()).toEqual([
-      'cancel_task',
-      'check_api_health',
-      'create_task',
-      'get_task_logs',
-      'get_task_status',
-      'list_tasks',
-      'wait_for_tasks',
-    ]);
+    expect(tools.map((tool) => tool.name).sort()).toEqual(TOOL_NAMES);
   });
 
   it('tools/call create_task stores the task; get_task_status reads it back in a new session', async () => {

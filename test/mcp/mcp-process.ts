@@ -11,6 +11,19 @@ import { Client } from '@modelcontextprotocol/client';
 import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 import { CLI, FAKE_CLAUDE } from '../support/server-process.js';
 
+/** Every tool the server offers, sorted by name. */
+export const TOOL_NAMES = [
+  'cancel_task',
+  'check_api_health',
+  'create_task',
+  'get_orchestration_status',
+  'get_task_logs',
+  'get_task_status',
+  'list_tasks',
+  'submit_orchestration',
+  'wait_for_tasks',
+];
+
 export interface McpSession {
   client: Client;
   stderr(): string;

@@ -67,6 +67,6 @@ describe('MCP server over stdio, proxy to a REST server', () => {
     expect(error.message).toContain('claude-worker server start');
     // Still alive and answering.
     expect((await callError(proxy.client, 'check_api_health', {})).error.code).toBe('server_unreachable');
-    expect((await proxy.client.listTools()).tools.length).toBe(7);
+    expect((await proxy.client.listTools()).tools.length).toBe(9);
   });
 });

@@ -3,9 +3,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TaskSummary } from '../../src/mcp/task-summary.js';
 import { freePort } from '../support/server-process.js';
-import { callError, callOk, createTestHome, openMcpSession, validPrompt, type McpSession, type McpTestHome } from './mcp-process.js';
+import { callError, callOk, createTestHome, openMcpSession, TOOL_NAMES, validPrompt, type McpSession, type McpTestHome } from './mcp-process.js';
 
-const TOOLS = ['cancel_task', 'check_api_health', 'create_task', 'get_task_logs', 'get_task_status', 'list_tasks', 'wait_for_tasks'];
+const TOOLS = TOOL_NAMES;
 
 interface WaitResult {
   all_terminal: boolean;

@@ -102,7 +102,7 @@ describe('MCP stdio stream', () => {
     const session = startRaw([MCP_BIN], home.env);
     await initialize(session);
     const listed = await session.request('tools/list', {});
-    expect((listed.result as { tools: unknown[] }).tools).toHaveLength(7);
+    expect((listed.result as { tools: unknown[] }).tools).toHaveLength(9);
     const created = await session.request('tools/call', {
       name: 'create_task',
       arguments: { execution_prompt: '[fake:success] say hi', working_directory: join(home.dir, 'project') },

@@ -212,6 +212,9 @@ describe('GET /health and /openapi.json', () => {
     expect(doc.openapi).toMatch(/^3\./);
     expect(doc.info.version).toBe('0.0.0-test');
     expect(Object.keys(doc.paths).sort()).toEqual([
+      '/api/v1/orchestrations',
+      '/api/v1/orchestrations/{id}',
+      '/api/v1/orchestrations/{id}/cancel',
       '/api/v1/tasks',
       '/api/v1/tasks/wait',
       '/api/v1/tasks/{id}',

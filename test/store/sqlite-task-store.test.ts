@@ -125,6 +125,38 @@ describe('SQLite task store', () => {
     expect(await store.listWorkers()).toEqual([]);
   });
 
+  it('rebuilds the tasks table for orchestrations keeping every task, its labels, attempts, log and lease', async () => {
+    const db = openRaw();
+    migrate(db, MIGRATIONS.slice(0, -1));
+    const { id } = db
+      .prepare(
+        `INSERT INTO tasks (status, execution_prompt, working_directory, permission_mode, timeout_seconds, max_attempts,
+                            created_at, run_at, started_at, attempts, lease_owner, lease_token, lease_expires_at, required_labels)
+         VALUES ('running', 'Before the upgrade', '/srv/project', 'acceptEdits', 60, 3, 1, 1, 2, 1, @owner, 'token-1', @expires, '{"gpu":"true"}')
+         RETURNING id`,
+      )
+      .get({ owner: WORKER_A.id, expires: Date.now() + 60_000 }) as { id: number };
+    db.prepare(
+      `INSERT INTO task_attempts (task_id, attempt, lease_token, worker_id, host, boot_id, worker_pid, started_at)
+       VALUES (?, 1, 'token-1', ?, ?, ?, ?, 2)`,
+    ).run(id, WORKER_A.id, WORKER_A.host, WORKER_A.bootId, WORKER_A.pid);
+    db.prepare(`INSERT INTO task_log_lines (task_id, at_ms, line) VALUES (?, 3, '=== attempt 1')`).run(id);
+
+    const upgraded = await open();
+    expect(await upgraded.get(id)).toMatchObject({
+      status: 'running',
+      required_labels: { gpu: 'true' },
+      orchestration_id: null,
+      identifier: null,
+      lease_owner: WORKER_A.id,
+    });
+    expect(await upgraded.runningAttemptsOnHost(WORKER_A.host)).toHaveLength(1);
+    expect((await upgraded.readLog(id, { tail: 5 })).map((line) => line.text)).toEqual(['=== attempt 1']);
+    expect(await upgraded.complete({ taskId: id, token: 'token-1' }, { final_summary: 'done', ...emptyRunStats() })).toBe(true);
+    expect(openRaw().pragma('foreign_key_check')).toEqual([]);
+    expect(openRaw().pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
+  });
+
   it('refuses a file written by a newer version', async () => {
     openRaw().pragma(`user_version = ${MIGRATIONS.length + 1}`);
     await expect(openSqliteStore(dbPath)).rejects.toBeInstanceOf(DatabaseVersionError);

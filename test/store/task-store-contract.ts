@@ -13,6 +13,7 @@ import { describeLabelContract } from './contract/labels.js';
 import { describeLeaseContract } from './contract/leases.js';
 import { describeLogContract } from './contract/log-lines.js';
 import { describeMaintenanceContract } from './contract/maintenance.js';
+import { describeOrchestrationContract } from './contract/orchestrations.js';
 import { describeSettleContract } from './contract/settle.js';
 import { describeSignalContract } from './contract/signals.js';
 import { describeWorkerRegistryContract } from './contract/workers.js';
@@ -44,5 +45,6 @@ export function describeTaskStoreContract(name: string, factory: TaskStoreFactor
     describeSignalContract(current);
     describeLabelContract(current);
     describeWorkerRegistryContract(current);
+    describeOrchestrationContract(current);
   });
 }

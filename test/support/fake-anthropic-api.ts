@@ -8,7 +8,8 @@
  * `[write:<path>]` marker, it answers with a Write tool use of that path
  * with the content `WRITTEN_CONTENT` (a relative path resolves against the
  * working directory Claude Code states in the request, "Primary working
- * directory: ..."); otherwise it answers with `replyText`. A one-tool task
+ * directory: ..."); otherwise it answers with the text of the first
+ * `[reply:<text>]` marker in the conversation, else `replyText`. A one-tool task
  * therefore takes exactly two requests and ends `num_turns: 2`.
  *
  * Routes: `POST /v1/messages` (streaming or not), `POST
@@ -158,7 +159,8 @@ function decideReply(body: MessagesBody, options: FakeApiOptions): Reply {
     const path = isAbsolute(target) ? target : join(workingDirectory(body), target);
     return { kind: 'tool_use', name: 'Write', input: { file_path: path, content: WRITTEN_CONTENT } };
   }
-  return { kind: 'text', text: options.replyText ?? DEFAULT_REPLY_TEXT };
+  const scripted = texts.join('\n').match(/\[reply:([^\]]+)\]/)?.[1];
+  return { kind: 'text', text: scripted ?? options.replyText ?? DEFAULT_REPLY_TEXT };
 }
 
 /** Claude Code describes its environment, working directory included, in the request. */

@@ -1,14 +1,18 @@
-/** Cancel requests: a pending task ends at once; a running one is flagged for its runner. */
+/**
+ * Cancel requests: a pending (or waiting) task ends at once; a running one
+ * is flagged for its runner.
+ */
 import type { CancelOutcome } from '../task-store.js';
+import { settleDependents } from './dependents.js';
 import { notifyCancel } from './notify.js';
-import type { PostgresContext } from './pool.js';
+import type { PostgresContext, Sql } from './pool.js';
 import { isTaskId, TASK_COLUMNS, type TaskRow } from './row.js';
 
 // FOR UPDATE: a claim in progress either took the row first (then this sees
 // it running) or skips it (SKIP LOCKED) and never runs a cancelled task.
 const SELECT = `SELECT ${TASK_COLUMNS} FROM tasks WHERE id = @id FOR UPDATE`;
 
-const CANCEL_PENDING = `
+const CANCEL_NOT_STARTED = `
   UPDATE tasks SET status = 'cancelled', cancel_requested_at = now(), ended_at = now()
    WHERE id = @id
   RETURNING ${TASK_COLUMNS}`;
@@ -26,20 +30,27 @@ export async function requestCancel(
   if (!isTaskId(taskId)) return null;
   return ctx.transaction(async (tx) => {
     const [found] = await tx.rows<TaskRow>(SELECT, { id: taskId });
-    if (!found) return null;
-    switch (found.status) {
-      case 'pending': {
-        const [row] = await tx.rows<TaskRow>(CANCEL_PENDING, { id: taskId });
-        return { row: row!, outcome: 'cancelled' };
-      }
-      case 'running': {
-        const [row] = await tx.rows<TaskRow>(FLAG_RUNNING, { id: taskId });
-        // The runner may be on another node: the hint reaches it at once, its next heartbeat for sure.
-        await notifyCancel(tx, taskId);
-        return { row: row!, outcome: 'cancel_requested' };
-      }
-      default:
-        return { row: found, outcome: 'already_ended' };
-    }
+    return found ? cancelRow(tx, found) : null;
   });
+}
+
+/** Cancels the task of `found`; call inside a transaction that locked its row. */
+export async function cancelRow(tx: Sql, found: TaskRow): Promise<{ row: TaskRow; outcome: CancelOutcome }> {
+  const params = { id: found.id };
+  switch (found.status) {
+    case 'pending':
+    case 'waiting': {
+      const [row] = await tx.rows<TaskRow>(CANCEL_NOT_STARTED, params);
+      await settleDependents(tx, found.id);
+      return { row: row!, outcome: 'cancelled' };
+    }
+    case 'running': {
+      const [row] = await tx.rows<TaskRow>(FLAG_RUNNING, params);
+      // The runner may be on another node: the hint reaches it at once, its next heartbeat for sure.
+      await notifyCancel(tx, found.id);
+      return { row: row!, outcome: 'cancel_requested' };
+    }
+    default:
+      return { row: found, outcome: 'already_ended' };
+  }
 }

@@ -120,6 +120,39 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX workers_last_heartbeat ON workers (last_heartbeat_at);
     `,
   },
+  {
+    name: 'orchestrations: task graphs, the waiting and skipped statuses',
+    sql: `
+      CREATE TABLE orchestrations (
+        id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        name text NOT NULL,
+        key text,
+        failure_policy text NOT NULL CHECK (failure_policy IN ('skip_dependents', 'continue')),
+        pass_results boolean NOT NULL,
+        created_at timestamptz NOT NULL,
+        cancel_requested_at timestamptz
+      );
+      CREATE UNIQUE INDEX orchestrations_key ON orchestrations (key) WHERE key IS NOT NULL;
+
+      ALTER TABLE tasks DROP CONSTRAINT tasks_status_check;
+      ALTER TABLE tasks ADD CONSTRAINT tasks_status_check
+        CHECK (status IN ('pending', 'running', 'completed', 'failed', 'cancelled', 'waiting', 'skipped'));
+      ALTER TABLE tasks ADD COLUMN orchestration_id bigint REFERENCES orchestrations (id);
+      ALTER TABLE tasks ADD COLUMN identifier text;
+      ALTER TABLE tasks ADD COLUMN initial_delay integer NOT NULL DEFAULT 0;
+      -- An orchestration's tasks, in submit order.
+      CREATE INDEX tasks_orchestration ON tasks (orchestration_id, id) WHERE orchestration_id IS NOT NULL;
+
+      -- task_id runs only after depends_on_id ended.
+      CREATE TABLE task_dependencies (
+        task_id bigint NOT NULL REFERENCES tasks (id) ON DELETE CASCADE,
+        depends_on_id bigint NOT NULL REFERENCES tasks (id) ON DELETE CASCADE,
+        PRIMARY KEY (task_id, depends_on_id)
+      );
+      -- The tasks after one that just ended.
+      CREATE INDEX task_dependents ON task_dependencies (depends_on_id);
+    `,
+  },
 ];
 
 /** The table that records which steps a database has run. */

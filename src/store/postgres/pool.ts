@@ -5,6 +5,7 @@
  * `$n` placeholders, never spliced into the text.
  */
 import pg from 'pg';
+import { MovedTasks } from '../shared-rules.js';
 
 /** Who is talking to the server, as `pg_stat_activity` shows it. */
 export const APPLICATION_NAME = 'claude-worker';
@@ -97,6 +98,8 @@ export interface Sql {
    * listener can tell them from other processes'.
    */
   readonly origin: string;
+  /** Dependents moved by writes on this store, for it to announce in this process. */
+  readonly moved: MovedTasks;
   rows<R extends pg.QueryResultRow>(sql: string, params?: Params): Promise<R[]>;
   /** Returns how many rows the statement changed. */
   run(sql: string, params?: Params): Promise<number>;
@@ -106,6 +109,7 @@ class Statements implements Sql {
   constructor(
     private readonly target: pg.Pool | pg.PoolClient,
     readonly origin: string,
+    readonly moved: MovedTasks,
   ) {}
 
   async rows<R extends pg.QueryResultRow>(sql: string, params: Params = {}): Promise<R[]> {
@@ -122,7 +126,7 @@ export class PostgresContext extends Statements {
     readonly pool: pg.Pool,
     origin: string,
   ) {
-    super(pool, origin);
+    super(pool, origin, new MovedTasks());
   }
 
   /**
@@ -142,7 +146,7 @@ export class PostgresContext extends Statements {
     client.on('error', onError);
     try {
       await client.query('BEGIN');
-      const result = await fn(new Statements(client, this.origin));
+      const result = await fn(new Statements(client, this.origin, this.moved));
       await client.query('COMMIT');
       return result;
     } catch (error) {

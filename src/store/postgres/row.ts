@@ -1,4 +1,5 @@
 /** Mapping between `tasks` rows and TaskRecords, and the SQL fragments every write shares. */
+import type { DialectTime } from '../shared-sql.js';
 import type { TaskRecord } from '../task-store.js';
 
 /** A `tasks` row as selected with TASK_COLUMNS. */
@@ -21,6 +22,12 @@ export function epochMs(column: string): string {
 export function msInterval(param: string): string {
   return `(${param}::double precision * interval '1 millisecond')`;
 }
+
+/** The store's clock in SQL: the database server's now(). */
+export const POSTGRES_TIME: DialectTime = {
+  now: 'now()',
+  afterSeconds: (seconds) => `now() + make_interval(secs => ${seconds})`,
+};
 
 const TIME_COLUMNS = ['created_at', 'started_at', 'ended_at', 'run_at', 'cancel_requested_at', 'lease_expires_at'];
 
@@ -50,10 +57,23 @@ const OTHER_COLUMNS = [
   'lease_owner',
   'lease_token',
   'required_labels',
+  'orchestration_id',
+  'identifier',
 ];
 
 /** The select list that reads a `tasks` row (or a RETURNING of one) as a TaskRow. */
 export const TASK_COLUMNS = [...OTHER_COLUMNS, ...TIME_COLUMNS.map((c) => `${epochMs(c)} AS ${c}`)].join(', ');
+
+/** The select list that reads an `orchestrations` row as an OrchestrationRow. */
+export const ORCHESTRATION_COLUMNS = [
+  'id',
+  'name',
+  'key',
+  'failure_policy',
+  'pass_results',
+  `${epochMs('created_at')} AS created_at`,
+  `${epochMs('cancel_requested_at')} AS cancel_requested_at`,
+].join(', ');
 
 /**
  * Writes what an agent reported. A figure that is absent or null keeps the

@@ -4,9 +4,10 @@
  * `running`, close the attempt, and hint other nodes when the task is queued
  * again.
  */
-import type { FailureCode, RunStats, TaskStatus } from '../../core/task.js';
+import { isTerminal, type FailureCode, type RunStats, type TaskStatus } from '../../core/task.js';
 import { statsParams } from '../shared-rules.js';
 import type { Lease } from '../task-store.js';
+import { settleDependents } from './dependents.js';
 import { notifyWork } from './notify.js';
 import type { PostgresContext, Sql } from './pool.js';
 import {
@@ -83,4 +84,5 @@ export async function endRun(tx: Sql, lease: Lease, end: RunEnd): Promise<void> 
   });
   await tx.run(END_ATTEMPT, { ...leaseParams(lease), ...end.attempt });
   if (end.status === 'pending') await notifyWork(tx, lease.taskId);
+  if (isTerminal(end.status)) await settleDependents(tx, lease.taskId);
 }

@@ -1,13 +1,17 @@
-/** Cancel requests: a pending task ends at once; a running one is flagged for its runner. */
+/**
+ * Cancel requests: a pending (or waiting) task ends at once; a running one
+ * is flagged for its runner.
+ */
 import type { CancelOutcome } from '../task-store.js';
 import type { SqliteContext } from './context.js';
+import { settleDependents } from './dependents.js';
 import type { TaskRow } from './row.js';
 
 const SELECT = `SELECT * FROM tasks WHERE id = ?`;
 
-const CANCEL_PENDING = `
+const CANCEL_NOT_STARTED = `
   UPDATE tasks SET status = 'cancelled', cancel_requested_at = @now, ended_at = @now
-   WHERE id = @id AND status = 'pending'
+   WHERE id = @id AND status IN ('pending', 'waiting')
   RETURNING *`;
 
 // COALESCE: asking again keeps the time of the first request.
@@ -19,15 +23,23 @@ const FLAG_RUNNING = `
 export function requestCancel(ctx: SqliteContext, taskId: number): { row: TaskRow; outcome: CancelOutcome } | null {
   return ctx.immediate(() => {
     const row = ctx.statement(SELECT).get(taskId) as TaskRow | undefined;
-    if (!row) return null;
-    const params = { id: taskId, now: ctx.now() };
-    switch (row.status) {
-      case 'pending':
-        return { row: ctx.statement(CANCEL_PENDING).get(params) as TaskRow, outcome: 'cancelled' };
-      case 'running':
-        return { row: ctx.statement(FLAG_RUNNING).get(params) as TaskRow, outcome: 'cancel_requested' };
-      default:
-        return { row, outcome: 'already_ended' };
-    }
+    return row ? cancelRow(ctx, row) : null;
   });
+}
+
+/** Cancels the task of `row`; call inside a write transaction that read it. */
+export function cancelRow(ctx: SqliteContext, row: TaskRow): { row: TaskRow; outcome: CancelOutcome } {
+  const params = { id: row.id, now: ctx.now() };
+  switch (row.status) {
+    case 'pending':
+    case 'waiting': {
+      const cancelled = ctx.statement(CANCEL_NOT_STARTED).get(params) as TaskRow;
+      settleDependents(ctx, row.id);
+      return { row: cancelled, outcome: 'cancelled' };
+    }
+    case 'running':
+      return { row: ctx.statement(FLAG_RUNNING).get(params) as TaskRow, outcome: 'cancel_requested' };
+    default:
+      return { row, outcome: 'already_ended' };
+  }
 }

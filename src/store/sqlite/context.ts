@@ -3,9 +3,19 @@
  * compiled statements and the store's clock.
  */
 import type Database from 'better-sqlite3';
+import { MovedTasks } from '../shared-rules.js';
+import type { DialectTime } from '../shared-sql.js';
+
+/** The store's clock in SQL: the app clock's milliseconds, bound as @now. */
+export const SQLITE_TIME: DialectTime = {
+  now: '@now',
+  afterSeconds: (seconds) => `(@now + (${seconds}) * 1000)`,
+};
 
 export class SqliteContext {
   private readonly statements = new Map<string, Database.Statement>();
+  /** Dependents moved by the last writes, for the store to announce. */
+  readonly moved = new MovedTasks();
 
   constructor(
     readonly db: Database.Database,

@@ -121,6 +121,96 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX workers_last_heartbeat ON workers (last_heartbeat_at);
     `,
   },
+  {
+    // SQLite cannot change a CHECK constraint in place: the tasks table is
+    // rebuilt (create, copy, drop, rename), with foreign keys off while it
+    // runs (see migrate), as the SQLite documentation prescribes.
+    name: 'orchestrations: task graphs, the waiting and skipped statuses',
+    sql: `
+      CREATE TABLE orchestrations (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        name TEXT NOT NULL,
+        key TEXT,
+        failure_policy TEXT NOT NULL CHECK (failure_policy IN ('skip_dependents', 'continue')),
+        pass_results INTEGER NOT NULL,
+        created_at INTEGER NOT NULL,
+        cancel_requested_at INTEGER
+      );
+      CREATE UNIQUE INDEX orchestrations_key ON orchestrations (key) WHERE key IS NOT NULL;
+
+      CREATE TABLE tasks_rebuilt (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        status TEXT NOT NULL
+          CHECK (status IN ('pending', 'running', 'completed', 'failed', 'cancelled', 'waiting', 'skipped')),
+        execution_prompt TEXT NOT NULL,
+        working_directory TEXT NOT NULL,
+        system_prompt TEXT,
+        model TEXT,
+        permission_mode TEXT NOT NULL,
+        max_turns INTEGER,
+        timeout_seconds INTEGER NOT NULL,
+        idempotency_key TEXT,
+        created_at INTEGER NOT NULL,
+        started_at INTEGER,
+        ended_at INTEGER,
+        run_at INTEGER NOT NULL,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        max_attempts INTEGER NOT NULL,
+        cancel_requested_at INTEGER,
+        last_action_cache TEXT,
+        final_summary TEXT,
+        error_code TEXT,
+        error_message TEXT,
+        cost_usd REAL,
+        usage TEXT, -- JSON
+        num_turns INTEGER,
+        duration_ms INTEGER,
+        session_id TEXT,
+        api_key_source TEXT,
+        lease_owner TEXT,
+        lease_token TEXT,
+        lease_expires_at INTEGER,
+        required_labels TEXT NOT NULL DEFAULT '{}' CHECK (json_type(required_labels) = 'object'),
+        orchestration_id INTEGER REFERENCES orchestrations (id),
+        identifier TEXT,
+        initial_delay INTEGER NOT NULL DEFAULT 0,
+        CHECK ((status = 'running') = (lease_token IS NOT NULL))
+      );
+      INSERT INTO tasks_rebuilt (
+        id, status, execution_prompt, working_directory, system_prompt, model, permission_mode, max_turns,
+        timeout_seconds, idempotency_key, created_at, started_at, ended_at, run_at, attempts, max_attempts,
+        cancel_requested_at, last_action_cache, final_summary, error_code, error_message, cost_usd, usage,
+        num_turns, duration_ms, session_id, api_key_source, lease_owner, lease_token, lease_expires_at,
+        required_labels
+      )
+      SELECT
+        id, status, execution_prompt, working_directory, system_prompt, model, permission_mode, max_turns,
+        timeout_seconds, idempotency_key, created_at, started_at, ended_at, run_at, attempts, max_attempts,
+        cancel_requested_at, last_action_cache, final_summary, error_code, error_message, cost_usd, usage,
+        num_turns, duration_ms, session_id, api_key_source, lease_owner, lease_token, lease_expires_at,
+        required_labels
+      FROM tasks;
+      DROP TABLE tasks;
+      ALTER TABLE tasks_rebuilt RENAME TO tasks;
+
+      CREATE INDEX tasks_ready ON tasks (run_at, id) WHERE status = 'pending';
+      CREATE INDEX tasks_lease_expiry ON tasks (lease_expires_at) WHERE status = 'running';
+      CREATE UNIQUE INDEX tasks_idempotency_key ON tasks (idempotency_key) WHERE idempotency_key IS NOT NULL;
+      CREATE INDEX tasks_status ON tasks (status, id);
+      CREATE INDEX tasks_ended ON tasks (ended_at) WHERE ended_at IS NOT NULL;
+      -- An orchestration's tasks, in submit order.
+      CREATE INDEX tasks_orchestration ON tasks (orchestration_id, id) WHERE orchestration_id IS NOT NULL;
+
+      -- task_id runs only after depends_on_id ended.
+      CREATE TABLE task_dependencies (
+        task_id INTEGER NOT NULL REFERENCES tasks (id) ON DELETE CASCADE,
+        depends_on_id INTEGER NOT NULL REFERENCES tasks (id) ON DELETE CASCADE,
+        PRIMARY KEY (task_id, depends_on_id)
+      );
+      -- The tasks after one that just ended.
+      CREATE INDEX task_dependents ON task_dependencies (depends_on_id);
+    `,
+  },
 ];
 
 /** The file was written by a newer version of claude-worker; running older code on it could corrupt it. */
@@ -155,9 +245,20 @@ export function migrate(db: Database.Database, migrations: readonly Migration[] 
   };
   // The common case (an up-to-date file) takes no write lock at all.
   if (checked(version()) === target) return target;
-  db.transaction(() => {
-    for (const step of migrations.slice(checked(version()))) db.exec(step.sql);
-    db.pragma(`user_version = ${target}`);
-  }).immediate();
+  // A step that rebuilds a table drops the old one; with foreign keys on, that
+  // would delete the rows that reference it (ON DELETE CASCADE). The pragma
+  // is a no-op inside a transaction, hence around it; the check before the
+  // commit proves the rebuilt tables still hold together.
+  db.pragma('foreign_keys = OFF');
+  try {
+    db.transaction(() => {
+      for (const step of migrations.slice(checked(version()))) db.exec(step.sql);
+      const broken = db.pragma('foreign_key_check') as unknown[];
+      if (broken.length > 0) throw new Error(`migration left ${broken.length} broken foreign key reference(s)`);
+      db.pragma(`user_version = ${target}`);
+    }).immediate();
+  } finally {
+    db.pragma('foreign_keys = ON');
+  }
   return target;
 }

@@ -9,10 +9,12 @@ export interface TaskRow extends Omit<TaskRecord, 'usage' | 'required_labels'> {
   required_labels: string;
   /** Proof of ownership: it never leaves the store inside a TaskRecord, only inside a Lease. */
   lease_token: string | null;
+  /** Only the scheduling statements read it. */
+  initial_delay: number;
 }
 
 export function toTaskRecord(row: TaskRow): TaskRecord {
-  const { lease_token: _token, usage, required_labels, ...fields } = row;
+  const { lease_token: _token, initial_delay: _delay, usage, required_labels, ...fields } = row;
   return {
     ...fields,
     usage: usage === null ? null : (JSON.parse(usage) as TaskRecord['usage']),

@@ -3,10 +3,11 @@
  * reap): check that the lease still owns the task, move the task out of
  * `running`, and close the attempt.
  */
-import type { FailureCode, RunStats, TaskStatus } from '../../core/task.js';
+import { isTerminal, type FailureCode, type RunStats, type TaskStatus } from '../../core/task.js';
 import type { Lease } from '../task-store.js';
 import type { SqliteContext } from './context.js';
 import { statsParams } from '../shared-rules.js';
+import { settleDependents } from './dependents.js';
 import { LEASE_CLEARED, leaseParams, OWNED_BY_LEASE, STATS_ASSIGNMENTS, type TaskRow } from './row.js';
 
 export type AttemptOutcome = 'completed' | 'failed' | 'cancelled' | 'lost';
@@ -67,4 +68,5 @@ export function endRun(ctx: SqliteContext, lease: Lease, end: RunEnd): void {
     error_message: end.error?.message ?? null,
   });
   ctx.statement(END_ATTEMPT).run({ ...leaseParams(lease), now, ...end.attempt });
+  if (isTerminal(end.status)) settleDependents(ctx, lease.taskId);
 }

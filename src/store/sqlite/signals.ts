@@ -3,6 +3,8 @@
  * (a CLI submitting, another runner) are seen through the polling backstop
  * of `waitForWork` and through heartbeats.
  */
+import type { TaskStatus } from '../../core/task.js';
+
 type Listener = (taskId: number) => void;
 
 export class StoreSignals {
@@ -21,6 +23,16 @@ export class StoreSignals {
 
   taskChanged(taskId: number): void {
     notify(this.changeListeners, taskId);
+  }
+
+  /** A task moved to `status`: listeners hear of it, and idle claimers wake when it became runnable. */
+  taskMoved(taskId: number, status: TaskStatus): void {
+    this.taskChanged(taskId);
+    if (status === 'pending') this.workAvailable();
+  }
+
+  tasksMoved(moves: readonly { taskId: number; status: TaskStatus }[]): void {
+    for (const { taskId, status } of moves) this.taskMoved(taskId, status);
   }
 
   onCancelRequested(listener: Listener): () => void {

@@ -11,6 +11,7 @@ import type {
   CancelOutcome,
   ClaimedTask,
   CompletedResult,
+  DependencyResult,
   EnqueueResult,
   EnqueueSpec,
   FailureRecord,
@@ -20,8 +21,12 @@ import type {
   LogLine,
   LogRange,
   NewLogLine,
+  OrchestrationGraph,
+  OrchestrationRecord,
+  OrchestrationSpec,
   RetentionPolicy,
   RunningAttempt,
+  SubmitOrchestrationResult,
   TaskProgress,
   TaskRecord,
   TaskStore,
@@ -31,6 +36,7 @@ import type {
 } from '../task-store.js';
 import { abandon } from './abandon.js';
 import { requestCancel } from './cancel.js';
+import { cancelOrchestration } from './cancel-orchestration.js';
 import { claimMany } from './claim.js';
 import { SqliteContext } from './context.js';
 import { enqueue } from './enqueue.js';
@@ -41,10 +47,12 @@ import { appendLog, readLog } from './log-lines.js';
 import { recordProgress, recordSpawn } from './progress.js';
 import { prune } from './prune.js';
 import { countByStatus, getTask, listTasks, runningAttemptsOnHost } from './read.js';
+import { dependencyResults, getOrchestration, listOrchestrations } from './read-orchestration.js';
 import { reapExpired } from './reap.js';
 import { toTaskRecord } from './row.js';
 import { complete, fail, markCancelled, release } from './settle.js';
 import { StoreSignals } from './signals.js';
+import { submitOrchestration } from './submit-orchestration.js';
 import { listWorkers, registerWorker, setWorkerState, workerHeartbeat } from './workers.js';
 
 export interface SqliteStoreOptions {
@@ -128,10 +136,38 @@ export class SqliteTaskStore implements TaskStore {
 
   async requestCancel(taskId: number): Promise<{ task: TaskRecord; outcome: CancelOutcome } | null> {
     const result = requestCancel(this.ctx, taskId);
+    this.announceMoved();
     if (!result) return null;
     if (result.outcome !== 'already_ended') this.signals.taskChanged(taskId);
     if (result.outcome === 'cancel_requested') this.signals.cancelRequested(taskId);
     return { task: toTaskRecord(result.row), outcome: result.outcome };
+  }
+
+  async submitOrchestration(spec: OrchestrationSpec): Promise<SubmitOrchestrationResult> {
+    const { id, deduplicated } = submitOrchestration(this.ctx, spec);
+    const graph = getOrchestration(this.ctx, id)!;
+    if (!deduplicated) this.signals.tasksMoved(graph.tasks.map((task) => ({ taskId: task.id, status: task.status })));
+    return { ...graph, deduplicated };
+  }
+
+  async getOrchestration(orchestrationId: number): Promise<OrchestrationGraph | null> {
+    return getOrchestration(this.ctx, orchestrationId);
+  }
+
+  async listOrchestrations(filter: { beforeId?: number; limit: number }): Promise<OrchestrationRecord[]> {
+    return listOrchestrations(this.ctx, filter);
+  }
+
+  async cancelOrchestration(orchestrationId: number): Promise<OrchestrationGraph | null> {
+    const stopping = cancelOrchestration(this.ctx, orchestrationId);
+    this.announceMoved();
+    if (stopping === null) return null;
+    for (const taskId of stopping) this.signals.cancelRequested(taskId);
+    return getOrchestration(this.ctx, orchestrationId);
+  }
+
+  async dependencyResults(taskId: number): Promise<DependencyResult[]> {
+    return dependencyResults(this.ctx, taskId);
   }
 
   async abandon(lease: Lease, reason: string, retryDelayMs: number): Promise<boolean> {
@@ -207,9 +243,14 @@ export class SqliteTaskStore implements TaskStore {
    * Returns whether anything changed.
    */
   private announce(taskId: number, status: TaskStatus | null): boolean {
+    this.announceMoved();
     if (status === null) return false;
-    this.signals.taskChanged(taskId);
-    if (status === 'pending') this.signals.workAvailable();
+    this.signals.taskMoved(taskId, status);
     return true;
+  }
+
+  /** The tasks of a graph that moved on because another task ended or was cancelled. */
+  private announceMoved(): void {
+    this.signals.tasksMoved(this.ctx.moved.take());
   }
 }

@@ -1,0 +1,33 @@
+/** Submitting an orchestration: the orchestration, its tasks and their dependencies in one transaction. */
+import { dependencyRows, orchestrationParams, orchestrationTaskParams } from '../shared-rules.js';
+import { INSERT_DEPENDENCY, insertOrchestration, insertOrchestrationTask, SELECT_ORCHESTRATION_ID_BY_KEY } from '../shared-sql.js';
+import type { OrchestrationSpec } from '../task-store.js';
+import { notifyWork } from './notify.js';
+import type { PostgresContext } from './pool.js';
+import { POSTGRES_TIME } from './row.js';
+
+const INSERT_ORCHESTRATION = insertOrchestration(POSTGRES_TIME);
+const INSERT_TASK = insertOrchestrationTask(POSTGRES_TIME);
+
+/** Returns the id of the new orchestration, or of the existing one with the same key. */
+export async function submitOrchestration(
+  ctx: PostgresContext,
+  spec: OrchestrationSpec,
+): Promise<{ id: number; deduplicated: boolean }> {
+  return ctx.transaction(async (tx) => {
+    const [inserted] = await tx.rows<{ id: number }>(INSERT_ORCHESTRATION, orchestrationParams(spec));
+    if (!inserted) {
+      // A statement of its own: it reads with a snapshot taken after the other submit committed.
+      const [existing] = await tx.rows<{ id: number }>(SELECT_ORCHESTRATION_ID_BY_KEY, { key: spec.key });
+      return { id: existing!.id, deduplicated: true };
+    }
+    const taskIds: number[] = [];
+    for (const task of spec.tasks) {
+      const [row] = await tx.rows<{ id: number }>(INSERT_TASK, orchestrationTaskParams(inserted.id, task));
+      taskIds.push(row!.id);
+    }
+    for (const row of dependencyRows(spec, taskIds)) await tx.run(INSERT_DEPENDENCY, row);
+    await notifyWork(tx, taskIds[0]!);
+    return { id: inserted.id, deduplicated: false };
+  });
+}

@@ -1,0 +1,35 @@
+/**
+ * Cancelling an orchestration: its waiting tasks are skipped first (so that
+ * no cancel below promotes them), then each pending or running task is
+ * cancelled the way a single task is.
+ */
+import { CANCELLED_ORCHESTRATION_REASON } from '../shared-rules.js';
+import {
+  flagOrchestrationCancelled,
+  skipWaitingOfOrchestration,
+  UNFINISHED_TASK_IDS_OF_ORCHESTRATION,
+} from '../shared-sql.js';
+import { cancelRow } from './cancel.js';
+import { SQLITE_TIME, type SqliteContext } from './context.js';
+import type { TaskRow } from './row.js';
+
+const FLAG = flagOrchestrationCancelled(SQLITE_TIME);
+const SKIP_WAITING = skipWaitingOfOrchestration(SQLITE_TIME);
+const SELECT_TASK = `SELECT * FROM tasks WHERE id = ?`;
+
+/** Returns the ids of the tasks asked to stop (they were running), or null when there is no such orchestration. */
+export function cancelOrchestration(ctx: SqliteContext, orchestrationId: number): number[] | null {
+  return ctx.immediate(() => {
+    const params = { orchestration_id: orchestrationId, now: ctx.now() };
+    if (!ctx.statement(FLAG).get(params)) return null;
+    const skipped = ctx.statement(SKIP_WAITING).all({ ...params, reason: CANCELLED_ORCHESTRATION_REASON }) as { id: number }[];
+    ctx.moved.note(skipped.map((row) => row.id), 'skipped');
+    const stopping: number[] = [];
+    for (const { id } of ctx.statement(UNFINISHED_TASK_IDS_OF_ORCHESTRATION).all(params) as { id: number }[]) {
+      const { outcome } = cancelRow(ctx, ctx.statement(SELECT_TASK).get(id) as TaskRow);
+      ctx.moved.note([id], outcome === 'cancelled' ? 'cancelled' : 'running');
+      if (outcome === 'cancel_requested') stopping.push(id);
+    }
+    return stopping;
+  });
+}

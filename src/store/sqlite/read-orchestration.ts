@@ -1,0 +1,37 @@
+/** Reads of orchestrations: one with its tasks, newest-first pages, and what a starting task learns of its dependencies. */
+import { countRange, toOrchestrationRecords, withDependencies, type CountRow, type OrchestrationRow } from '../shared-rules.js';
+import { DEPENDENCY_RESULTS, ORCHESTRATION_COUNTS, ORCHESTRATION_EDGES } from '../shared-sql.js';
+import type { DependencyResult, OrchestrationGraph, OrchestrationRecord } from '../task-store.js';
+import type { SqliteContext } from './context.js';
+import { toTaskRecord, type TaskRow } from './row.js';
+
+const SELECT_ONE = `SELECT * FROM orchestrations WHERE id = @id`;
+const SELECT_TASKS = `SELECT * FROM tasks WHERE orchestration_id = @orchestration_id ORDER BY id`;
+
+/** One snapshot: the reads run in one transaction, so counts and tasks agree. */
+export function getOrchestration(ctx: SqliteContext, orchestrationId: number): OrchestrationGraph | null {
+  return ctx.db.transaction(() => {
+    const row = ctx.statement(SELECT_ONE).get({ id: orchestrationId }) as OrchestrationRow | undefined;
+    if (!row) return null;
+    const byOrchestration = { orchestration_id: row.id };
+    const counts = ctx.statement(ORCHESTRATION_COUNTS).all(countRange([row])) as CountRow[];
+    const tasks = (ctx.statement(SELECT_TASKS).all(byOrchestration) as TaskRow[]).map(toTaskRecord);
+    const edges = ctx.statement(ORCHESTRATION_EDGES).all(byOrchestration) as { task_id: number; identifier: string }[];
+    return { orchestration: toOrchestrationRecords([row], counts)[0]!, tasks: withDependencies(tasks, edges) };
+  })();
+}
+
+export function listOrchestrations(ctx: SqliteContext, filter: { beforeId?: number; limit: number }): OrchestrationRecord[] {
+  return ctx.db.transaction(() => {
+    const rows = ctx
+      .statement(`SELECT * FROM orchestrations WHERE id < @before_id ORDER BY id DESC LIMIT @limit`)
+      .all({ before_id: filter.beforeId ?? Number.MAX_SAFE_INTEGER, limit: filter.limit }) as OrchestrationRow[];
+    if (rows.length === 0) return [];
+    const counts = ctx.statement(ORCHESTRATION_COUNTS).all(countRange(rows)) as CountRow[];
+    return toOrchestrationRecords(rows, counts);
+  })();
+}
+
+export function dependencyResults(ctx: SqliteContext, taskId: number): DependencyResult[] {
+  return ctx.statement(DEPENDENCY_RESULTS).all({ task_id: taskId }) as DependencyResult[];
+}

@@ -1,0 +1,32 @@
+/** Submitting an orchestration: the orchestration, its tasks and their dependencies in one transaction. */
+import { dependencyRows, orchestrationParams, orchestrationTaskParams } from '../shared-rules.js';
+import {
+  INSERT_DEPENDENCY,
+  insertOrchestration,
+  insertOrchestrationTask,
+  SELECT_ORCHESTRATION_ID_BY_KEY,
+} from '../shared-sql.js';
+import type { OrchestrationSpec } from '../task-store.js';
+import { SQLITE_TIME, type SqliteContext } from './context.js';
+
+const INSERT_ORCHESTRATION = insertOrchestration(SQLITE_TIME);
+const INSERT_TASK = insertOrchestrationTask(SQLITE_TIME);
+
+/** Returns the id of the new orchestration, or of the existing one with the same key. */
+export function submitOrchestration(ctx: SqliteContext, spec: OrchestrationSpec): { id: number; deduplicated: boolean } {
+  // One write lock for all of it: two submits of one key get the same orchestration.
+  return ctx.immediate(() => {
+    const now = ctx.now();
+    const inserted = ctx.statement(INSERT_ORCHESTRATION).get({ ...orchestrationParams(spec), now }) as { id: number } | undefined;
+    if (!inserted) {
+      const existing = ctx.statement(SELECT_ORCHESTRATION_ID_BY_KEY).get({ key: spec.key }) as { id: number };
+      return { id: existing.id, deduplicated: true };
+    }
+    const { id } = inserted;
+    const taskIds = spec.tasks.map(
+      (task) => (ctx.statement(INSERT_TASK).get({ ...orchestrationTaskParams(id, task), now }) as { id: number }).id,
+    );
+    for (const row of dependencyRows(spec, taskIds)) ctx.statement(INSERT_DEPENDENCY).run(row);
+    return { id, deduplicated: false };
+  });
+}

@@ -1,0 +1,98 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { TaskSummary } from '../../src/mcp/task-summary.js';
+import { freePort } from '../support/server-process.js';
+import { callError, callOk, createTestHome, openMcpSession, validPrompt, type McpSession, type McpTestHome } from './mcp-process.js';
+
+interface OrchestrationSummary {
+  orchestration_id: number;
+  status: string;
+  terminal: boolean;
+  counts: Record<string, number>;
+  task_ids: number[];
+  tasks: (TaskSummary & { identifier: string; depends_on: string[] })[];
+}
+
+describe('MCP orchestration tools, standalone', () => {
+  let home: McpTestHome;
+  let session: McpSession;
+
+  beforeAll(async () => {
+    home = createTestHome({ CLAUDE_WORKER_SERVER_URL: `http://127.0.0.1:${await freePort()}` });
+    mkdirSync(join(home.dir, 'project'));
+    session = await openMcpSession(home.env, home.dir);
+  });
+  afterAll(async () => {
+    await session?.close();
+    home?.remove();
+  });
+
+  const graphTask = (identifier: string, depends_on: string[] = [], mode = 'success') => ({
+    identifier,
+    depends_on,
+    execution_prompt: validPrompt(mode),
+    working_directory: 'project',
+  });
+
+  it('submits a whole graph in one call; wait_for_tasks waits through waiting tasks to the end', async () => {
+    const submitted = await callOk<OrchestrationSummary>(session.client, 'submit_orchestration', {
+      name: 'mcp diamond',
+      tasks: [graphTask('a'), graphTask('b', ['a']), graphTask('c', ['a']), graphTask('d', ['b', 'c'])],
+    });
+    expect(submitted).toMatchObject({ status: 'running', terminal: false });
+    expect(submitted.tasks.map((t) => [t.identifier, t.status, t.mcp_status])).toEqual([
+      ['a', 'pending', 'working'],
+      ['b', 'waiting', 'working'],
+      ['c', 'waiting', 'working'],
+      ['d', 'waiting', 'working'],
+    ]);
+    expect(submitted.tasks[3]!.working_directory).toBe(join(home.dir, 'project'));
+
+    let working = submitted.task_ids;
+    while (working.length > 0) {
+      const waited = await callOk<{ working_task_ids: number[] }>(session.client, 'wait_for_tasks', { task_ids: working, timeout_seconds: 20 });
+      working = waited.working_task_ids;
+    }
+    const status = await callOk<OrchestrationSummary>(session.client, 'get_orchestration_status', {
+      orchestration_id: submitted.orchestration_id,
+    });
+    expect(status).toMatchObject({ status: 'completed', terminal: true });
+    expect(status.counts.completed).toBe(4);
+  });
+
+  it('skips the tasks after a failed one, which wait_for_tasks reports as ended', async () => {
+    const submitted = await callOk<OrchestrationSummary>(session.client, 'submit_orchestration', {
+      tasks: [graphTask('broken', [], 'error'), graphTask('after', ['broken'])],
+    });
+    let working = submitted.task_ids;
+    while (working.length > 0) {
+      working = (await callOk<{ working_task_ids: number[] }>(session.client, 'wait_for_tasks', { task_ids: working })).working_task_ids;
+    }
+    const status = await callOk<OrchestrationSummary>(session.client, 'get_orchestration_status', {
+      orchestration_id: submitted.orchestration_id,
+    });
+    expect(status.status).toBe('failed');
+    expect(status.tasks.map((t) => [t.identifier, t.status, t.mcp_status, t.terminal])).toEqual([
+      ['broken', 'failed', 'failed', true],
+      ['after', 'skipped', 'cancelled', true],
+    ]);
+  });
+
+  it('rejects a graph listing every problem: prompt rules per task, and the graph rules', async () => {
+    const short = { ...graphTask('short'), execution_prompt: 'Fix it' };
+    const policy = await callError(session.client, 'submit_orchestration', { tasks: [graphTask('a'), short] });
+    expect((policy.error.problems as { field: string }[]).map((p) => p.field)).toEqual([
+      'tasks[1].execution_prompt',
+      'tasks[1].execution_prompt',
+    ]);
+
+    const cyclic = await callError(session.client, 'submit_orchestration', {
+      tasks: [graphTask('a', ['b']), graphTask('b', ['a']), graphTask('c', ['nope'])],
+    });
+    expect(cyclic.error.issues).toEqual([
+      { field: 'tasks[2].depends_on[0]', message: expect.stringContaining('no task has the identifier "nope"') },
+      { field: 'tasks[1].depends_on[0]', message: 'cycle: a -> b -> a' },
+    ]);
+  });
+});
