@@ -68,6 +68,11 @@ describe('a server killed with SIGKILL mid-graph', () => {
       return attempts.length === 2 && attempts.every((attempt) => attempt.agent);
     }, { what: 'b and c running' });
     await store.close();
+    // Their agents are at work (they recorded their start) before the server dies.
+    await waitFor(async () => {
+      const events = await readFile(join(home, 'events.log'), 'utf8').catch(() => '');
+      return events.includes('start b') && events.includes('start c');
+    }, { what: 'the agents of b and c to start' });
     first.child.kill('SIGKILL');
     await once(first.child, 'exit');
 

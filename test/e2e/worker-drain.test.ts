@@ -47,6 +47,15 @@ async function worker(drainTimeoutSeconds: number): Promise<WorkerProcess> {
 
 const stateOfWorker = async () => (await store.listWorkers()).at(-1)?.state;
 
+/** Waits for the worker to report `draining`; a failure shows what the worker said. */
+async function untilDraining(node: WorkerProcess): Promise<void> {
+  try {
+    await waitFor(async () => (await stateOfWorker()) === 'draining', { what: 'the worker to drain' });
+  } catch (error) {
+    throw new Error(`${(error as Error).message}; worker state ${await stateOfWorker()}, output:\n${node.output()}`);
+  }
+}
+
 it('the first SIGTERM drains: the running task finishes, nothing more is claimed, the worker exits 0', async () => {
   const first = (await store.enqueue(taskSpec({ execution_prompt: '[fake:slow] finish me', working_directory: home }))).task.id;
   const second = (await store.enqueue(taskSpec({ execution_prompt: '[fake:slow] not now', working_directory: home }))).task.id;
@@ -54,7 +63,7 @@ it('the first SIGTERM drains: the running task finishes, nothing more is claimed
   await waitFor(async () => (await store.get(first))?.status === 'running', { what: 'the first task to run' });
 
   node.child.kill('SIGTERM');
-  await waitFor(async () => (await stateOfWorker()) === 'draining', { what: 'the worker to drain' });
+  // The draining state itself is asserted in the next test: here the task may end before a poll sees it.
   expect(await node.exited).toBe(0);
   expect(await store.get(first)).toMatchObject({ status: 'completed', attempts: 1 });
   expect(await store.get(second)).toMatchObject({ status: 'pending', attempts: 0 });
@@ -72,7 +81,7 @@ it('a second signal exits at once: the agent dies with the worker, and the next 
   const grandchild = Number(await waitFor(() => readFile(join(home, 'grandchild.pid'), 'utf8').catch(() => '')));
 
   node.child.kill('SIGTERM');
-  await waitFor(async () => (await stateOfWorker()) === 'draining', { what: 'the worker to drain' });
+  await untilDraining(node);
   node.child.kill('SIGTERM');
   expect(await node.exited).toBe(1);
   await waitFor(() => !isProcessRunning(attempt!.agent!.pid) && !isProcessRunning(grandchild), {
