@@ -12,16 +12,20 @@
 import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
 import { join } from 'node:path';
 import type { LogLine, TaskStore } from '../store/task-store.js';
-import { StoredLog } from './stored-log.js';
+import { StoredLogs } from './stored-log.js';
 
 /** How many lines a follower reads per query. */
 const READ_BATCH = 1000;
 
 export class TaskLogs {
+  private readonly stored: StoredLogs;
+
   constructor(
     readonly dir: string,
     private readonly store: TaskStore,
-  ) {}
+  ) {
+    this.stored = new StoredLogs(store);
+  }
 
   summaryPath(taskId: number): string {
     return summaryLogPath(this.dir, taskId);
@@ -34,7 +38,7 @@ export class TaskLogs {
   /** Opens the logs of a task for appending. */
   openWriter(taskId: number): TaskLogWriter {
     mkdirSync(this.dir, { recursive: true, mode: 0o700 });
-    return new TaskLogWriter(this.summaryPath(taskId), this.eventsPath(taskId), new StoredLog(this.store, taskId));
+    return new TaskLogWriter(taskId, this.summaryPath(taskId), this.eventsPath(taskId), this.stored);
   }
 
   /** The summary log, or its last `tail` lines; empty when nothing was written yet. */
@@ -81,9 +85,10 @@ export class TaskLogWriter {
   private flushTimer: NodeJS.Timeout | null = null;
 
   constructor(
+    private readonly taskId: number,
     summaryPath: string,
     eventsPath: string,
-    private readonly stored: StoredLog,
+    private readonly stored: StoredLogs,
   ) {
     this.summary = createWriteStream(summaryPath, { flags: 'a', mode: 0o600 });
     this.events = createWriteStream(eventsPath, { flags: 'a', mode: 0o600 });
@@ -94,7 +99,7 @@ export class TaskLogWriter {
     const line = { at: Date.now(), text: text.replace(/\r?\n/g, ' ⏎ ') };
     this.gather();
     this.summary.write(`${formatLogLine(line)}\n`);
-    this.stored.push(line);
+    this.stored.push(this.taskId, line);
   }
 
   event(message: unknown): void {
@@ -105,7 +110,7 @@ export class TaskLogWriter {
   /** Flushes and closes the files and writes what the store has not received yet. */
   async close(): Promise<void> {
     this.flush();
-    await Promise.all([endStream(this.summary), endStream(this.events), this.stored.close()]);
+    await Promise.all([endStream(this.summary), endStream(this.events), this.stored.flush()]);
   }
 
   /** Holds writes in memory (cork) until the next flush. */

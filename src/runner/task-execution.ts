@@ -106,7 +106,7 @@ export class TaskExecution {
       {
         taskId: task.id,
         attempt,
-        prompt: withDependencyResults(task.execution_prompt, await this.deps.store.dependencyResults(task.id)),
+        prompt: await this.prompt(),
         systemPrompt: task.system_prompt,
         model: task.model,
         permissionMode: task.permission_mode,
@@ -129,6 +129,14 @@ export class TaskExecution {
         },
       },
     );
+  }
+
+  /** The task's prompt, with what its dependencies found when it is part of a graph. */
+  private async prompt(): Promise<string> {
+    const { task } = this.claimed;
+    // Most tasks are on their own: no round trip to the store for them.
+    if (task.orchestration_id === null) return task.execution_prompt;
+    return withDependencyResults(task.execution_prompt, await this.deps.store.dependencyResults(task.id));
   }
 
   private async record(result: AgentRunResult, reason: StopReason | null): Promise<void> {

@@ -12,7 +12,7 @@ import type {
   Lease,
   LogLine,
   LogRange,
-  NewLogLine,
+  TaskLogLine,
   TaskProgress,
   WorkerRegistration,
 } from './task-store.js';
@@ -83,8 +83,8 @@ export function toLogLine(row: LogLineRow): LogLine {
 }
 
 /** Log lines as one JSON parameter, `[[at, text], ...]`, that each dialect unpacks in order. */
-export function logLinesParam(lines: readonly NewLogLine[]): string {
-  return JSON.stringify(lines.map((line) => [line.at, line.text]));
+export function logLinesParam(lines: readonly TaskLogLine[]): string {
+  return JSON.stringify(lines.map((line) => [line.taskId, line.at, line.text]));
 }
 
 export const COUNT_BY_STATUS = `SELECT status, count(*) AS count FROM tasks GROUP BY status`;

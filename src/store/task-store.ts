@@ -116,6 +116,11 @@ export interface NewLogLine {
   text: string;
 }
 
+/** A line on its way into the log of task `taskId`. */
+export interface TaskLogLine extends NewLogLine {
+  taskId: number;
+}
+
 export interface LogLine extends NewLogLine {
   id: number;
 }
@@ -235,10 +240,12 @@ export interface TaskStore {
   recordProgress(lease: Lease, progress: TaskProgress): Promise<boolean>;
 
   /**
-   * Appends lines to the task's readable log, in order. Not fenced: a log is
-   * a record of what happened, and a runner that lost its lease says so in it.
+   * Appends lines to the readable logs of their tasks, each task's in the
+   * order given, in one statement; lines of a task that no longer exists are
+   * dropped. Not fenced: a log is a record of what happened, and a runner
+   * that lost its lease says so in it.
    */
-  appendLog(taskId: number, lines: readonly NewLogLine[]): Promise<void>;
+  appendLog(lines: readonly TaskLogLine[]): Promise<void>;
 
   /** Extends all given leases in one statement and reports cancel requests, one result per lease in the same order. */
   heartbeat(leases: readonly Lease[], leaseMs: number): Promise<HeartbeatResult[]>;

@@ -1,40 +1,51 @@
 import { describe, expect, it } from 'vitest';
-import { StoredLog } from '../../src/logs/stored-log.js';
-import type { NewLogLine, TaskStore } from '../../src/store/task-store.js';
+import { StoredLogs } from '../../src/logs/stored-log.js';
+import type { TaskLogLine, TaskStore } from '../../src/store/task-store.js';
 
-/** A store whose appendLog fails while `down` is set, recording what it was given. */
+/** A store whose appendLog fails while `down` is set, recording each batch it was given. */
 function flakyStore() {
-  const batches: { taskId: number; texts: string[] }[] = [];
+  const batches: string[][] = [];
   const state = { down: false };
   const store = {
-    async appendLog(taskId: number, lines: readonly NewLogLine[]) {
+    async appendLog(lines: readonly TaskLogLine[]) {
       if (state.down) throw new Error('connection terminated');
-      batches.push({ taskId, texts: lines.map((line) => line.text) });
+      batches.push(lines.map((line) => `${line.taskId}:${line.text}`));
     },
   } as unknown as TaskStore;
   return { store, batches, state };
 }
 
-describe('StoredLog', () => {
-  it('writes the lines pushed before close in one batch, in order', async () => {
+describe('StoredLogs', () => {
+  it('writes the lines of every task pushed before a flush in one batch, each task in order', async () => {
     const { store, batches } = flakyStore();
-    const log = new StoredLog(store, 7);
-    for (const text of ['a', 'b', 'c']) log.push({ at: 1, text });
-    await log.close();
-    expect(batches).toEqual([{ taskId: 7, texts: ['a', 'b', 'c'] }]);
+    const logs = new StoredLogs(store);
+    logs.push(7, { at: 1, text: 'a' });
+    logs.push(8, { at: 1, text: 'x' });
+    logs.push(7, { at: 2, text: 'b' });
+    await logs.flush();
+    expect(batches).toEqual([['7:a', '7:b', '8:x']]);
+  });
+
+  it('writes nothing more when flushes that ended together find their lines written', async () => {
+    const { store, batches } = flakyStore();
+    const logs = new StoredLogs(store);
+    logs.push(7, { at: 1, text: 'a' });
+    logs.push(8, { at: 1, text: 'x' });
+    await Promise.all([logs.flush(), logs.flush()]);
+    expect(batches).toEqual([['7:a', '8:x']]);
   });
 
   it('keeps the lines of a failed write and writes them, still in order, on the next flush', async () => {
     const { store, batches, state } = flakyStore();
-    const log = new StoredLog(store, 7);
+    const logs = new StoredLogs(store);
     state.down = true;
-    log.push({ at: 1, text: 'during the outage' });
-    await log.close();
+    logs.push(7, { at: 1, text: 'during the outage' });
+    await logs.flush();
     expect(batches).toEqual([]);
 
     state.down = false;
-    log.push({ at: 2, text: 'after it' });
-    await log.close();
-    expect(batches).toEqual([{ taskId: 7, texts: ['during the outage', 'after it'] }]);
+    logs.push(7, { at: 2, text: 'after it' });
+    await logs.flush();
+    expect(batches).toEqual([['7:during the outage', '7:after it']]);
   });
 });

@@ -1,17 +1,20 @@
 /** The readable log of a task: appended by the runner running it, read by anyone. */
 import { logLinesParam, readLogQuery, toLogLine, type LogLineRow } from '../shared-sql.js';
-import type { LogLine, LogRange, NewLogLine } from '../task-store.js';
+import type { LogLine, LogRange, TaskLogLine } from '../task-store.js';
 import type { PostgresContext } from './pool.js';
 
-// One statement for the whole batch; identity values are drawn in the ORDER BY order.
+// One statement for the whole batch; identity values are drawn in the ORDER
+// BY order. The join drops the lines of a task pruned meanwhile, which would
+// otherwise fail the whole batch on the foreign key, again at every retry.
 const APPEND = `
   INSERT INTO task_log_lines (task_id, at_ms, line)
-  SELECT @task_id, (entry.value ->> 0)::bigint, entry.value ->> 1
+  SELECT t.id, (entry.value ->> 1)::bigint, entry.value ->> 2
     FROM jsonb_array_elements(@lines::jsonb) WITH ORDINALITY AS entry (value, position)
+    JOIN tasks t ON t.id = (entry.value ->> 0)::bigint
    ORDER BY entry.position`;
 
-export async function appendLog(ctx: PostgresContext, taskId: number, lines: readonly NewLogLine[]): Promise<void> {
-  await ctx.run(APPEND, { task_id: taskId, lines: logLinesParam(lines) });
+export async function appendLog(ctx: PostgresContext, lines: readonly TaskLogLine[]): Promise<void> {
+  await ctx.run(APPEND, { lines: logLinesParam(lines) });
 }
 
 export async function readLog(ctx: PostgresContext, taskId: number, range: LogRange): Promise<LogLine[]> {

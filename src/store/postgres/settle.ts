@@ -9,20 +9,18 @@ import type { CompletedResult, FailureRecord, Lease } from '../task-store.js';
 import { notifyWork } from './notify.js';
 import type { PostgresContext } from './pool.js';
 import { LEASE_CLEARED, leaseParams } from './row.js';
-import { endRun, whileOwned } from './run-end.js';
+import { endRun, endTerminalRun, whileOwned } from './run-end.js';
 
 export async function complete(ctx: PostgresContext, lease: Lease, result: CompletedResult): Promise<TaskStatus | null> {
-  return whileOwned(ctx, lease, async (tx) => {
+  const ended = await endTerminalRun(ctx, lease, {
+    status: 'completed',
     // Success makes the errors of earlier attempts moot.
-    await endRun(tx, lease, {
-      status: 'completed',
-      error: null,
-      finalSummary: result.final_summary,
-      stats: result,
-      attempt: { outcome: 'completed', error: null },
-    });
-    return 'completed' as const;
+    error: null,
+    finalSummary: result.final_summary,
+    stats: result,
+    attempt: { outcome: 'completed', error: null },
   });
+  return ended ? 'completed' : null;
 }
 
 export async function fail(
@@ -53,10 +51,8 @@ export async function markCancelled(
   lease: Lease,
   stats?: Partial<RunStats>,
 ): Promise<TaskStatus | null> {
-  return whileOwned(ctx, lease, async (tx) => {
-    await endRun(tx, lease, { status: 'cancelled', stats, attempt: { outcome: 'cancelled', error: null } });
-    return 'cancelled' as const;
-  });
+  const ended = await endTerminalRun(ctx, lease, { status: 'cancelled', stats, attempt: { outcome: 'cancelled', error: null } });
+  return ended ? 'cancelled' : null;
 }
 
 // The refunded attempt never happened: started_at goes back to the previous

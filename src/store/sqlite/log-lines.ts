@@ -1,17 +1,20 @@
 /** The readable log of a task: appended by the runner running it, read by anyone. */
 import { logLinesParam, readLogQuery, toLogLine, type LogLineRow } from '../shared-sql.js';
-import type { LogLine, LogRange, NewLogLine } from '../task-store.js';
+import type { LogLine, LogRange, TaskLogLine } from '../task-store.js';
 import type { SqliteContext } from './context.js';
 
-// One statement for the whole batch; json_each yields the array in order, so ids follow it.
+// One statement for the whole batch; json_each yields the array in order,
+// so ids follow it. The join drops the lines of a task pruned meanwhile,
+// which would otherwise fail the whole batch on the foreign key.
 const APPEND = `
   INSERT INTO task_log_lines (task_id, at_ms, line)
-  SELECT @task_id, json_extract(value, '$[0]'), json_extract(value, '$[1]')
-    FROM json_each(@lines)
-   ORDER BY key`;
+  SELECT t.id, json_extract(entry.value, '$[1]'), json_extract(entry.value, '$[2]')
+    FROM json_each(@lines) AS entry
+    JOIN tasks t ON t.id = json_extract(entry.value, '$[0]')
+   ORDER BY entry.key`;
 
-export function appendLog(ctx: SqliteContext, taskId: number, lines: readonly NewLogLine[]): void {
-  ctx.relaxed(() => ctx.statement(APPEND).run({ task_id: taskId, lines: logLinesParam(lines) }));
+export function appendLog(ctx: SqliteContext, lines: readonly TaskLogLine[]): void {
+  ctx.relaxed(() => ctx.statement(APPEND).run({ lines: logLinesParam(lines) }));
 }
 
 export function readLog(ctx: SqliteContext, taskId: number, range: LogRange): LogLine[] {

@@ -20,7 +20,7 @@ import type {
   ListFilter,
   LogLine,
   LogRange,
-  NewLogLine,
+  TaskLogLine,
   OrchestrationGraph,
   OrchestrationRecord,
   OrchestrationSpec,
@@ -107,11 +107,11 @@ export class SqliteTaskStore implements TaskStore {
     return owned;
   }
 
-  async appendLog(taskId: number, lines: readonly NewLogLine[]): Promise<void> {
+  async appendLog(lines: readonly TaskLogLine[]): Promise<void> {
     if (lines.length === 0) return;
-    appendLog(this.ctx, taskId, lines);
-    // Followers of the log wake up as they do for any change of the task.
-    this.signals.taskChanged(taskId);
+    appendLog(this.ctx, lines);
+    // Followers of the logs wake up as they do for any change of their task.
+    for (const taskId of new Set(lines.map((line) => line.taskId))) this.signals.taskChanged(taskId);
   }
 
   async heartbeat(leases: readonly Lease[], leaseMs: number): Promise<HeartbeatResult[]> {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { type CurrentFixture, enqueueTask } from './fixture.js';
 
-const lines = (...texts: string[]) => texts.map((text, index) => ({ at: 1_700_000_000_000 + index, text }));
+const lines = (taskId: number, ...texts: string[]) => texts.map((text, index) => ({ taskId, at: 1_700_000_000_000 + index, text }));
 
 export function describeLogContract(current: CurrentFixture): void {
   describe('task logs', () => {
@@ -9,9 +9,9 @@ export function describeLogContract(current: CurrentFixture): void {
       const { store } = current();
       const first = await enqueueTask(store);
       const other = await enqueueTask(store);
-      await store.appendLog(first, lines('=== attempt 1', '[Read] a.ts'));
-      await store.appendLog(other, lines('elsewhere'));
-      await store.appendLog(first, lines('[Write] "quoted" ⏎ text', '=== completed'));
+      await store.appendLog(lines(first, '=== attempt 1', '[Read] a.ts'));
+      await store.appendLog(lines(other, 'elsewhere'));
+      await store.appendLog(lines(first, '[Write] "quoted" ⏎ text', '=== completed'));
 
       const all = await store.readLog(first, { afterId: 0, limit: 100 });
       expect(all.map((line) => line.text)).toEqual(['=== attempt 1', '[Read] a.ts', '[Write] "quoted" ⏎ text', '=== completed']);
@@ -19,10 +19,21 @@ export function describeLogContract(current: CurrentFixture): void {
       expect((await store.readLog(other, { afterId: 0, limit: 100 })).map((line) => line.text)).toEqual(['elsewhere']);
     });
 
+    it('writes one batch for several tasks, each in its order, dropping the lines of a task that is gone', async () => {
+      const { store } = current();
+      const first = await enqueueTask(store);
+      const second = await enqueueTask(store);
+      const gone = second + 1000;
+      await store.appendLog([...lines(first, 'a1'), ...lines(gone, 'lost'), ...lines(second, 'b1'), ...lines(first, 'a2')]);
+      expect((await store.readLog(first, { tail: 10 })).map((line) => line.text)).toEqual(['a1', 'a2']);
+      expect((await store.readLog(second, { tail: 10 })).map((line) => line.text)).toEqual(['b1']);
+      expect(await store.readLog(gone, { tail: 10 })).toEqual([]);
+    });
+
     it('reads the lines after a given id, a page at a time, or the last lines', async () => {
       const { store } = current();
       const id = await enqueueTask(store);
-      await store.appendLog(id, lines('one', 'two', 'three', 'four'));
+      await store.appendLog(lines(id, 'one', 'two', 'three', 'four'));
       const page = await store.readLog(id, { afterId: 0, limit: 2 });
       expect(page.map((line) => line.text)).toEqual(['one', 'two']);
       const rest = await store.readLog(id, { afterId: page[1]!.id, limit: 10 });
@@ -35,7 +46,7 @@ export function describeLogContract(current: CurrentFixture): void {
       const { store, clock } = current();
       const id = await enqueueTask(store);
       expect(await store.readLog(id, { tail: 10 })).toEqual([]);
-      await store.appendLog(id, lines('before cancel'));
+      await store.appendLog(lines(id, 'before cancel'));
       await store.requestCancel(id);
       await clock.advance(60_000);
       expect(await store.prune({ finishedMaxAgeMs: 1000, failedMaxAgeMs: 1000 }, 10)).toBe(1);
