@@ -10,6 +10,7 @@ import { MAX_INITIAL_DELAY_SECONDS } from '../core/orchestration-schemas.js';
 import { TASK_STATUSES } from '../core/task.js';
 import { applyPromptPolicy, PromptPolicyError, type PolicyProblem } from './prompt-policy.js';
 import { summarizeTask, taskSummarySchema } from './task-summary.js';
+import { taskFieldsShape } from './task-fields.js';
 import { runTool, toolSuccess } from './tool-result.js';
 import type { McpToolsOptions } from './tools.js';
 
@@ -17,14 +18,9 @@ const DEFAULT_NAME = 'orchestration';
 
 const graphTaskSchema = z.object({
   identifier: z.string().describe('Unique name of this task in the graph, e.g. "schema"'),
-  execution_prompt: z.string().describe('Self-contained instructions: goal, file paths, constraints, how to verify'),
-  working_directory: z.string().describe('Directory the worker runs in; absolute, or relative to this server\'s directory'),
+  ...taskFieldsShape,
   depends_on: z.array(z.string()).optional().describe('Identifiers of the tasks that must end before this one starts'),
   initial_delay: z.int().min(0).max(MAX_INITIAL_DELAY_SECONDS).optional().describe('Seconds to wait after the dependencies ended'),
-  system_prompt: z.string().optional(),
-  model: z.string().optional(),
-  max_turns: z.int().positive().optional(),
-  timeout_seconds: z.int().positive().optional(),
 });
 
 const orchestrationSummarySchema = z.object({

@@ -14,6 +14,7 @@ import { VERSION } from '../version.js';
 import { registerOrchestrationTools } from './orchestration-tools.js';
 import { applyPromptPolicy, MIN_EXECUTION_PROMPT_CHARS, type PromptPolicy } from './prompt-policy.js';
 import { summarizeTask, taskSummarySchema } from './task-summary.js';
+import { taskFieldsShape } from './task-fields.js';
 import { runTool, toolSuccess } from './tool-result.js';
 
 export interface McpToolsOptions {
@@ -44,14 +45,7 @@ export function createMcpServer(options: McpToolsOptions): McpServer {
         `The worker starts with no context: the execution_prompt must be at least ${MIN_EXECUTION_PROMPT_CHARS} characters ` +
         'and name the files or directories to work on (paths with / or \\), with what to change and how to verify it. ' +
         'If the task is rejected, the error lists every problem with a hint and an example: fix them all and retry.',
-      inputSchema: z.object({
-        execution_prompt: z.string().describe('Self-contained instructions: goal, file paths, constraints, how to verify'),
-        working_directory: z.string().describe('Directory the worker runs in; absolute, or relative to this server\'s directory'),
-        system_prompt: z.string().optional().describe('Extra system instructions; guidance to keep solutions simple is always added'),
-        model: z.string().optional().describe('Model alias or id (sonnet, opus); default: Claude Code\'s'),
-        max_turns: z.int().positive().optional().describe('Stop the worker after this many turns'),
-        timeout_seconds: z.int().positive().optional().describe('Stop the worker after this many seconds'),
-      }),
+      inputSchema: z.object(taskFieldsShape),
       outputSchema: taskSummarySchema,
       annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
     },

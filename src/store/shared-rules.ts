@@ -5,7 +5,7 @@
 import type { FailurePolicy } from '../core/orchestration.js';
 import type { RunStats, TaskStatus } from '../core/task.js';
 import type { WorkerProfile, WorkerState } from '../core/worker.js';
-import { countsByStatus } from './shared-sql.js';
+import { countsByStatus, labelsParam } from './shared-sql.js';
 import type {
   OrchestrationRecord,
   OrchestrationSpec,
@@ -159,6 +159,7 @@ export function orchestrationTaskParams(orchestrationId: number, task: Orchestra
     max_turns: task.max_turns,
     timeout_seconds: task.timeout_seconds,
     max_attempts: task.max_attempts,
+    required_labels: labelsParam(task.required_labels),
     orchestration_id: orchestrationId,
     identifier: task.identifier,
     initial_delay: task.initial_delay,

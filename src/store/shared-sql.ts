@@ -175,8 +175,13 @@ export function insertParams(spec: EnqueueSpec) {
     timeout_seconds: spec.timeout_seconds,
     max_attempts: spec.max_attempts,
     idempotency_key: spec.idempotency_key,
-    required_labels: JSON.stringify(sortedLabels(spec.required_labels ?? {})),
+    required_labels: labelsParam(spec.required_labels),
   };
+}
+
+/** Required labels as the JSON text both stores keep, names in order. */
+export function labelsParam(labels: EnqueueSpec['required_labels']): string {
+  return JSON.stringify(sortedLabels(labels ?? {}));
 }
 
 // ---------------------------------------------------------------------------
@@ -207,10 +212,11 @@ export function insertOrchestrationTask(time: DialectTime): string {
   return `
   INSERT INTO tasks (
     status, execution_prompt, working_directory, system_prompt, model, permission_mode,
-    max_turns, timeout_seconds, max_attempts, created_at, run_at, orchestration_id, identifier, initial_delay
+    max_turns, timeout_seconds, max_attempts, required_labels, created_at, run_at, orchestration_id, identifier,
+    initial_delay
   ) VALUES (
     @status, @execution_prompt, @working_directory, @system_prompt, @model, @permission_mode,
-    @max_turns, @timeout_seconds, @max_attempts, ${time.now}, ${time.afterSeconds('@initial_delay')},
+    @max_turns, @timeout_seconds, @max_attempts, @required_labels, ${time.now}, ${time.afterSeconds('@initial_delay')},
     @orchestration_id, @identifier, @initial_delay
   )
   RETURNING id`;

@@ -169,7 +169,7 @@ export type CancelOutcome =
 
 /** A task of a new orchestration: what to run, and where it sits in the graph. */
 /** Orchestration tasks require no labels (any worker may run them). */
-export interface OrchestrationTaskSpec extends Omit<EnqueueSpec, 'required_labels'> {
+export interface OrchestrationTaskSpec extends EnqueueSpec {
   identifier: string;
   /** Identifiers of tasks of the same orchestration (the graph is validated before it reaches the store). */
   depends_on: string[];

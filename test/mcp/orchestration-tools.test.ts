@@ -48,6 +48,7 @@ describe('MCP orchestration tools, standalone', () => {
       ['d', 'waiting', 'working'],
     ]);
     expect(submitted.tasks[3]!.working_directory).toBe(join(home.dir, 'project'));
+    expect(submitted.tasks[0]!.required_labels).toEqual({});
 
     let working = submitted.task_ids;
     while (working.length > 0) {
@@ -59,6 +60,22 @@ describe('MCP orchestration tools, standalone', () => {
     });
     expect(status).toMatchObject({ status: 'completed', terminal: true });
     expect(status.counts.completed).toBe(4);
+  });
+
+  it('gives each task of a graph its required labels', async () => {
+    const submitted = await callOk<OrchestrationSummary>(session.client, 'submit_orchestration', {
+      name: 'labelled',
+      tasks: [{ ...graphTask('train'), required_labels: { gpu: 'true' } }, graphTask('report', ['train'])],
+    });
+    expect(submitted.tasks.map((t) => t.required_labels)).toEqual([{ gpu: 'true' }, {}]);
+    const waited = await callOk<{ tasks: TaskSummary[] }>(session.client, 'wait_for_tasks', { task_ids: [submitted.task_ids[0]], timeout_seconds: 1 });
+    // No worker here has gpu=true.
+    expect(waited.tasks[0]!.status).toBe('pending');
+    await callOk(session.client, 'cancel_task', { task_id: submitted.task_ids[0] });
+    const after = await callOk<OrchestrationSummary>(session.client, 'get_orchestration_status', {
+      orchestration_id: submitted.orchestration_id,
+    });
+    expect(after.tasks.map((t) => t.status)).toEqual(['cancelled', 'skipped']);
   });
 
   it('skips the tasks after a failed one, which wait_for_tasks reports as ended', async () => {

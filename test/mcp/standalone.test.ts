@@ -97,6 +97,27 @@ describe('MCP server over stdio, standalone', () => {
     expect(after.tasks[0]).toMatchObject({ status: 'cancelled', mcp_status: 'cancelled' });
   });
 
+  it('passes required labels on: the task waits for a worker that has them, and a bad label name is refused', async () => {
+    const labelled = await callOk<TaskSummary>(session.client, 'create_task', {
+      execution_prompt: validPrompt('success'),
+      working_directory: 'project',
+      required_labels: { gpu: 'true' },
+    });
+    expect(labelled.required_labels).toEqual({ gpu: 'true' });
+    // This standalone runner has no labels: nothing takes the task.
+    const waited = await callOk<WaitResult>(session.client, 'wait_for_tasks', { task_ids: [labelled.task_id], timeout_seconds: 1 });
+    expect(waited.tasks[0]).toMatchObject({ status: 'pending', mcp_status: 'working' });
+    await callOk(session.client, 'cancel_task', { task_id: labelled.task_id });
+
+    const { error } = await callError(session.client, 'create_task', {
+      execution_prompt: validPrompt('success'),
+      working_directory: 'project',
+      required_labels: { 'no spaces': 'x' },
+    });
+    expect(error.code).toBe('validation_failed');
+    expect(error.issues).toEqual([expect.objectContaining({ field: 'required_labels.no spaces' })]);
+  });
+
   it('answers an unknown task id with a not_found tool error', async () => {
     const { error } = await callError(session.client, 'get_task_status', { task_id: 99_999 });
     expect(error.code).toBe('not_found');

@@ -27,6 +27,20 @@ export function describeLabelContract(current: CurrentFixture): void {
       expect(claimed?.task).toMatchObject({ id, status: 'running', lease_owner: WORKER_B.id });
     });
 
+    it('hold for the tasks of an orchestration too', async () => {
+      const { store } = current();
+      const { tasks } = await store.submitOrchestration({
+        name: 'labelled graph',
+        failure_policy: 'skip_dependents',
+        pass_results: true,
+        key: null,
+        tasks: [{ ...taskSpec({ required_labels: { gpu: 'true', region: 'eu' } }), identifier: 'train', depends_on: [], initial_delay: 0 }],
+      });
+      expect(tasks[0]!.required_labels).toEqual({ gpu: 'true', region: 'eu' });
+      expect(await store.claim(WORKER_A, LEASE_MS)).toBeNull();
+      expect((await store.claim(WORKER_B, LEASE_MS, { gpu: 'true', region: 'eu' }))?.task.identifier).toBe('train');
+    });
+
     it('do not hold up the tasks behind one that no worker can take', async () => {
       const { store } = current();
       const gpuTask = await enqueueTask(store, { required_labels: { gpu: 'true' } });

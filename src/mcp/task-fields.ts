@@ -1,0 +1,19 @@
+/**
+ * The fields a planner gives for one task, the same in create_task and in
+ * each task of submit_orchestration. Shapes and descriptions for the agent
+ * only: the service validates every value with the schemas of core/.
+ */
+import { z } from 'zod';
+
+export const taskFieldsShape = {
+  execution_prompt: z.string().describe('Self-contained instructions: goal, file paths, constraints, how to verify'),
+  working_directory: z.string().describe('Directory the worker runs in; absolute, or relative to this server\'s directory'),
+  system_prompt: z.string().optional().describe('Extra system instructions; guidance to keep solutions simple is always added'),
+  model: z.string().optional().describe('Model alias or id (sonnet, opus); default: Claude Code\'s'),
+  max_turns: z.int().positive().optional().describe('Stop the worker after this many turns'),
+  timeout_seconds: z.int().positive().optional().describe('Stop the worker after this many seconds'),
+  required_labels: z
+    .record(z.string(), z.string())
+    .optional()
+    .describe('Only a worker whose labels include all these pairs runs the task, e.g. {"gpu": "true"}; it waits until such a worker runs'),
+};
