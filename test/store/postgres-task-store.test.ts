@@ -19,6 +19,13 @@ import { waitFor } from '../support/wait.js';
 import { claimTask, enqueueTask, LEASE_MS, runningTask, workerOn } from './contract/fixture.js';
 import { describeTaskStoreContract } from './task-store-contract.js';
 
+/** A promise and the function that resolves it. */
+function signal(): { promise: Promise<void>; resolve: () => void } {
+  let resolve!: () => void;
+  const promise = new Promise<void>((done) => (resolve = done));
+  return { promise, resolve };
+}
+
 /** Far beyond any test's timeout: a wait that resolves did so because of a hint, not the backstop. */
 const NEVER_MS = 60 * 60 * 1000;
 
@@ -250,6 +257,33 @@ describe('PostgreSQL task store', () => {
       });
       expect((await store.get(id))?.status).toBe('pending');
       await waitFor(() => store.listenerProcessId !== null, { what: 'the listener to reconnect' });
+    });
+  });
+
+  describe('transactions', () => {
+    it('run again when PostgreSQL aborts one of them to break a deadlock, so both succeed', async () => {
+      const url = await cluster.createDatabase();
+      const store = await openNode(url);
+      const [first, second] = [await enqueueTask(store), await enqueueTask(store)];
+      const pool = new pg.Pool({ connectionString: url, max: 2 });
+      closers.push(() => pool.end());
+      const ctx = new PostgresContext(pool, 'test');
+
+      // Each locks one row, waits until the other holds its own, then asks for the other's: a deadlock.
+      const holding = [signal(), signal()];
+      const runs = [0, 0];
+      const lockBoth = (index: 0 | 1, mine: number, theirs: number) =>
+        ctx.transaction(async (tx) => {
+          runs[index]! += 1;
+          await tx.rows('SELECT id FROM tasks WHERE id = @id FOR UPDATE', { id: mine });
+          holding[index]!.resolve();
+          await holding[1 - index]!.promise;
+          await tx.rows('SELECT id FROM tasks WHERE id = @id FOR UPDATE', { id: theirs });
+          return index;
+        });
+
+      expect(await Promise.all([lockBoth(0, first, second), lockBoth(1, second, first)])).toEqual([0, 1]);
+      expect(runs.sort()).toEqual([1, 2]);
     });
   });
 

@@ -121,6 +121,17 @@ class Statements implements Sql {
   }
 }
 
+/**
+ * A deadlock (40P01) or serialization failure (40001): PostgreSQL rolled the
+ * whole transaction back, so running it again is safe. Two transactions on
+ * one graph can deadlock: a cancel locks its task and then the tasks after
+ * it, an ending dependency locks the tasks after it in id order, and ids
+ * need not follow the graph's order. PostgreSQL breaks the cycle after
+ * deadlock_timeout (1 s) by aborting one of them; that one runs again.
+ */
+const RETRYABLE_CODES = new Set(['40P01', '40001']);
+const MAX_TRANSACTION_ATTEMPTS = 3;
+
 export class PostgresContext extends Statements {
   constructor(
     readonly pool: pg.Pool,
@@ -133,8 +144,20 @@ export class PostgresContext extends Statements {
    * Runs `fn` in one READ COMMITTED transaction on one pooled connection,
    * which goes back to the pool right after: nothing is held while a task
    * runs. Row locks (`FOR UPDATE`) taken in `fn` fence concurrent writers.
+   * `fn` runs again when PostgreSQL aborts the transaction to break a
+   * deadlock, so it must only write through `tx`.
    */
   async transaction<T>(fn: (tx: Sql) => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.transactionOnce(fn);
+      } catch (error) {
+        if (attempt >= MAX_TRANSACTION_ATTEMPTS || !RETRYABLE_CODES.has((error as { code?: unknown }).code as string)) throw error;
+      }
+    }
+  }
+
+  private async transactionOnce<T>(fn: (tx: Sql) => Promise<T>): Promise<T> {
     const client = await this.pool.connect();
     let broken: Error | undefined;
     // A checked-out client has no pool listener: a connection lost between two
