@@ -40,6 +40,10 @@ export interface Config {
   workerName: string;
   /** On SIGTERM, how long running tasks may go on before they are released to the queue (0: at once). */
   drainTimeoutSeconds: number;
+  /** Completed, cancelled and skipped tasks are deleted this many days after they ended (0: kept for ever). */
+  retentionDays: number;
+  /** Failed tasks are deleted this many days after they ended (0: kept for ever); longer: they get looked at. */
+  failedRetentionDays: number;
 }
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -94,6 +98,8 @@ export function loadConfig(env: Env = process.env): Config {
     labels,
     workerName: env.CLAUDE_WORKER_NAME?.trim() || hostname(),
     drainTimeoutSeconds: int('CLAUDE_WORKER_DRAIN_TIMEOUT', 0, 0),
+    retentionDays: int('CLAUDE_WORKER_RETENTION_DAYS', 30, 0),
+    failedRetentionDays: int('CLAUDE_WORKER_FAILED_RETENTION_DAYS', 90, 0),
   };
   if (config.heartbeatMs * 2 > config.leaseMs) {
     problems.push({

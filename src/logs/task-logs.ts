@@ -10,9 +10,13 @@
  * per file (separate handles on one file clobber lines).
  */
 import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
+import { readdir, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { LogLine, TaskStore } from '../store/task-store.js';
 import { StoredLogs } from './stored-log.js';
+
+/** The files openWriter creates. */
+const TASK_LOG_FILE = /^task-\d+\.(log|jsonl)$/;
 
 /** How many lines a follower reads per query. */
 const READ_BATCH = 1000;
@@ -39,6 +43,28 @@ export class TaskLogs {
   openWriter(taskId: number): TaskLogWriter {
     mkdirSync(this.dir, { recursive: true, mode: 0o700 });
     return new TaskLogWriter(taskId, this.summaryPath(taskId), this.eventsPath(taskId), this.stored);
+  }
+
+  /**
+   * Deletes this node's log files not written for `maxAgeMs`: those of tasks
+   * retention removed from the store, whose lines the store no longer has
+   * either. Returns how many files went.
+   */
+  async removeFilesOlderThan(maxAgeMs: number): Promise<number> {
+    const cutoff = Date.now() - maxAgeMs;
+    let removed = 0;
+    for (const name of await readdir(this.dir).catch(() => [])) {
+      if (!TASK_LOG_FILE.test(name)) continue;
+      const path = join(this.dir, name);
+      try {
+        if ((await stat(path)).mtimeMs >= cutoff) continue;
+        await unlink(path);
+        removed += 1;
+      } catch {
+        // Gone already (another sweep, a manual clean-up): nothing to do.
+      }
+    }
+    return removed;
   }
 
   /** The summary log, or its last `tail` lines; empty when nothing was written yet. */

@@ -1,9 +1,9 @@
 /**
  * Everything that serves tasks in this process: the store named by the
  * config, the runner (recovery first, then claims) unless `maxWorkers` is 0
- * (an API-only server: tasks run on `worker` nodes), and the local
- * TaskService over them. The REST server, `claude-worker worker` and the
- * standalone MCP server each start one.
+ * (an API-only server: tasks run on `worker` nodes), the retention sweep,
+ * and the local TaskService over them. The REST server, `claude-worker
+ * worker` and the standalone MCP server each start one.
  */
 import { ClaudeCodeAgent } from '../agents/claude-code/claude-code-agent.js';
 import type { Config } from '../core/config.js';
@@ -11,6 +11,7 @@ import { TaskLogs } from '../logs/task-logs.js';
 import { Runner } from '../runner/runner.js';
 import { openStore } from '../store/open-store.js';
 import { createLocalTaskService } from './local-task-service.js';
+import { RetentionSweeper, retentionPolicy } from './retention.js';
 import type { TaskService } from './task-service.js';
 
 export interface LocalEngine {
@@ -36,10 +37,14 @@ export async function startLocalEngine(config: Config, warn: (line: string) => v
     await store.close();
     throw error;
   }
+  const policy = retentionPolicy(config);
+  const retention = policy ? new RetentionSweeper(store, logs, policy, warn) : null;
+  retention?.start();
   return {
     service: createLocalTaskService({ store, logs, config }),
     async stop() {
       await runner?.shutdown({ graceMs: config.drainTimeoutSeconds * 1000 });
+      await retention?.stop();
       await store.close();
     },
   };

@@ -28,6 +28,13 @@ describe('loadConfig', () => {
     expect(config).toMatchObject({ labels: { gpu: 'true', region: 'eu' }, workerName: 'gpu-1', drainTimeoutSeconds: 600 });
   });
 
+  it('keeps finished tasks 30 days and failed ones 90 by default; 0 keeps them, a negative number is refused', () => {
+    expect(loadConfig({})).toMatchObject({ retentionDays: 30, failedRetentionDays: 90 });
+    const config = loadConfig({ CLAUDE_WORKER_RETENTION_DAYS: '0', CLAUDE_WORKER_FAILED_RETENTION_DAYS: '365' });
+    expect(config).toMatchObject({ retentionDays: 0, failedRetentionDays: 365 });
+    expect(() => loadConfig({ CLAUDE_WORKER_RETENTION_DAYS: '-1' })).toThrow(/CLAUDE_WORKER_RETENTION_DAYS: must be an integer >= 0/);
+  });
+
   it('lists every problem with CLAUDE_WORKER_LABELS', () => {
     let error: unknown;
     try {

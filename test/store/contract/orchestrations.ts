@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { emptyRunStats, type TaskStatus } from '../../../src/core/task.js';
 import type { ClaimedTask, OrchestrationSpec, TaskStore } from '../../../src/store/task-store.js';
-import { type CurrentFixture, LEASE_MS, taskSpec, WORKER_A } from './fixture.js';
+import { type CurrentFixture, LEASE_MS, runningTask, taskSpec, WORKER_A } from './fixture.js';
 
 type Edges = Record<string, string[]>;
 
@@ -228,6 +228,31 @@ export function describeOrchestrationContract(current: CurrentFixture): void {
       const older = await store.listOrchestrations({ limit: 5, beforeId: second.orchestration.id });
       expect(older.map((o) => o.id)).toEqual([first.orchestration.id]);
       expect(await store.getOrchestration(987_654)).toBeNull();
+    });
+
+    it('are pruned whole, once every task would be, without holding back the pruning of lone tasks', async () => {
+      const { store, clock } = current();
+      const DAY_MS = 24 * 3600 * 1000;
+      const policy = { finishedMaxAgeMs: DAY_MS, failedMaxAgeMs: 7 * DAY_MS };
+      const lone = await runningTask(store);
+      await store.complete(lone.lease, { final_summary: 'done', ...emptyRunStats() });
+      const { orchestration } = await store.submitOrchestration(graph({ a: [], b: ['a'] }));
+      await runToCompletion(store, 'a');
+      await clock.advance(2 * DAY_MS);
+
+      // b never ran: the graph stays whole, the old lone task goes.
+      expect(await store.prune(policy, 10)).toBe(1);
+      expect(await store.get(lone.task.id)).toBeNull();
+      expect((await store.getOrchestration(orchestration.id))!.tasks).toHaveLength(2);
+
+      await runToFailure(store, 'b');
+      await clock.advance(2 * DAY_MS);
+      // b failed 2 days ago: failures are kept 7 days, so is its graph.
+      expect(await store.prune(policy, 10)).toBe(0);
+      await clock.advance(6 * DAY_MS);
+      expect(await store.prune(policy, 1)).toBe(2);
+      expect(await store.getOrchestration(orchestration.id)).toBeNull();
+      expect(await store.listOrchestrations({ limit: 10 })).toEqual([]);
     });
   });
 }
