@@ -123,14 +123,15 @@ export async function startDaemon(
 
 /**
  * Stops the recorded daemon; null when none was running. It gets the drain
- * timeout of this config (the one it was started with, unless the
- * environment changed since) on top of the usual wait.
+ * timeout it recorded when it started (whatever this process's environment
+ * says) on top of the usual wait, so its running tasks may finish.
  */
 export async function stopDaemon(config: Config): Promise<DaemonInfo | null> {
   const running = readLivePidFile(config.home);
   if (!running) return null;
   signal(running.pid, 'SIGTERM');
-  const deadline = Date.now() + config.drainTimeoutSeconds * 1000 + STOP_TIMEOUT_MS;
+  const drainSeconds = running.drain_timeout_seconds ?? config.drainTimeoutSeconds;
+  const deadline = Date.now() + drainSeconds * 1000 + STOP_TIMEOUT_MS;
   while (readLivePidFile(config.home) && Date.now() < deadline) await delay(POLL_MS);
   if (readLivePidFile(config.home)) {
     // Its tasks are recovered by the next server, as after a crash.

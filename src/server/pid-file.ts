@@ -11,6 +11,8 @@ export interface PidFile {
   host: string;
   port: number;
   started_at: string;
+  /** How long the server lets running tasks finish after SIGTERM, so `server stop` waits that long (absent in files of older versions). */
+  drain_timeout_seconds?: number;
 }
 
 export function pidFilePath(home: string): string {

@@ -49,6 +49,7 @@ export async function runServer(base: Config, listen: ListenOptions): Promise<vo
   const { port } = app.server.address() as AddressInfo;
   const hostForUrl = listen.host.includes(':') ? `[${listen.host}]` : listen.host;
   const url = `http://${hostForUrl}:${port}`;
+  const drainTimeoutSeconds = config.maxWorkers > 0 ? config.drainTimeoutSeconds : 0;
   writePidFile(config.home, {
     pid: process.pid,
     proc_start_time: processStartTime(process.pid),
@@ -56,11 +57,12 @@ export async function runServer(base: Config, listen: ListenOptions): Promise<vo
     host: listen.host,
     port,
     started_at: new Date().toISOString(),
+    drain_timeout_seconds: drainTimeoutSeconds,
   });
   const runs = config.maxWorkers > 0 ? `${config.maxWorkers} workers` : 'no worker: tasks run on `worker` nodes';
   log(`listening on ${url} (pid ${process.pid}, ${runs}, database ${describeDatabase(config.dbPath)})`);
 
-  await waitForStopSignal(log, config.maxWorkers > 0 ? config.drainTimeoutSeconds : 0);
+  await waitForStopSignal(log, drainTimeoutSeconds);
   await app.close();
   await engine.stop();
   removePidFile(config.home, process.pid);

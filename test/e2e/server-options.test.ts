@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -40,6 +41,8 @@ it('server start --name and --labels register its runner under that name; the da
     expect(list.workers).toEqual([
       expect.objectContaining({ name: 'front-1', labels: { gpu: 'true', region: 'eu' }, capacity: 4, state: 'active' }),
     ]);
+    // Recorded for `server stop`, which waits that long whatever its own environment says.
+    expect(JSON.parse(readFileSync(join(cli.home, 'server.json'), 'utf8'))).toMatchObject({ drain_timeout_seconds: 5 });
   } finally {
     await cli.dispose();
   }
