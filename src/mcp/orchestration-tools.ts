@@ -1,7 +1,7 @@
 /**
  * MCP tools for task graphs: a planner submits the whole graph in one call
- * (tasks with the identifiers they depend on) and reads its progress; it
- * waits for the tasks with wait_for_tasks like for any others.
+ * (tasks with the identifiers they depend on), reads its progress and may
+ * cancel it; it waits for the tasks with wait_for_tasks like for any others.
  */
 import type { McpServer } from '@modelcontextprotocol/server';
 import { z } from 'zod';
@@ -117,5 +117,21 @@ export function registerOrchestrationTools(server: McpServer, options: McpToolsO
     },
     ({ orchestration_id }) =>
       runTool(async () => toolSuccess(summarizeOrchestration(await service.getOrchestration(orchestration_id)))),
+  );
+
+  server.registerTool(
+    'cancel_orchestration',
+    {
+      title: 'Cancel a graph of tasks',
+      description:
+        'Stops a whole orchestration: its running tasks are stopped, pending ones cancelled, waiting ones skipped. ' +
+        'Tasks that already ended keep their outcome. Returns the orchestration as it is right after the request; ' +
+        'running tasks end cancelled moments later.',
+      inputSchema: z.object({ orchestration_id: z.int().positive().describe('Returned by submit_orchestration') }),
+      outputSchema: orchestrationSummarySchema,
+      annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: false },
+    },
+    ({ orchestration_id }) =>
+      runTool(async () => toolSuccess(summarizeOrchestration(await service.cancelOrchestration(orchestration_id)))),
   );
 }

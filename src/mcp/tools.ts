@@ -1,5 +1,5 @@
 /**
- * The MCP server: seven tools over a TaskService, the same in standalone mode
+ * The MCP server: its tools over a TaskService, the same in standalone mode
  * (a local service) and in proxy mode (the HTTP client of a server). The
  * descriptions are written for a planning agent: delegate several tasks at
  * once, keep working, then block in wait_for_tasks instead of polling.

@@ -13,6 +13,7 @@ import { CLI, FAKE_CLAUDE } from '../support/server-process.js';
 
 /** Every tool the server offers, sorted by name. */
 export const TOOL_NAMES = [
+  'cancel_orchestration',
   'cancel_task',
   'check_api_health',
   'create_task',

@@ -71,11 +71,11 @@ describe('MCP orchestration tools, standalone', () => {
     const waited = await callOk<{ tasks: TaskSummary[] }>(session.client, 'wait_for_tasks', { task_ids: [submitted.task_ids[0]], timeout_seconds: 1 });
     // No worker here has gpu=true.
     expect(waited.tasks[0]!.status).toBe('pending');
-    await callOk(session.client, 'cancel_task', { task_id: submitted.task_ids[0] });
-    const after = await callOk<OrchestrationSummary>(session.client, 'get_orchestration_status', {
+    const cancelled = await callOk<OrchestrationSummary>(session.client, 'cancel_orchestration', {
       orchestration_id: submitted.orchestration_id,
     });
-    expect(after.tasks.map((t) => t.status)).toEqual(['cancelled', 'skipped']);
+    expect(cancelled).toMatchObject({ status: 'cancelled', terminal: true });
+    expect(cancelled.tasks.map((t) => t.status)).toEqual(['cancelled', 'skipped']);
   });
 
   it('skips the tasks after a failed one, which wait_for_tasks reports as ended', async () => {

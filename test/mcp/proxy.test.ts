@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TaskSummary } from '../../src/mcp/task-summary.js';
 import { startServerProcess, type ServerProcess } from '../support/server-process.js';
-import { callError, callOk, createTestHome, openMcpSession, validPrompt, type McpSession, type McpTestHome } from './mcp-process.js';
+import { callError, callOk, createTestHome, openMcpSession, TOOL_NAMES, validPrompt, type McpSession, type McpTestHome } from './mcp-process.js';
 
 describe('MCP server over stdio, proxy to a REST server', () => {
   let home: McpTestHome;
@@ -67,6 +67,6 @@ describe('MCP server over stdio, proxy to a REST server', () => {
     expect(error.message).toContain('claude-worker server start');
     // Still alive and answering.
     expect((await callError(proxy.client, 'check_api_health', {})).error.code).toBe('server_unreachable');
-    expect((await proxy.client.listTools()).tools.length).toBe(9);
+    expect((await proxy.client.listTools()).tools.length).toBe(TOOL_NAMES.length);
   });
 });

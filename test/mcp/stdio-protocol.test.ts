@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CLI, freePort } from '../support/server-process.js';
-import { createTestHome, validPrompt } from './mcp-process.js';
+import { createTestHome, TOOL_NAMES, validPrompt } from './mcp-process.js';
 
 const MCP_BIN = new URL('../../dist/mcp/bin.js', import.meta.url).pathname;
 
@@ -102,7 +102,7 @@ describe('MCP stdio stream', () => {
     const session = startRaw([MCP_BIN], home.env);
     await initialize(session);
     const listed = await session.request('tools/list', {});
-    expect((listed.result as { tools: unknown[] }).tools).toHaveLength(9);
+    expect((listed.result as { tools: unknown[] }).tools).toHaveLength(TOOL_NAMES.length);
     const created = await session.request('tools/call', {
       name: 'create_task',
       arguments: { execution_prompt: '[fake:success] say hi', working_directory: join(home.dir, 'project') },
