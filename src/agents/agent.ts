@@ -16,6 +16,11 @@ export interface AgentRunRequest {
   maxTurns: number | null;
   /** Absolute, existing directory. */
   cwd: string;
+  /**
+   * The session of an earlier attempt that was interrupted (its runner
+   * stopped or died): the agent continues it when it can, else starts over.
+   */
+  resumeSessionId: string | null;
   /** The complete environment of the agent process (the user's, passed through). */
   env: Readonly<Record<string, string | undefined>>;
   /**

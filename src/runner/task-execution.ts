@@ -111,6 +111,9 @@ export class TaskExecution {
         model: task.model,
         permissionMode: task.permission_mode,
         maxTurns: task.max_turns,
+        // Set only when an earlier attempt started and was interrupted (released or
+        // lost): agent failures are never retried, and a claim keeps the last session.
+        resumeSessionId: task.session_id,
         cwd: task.working_directory,
         env: this.deps.env,
         signal: this.controller.signal,

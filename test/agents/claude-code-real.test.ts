@@ -12,6 +12,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { AgentRunRequest, AgentRunResult } from '../../src/agents/agent.js';
 import { ClaudeCodeAgent } from '../../src/agents/claude-code/claude-code-agent.js';
 import { classifyRun, ROOT_BYPASS_ADVICE, RunObservation } from '../../src/agents/claude-code/outcome.js';
+import { CONTINUE_PROMPT } from '../../src/agents/claude-code/resume.js';
 import { isGroupAlive } from '../../src/host/process-group.js';
 import { bundledClaudePath, realClaudeEnv } from '../support/agent-env.js';
 import { agentRequest, recordRun, type RecordedRun } from '../support/agent-run.js';
@@ -167,5 +168,49 @@ describe('the real Claude Code binary against the API stand-in', () => {
     expect(result.outcome).toBe('aborted');
     expect(result.stats.api_key_source).toBe('ANTHROPIC_API_KEY');
     expect(isGroupAlive(run.spawns[0]!.pgid)).toBe(false);
+  });
+
+  describe('resuming the session of an interrupted attempt', () => {
+    const savedConfigDir = process.env.CLAUDE_CONFIG_DIR;
+    // The runner passes its own environment to agents, so Claude Code's config dir is this process's too.
+    beforeEach(() => {
+      process.env.CLAUDE_CONFIG_DIR = join(dir, 'home', '.claude');
+    });
+    afterEach(() => {
+      if (savedConfigDir === undefined) delete process.env.CLAUDE_CONFIG_DIR;
+      else process.env.CLAUDE_CONFIG_DIR = savedConfigDir;
+    });
+
+    /** Runs the prompt until the model is asked, then stops it as a runner shutting down would; returns its session. */
+    async function interruptedSession(prompt: string): Promise<string> {
+      const controller = new AbortController();
+      const run = await startReal(prompt, { hang: true }, { signal: controller.signal });
+      const init = await run.activityStarting('[init]');
+      await api!.waitForRequest();
+      controller.abort('shutdown');
+      expect((await run.done).outcome).toBe('aborted');
+      await api!.close();
+      return init.sessionId!;
+    }
+
+    it('continues it: the model gets the original conversation and a note to check the work so far', async () => {
+      const sessionId = await interruptedSession('Write the report [reply:report ready]');
+      // The reply marker is only in the first attempt's prompt: the answer shows the conversation went on.
+      const run = await startReal('Write the report (second attempt)', {}, { resumeSessionId: sessionId });
+      expect(await run.done).toMatchObject({ outcome: 'completed', summary: 'report ready', stats: { session_id: sessionId } });
+      expect(run.activity[0]!.line).toBe(`[resume] continuing session ${sessionId} of the interrupted attempt`);
+      const sent = JSON.stringify(api!.requests.at(-1)!.body!.messages);
+      expect(sent).toContain('Write the report [reply:report ready]');
+      expect(sent).toContain(CONTINUE_PROMPT);
+      expect(sent).not.toContain('second attempt');
+    });
+
+    it('starts over with the task prompt, and says so, when the session is not on this machine', async () => {
+      const elsewhere = '0b7c3d1e-5f00-4a2b-9c8d-7e6f5a4b3c2d';
+      const run = await startReal('Write the report [reply:started over]', {}, { resumeSessionId: elsewhere });
+      expect(await run.done).toMatchObject({ outcome: 'completed', summary: 'started over' });
+      expect(run.activity[0]!.line).toBe(`[resume] session ${elsewhere} of the interrupted attempt is not on this machine; starting over`);
+      expect(JSON.stringify(api!.requests.at(-1)!.body!.messages)).not.toContain(CONTINUE_PROMPT);
+    });
   });
 });

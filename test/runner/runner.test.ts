@@ -5,7 +5,8 @@ import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Agent } from '../../src/agents/agent.js';
+import type { Agent, AgentRunRequest } from '../../src/agents/agent.js';
+import { emptyRunStats } from '../../src/core/task.js';
 import type { Labels } from '../../src/core/labels.js';
 import { ClaudeCodeAgent } from '../../src/agents/claude-code/claude-code-agent.js';
 import { bootId, hostName, processStartTime } from '../../src/host/identity.js';
@@ -182,6 +183,26 @@ describe('Runner', () => {
     const task = await h.service.get(id);
     expect(task.status).toBe('pending');
     expect(task.attempts).toBe(0);
+  });
+
+  it('hands a released task to the next attempt with the session to continue; a fresh task has none', async () => {
+    const requests: AgentRunRequest[] = [];
+    const agent: Agent = {
+      async run(request, observer) {
+        requests.push(request);
+        if (requests.length > 1) return { outcome: 'completed', summary: 'continued', stats: emptyRunStats() };
+        observer.onActivity({ line: '[init]', sessionId: 'session-of-attempt-1' });
+        await new Promise((resolve) => request.signal.addEventListener('abort', resolve));
+        return { outcome: 'aborted', stats: {} };
+      },
+    };
+    const id = await h.submit('stopped half way');
+    const first = await h.startRunner({ agent });
+    await waitFor(async () => (await h.service.get(id)).session_id === 'session-of-attempt-1');
+    await first.shutdown();
+    await h.startRunner({ agent });
+    await waitFor(async () => (await h.service.get(id)).status === 'completed');
+    expect(requests.map((request) => request.resumeSessionId)).toEqual([null, 'session-of-attempt-1']);
   });
 
   it('lets running tasks finish within the drain timeout, claims nothing new, and releases nothing', async () => {

@@ -11,6 +11,7 @@ import { loginFallbackEnv, refusesRootBypass } from './credentials.js';
 import { asClaudeMessage } from './messages.js';
 import { buildQueryOptions } from './options.js';
 import { classifyRun, errorText, ROOT_BYPASS_ADVICE, RunObservation } from './outcome.js';
+import { canResume, CONTINUE_PROMPT } from './resume.js';
 import { AgentProcess } from './spawn.js';
 
 type Env = AgentRunRequest['env'];
@@ -33,11 +34,24 @@ export class ClaudeCodeAgent implements Agent {
       observer.onActivity({ line: `[error] ${ROOT_BYPASS_ADVICE}` });
       return { outcome: 'failed', code: 'root_bypass_refused', message: ROOT_BYPASS_ADVICE, summary: null, stats: {} };
     }
-    const first = await this.runOnce(request, request.env, observer);
-    const loginEnv = loginFallbackEnv(first, request.env);
-    if (!loginEnv || request.signal.aborted) return first;
+    const run = await this.resumeIfPossible(request, observer);
+    const first = await this.runOnce(run, run.env, observer);
+    const loginEnv = loginFallbackEnv(first, run.env);
+    if (!loginEnv || run.signal.aborted) return first;
     observer.onActivity({ line: '[auth] ANTHROPIC_API_KEY was rejected; running the task again with your Claude login' });
-    return this.runOnce(request, loginEnv, observer);
+    return this.runOnce(run, loginEnv, observer);
+  }
+
+  /** The request to run: continuing the interrupted attempt's session when it is on this machine. */
+  private async resumeIfPossible(request: AgentRunRequest, observer: AgentObserver): Promise<AgentRunRequest> {
+    const sessionId = request.resumeSessionId;
+    if (!sessionId) return request;
+    if (await canResume(sessionId, request.cwd)) {
+      observer.onActivity({ line: `[resume] continuing session ${sessionId} of the interrupted attempt` });
+      return { ...request, prompt: CONTINUE_PROMPT };
+    }
+    observer.onActivity({ line: `[resume] session ${sessionId} of the interrupted attempt is not on this machine; starting over` });
+    return { ...request, resumeSessionId: null };
   }
 
   /** One Claude Code process, from spawn until its whole process group is gone. */
