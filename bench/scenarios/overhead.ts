@@ -41,11 +41,13 @@ export async function overheadPerTask(samples: number): Promise<Figure[]> {
         'REST: submit → agent process started',
         rest,
         'Where the time goes, profiled on this machine: about 4 ms to validate and durably store the task (one fsync), ' +
-          'under 1 ms to claim it and prepare the agent, about 7 ms for Node.js to fork the agent process from the ' +
-          '~115 MB server, and about 3 ms for the agent executable to start. The median sits at the 25 ms target and ' +
-          'moves across it with the machine\'s load from run to run; MCP takes the same path.',
+          'under 1 ms to claim it and prepare the agent, and about 7 ms for Node.js to fork the agent process from the ' +
+          '~115 MB server. The slowest samples are the first tasks after the server started (~30 ms more, code not yet ' +
+          'compiled). Tasks on their own no longer read the store for dependency results before they start (a graph ' +
+          'task still does): with that, the median went from ~25 ms to ~12 ms. MCP takes the same path.',
       ),
-      latencyFigure('CLI (`claude-worker run`, a new process): submit → agent started', cli, 'Missed by the CLI process itself: starting Node.js and loading the CLI takes ~350 ms on this machine, ' +
+      latencyFigure('CLI (`claude-worker run`, a new process): submit → agent started', cli, 'Missed by the CLI process itself: starting Node.js (~90 ms) and loading the CLI (~190 ms, over 80 of them ' +
+          'for the schema library shared with the server) take ~280 ms on this machine, ' +
           'before it sends the same REST request as the row above. Scripts that submit many tasks should use the ' +
           'REST API or the client library.'),
       latencyFigure('MCP (standalone, stdio): create_task → agent started', mcp),

@@ -66,11 +66,12 @@ export async function queueThroughput(runs: number, jobs: number): Promise<Figur
           `${version}, a throwaway local cluster. claude-worker does per task what it does for a real one: a claim with ` +
           'a lease and an attempt row, log lines, and a completion fenced by the lease token. pg-boss 10 and ' +
           'graphile-worker 0.17 are the newest releases that run on Node.js 20. Missed against graphile-worker and ' +
-          'batched pg-boss. Profiled: the runner mostly waits on round trips; a completion is one transaction of about ' +
-          'six (lock the row by its lease, end the run, close the attempt, move an orchestration on) plus a log ' +
-          'flush, where graphile-worker batches completions and pg-boss fetches and completes 100 jobs at a time. ' +
-          'Claiming all free slots in one statement (this release) took it from ~200 to ~250 tasks/s. A real task ' +
-          'runs for minutes, so this is far above what a node needs; batching completions is the next step.',
+          'batched pg-boss. Profiled: a run cost ~9 round trips; it now costs ~2 (claims take all free slots in one ' +
+          'statement, a task outside a graph completes in one statement and reads no dependency results, and the logs ' +
+          'of all running tasks go in one insert per flush), which took a node from ~210 to the figure here. What is ' +
+          'left is CPU: Node.js and PostgreSQL share 2 cores, and each task still writes two log files, its summary ' +
+          'lines to the database and a completion fenced by its lease, where graphile-worker deletes a row. A real ' +
+          'task runs for minutes, so this is far above what a node needs; batching completions across tasks is next.',
       },
     ];
   } finally {
