@@ -4,7 +4,7 @@
  * cancelled the way a single task is.
  */
 import { CANCELLED_ORCHESTRATION_REASON } from '../shared-rules.js';
-import { flagOrchestrationCancelled, skipWaitingOfOrchestration, UNFINISHED_TASK_IDS_OF_ORCHESTRATION } from '../shared-sql.js';
+import { flagOrchestrationCancelled, skipWaitingOfOrchestration, UNFINISHED_TASK_IDS_OF_ORCHESTRATION } from '../shared-orchestration-sql.js';
 import type { PostgresContext } from './pool.js';
 import { cancelRow } from './cancel.js';
 import { isTaskId, POSTGRES_TIME, TASK_COLUMNS, type TaskRow } from './row.js';

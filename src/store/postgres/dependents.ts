@@ -7,7 +7,7 @@
 import type { FailurePolicy } from '../../core/orchestration.js';
 import type { TaskStatus } from '../../core/task.js';
 import { skipReason, skipsDescendants } from '../shared-rules.js';
-import { DESCENDANT_IDS, ENDED_TASK_IN_GRAPH, promoteReadyDependents, skipDescendants } from '../shared-sql.js';
+import { DESCENDANT_IDS, ENDED_TASK_IN_GRAPH, promoteReadyDependents, skipDescendants } from '../shared-orchestration-sql.js';
 import { notifyWork } from './notify.js';
 import type { Sql } from './pool.js';
 import { POSTGRES_TIME } from './row.js';

@@ -1,5 +1,5 @@
 /** Mapping between `tasks` rows and TaskRecords, and the SQL fragments every write shares. */
-import type { DialectTime } from '../shared-sql.js';
+import type { DialectTime } from '../shared-orchestration-sql.js';
 import type { TaskRecord } from '../task-store.js';
 
 /** A `tasks` row as selected with TASK_COLUMNS. */

@@ -4,11 +4,7 @@
  * cancelled the way a single task is.
  */
 import { CANCELLED_ORCHESTRATION_REASON } from '../shared-rules.js';
-import {
-  flagOrchestrationCancelled,
-  skipWaitingOfOrchestration,
-  UNFINISHED_TASK_IDS_OF_ORCHESTRATION,
-} from '../shared-sql.js';
+import { flagOrchestrationCancelled, skipWaitingOfOrchestration, UNFINISHED_TASK_IDS_OF_ORCHESTRATION } from '../shared-orchestration-sql.js';
 import { cancelRow } from './cancel.js';
 import { SQLITE_TIME, type SqliteContext } from './context.js';
 import type { TaskRow } from './row.js';

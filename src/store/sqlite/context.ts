@@ -4,7 +4,7 @@
  */
 import type Database from 'better-sqlite3';
 import { MovedTasks } from '../shared-rules.js';
-import type { DialectTime } from '../shared-sql.js';
+import type { DialectTime } from '../shared-orchestration-sql.js';
 
 /** The store's clock in SQL: the app clock's milliseconds, bound as @now. */
 export const SQLITE_TIME: DialectTime = {

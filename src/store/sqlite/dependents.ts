@@ -7,7 +7,7 @@
 import type { FailurePolicy } from '../../core/orchestration.js';
 import type { TaskStatus } from '../../core/task.js';
 import { skipReason, skipsDescendants } from '../shared-rules.js';
-import { ENDED_TASK_IN_GRAPH, promoteReadyDependents, skipDescendants } from '../shared-sql.js';
+import { ENDED_TASK_IN_GRAPH, promoteReadyDependents, skipDescendants } from '../shared-orchestration-sql.js';
 import { SQLITE_TIME, type SqliteContext } from './context.js';
 
 const SKIP = skipDescendants(SQLITE_TIME);

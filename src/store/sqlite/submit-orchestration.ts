@@ -1,11 +1,6 @@
 /** Submitting an orchestration: the orchestration, its tasks and their dependencies in one transaction. */
 import { dependencyRows, orchestrationParams, orchestrationTaskParams } from '../shared-rules.js';
-import {
-  INSERT_DEPENDENCY,
-  insertOrchestration,
-  insertOrchestrationTask,
-  SELECT_ORCHESTRATION_ID_BY_KEY,
-} from '../shared-sql.js';
+import { INSERT_DEPENDENCY, insertOrchestration, insertOrchestrationTask, SELECT_ORCHESTRATION_ID_BY_KEY } from '../shared-orchestration-sql.js';
 import type { OrchestrationSpec } from '../task-store.js';
 import { SQLITE_TIME, type SqliteContext } from './context.js';
 

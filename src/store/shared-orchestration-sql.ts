@@ -1,0 +1,131 @@
+/**
+ * Statements of orchestrations that both stores run as they are (see
+ * shared-sql.ts). Statements that write a time take the dialect's clock.
+ */
+/** How a dialect writes the store's clock in SQL. */
+export interface DialectTime {
+  /** Now, as the type of the time columns. */
+  now: string;
+  /** Now plus `seconds` (an integer parameter or column). */
+  afterSeconds(seconds: string): string;
+}
+
+/**
+ * No row back when another orchestration holds the key. On PostgreSQL a
+ * concurrent submit of the same key waits for the first to commit, then
+ * inserts nothing (instead of failing on the unique index).
+ */
+export function insertOrchestration(time: DialectTime): string {
+  return `
+  INSERT INTO orchestrations (name, key, failure_policy, pass_results, created_at)
+  VALUES (@name, @key, @failure_policy, CAST(@pass_results AS BOOLEAN), ${time.now})
+  ON CONFLICT (key) WHERE key IS NOT NULL DO NOTHING
+  RETURNING id`;
+}
+
+export function insertOrchestrationTask(time: DialectTime): string {
+  return `
+  INSERT INTO tasks (
+    status, execution_prompt, working_directory, system_prompt, model, permission_mode,
+    max_turns, timeout_seconds, max_attempts, required_labels, created_at, run_at, orchestration_id, identifier,
+    initial_delay
+  ) VALUES (
+    @status, @execution_prompt, @working_directory, @system_prompt, @model, @permission_mode,
+    @max_turns, @timeout_seconds, @max_attempts, @required_labels, ${time.now}, ${time.afterSeconds('@initial_delay')},
+    @orchestration_id, @identifier, @initial_delay
+  )
+  RETURNING id`;
+}
+
+export const INSERT_DEPENDENCY = `INSERT INTO task_dependencies (task_id, depends_on_id) VALUES (@task_id, @depends_on_id)`;
+
+export const SELECT_ORCHESTRATION_ID_BY_KEY = `SELECT id FROM orchestrations WHERE key = @key`;
+
+/** The dependencies of an orchestration's tasks, by identifier. */
+export const ORCHESTRATION_EDGES = `
+  SELECT d.task_id, dep.identifier
+    FROM task_dependencies d
+    JOIN tasks t ON t.id = d.task_id
+    JOIN tasks dep ON dep.id = d.depends_on_id
+   WHERE t.orchestration_id = @orchestration_id
+   ORDER BY d.task_id, dep.id`;
+
+/** Task counts per status of the orchestrations with ids in [@first_id, @last_id]. */
+export const ORCHESTRATION_COUNTS = `
+  SELECT orchestration_id, status, count(*) AS count
+    FROM tasks
+   WHERE orchestration_id BETWEEN @first_id AND @last_id
+   GROUP BY orchestration_id, status`;
+
+/** What a task that is about to run learns about the tasks it depends on (nothing when results are not passed). */
+export const DEPENDENCY_RESULTS = `
+  SELECT dep.identifier, dep.status, dep.final_summary, dep.error_message, dep.working_directory
+    FROM task_dependencies d
+    JOIN tasks t ON t.id = d.task_id
+    JOIN orchestrations o ON o.id = t.orchestration_id
+    JOIN tasks dep ON dep.id = d.depends_on_id
+   WHERE d.task_id = @task_id AND o.pass_results
+   ORDER BY dep.id`;
+
+/** The graph context of a task that just ended; no row for a task outside any orchestration. */
+export const ENDED_TASK_IN_GRAPH = `
+  SELECT t.identifier, t.status, o.failure_policy
+    FROM tasks t
+    JOIN orchestrations o ON o.id = t.orchestration_id
+   WHERE t.id = @task_id`;
+
+/** Every task after @task_id in its graph, directly or not. */
+const DESCENDANTS = `
+  WITH RECURSIVE descendants(id) AS (
+    SELECT task_id FROM task_dependencies WHERE depends_on_id = @task_id
+    UNION
+    SELECT d.task_id FROM task_dependencies d JOIN descendants ON d.depends_on_id = descendants.id
+  )`;
+
+/** The ids of every task after @task_id, in id order (PostgreSQL locks them in this order before resolving). */
+export const DESCENDANT_IDS = `${DESCENDANTS} SELECT id FROM descendants ORDER BY id`;
+
+/** Under skip_dependents: every waiting task after one that did not complete is skipped, with @reason. */
+export function skipDescendants(time: DialectTime): string {
+  return `${DESCENDANTS}
+  UPDATE tasks SET status = 'skipped', ended_at = ${time.now}, error_message = @reason
+   WHERE status = 'waiting' AND id IN (SELECT id FROM descendants)
+  RETURNING id`;
+}
+
+/**
+ * The waiting tasks right after @task_id whose dependencies are all done
+ * become pending, runnable after their initial delay. Done: completed, or
+ * under `continue` any end.
+ */
+export function promoteReadyDependents(time: DialectTime): string {
+  return `
+  UPDATE tasks SET status = 'pending', run_at = ${time.afterSeconds('initial_delay')}
+   WHERE status = 'waiting'
+     AND id IN (SELECT task_id FROM task_dependencies WHERE depends_on_id = @task_id)
+     AND NOT EXISTS (
+       SELECT 1 FROM task_dependencies d JOIN tasks dep ON dep.id = d.depends_on_id
+        WHERE d.task_id = tasks.id
+          AND (dep.status IN ('pending', 'running', 'waiting')
+               OR (@failure_policy = 'skip_dependents' AND dep.status <> 'completed')))
+  RETURNING id`;
+}
+
+/** Cancelling an orchestration: its waiting tasks are skipped first, so that nothing is promoted meanwhile. */
+export function skipWaitingOfOrchestration(time: DialectTime): string {
+  return `
+  UPDATE tasks SET status = 'skipped', ended_at = ${time.now}, error_message = @reason
+   WHERE orchestration_id = @orchestration_id AND status = 'waiting'
+  RETURNING id`;
+}
+
+export function flagOrchestrationCancelled(time: DialectTime): string {
+  return `
+  UPDATE orchestrations SET cancel_requested_at = COALESCE(cancel_requested_at, ${time.now})
+   WHERE id = @orchestration_id
+  RETURNING id`;
+}
+
+/** Its tasks that a cancel still affects, in id order. */
+export const UNFINISHED_TASK_IDS_OF_ORCHESTRATION = `
+  SELECT id FROM tasks WHERE orchestration_id = @orchestration_id AND status IN ('pending', 'running') ORDER BY id`;
