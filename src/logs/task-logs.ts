@@ -106,8 +106,8 @@ export function formatLogLine(line: { at: number; text: string }): string {
 const FILE_FLUSH_MS = 100;
 
 export class TaskLogWriter {
-  private readonly summary: WriteStream;
-  private readonly events: WriteStream;
+  private readonly summary: GatheredFile;
+  private readonly events: GatheredFile;
   private flushTimer: NodeJS.Timeout | null = null;
 
   constructor(
@@ -116,43 +116,65 @@ export class TaskLogWriter {
     eventsPath: string,
     private readonly stored: StoredLogs,
   ) {
-    this.summary = createWriteStream(summaryPath, { flags: 'a', mode: 0o600 });
-    this.events = createWriteStream(eventsPath, { flags: 'a', mode: 0o600 });
+    this.summary = new GatheredFile(summaryPath);
+    this.events = new GatheredFile(eventsPath);
   }
 
   line(text: string): void {
     // One physical line per entry: embedded newlines would break tail and follow.
     const line = { at: Date.now(), text: text.replace(/\r?\n/g, ' ⏎ ') };
-    this.gather();
-    this.summary.write(`${formatLogLine(line)}\n`);
+    this.summary.append(`${formatLogLine(line)}\n`);
     this.stored.push(this.taskId, line);
+    this.flushSoon();
   }
 
   event(message: unknown): void {
-    this.gather();
-    this.events.write(`${JSON.stringify(message)}\n`);
+    this.events.append(`${JSON.stringify(message)}\n`);
+    this.flushSoon();
   }
 
   /** Flushes and closes the files and writes what the store has not received yet. */
   async close(): Promise<void> {
-    this.flush();
-    await Promise.all([endStream(this.summary), endStream(this.events), this.stored.flush()]);
-  }
-
-  /** Holds writes in memory (cork) until the next flush. */
-  private gather(): void {
-    if (this.flushTimer) return;
-    this.summary.cork();
-    this.events.cork();
-    this.flushTimer = setTimeout(() => this.flush(), FILE_FLUSH_MS);
-  }
-
-  private flush(): void {
-    if (!this.flushTimer) return;
-    clearTimeout(this.flushTimer);
+    if (this.flushTimer) clearTimeout(this.flushTimer);
     this.flushTimer = null;
-    this.summary.uncork();
-    this.events.uncork();
+    await Promise.all([this.summary.close(), this.events.close(), this.stored.flush()]);
+  }
+
+  private flushSoon(): void {
+    this.flushTimer ??= setTimeout(() => {
+      this.flushTimer = null;
+      this.summary.flush();
+      this.events.flush();
+    }, FILE_FLUSH_MS);
+  }
+}
+
+/**
+ * An append-only file written in batches, and created with its first batch:
+ * a run whose agent never started leaves no empty event log behind, and
+ * costs no open and close (measured: about a third of a no-op run's time in
+ * the server went to file system calls).
+ */
+class GatheredFile {
+  private stream: WriteStream | null = null;
+  private pending: string[] = [];
+
+  constructor(private readonly path: string) {}
+
+  append(text: string): void {
+    this.pending.push(text);
+  }
+
+  flush(): void {
+    if (this.pending.length === 0) return;
+    this.stream ??= createWriteStream(this.path, { flags: 'a', mode: 0o600 });
+    this.stream.write(this.pending.join(''));
+    this.pending = [];
+  }
+
+  async close(): Promise<void> {
+    this.flush();
+    if (this.stream) await endStream(this.stream);
   }
 }
 
