@@ -82,9 +82,19 @@ export function toLogLine(row: LogLineRow): LogLine {
   return { id: Number(row.id), at: Number(row.at_ms), text: row.line };
 }
 
-/** Log lines as one JSON parameter, `[[at, text], ...]`, that each dialect unpacks in order. */
+/**
+ * Log lines as one JSON parameter, `[[task_id, at, text], ...]`, that each
+ * dialect unpacks in order. U+0000 becomes U+FFFD: PostgreSQL refuses it in
+ * text and jsonb, and one such line (a tool's binary output, say) would fail
+ * every batch it is in.
+ */
 export function logLinesParam(lines: readonly TaskLogLine[]): string {
-  return JSON.stringify(lines.map((line) => [line.taskId, line.at, line.text]));
+  return JSON.stringify(lines.map((line) => [line.taskId, line.at, withoutNul(line.text)]));
+}
+
+/** `text` with every U+0000, which PostgreSQL cannot store, replaced by U+FFFD. */
+export function withoutNul(text: string): string {
+  return text.includes('\u0000') ? text.replaceAll('\u0000', '\uFFFD') : text;
 }
 
 export const COUNT_BY_STATUS = `SELECT status, count(*) AS count FROM tasks GROUP BY status`;

@@ -6,6 +6,7 @@
  */
 import pg from 'pg';
 import { MovedTasks } from '../shared-rules.js';
+import { withoutNul } from '../shared-sql.js';
 
 /** Who is talking to the server, as `pg_stat_activity` shows it. */
 export const APPLICATION_NAME = 'claude-worker';
@@ -86,7 +87,10 @@ function bind(sql: string, params: Params): pg.QueryConfig {
   const values = names.map((name) => {
     // pg sends undefined as NULL: a misspelt parameter would silently write NULL.
     if (!(name in params)) throw new Error(`statement parameter @${name} was not given`);
-    return params[name];
+    const value = params[name];
+    // PostgreSQL refuses U+0000 in text: an agent's summary holding one would
+    // make its outcome impossible to record. SQLite keeps it as it is.
+    return typeof value === 'string' ? withoutNul(value) : value;
   });
   return { text, values };
 }

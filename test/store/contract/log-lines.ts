@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { type CurrentFixture, enqueueTask } from './fixture.js';
+import { emptyRunStats } from '../../../src/core/task.js';
+import { type CurrentFixture, enqueueTask, runningTask } from './fixture.js';
 
 const lines = (taskId: number, ...texts: string[]) => texts.map((text, index) => ({ taskId, at: 1_700_000_000_000 + index, text }));
 
@@ -28,6 +29,16 @@ export function describeLogContract(current: CurrentFixture): void {
       expect((await store.readLog(first, { tail: 10 })).map((line) => line.text)).toEqual(['a1', 'a2']);
       expect((await store.readLog(second, { tail: 10 })).map((line) => line.text)).toEqual(['b1']);
       expect(await store.readLog(gone, { tail: 10 })).toEqual([]);
+    });
+
+    it('take text holding U+0000 (a tool printed binary): logs and outcomes are recorded, as U+FFFD where it cannot be stored', async () => {
+      const { store } = current();
+      const { lease, task } = await runningTask(store);
+      await store.appendLog(lines(task.id, 'bytes: \u0000\u0001', 'after'));
+      expect(await store.complete(lease, { final_summary: 'done \u0000', ...emptyRunStats() })).toBe(true);
+      const stored = (await store.readLog(task.id, { tail: 10 })).map((line) => line.text);
+      expect(stored).toEqual([expect.stringMatching(/^bytes: [\u0000\uFFFD]\u0001$/), 'after']);
+      expect((await store.get(task.id))!.final_summary).toMatch(/^done [\u0000\uFFFD]$/);
     });
 
     it('reads the lines after a given id, a page at a time, or the last lines', async () => {
