@@ -24,7 +24,8 @@ export function statsParams(stats: Partial<RunStats> = {}): Record<keyof RunStat
     cost_usd: stats.cost_usd ?? null,
     usage: stats.usage ? JSON.stringify(stats.usage) : null,
     num_turns: stats.num_turns ?? null,
-    duration_ms: stats.duration_ms ?? null,
+    // Whole milliseconds: PostgreSQL's bigint column refuses a fraction outright.
+    duration_ms: stats.duration_ms == null ? null : Math.round(stats.duration_ms),
     session_id: stats.session_id ?? null,
     api_key_source: stats.api_key_source ?? null,
   };

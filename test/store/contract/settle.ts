@@ -38,7 +38,7 @@ export function describeSettleContract(current: CurrentFixture): void {
         cost_usd: 0.42,
         usage: USAGE,
         num_turns: 6,
-        duration_ms: 4900,
+        duration_ms: 4900.4, // a fraction is rounded: PostgreSQL keeps whole milliseconds
         session_id: null,
         api_key_source: null,
       });
