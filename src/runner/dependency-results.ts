@@ -4,7 +4,7 @@
  * store, so the stored prompt stays as it was submitted and a retried
  * attempt reads the same results.
  */
-import type { DependencyResult } from '../store/task-store.js';
+import type { DependencyResult } from '../store/orchestration-records.js';
 
 export const RESULTS_BEGIN = '===== Results of the tasks this task depends on =====';
 export const RESULTS_END = '===== End of the results of the tasks this task depends on =====';

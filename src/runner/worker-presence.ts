@@ -5,7 +5,8 @@
  * writes never stop the runner: a failed one is reported and the next beat
  * tries again.
  */
-import type { TaskStore, WorkerRegistration } from '../store/task-store.js';
+import type { TaskStore } from '../store/task-store.js';
+import type { WorkerRegistration } from '../store/worker-records.js';
 
 export class WorkerPresence {
   private state: WorkerRegistration['state'] = 'active';

@@ -1,7 +1,7 @@
 /** Turns stored orchestrations into what every interface shows, and a validated input into what the store takes. */
 import type { CreateOrchestrationInput } from '../core/orchestration-schemas.js';
 import { orchestrationStatus, type Orchestration, type OrchestrationDetail } from '../core/orchestration.js';
-import type { OrchestrationGraph, OrchestrationRecord, OrchestrationSpec } from '../store/task-store.js';
+import type { OrchestrationGraph, OrchestrationRecord, OrchestrationSpec } from '../store/orchestration-records.js';
 import { taskDefinition, type TaskDefaults } from './task-definition.js';
 import { toTask } from './task-view.js';
 

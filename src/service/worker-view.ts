@@ -1,6 +1,6 @@
 /** Turns registry rows into the worker list every interface shows. */
 import { WORKER_RETENTION_MS, type WorkerList } from '../core/worker.js';
-import type { WorkerRecord } from '../store/task-store.js';
+import type { WorkerRecord } from '../store/worker-records.js';
 
 export function toWorkerList(records: readonly WorkerRecord[]): WorkerList {
   return {

@@ -6,14 +6,9 @@ import type { FailurePolicy } from '../core/orchestration.js';
 import type { RunStats, TaskStatus } from '../core/task.js';
 import type { WorkerProfile, WorkerState } from '../core/worker.js';
 import { countsByStatus, labelsParam } from './shared-sql.js';
-import type {
-  OrchestrationRecord,
-  OrchestrationSpec,
-  OrchestrationTaskSpec,
-  RunningAttempt,
-  TaskRecord,
-  WorkerRecord,
-} from './task-store.js';
+import type { RunningAttempt, TaskRecord } from './task-store.js';
+import type { WorkerRecord } from './worker-records.js';
+import type { OrchestrationRecord, OrchestrationSpec, OrchestrationTaskSpec } from './orchestration-records.js';
 
 /**
  * Agent figures as statement parameters. A figure that is absent stays null,

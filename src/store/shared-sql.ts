@@ -6,16 +6,8 @@
 import { sortedLabels } from '../core/labels.js';
 import { TASK_STATUSES, type TaskStatus } from '../core/task.js';
 import { WORKER_RETENTION_MS } from '../core/worker.js';
-import type {
-  AgentProcessInfo,
-  EnqueueSpec,
-  Lease,
-  LogLine,
-  LogRange,
-  TaskLogLine,
-  TaskProgress,
-  WorkerRegistration,
-} from './task-store.js';
+import type { AgentProcessInfo, EnqueueSpec, Lease, LogLine, LogRange, TaskLogLine, TaskProgress } from './task-store.js';
+import type { WorkerRegistration } from './worker-records.js';
 
 /** Every transition out of `running` drops the lease (the CHECK constraint insists). */
 export const LEASE_CLEARED = 'lease_owner = NULL, lease_token = NULL, lease_expires_at = NULL';

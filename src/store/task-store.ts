@@ -1,11 +1,12 @@
 /**
  * The durable queue behind every door. One interface, one implementation per
- * database (SQLite now, PostgreSQL next); callers never see a connection or a
- * transaction.
+ * database (SQLite and PostgreSQL); callers never see a connection or a
+ * transaction. The records of orchestrations are in orchestration-records.ts.
  *
- * States: a task is `pending` (waiting for a slot, or for `run_at` after a
+ * States: a task is `waiting` (an orchestration's task whose dependencies
+ * have not ended), `pending` (waiting for a slot, or for `run_at` after a
  * retry), `running` (claimed: it holds a lease), or terminal (`completed`,
- * `failed`, `cancelled`) and then never changes again.
+ * `failed`, `cancelled`, `skipped`) and then never changes again.
  *
  * Fencing: every claim mints a fresh lease token. Every write a runner makes
  * about a running task (progress, heartbeat, complete, fail, release, cancel)
@@ -20,9 +21,15 @@
  * from timestamps a caller sends.
  */
 import type { Labels } from '../core/labels.js';
-import type { FailurePolicy } from '../core/orchestration.js';
 import type { FailureCode, RunStats, TaskDefinition, TaskPlacement, TaskState, TaskStatus } from '../core/task.js';
-import type { WorkerProfile, WorkerState } from '../core/worker.js';
+import type {
+  DependencyResult,
+  OrchestrationGraph,
+  OrchestrationRecord,
+  OrchestrationSpec,
+  SubmitOrchestrationResult,
+} from './orchestration-records.js';
+import type { WorkerRecord, WorkerRegistration } from './worker-records.js';
 
 /** A task row as stored. Times are epoch milliseconds. */
 export interface TaskRecord extends TaskDefinition, TaskState, TaskPlacement {
@@ -135,28 +142,10 @@ export interface ListFilter {
 }
 
 export interface RetentionPolicy {
-  /** Completed and cancelled tasks older than this are deleted. */
+  /** Completed, cancelled and skipped tasks older than this are deleted (an orchestration once all of its are). */
   finishedMaxAgeMs: number;
   /** Failed tasks older than this are deleted (kept longer: they are looked at). */
   failedMaxAgeMs: number;
-}
-
-/** A runner's registry row as written; `id` is its WorkerIdentity id. */
-export interface WorkerRegistration extends WorkerProfile {
-  /** Its lease duration: silent for longer than this, it is reported `lost`. */
-  leaseMs: number;
-  state: Exclude<WorkerState, 'lost'>;
-}
-
-/** A registry row as read, with its verdict and its running tasks. Times are epoch milliseconds. */
-export interface WorkerRecord extends WorkerProfile {
-  /** Tasks it holds leases on. */
-  running: number;
-  state: WorkerState;
-  started_at: number;
-  last_heartbeat_at: number;
-  /** By the store's clock, so readers on other machines agree. */
-  heartbeat_age_ms: number;
 }
 
 export type CancelOutcome =
@@ -166,56 +155,6 @@ export type CancelOutcome =
   | 'cancel_requested'
   /** It had already ended; nothing changed. */
   | 'already_ended';
-
-/** A task of a new orchestration: what to run, and where it sits in the graph. */
-/** Orchestration tasks require no labels (any worker may run them). */
-export interface OrchestrationTaskSpec extends EnqueueSpec {
-  identifier: string;
-  /** Identifiers of tasks of the same orchestration (the graph is validated before it reaches the store). */
-  depends_on: string[];
-  /** Seconds between the end of its dependencies (or the submit, without any) and its start. */
-  initial_delay: number;
-}
-
-export interface OrchestrationSpec {
-  name: string;
-  failure_policy: FailurePolicy;
-  pass_results: boolean;
-  key: string | null;
-  tasks: OrchestrationTaskSpec[];
-}
-
-/** An orchestration row as stored, with how many of its tasks are in each status. Times are epoch ms. */
-export interface OrchestrationRecord {
-  id: number;
-  name: string;
-  key: string | null;
-  failure_policy: FailurePolicy;
-  pass_results: boolean;
-  created_at: number;
-  cancel_requested_at: number | null;
-  counts: Record<TaskStatus, number>;
-}
-
-/** An orchestration with its tasks (in submit order) and each task's dependencies by identifier. */
-export interface OrchestrationGraph {
-  orchestration: OrchestrationRecord;
-  tasks: (TaskRecord & { depends_on: string[] })[];
-}
-
-export interface SubmitOrchestrationResult extends OrchestrationGraph {
-  /** True when `key` matched an existing orchestration, which is returned instead. */
-  deduplicated: boolean;
-}
-
-/** What a task that depends on another learns about it when it starts. */
-export interface DependencyResult {
-  identifier: string;
-  status: TaskStatus;
-  final_summary: string | null;
-  error_message: string | null;
-  working_directory: string;
-}
 
 export interface TaskStore {
   /** Adds a pending task, or returns the existing one with the same idempotency key. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { RESULTS_BEGIN, RESULTS_END, shorten, withDependencyResults } from '../../src/runner/dependency-results.js';
-import type { DependencyResult } from '../../src/store/task-store.js';
+import type { DependencyResult } from '../../src/store/orchestration-records.js';
 
 const result = (identifier: string, overrides: Partial<DependencyResult> = {}): DependencyResult => ({
   identifier,

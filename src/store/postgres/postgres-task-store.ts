@@ -9,34 +9,9 @@ import { randomUUID } from 'node:crypto';
 import type { Labels } from '../../core/labels.js';
 import type { RunStats, TaskStatus } from '../../core/task.js';
 import { StoreSignals } from '../sqlite/signals.js';
-import type {
-  AgentProcessInfo,
-  CancelOutcome,
-  ClaimedTask,
-  CompletedResult,
-  DependencyResult,
-  EnqueueResult,
-  EnqueueSpec,
-  FailureRecord,
-  HeartbeatResult,
-  Lease,
-  ListFilter,
-  LogLine,
-  LogRange,
-  TaskLogLine,
-  OrchestrationGraph,
-  OrchestrationRecord,
-  OrchestrationSpec,
-  RetentionPolicy,
-  RunningAttempt,
-  SubmitOrchestrationResult,
-  TaskProgress,
-  TaskRecord,
-  TaskStore,
-  WorkerIdentity,
-  WorkerRecord,
-  WorkerRegistration,
-} from '../task-store.js';
+import type { AgentProcessInfo, CancelOutcome, ClaimedTask, CompletedResult, EnqueueResult, EnqueueSpec, FailureRecord, HeartbeatResult, Lease, ListFilter, LogLine, LogRange, TaskLogLine, RetentionPolicy, RunningAttempt, TaskProgress, TaskRecord, TaskStore, WorkerIdentity } from '../task-store.js';
+import type { WorkerRecord, WorkerRegistration } from '../worker-records.js';
+import type { DependencyResult, OrchestrationGraph, OrchestrationRecord, OrchestrationSpec, SubmitOrchestrationResult } from '../orchestration-records.js';
 import { abandon } from './abandon.js';
 import { requestCancel } from './cancel.js';
 import { cancelOrchestration } from './cancel-orchestration.js';

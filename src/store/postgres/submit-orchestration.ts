@@ -1,7 +1,7 @@
 /** Submitting an orchestration: the orchestration, its tasks and their dependencies in one transaction. */
 import { dependencyRows, orchestrationParams, orchestrationTaskParams } from '../shared-rules.js';
 import { INSERT_DEPENDENCY, insertOrchestration, insertOrchestrationTask, SELECT_ORCHESTRATION_ID_BY_KEY } from '../shared-orchestration-sql.js';
-import type { OrchestrationSpec } from '../task-store.js';
+import type { OrchestrationSpec } from '../orchestration-records.js';
 import { notifyWork } from './notify.js';
 import type { PostgresContext } from './pool.js';
 import { POSTGRES_TIME } from './row.js';

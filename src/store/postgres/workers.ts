@@ -2,7 +2,7 @@
 import { WORKER_RETENTION_MS, type WorkerState } from '../../core/worker.js';
 import { toWorkerRecord, type WorkerRow } from '../shared-rules.js';
 import { registrationParams, registryStatements } from '../shared-sql.js';
-import type { WorkerRecord, WorkerRegistration } from '../task-store.js';
+import type { WorkerRecord, WorkerRegistration } from '../worker-records.js';
 import type { PostgresContext } from './pool.js';
 import { epochMs, msInterval } from './row.js';
 

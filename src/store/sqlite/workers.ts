@@ -3,7 +3,7 @@ import type { Labels } from '../../core/labels.js';
 import { WORKER_RETENTION_MS, type WorkerState } from '../../core/worker.js';
 import { toWorkerRecord, type WorkerRow } from '../shared-rules.js';
 import { registrationParams, registryStatements } from '../shared-sql.js';
-import type { WorkerRecord, WorkerRegistration } from '../task-store.js';
+import type { WorkerRecord, WorkerRegistration } from '../worker-records.js';
 import type { SqliteContext } from './context.js';
 
 const REGISTRY = registryStatements({

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { emptyRunStats, type TaskStatus } from '../../../src/core/task.js';
-import type { ClaimedTask, OrchestrationSpec, TaskStore } from '../../../src/store/task-store.js';
+import type { OrchestrationSpec } from '../../../src/store/orchestration-records.js';
+import type { ClaimedTask, TaskStore } from '../../../src/store/task-store.js';
 import { type CurrentFixture, LEASE_MS, runningTask, taskSpec, WORKER_A } from './fixture.js';
 
 type Edges = Record<string, string[]>;

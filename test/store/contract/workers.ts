@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { emptyRunStats } from '../../../src/core/task.js';
-import type { WorkerRegistration, WorkerRecord } from '../../../src/store/task-store.js';
+import type { WorkerRegistration, WorkerRecord } from '../../../src/store/worker-records.js';
 import { claimTask, type CurrentFixture, enqueueTask, WORKER_A, WORKER_B } from './fixture.js';
 
 const HOUR_MS = 3600 * 1000;

@@ -1,0 +1,53 @@
+/** What the store keeps of orchestrations: the graph as submitted, and as read back. */
+import type { FailurePolicy } from '../core/orchestration.js';
+import type { TaskStatus } from '../core/task.js';
+import type { EnqueueSpec, TaskRecord } from './task-store.js';
+
+/** A task of a new orchestration: what to run, and where it sits in the graph. */
+export interface OrchestrationTaskSpec extends EnqueueSpec {
+  identifier: string;
+  /** Identifiers of tasks of the same orchestration (the graph is validated before it reaches the store). */
+  depends_on: string[];
+  /** Seconds between the end of its dependencies (or the submit, without any) and its start. */
+  initial_delay: number;
+}
+
+export interface OrchestrationSpec {
+  name: string;
+  failure_policy: FailurePolicy;
+  pass_results: boolean;
+  key: string | null;
+  tasks: OrchestrationTaskSpec[];
+}
+
+/** An orchestration row as stored, with how many of its tasks are in each status. Times are epoch ms. */
+export interface OrchestrationRecord {
+  id: number;
+  name: string;
+  key: string | null;
+  failure_policy: FailurePolicy;
+  pass_results: boolean;
+  created_at: number;
+  cancel_requested_at: number | null;
+  counts: Record<TaskStatus, number>;
+}
+
+/** An orchestration with its tasks (in submit order) and each task's dependencies by identifier. */
+export interface OrchestrationGraph {
+  orchestration: OrchestrationRecord;
+  tasks: (TaskRecord & { depends_on: string[] })[];
+}
+
+export interface SubmitOrchestrationResult extends OrchestrationGraph {
+  /** True when `key` matched an existing orchestration, which is returned instead. */
+  deduplicated: boolean;
+}
+
+/** What a task that depends on another learns about it when it starts. */
+export interface DependencyResult {
+  identifier: string;
+  status: TaskStatus;
+  final_summary: string | null;
+  error_message: string | null;
+  working_directory: string;
+}
