@@ -5,6 +5,7 @@
  */
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,6 +17,7 @@ import { CONTINUE_PROMPT } from '../../src/agents/claude-code/resume.js';
 import { isGroupAlive } from '../../src/host/process-group.js';
 import { bundledClaudePath, realClaudeEnv } from '../support/agent-env.js';
 import { agentRequest, recordRun, type RecordedRun } from '../support/agent-run.js';
+import { waitFor } from '../support/wait.js';
 import {
   DEFAULT_REPLY_TEXT,
   startFakeAnthropicApi,
@@ -181,12 +183,12 @@ describe('the real Claude Code binary against the API stand-in', () => {
       else process.env.CLAUDE_CONFIG_DIR = savedConfigDir;
     });
 
-    /** Runs the prompt until the model is asked, then stops it as a runner shutting down would; returns its session. */
-    async function interruptedSession(prompt: string): Promise<string> {
+    /** Runs the prompt until `reached`, then stops it as a runner shutting down would; returns its session. */
+    async function interruptedSession(prompt: string, apiOptions: FakeApiOptions, reached: () => Promise<unknown>): Promise<string> {
       const controller = new AbortController();
-      const run = await startReal(prompt, { hang: true }, { signal: controller.signal });
+      const run = await startReal(prompt, apiOptions, { signal: controller.signal, permissionMode: 'bypassPermissions' });
       const init = await run.activityStarting('[init]');
-      await api!.waitForRequest();
+      await reached();
       controller.abort('shutdown');
       expect((await run.done).outcome).toBe('aborted');
       await api!.close();
@@ -194,7 +196,7 @@ describe('the real Claude Code binary against the API stand-in', () => {
     }
 
     it('continues it: the model gets the original conversation and a note to check the work so far', async () => {
-      const sessionId = await interruptedSession('Write the report [reply:report ready]');
+      const sessionId = await interruptedSession('Write the report [reply:report ready]', { hang: true }, () => api!.waitForRequest());
       // The reply marker is only in the first attempt's prompt: the answer shows the conversation went on.
       const run = await startReal('Write the report (second attempt)', {}, { resumeSessionId: sessionId });
       expect(await run.done).toMatchObject({ outcome: 'completed', summary: 'report ready', stats: { session_id: sessionId } });
@@ -203,6 +205,20 @@ describe('the real Claude Code binary against the API stand-in', () => {
       expect(sent).toContain('Write the report [reply:report ready]');
       expect(sent).toContain(CONTINUE_PROMPT);
       expect(sent).not.toContain('second attempt');
+    });
+
+    it('continues one cut off in the middle of a tool call: the conversation sent on holds that call\'s result', async () => {
+      const sessionId = await interruptedSession('Run the suite [bash:touch started && sleep 30] [reply:suite checked]', {}, () =>
+        waitFor(() => existsSync(join(dir, 'started')), { what: 'the Bash tool to start its command' }),
+      );
+      const run = await startReal('unused', {}, { resumeSessionId: sessionId, permissionMode: 'bypassPermissions' });
+      expect(await run.done).toMatchObject({ outcome: 'completed', summary: 'suite checked' });
+      // The API refuses a tool use without its result: Claude Code records the call as interrupted, or with
+      // the exit of its killed command, whichever the stop left behind.
+      const blocks = api!.requests.at(-1)!.body!.messages!.flatMap((m) => (typeof m.content === 'string' ? [] : m.content));
+      const uses = blocks.filter((block) => block.type === 'tool_use').map((block) => block.id);
+      expect(uses).toHaveLength(1);
+      expect(blocks.filter((block) => block.type === 'tool_result').map((block) => block.tool_use_id)).toEqual(uses);
     });
 
     it('starts over with the task prompt, and says so, when the session is not on this machine', async () => {

@@ -8,7 +8,8 @@
  * `[write:<path>]` marker, it answers with a Write tool use of that path
  * with the content `WRITTEN_CONTENT` (a relative path resolves against the
  * working directory Claude Code states in the request, "Primary working
- * directory: ..."); otherwise it answers with the text of the first
+ * directory: ..."); likewise a `[bash:<command>]` marker gets a Bash tool
+ * use of that command; otherwise it answers with the text of the first
  * `[reply:<text>]` marker in the conversation, else `replyText`. A one-tool task
  * therefore takes exactly two requests and ends `num_turns: 2`.
  *
@@ -58,7 +59,7 @@ export interface MessagesBody {
   stream?: boolean;
   system?: string | { text?: string }[];
   tools?: { name: string }[];
-  messages?: { role: string; content: string | { type: string; text?: string }[] }[];
+  messages?: { role: string; content: string | { type: string; text?: string; id?: string; tool_use_id?: string }[] }[];
 }
 
 export interface FakeAnthropicApi {
@@ -158,6 +159,10 @@ function decideReply(body: MessagesBody, options: FakeApiOptions): Reply {
     const target = marker[1]!;
     const path = isAbsolute(target) ? target : join(workingDirectory(body), target);
     return { kind: 'tool_use', name: 'Write', input: { file_path: path, content: WRITTEN_CONTENT } };
+  }
+  const command = texts.join('\n').match(/\[bash:([^\]]+)\]/)?.[1];
+  if (command && (body.tools ?? []).some((t) => t.name === 'Bash') && !hasToolResult) {
+    return { kind: 'tool_use', name: 'Bash', input: { command, description: 'Run the scripted command' } };
   }
   const scripted = texts.join('\n').match(/\[reply:([^\]]+)\]/)?.[1];
   return { kind: 'text', text: scripted ?? options.replyText ?? DEFAULT_REPLY_TEXT };
