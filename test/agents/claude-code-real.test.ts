@@ -5,7 +5,7 @@
  */
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -221,11 +221,23 @@ describe('the real Claude Code binary against the API stand-in', () => {
       expect(blocks.filter((block) => block.type === 'tool_result').map((block) => block.tool_use_id)).toEqual(uses);
     });
 
+    it('starts over, and says so, when the session file cannot be read', async () => {
+      const sessionId = await interruptedSession('Write the report [reply:first try]', { hang: true }, () => api!.waitForRequest());
+      const projects = join(process.env.CLAUDE_CONFIG_DIR!, 'projects');
+      for (const project of readdirSync(projects)) {
+        const file = join(projects, project, `${sessionId}.jsonl`);
+        if (existsSync(file)) writeFileSync(file, 'not a session\n');
+      }
+      const run = await startReal('Write the report again [reply:started over]', {}, { resumeSessionId: sessionId });
+      expect(await run.done).toMatchObject({ outcome: 'completed', summary: 'started over' });
+      expect(run.activity[0]!.line).toContain('cannot be read; starting over');
+    });
+
     it('starts over with the task prompt, and says so, when the session is not on this machine', async () => {
       const elsewhere = '0b7c3d1e-5f00-4a2b-9c8d-7e6f5a4b3c2d';
       const run = await startReal('Write the report [reply:started over]', {}, { resumeSessionId: elsewhere });
       expect(await run.done).toMatchObject({ outcome: 'completed', summary: 'started over' });
-      expect(run.activity[0]!.line).toBe(`[resume] session ${elsewhere} of the interrupted attempt is not on this machine; starting over`);
+      expect(run.activity[0]!.line).toBe(`[resume] session ${elsewhere} of the interrupted attempt is not on this machine or cannot be read; starting over`);
       expect(JSON.stringify(api!.requests.at(-1)!.body!.messages)).not.toContain(CONTINUE_PROMPT);
     });
   });

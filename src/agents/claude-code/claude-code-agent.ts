@@ -50,7 +50,7 @@ export class ClaudeCodeAgent implements Agent {
       observer.onActivity({ line: `[resume] continuing session ${sessionId} of the interrupted attempt` });
       return { ...request, prompt: CONTINUE_PROMPT };
     }
-    observer.onActivity({ line: `[resume] session ${sessionId} of the interrupted attempt is not on this machine; starting over` });
+    observer.onActivity({ line: `[resume] session ${sessionId} of the interrupted attempt is not on this machine or cannot be read; starting over` });
     return { ...request, resumeSessionId: null };
   }
 
