@@ -38,8 +38,11 @@ describe('the systemd units in examples/deploy', () => {
     expect(args).toEqual(['server', 'start', '--foreground']);
     const home = mkdtempSync(join(dir, 'home-'));
     const server = await startServerProcess({ PATH: process.env.PATH, CLAUDE_WORKER_HOME: home });
-    expect((await server.client.health()).status).toBe('healthy');
-    expect(await server.stop()).toBe(0);
+    try {
+      expect((await server.client.health()).status).toBe('healthy');
+    } finally {
+      expect(await server.stop()).toBe(0);
+    }
   });
 
   it('names a worker command line the CLI accepts', async () => {
