@@ -1,10 +1,9 @@
 /** `claude-worker server start|stop|restart|status`: the REST server, in the foreground or as a daemon. */
 import { Option, type Command } from 'commander';
 import { PERMISSION_MODES, type PermissionMode } from '../../core/task.js';
-import { loadConfig, type Config } from '../../core/config.js';
+import { bareHost, loadConfig, type Config } from '../../core/config.js';
 import { ServerUnreachableError } from '../../core/errors.js';
 import type { Health } from '../../core/schemas.js';
-import { bareHost } from '../../core/config.js';
 import { daemonStartOptions, daemonStatus, startDaemon, stopDaemon } from '../../server/daemon.js';
 import type { ServerStartFlags } from '../../server/pid-file.js';
 import { integerIn } from '../arguments.js';
@@ -45,7 +44,7 @@ export function registerServerCommand(program: Command): void {
     .description('Stop the background server; running tasks are released and resume on the next start')
     .action(async () => {
       const stopped = await stopDaemon(loadConfig());
-      print(stopped === null ? 'No claude-worker server was running.' : `Stopped claude-worker server (pid ${stopped.pid}).`);
+      print(stoppedMessage(stopped));
     });
 
   server
@@ -57,10 +56,10 @@ export function registerServerCommand(program: Command): void {
       const config = loadConfig();
       const recorded = daemonStartOptions(config);
       const stopped = await stopDaemon(config);
-      print(stopped === null ? 'No claude-worker server was running.' : `Stopped claude-worker server (pid ${stopped.pid}).`);
-      await startServer(
-        recorded === null ? { worker: true } : { ...recorded.start_flags, worker: recorded.start_flags?.worker ?? true, host: recorded.host, port: recorded.port },
-      );
+      print(stoppedMessage(stopped));
+      // The recorded address and flags; everything else comes from this shell, as for `server start`.
+      const { host, port, start_flags: flags = {} } = recorded ?? {};
+      await startServer({ ...flags, worker: flags.worker ?? true, host, port });
     });
 
   server
@@ -79,6 +78,10 @@ export function registerServerCommand(program: Command): void {
       else print(describeStatus(config, health, daemon));
       if (health === null) process.exitCode = 1;
     });
+}
+
+function stoppedMessage(stopped: { pid: number } | null): string {
+  return stopped === null ? 'No claude-worker server was running.' : `Stopped claude-worker server (pid ${stopped.pid}).`;
 }
 
 /** `server start`, and the start half of `server restart`. */
