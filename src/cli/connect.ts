@@ -6,24 +6,34 @@
  */
 import type { Config } from '../core/config.js';
 import { ServerUnreachableError } from '../core/errors.js';
+import type { ServerWarning } from '../core/schemas.js';
 import { startDaemon } from '../server/daemon.js';
 import { ClaudeWorkerClient } from '../service/http-client.js';
 import { shortenHome } from './format.js';
 import { isLocalServerUrl, serverAddress } from './server-address.js';
+import { startWarningLines } from './server-environment.js';
 
 export function createClient(config: Config): ClaudeWorkerClient {
   return new ClaudeWorkerClient({ baseUrl: config.serverUrl, token: config.token });
 }
 
+export interface Connection {
+  client: ClaudeWorkerClient;
+  /** What the server's environment will make its tasks fail with (see serverWarnings). */
+  warnings: ServerWarning[];
+  /** Whether this connection started the daemon (and so has already shown its warnings). */
+  started: boolean;
+}
+
 /**
  * A client for a server that answers, starting the local daemon first when
- * needed; says so in one line on `notice` (stderr).
+ * needed; says so on `notice` (stderr), with what the new server warns of.
  */
-export async function connect(config: Config, notice: (line: string) => void): Promise<ClaudeWorkerClient> {
+export async function openConnection(config: Config, notice: (line: string) => void): Promise<Connection> {
   const client = createClient(config);
   try {
-    await client.health();
-    return client;
+    const { warnings } = await client.health();
+    return { client, warnings, started: false };
   } catch (error) {
     if (!(error instanceof ServerUnreachableError) || !isLocalServerUrl(config.serverUrl)) throw error;
   }
@@ -31,5 +41,11 @@ export async function connect(config: Config, notice: (line: string) => void): P
   notice(
     `Started claude-worker server at ${config.serverUrl} (pid ${daemon.pid}, log ${shortenHome(daemon.logFile)})`,
   );
-  return client;
+  for (const line of startWarningLines(daemon.warnings, daemon.pid)) notice(line);
+  return { client, warnings: daemon.warnings, started: true };
+}
+
+/** openConnection for commands that need only the client. */
+export async function connect(config: Config, notice: (line: string) => void): Promise<ClaudeWorkerClient> {
+  return (await openConnection(config, notice)).client;
 }

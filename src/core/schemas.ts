@@ -138,6 +138,10 @@ export const waitOutcomeSchema = z.object({
   waited_seconds: z.number(),
 });
 
+/** Something the server knew when it started that will make (some of) its tasks fail, e.g. `root_bypass_refused`. */
+export const serverWarningSchema = z.object({ code: z.string(), message: z.string() });
+export type ServerWarning = z.infer<typeof serverWarningSchema>;
+
 export const healthSchema = z.object({
   status: z.literal('healthy'),
   service: z.literal('claude-worker'),
@@ -146,6 +150,8 @@ export const healthSchema = z.object({
   max_workers: z.int(),
   running: z.int(),
   pending: z.int(),
+  // Servers of older versions send none.
+  warnings: z.array(serverWarningSchema).default([]),
 });
 export type Health = z.infer<typeof healthSchema>;
 

@@ -8,12 +8,14 @@ import { closeSync, mkdirSync, openSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
-import type { Config } from '../core/config.js';
+import { bareHost, type Config } from '../core/config.js';
 import { ClaudeWorkerError, ServerUnreachableError } from '../core/errors.js';
 import { formatLabels } from '../core/labels.js';
+import type { ServerWarning } from '../core/schemas.js';
 import { isProcessRunning } from '../host/identity.js';
 import { ClaudeWorkerClient } from '../service/http-client.js';
-import { readLivePidFile, removePidFile } from './pid-file.js';
+import { listenUrl } from './listen-address.js';
+import { assertNoServerRunning, readLivePidFile, removePidFile, type PidFile, type ServerStartFlags } from './pid-file.js';
 import { assertSafeBind } from './security.js';
 import type { ListenOptions } from './serve.js';
 
@@ -21,20 +23,6 @@ const CLI_ENTRY = fileURLToPath(new URL('../cli/main.js', import.meta.url));
 const READY_TIMEOUT_MS = 30_000;
 const STOP_TIMEOUT_MS = 30_000;
 const POLL_MS = 100;
-
-/** A server is already recorded for this home. */
-export class ServerAlreadyRunningError extends ClaudeWorkerError {
-  readonly code = 'conflict' as const;
-  readonly httpStatus = 409;
-
-  constructor(
-    readonly pid: number,
-    readonly url: string,
-  ) {
-    super(`A claude-worker server is already running at ${url} (pid ${pid}). Stop it first with: claude-worker server stop`);
-    this.name = 'ServerAlreadyRunningError';
-  }
-}
 
 /** The daemon exited or never became ready; the message ends with its log. */
 export class DaemonStartError extends ClaudeWorkerError {
@@ -53,19 +41,29 @@ export interface DaemonInfo {
   logFile: string;
 }
 
+export interface StartedDaemon extends DaemonInfo {
+  /** What the daemon's environment will make its tasks fail with (see serverWarnings). */
+  warnings: ServerWarning[];
+}
+
 export function daemonLogFile(config: Config): string {
   return join(config.home, 'server.log');
 }
 
-/** Starts the daemon on `listen` (workers default to the configured number; 0 serves the API only). */
+/**
+ * Starts the daemon on `listen` (workers default to the configured number; 0
+ * serves the API only). `flags`, the other options `server start` was given,
+ * are passed on so the daemon records them for `server restart`.
+ */
 export async function startDaemon(
   config: Config,
   listen: Omit<ListenOptions, 'workers'> & { workers?: number },
-): Promise<DaemonInfo> {
+  flags: Omit<ServerStartFlags, 'worker' | 'workers'> = {},
+): Promise<StartedDaemon> {
+  const host = bareHost(listen.host);
   // Refused here too, so the reason is not buried in the daemon's log.
-  assertSafeBind(listen.host, config.token);
-  const running = readLivePidFile(config.home);
-  if (running) throw new ServerAlreadyRunningError(running.pid, running.url);
+  assertSafeBind(host, config.token);
+  assertNoServerRunning(config.home);
   mkdirSync(config.home, { recursive: true, mode: 0o700 });
   const logFile = daemonLogFile(config);
   const out = openSync(logFile, 'a', 0o600);
@@ -73,8 +71,9 @@ export async function startDaemon(
   const child = spawn(
     process.execPath,
     [
-      CLI_ENTRY, 'server', 'start', '--foreground', '--host', listen.host, '--port', String(listen.port),
+      CLI_ENTRY, 'server', 'start', '--foreground', '--host', host, '--port', String(listen.port),
       ...(workers === 0 ? ['--no-worker'] : ['--workers', String(workers)]),
+      ...flagArguments(flags),
     ],
     {
       detached: true,
@@ -95,8 +94,7 @@ export async function startDaemon(
   );
   closeSync(out);
   child.unref();
-  const hostForUrl = listen.host.includes(':') ? `[${listen.host}]` : listen.host;
-  const url = `http://${hostForUrl}:${listen.port}`;
+  const url = listenUrl(host, listen.port);
   let exited: number | null = null;
   child.once('exit', (code) => (exited = code ?? 1));
 
@@ -107,8 +105,8 @@ export async function startDaemon(
     // server answering on the same URL must not pass for it.
     if (readLivePidFile(config.home)?.pid === child.pid) {
       try {
-        await client.health();
-        return { pid: child.pid!, url, logFile };
+        const { warnings } = await client.health();
+        return { pid: child.pid!, url, logFile, warnings };
       } catch (error) {
         if (!(error instanceof ServerUnreachableError)) throw error;
       }
@@ -147,6 +145,23 @@ export async function daemonStatus(config: Config): Promise<DaemonInfo | null> {
   return running ? { pid: running.pid, url: running.url, logFile: daemonLogFile(config) } : null;
 }
 
+/** What `server restart` needs of the running server: its address and the options it was started with. */
+export function daemonStartOptions(config: Config): Pick<PidFile, 'host' | 'port' | 'start_flags'> | null {
+  const running = readLivePidFile(config.home);
+  return running ? { host: running.host, port: running.port, start_flags: running.start_flags ?? {} } : null;
+}
+
+/** The command-line form of `flags`, which the daemon parses as `server start` does. */
+function flagArguments(flags: Omit<ServerStartFlags, 'worker' | 'workers'>): string[] {
+  return [
+    ...(flags.permissionMode === undefined ? [] : ['--permission-mode', flags.permissionMode]),
+    ...(flags.db === undefined ? [] : ['--db', flags.db]),
+    ...(flags.name === undefined ? [] : ['--name', flags.name]),
+    ...(flags.labels === undefined ? [] : ['--labels', formatLabels(flags.labels)]),
+    ...(flags.drainTimeout === undefined ? [] : ['--drain-timeout', String(flags.drainTimeout)]),
+  ];
+}
+
 /** Signals `pid`; it may have exited since it was looked at, which is fine. */
 function signal(pid: number, name: NodeJS.Signals): void {
   try {
@@ -155,7 +170,6 @@ function signal(pid: number, name: NodeJS.Signals): void {
     if ((error as NodeJS.ErrnoException).code !== 'ESRCH') throw error;
   }
 }
-
 
 function logTail(file: string): string {
   try {

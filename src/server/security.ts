@@ -13,7 +13,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { networkInterfaces } from 'node:os';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { isLoopbackHost } from '../core/config.js';
+import { bareHost, isLoopbackHost } from '../core/config.js';
 import { ForbiddenError, UnauthorizedError, ValidationError } from '../core/errors.js';
 
 /** Route patterns anyone who passes the Host and Origin checks may call. */
@@ -92,7 +92,7 @@ function parseHost(value: string): HostName | null {
   try {
     const url = new URL(`http://${value}`);
     const hasPort = /:\d+$/.test(value);
-    return { name: url.hostname.replace(/^\[|\]$/g, ''), port: hasPort ? Number(url.port || 80) : null };
+    return { name: bareHost(url.hostname), port: hasPort ? Number(url.port || 80) : null };
   } catch {
     return null;
   }

@@ -7,15 +7,19 @@
  */
 import { ClaudeCodeAgent } from '../agents/claude-code/claude-code-agent.js';
 import type { Config } from '../core/config.js';
+import type { ServerWarning } from '../core/schemas.js';
 import { TaskLogs } from '../logs/task-logs.js';
 import { Runner } from '../runner/runner.js';
 import { openStore } from '../store/open-store.js';
 import { createLocalTaskService } from './local-task-service.js';
 import { RetentionSweeper, retentionPolicy } from './retention.js';
+import { serverWarnings } from './server-warnings.js';
 import type { TaskService } from './task-service.js';
 
 export interface LocalEngine {
   service: TaskService;
+  /** What this process's environment will make its tasks fail with (also in the service's health). */
+  warnings: ServerWarning[];
   /**
    * Stops the runner: it claims nothing more, lets running tasks finish for
    * up to `drainTimeoutSeconds`, then releases the rest to the queue; then
@@ -37,11 +41,14 @@ export async function startLocalEngine(config: Config, warn: (line: string) => v
     await store.close();
     throw error;
   }
+  // Agents run in this process's environment, so this is the one to judge.
+  const warnings = serverWarnings(config, process.env, process.getuid?.());
   const policy = retentionPolicy(config);
   const retention = policy ? new RetentionSweeper(store, logs, policy, warn) : null;
   retention?.start();
   return {
-    service: createLocalTaskService({ store, logs, config }),
+    service: createLocalTaskService({ store, logs, config, warnings }),
+    warnings,
     async stop() {
       await runner?.shutdown({ graceMs: config.drainTimeoutSeconds * 1000 });
       await retention?.stop();

@@ -11,7 +11,7 @@ import {
   type ListOrchestrationsQuery,
 } from '../core/orchestration-schemas.js';
 import type { OrchestrationDetail, OrchestrationPage } from '../core/orchestration.js';
-import { listTasksQuerySchema, parseOrThrow, type CreateTaskInput, type Health, type ListTasksQuery } from '../core/schemas.js';
+import { listTasksQuerySchema, parseOrThrow, type CreateTaskInput, type Health, type ListTasksQuery, type ServerWarning } from '../core/schemas.js';
 import { isTerminal, type Task, type TaskPage } from '../core/task.js';
 import type { WorkerList } from '../core/worker.js';
 import type { TaskLogs } from '../logs/task-logs.js';
@@ -33,6 +33,8 @@ export interface LocalTaskServiceOptions {
   store: TaskStore;
   logs: TaskLogs;
   config: Pick<Config, 'maxWorkers' | 'permissionMode' | 'defaultTimeoutSeconds' | 'maxAttempts'>;
+  /** Reported by health (see serverWarnings); none when omitted. */
+  warnings?: readonly ServerWarning[];
 }
 
 export function createLocalTaskService(options: LocalTaskServiceOptions): TaskService {
@@ -113,6 +115,7 @@ class LocalTaskService implements TaskService {
       max_workers: this.options.config.maxWorkers,
       running: counts.running,
       pending: counts.pending,
+      warnings: [...(this.options.warnings ?? [])],
     };
   }
 

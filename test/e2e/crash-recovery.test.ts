@@ -84,7 +84,13 @@ describe('two servers on one database', () => {
   it('never run the same task twice', async () => {
     const env = { FAKE_CLAUDE_MODE: 'slow', FAKE_CLAUDE_DELAY_MS: '100' };
     const a = await start(env);
-    const b = await start(env);
+    // One home has one server: the second shares the first one's database and logs from a home of its own.
+    const b = await start({
+      ...env,
+      CLAUDE_WORKER_HOME: join(home, 'second-server'),
+      CLAUDE_WORKER_DB: join(home, 'tasks.db'),
+      CLAUDE_WORKER_LOG_DIR: join(home, 'logs'),
+    });
     const ids = await submitTasks(a, 16, 'quick task');
 
     await waitFor(async () => {

@@ -4,25 +4,17 @@ import { isProcessRunning } from '../../src/host/identity.js';
  * temp home (so these tests need `npm run build`, which `npm test` does first).
  */
 import { spawnSync } from 'node:child_process';
-import { once } from 'node:events';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadConfig, type Config } from '../../src/core/config.js';
 // Errors from the built modules are the built classes.
 import { ValidationError } from '../../dist/core/errors.js';
-import {
-  DaemonStartError,
-  ServerAlreadyRunningError,
-  daemonStatus,
-  startDaemon,
-  stopDaemon,
-} from '../../dist/server/daemon.js';
-import { pidFilePath } from '../../dist/server/pid-file.js';
-import { freePort } from '../support/server-process.js';
+import { DaemonStartError, daemonStatus, startDaemon, stopDaemon } from '../../dist/server/daemon.js';
+import { ServerAlreadyRunningError, pidFilePath } from '../../dist/server/pid-file.js';
+import { freePort, takenPort } from '../support/server-process.js';
 
 let home: string;
 let config: Config;
@@ -46,17 +38,18 @@ describe('the daemon', () => {
   it('starts once ready, refuses a second start, and stops without leaving a process or pid file', async () => {
     const port = await freePort();
     const started = await startDaemon(config, { host: '127.0.0.1', port, workers: 3 });
-    expect(started).toEqual({ pid: expect.any(Number), url: `http://127.0.0.1:${port}`, logFile: join(home, 'server.log') });
+    const { warnings: _warnings, ...info } = started;
+    expect(info).toEqual({ pid: expect.any(Number), url: `http://127.0.0.1:${port}`, logFile: join(home, 'server.log') });
     const health = await (await fetch(`${started.url}/health`)).json();
     expect(health).toMatchObject({ status: 'healthy', max_workers: 3 });
     expect(JSON.parse(await readFile(pidFilePath(home), 'utf8'))).toMatchObject({ pid: started.pid, url: started.url, port });
-    expect(await daemonStatus(config)).toEqual(started);
+    expect(await daemonStatus(config)).toEqual(info);
 
     const second = await startDaemon(config, { host: '127.0.0.1', port: await freePort() }).catch((e: unknown) => e);
     expect(second).toBeInstanceOf(ServerAlreadyRunningError);
     expect((second as Error).message).toContain(started.url);
 
-    expect(await stopDaemon(config)).toEqual(started);
+    expect(await stopDaemon(config)).toEqual(info);
     expect(isProcessRunning(started.pid)).toBe(false);
     expect(existsSync(pidFilePath(home))).toBe(false);
     expect(await readFile(started.logFile, 'utf8')).toMatch(/listening on .*\n(.|\n)*stopped\n$/);
@@ -65,17 +58,14 @@ describe('the daemon', () => {
   });
 
   it('reports a daemon that exits at start with the end of its log', async () => {
-    const taken = createServer();
-    taken.listen(0, '127.0.0.1');
-    await once(taken, 'listening');
+    const { port, release } = await takenPort();
     try {
-      const { port } = taken.address() as { port: number };
       const error = await startDaemon(config, { host: '127.0.0.1', port }).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(DaemonStartError);
       expect((error as Error).message).toMatch(/exited with code 1(.|\n)*EADDRINUSE/);
       expect(existsSync(pidFilePath(home))).toBe(false);
     } finally {
-      taken.close();
+      release();
     }
   });
 

@@ -21,6 +21,14 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
+/** A loopback port another listener holds until `release`. */
+export async function takenPort(): Promise<{ port: number; release(): void }> {
+  const server = createServer();
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  return { port: (server.address() as { port: number }).port, release: () => server.close() };
+}
+
 export interface ServerProcess {
   child: ChildProcess;
   url: string;

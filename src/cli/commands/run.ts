@@ -8,8 +8,9 @@ import { PERMISSION_MODES, isTerminal, type PermissionMode, type Task } from '..
 import { validateTaskInput } from '../../service/task-input.js';
 import type { TaskService } from '../../service/task-service.js';
 import { integerIn, moreLabels } from '../arguments.js';
-import { connect } from '../connect.js';
+import { openConnection } from '../connect.js';
 import { isLocalServerUrl } from '../server-address.js';
+import { failureAdvice, localDaemonPid, restartAdvice, warningsFor } from '../server-environment.js';
 import { notice, print, printJson, stdoutStyle } from '../io.js';
 import { composePrompt, readInstruction, readPipedStdin, STDIN_FIRST_BYTE_WAIT_MS } from '../prompt-input.js';
 import { renderOutcome, watchTask } from '../watch.js';
@@ -59,12 +60,18 @@ Examples:
       if (isLocalServerUrl(config.serverUrl)) await validateTaskInput(input);
       else parseOrThrow(createTaskInputSchema, input);
 
-      const client = await connect(config, notice);
+      const { client, warnings, started } = await openConnection(config, notice);
       const { task, deduplicated } = await client.submit(input);
+      // A server just started has shown its warnings already.
+      const predicted = started || isTerminal(task.status) ? [] : warningsFor(task, warnings);
+      for (const warning of predicted) notice(`warning: task ${task.id} will fail: ${warning.message}`);
+      if (predicted.length > 0) notice(restartAdvice(await localDaemonPid(config)));
       if (options.watch) {
         const final = await watch(client, task, options.json === true);
         if (options.json) printJson(final);
         else print(renderOutcome(final, stdoutStyle()));
+        const advice = failureAdvice(final, await localDaemonPid(config));
+        if (advice !== null) notice(advice);
         // 130: interrupted while watching (the task itself keeps running).
         process.exitCode = final.status === 'completed' ? 0 : isTerminal(final.status) ? 1 : 130;
         return;

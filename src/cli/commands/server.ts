@@ -1,18 +1,20 @@
-/** `claude-worker server start|stop|status`: the REST server, in the foreground or as a daemon. */
+/** `claude-worker server start|stop|restart|status`: the REST server, in the foreground or as a daemon. */
 import { Option, type Command } from 'commander';
 import { PERMISSION_MODES, type PermissionMode } from '../../core/task.js';
-import { loadConfig, type Config } from '../../core/config.js';
+import { bareHost, loadConfig, type Config } from '../../core/config.js';
 import { ServerUnreachableError } from '../../core/errors.js';
 import type { Health } from '../../core/schemas.js';
-import { daemonStatus, startDaemon, stopDaemon } from '../../server/daemon.js';
+import { daemonStartOptions, daemonStatus, startDaemon, stopDaemon } from '../../server/daemon.js';
+import type { ServerStartFlags } from '../../server/pid-file.js';
 import { integerIn } from '../arguments.js';
 import { addRunnerOptions, configWithRunnerFlags, type RunnerFlags } from '../runner-options.js';
 import { createClient } from '../connect.js';
 import { formatDuration, shortenHome } from '../format.js';
 import { notice, print, printJson } from '../io.js';
 import { serverAddress } from '../server-address.js';
+import { startWarningLines } from '../server-environment.js';
 
-interface StartOptions extends RunnerFlags {
+interface StartOptions extends RunnerFlags, ServerStartFlags {
   host?: string;
   port?: number;
   /** False with --no-worker. */
@@ -35,37 +37,29 @@ export function registerServerCommand(program: Command): void {
         new Option('--permission-mode <mode>', 'Claude Code permission mode for tasks that set none (default: CLAUDE_WORKER_PERMISSION_MODE, else bypassPermissions)').choices(PERMISSION_MODES),
       )
       .option('--foreground', 'run in this process until SIGTERM or Ctrl-C'),
-  ).action(async (options: StartOptions) => {
-    const config = {
-      ...configWithRunnerFlags(options),
-      ...(options.permissionMode ? { permissionMode: options.permissionMode } : {}),
-    };
-    const defaults = serverAddress(config.serverUrl);
-    const listen = {
-      host: options.host ?? defaults.host,
-      port: options.port ?? defaults.port,
-      workers: options.worker ? config.maxWorkers : 0,
-    };
-    if (options.foreground) {
-      // Loaded only here: the server pulls in Fastify, SQLite and the Agent SDK, which
-      // take ~0.5 s to load, a cost every other command would otherwise pay.
-      const { runServer } = await import('../../server/serve.js');
-      await runServer(config, listen);
-      return;
-    }
-    const daemon = await startDaemon(config, listen);
-    print(`claude-worker server running at ${daemon.url} (pid ${daemon.pid}, log ${shortenHome(daemon.logFile)})`);
-    if (listen.host !== defaults.host || listen.port !== defaults.port) {
-      notice(`note: other commands talk to ${config.serverUrl}; set CLAUDE_WORKER_SERVER_URL=${daemon.url} to use this server`);
-    }
-  });
+  ).action(startServer);
 
   server
     .command('stop')
     .description('Stop the background server; running tasks are released and resume on the next start')
     .action(async () => {
       const stopped = await stopDaemon(loadConfig());
-      print(stopped === null ? 'No claude-worker server was running.' : `Stopped claude-worker server (pid ${stopped.pid}).`);
+      print(stoppedMessage(stopped));
+    });
+
+  server
+    .command('restart')
+    .description(
+      'Stop the background server and start it again with the options it was started with, in this shell\'s environment',
+    )
+    .action(async () => {
+      const config = loadConfig();
+      const recorded = daemonStartOptions(config);
+      const stopped = await stopDaemon(config);
+      print(stoppedMessage(stopped));
+      // The recorded address and flags; everything else comes from this shell, as for `server start`.
+      const { host, port, start_flags: flags = {} } = recorded ?? {};
+      await startServer({ ...flags, worker: flags.worker ?? true, host, port });
     });
 
   server
@@ -86,6 +80,44 @@ export function registerServerCommand(program: Command): void {
     });
 }
 
+function stoppedMessage(stopped: { pid: number } | null): string {
+  return stopped === null ? 'No claude-worker server was running.' : `Stopped claude-worker server (pid ${stopped.pid}).`;
+}
+
+/** `server start`, and the start half of `server restart`. */
+async function startServer(options: StartOptions): Promise<void> {
+  const config = {
+    ...configWithRunnerFlags(options),
+    ...(options.permissionMode ? { permissionMode: options.permissionMode } : {}),
+  };
+  const defaults = serverAddress(config.serverUrl);
+  const listen = {
+    host: options.host === undefined ? defaults.host : bareHost(options.host),
+    port: options.port ?? defaults.port,
+    workers: options.worker ? config.maxWorkers : 0,
+  };
+  if (options.foreground) {
+    // Loaded only here: the server pulls in Fastify, SQLite and the Agent SDK, which
+    // take ~0.5 s to load, a cost every other command would otherwise pay.
+    const { runServer } = await import('../../server/serve.js');
+    await runServer(config, listen, startFlags(options));
+    return;
+  }
+  const daemon = await startDaemon(config, listen, startFlags(options));
+  print(`claude-worker server running at ${daemon.url} (pid ${daemon.pid}, log ${shortenHome(daemon.logFile)})`);
+  for (const line of startWarningLines(daemon.warnings, daemon.pid)) notice(line);
+  if (listen.host !== defaults.host || listen.port !== defaults.port) {
+    notice(`note: other commands talk to ${config.serverUrl}; set CLAUDE_WORKER_SERVER_URL=${daemon.url} to use this server`);
+  }
+}
+
+/** The options given besides the address, which the server records for `server restart`. */
+function startFlags(options: StartOptions): ServerStartFlags {
+  const { worker, workers, permissionMode, db, name, labels, drainTimeout } = options;
+  const given = { worker, workers, permissionMode, db, name, labels, drainTimeout };
+  return Object.fromEntries(Object.entries(given).filter(([, value]) => value !== undefined)) as ServerStartFlags;
+}
+
 async function healthOrNull(config: Config): Promise<Health | null> {
   try {
     return await createClient(config).health();
@@ -104,5 +136,7 @@ function describeStatus(config: Config, health: Health | null, daemon: Awaited<R
     `  up ${formatDuration(health.uptime_seconds * 1000)}, ${health.running} running, ${health.pending} pending, ${health.max_workers} workers`,
   ];
   if (daemon !== null) lines.push(`  daemon pid ${daemon.pid}, log ${shortenHome(daemon.logFile)}`);
+  const pid = daemon !== null && daemon.url === config.serverUrl ? daemon.pid : null;
+  lines.push(...startWarningLines(health.warnings, pid).map((line) => `  ${line}`));
   return lines.join('\n');
 }

@@ -9,6 +9,7 @@ import type { TaskService } from '../../service/task-service.js';
 import { parseTaskId } from '../arguments.js';
 import { connect } from '../connect.js';
 import { isLocalServerUrl } from '../server-address.js';
+import { failureAdvice, localDaemonPid } from '../server-environment.js';
 import { renderTaskDetail, renderTaskTable } from '../format.js';
 import { notice, print, printJson, stdoutStyle } from '../io.js';
 
@@ -39,6 +40,8 @@ export function registerStatusCommand(program: Command): void {
       const path = summaryLogPath(config.logDir, task.id);
       const logFile = isLocalServerUrl(config.serverUrl) && existsSync(path) ? path : undefined;
       print(renderTaskDetail(task, now, stdoutStyle(), logFile, await waitsForLabelsNobodyHas(client, task)));
+      const advice = failureAdvice(task, await localDaemonPid(config));
+      if (advice !== null) notice(advice);
     });
 }
 
