@@ -12,7 +12,7 @@ import { shortenHome } from './format.js';
 import { isLocalServerUrl, serverAddress } from './server-address.js';
 
 export function createClient(config: Config): ClaudeWorkerClient {
-  return new ClaudeWorkerClient({ baseUrl: config.serverUrl, token: config.token });
+  return new ClaudeWorkerClient({ baseUrl: config.serverUrl, token: config.token, tokenSource: 'CLAUDE_WORKER_TOKEN' });
 }
 
 /**
