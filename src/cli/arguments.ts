@@ -4,6 +4,7 @@
  */
 import { InvalidArgumentError } from 'commander';
 import { ValidationError } from '../core/errors.js';
+import { wholeNumber } from '../core/input-rules.js';
 import { parseLabelList, type Labels } from '../core/labels.js';
 
 /** Parser for an integer in [min, max]. */
@@ -19,16 +20,18 @@ export function integerIn(min: number, max = Number.MAX_SAFE_INTEGER): (value: s
   };
 }
 
-/** Parser for the id of a task or an orchestration (`what`). */
+/** Parser for the id of a task or an orchestration (`what`), by the rule of every door. */
 function positiveId(what: string): (value: string) => number {
+  const schema = wholeNumber(`${what} id`, 1);
   return (value) => {
-    if (!/^\d+$/.test(value) || Number(value) < 1) throw new InvalidArgumentError(`${what} id is a positive integer`);
-    return Number(value);
+    const parsed = schema.safeParse(value);
+    if (!parsed.success) throw new InvalidArgumentError(parsed.error.issues[0]!.message);
+    return parsed.data;
   };
 }
 
-export const parseTaskId = positiveId('a task');
-export const parseOrchestrationId = positiveId('an orchestration');
+export const parseTaskId = positiveId('task');
+export const parseOrchestrationId = positiveId('orchestration');
 /** Parser for labels written `name=value,name2=value2`. */
 export function labelList(value: string): Labels {
   try {

@@ -14,7 +14,7 @@ import { isLocalServerUrl, serverAddress } from './server-address.js';
 import { startWarningLines } from './server-environment.js';
 
 export function createClient(config: Config): ClaudeWorkerClient {
-  return new ClaudeWorkerClient({ baseUrl: config.serverUrl, token: config.token });
+  return new ClaudeWorkerClient({ baseUrl: config.serverUrl, token: config.token, tokenSource: 'CLAUDE_WORKER_TOKEN' });
 }
 
 export interface Connection {

@@ -28,17 +28,40 @@ export abstract class ClaudeWorkerError extends Error {
   }
 }
 
+/**
+ * A reply about bad input stays bounded whatever the input: at most this
+ * many issues, each field name and message cut. Messages cut the values they
+ * quote themselves; this is the backstop, loose enough for the longest
+ * message the rules write (a cycle through every task of a graph).
+ */
+const MAX_ISSUES = 50;
+const MAX_FIELD_CHARS = 300;
+const MAX_MESSAGE_CHARS = 64_000;
+
+function bounded(issues: readonly ValidationIssue[]): ValidationIssue[] {
+  const cut = (text: string, max: number) => (text.length > max ? `${text.slice(0, max)}… (cut)` : text);
+  const kept = issues.slice(0, MAX_ISSUES).map((issue) => ({
+    field: cut(issue.field, MAX_FIELD_CHARS),
+    message: cut(issue.message, MAX_MESSAGE_CHARS),
+  }));
+  if (issues.length > MAX_ISSUES) kept.push({ field: 'body', message: `and ${issues.length - MAX_ISSUES} more problems` });
+  return kept;
+}
+
 export class ValidationError extends ClaudeWorkerError {
   readonly code = 'validation_failed' as const;
   readonly httpStatus = 400;
+  readonly issues: readonly ValidationIssue[];
 
-  constructor(readonly issues: readonly ValidationIssue[]) {
+  constructor(allIssues: readonly ValidationIssue[]) {
+    const issues = bounded(allIssues);
     super(
       issues.length === 1
         ? `Invalid input: ${describeIssue(issues[0]!)}`
-        : `Invalid input (${issues.length} problems): ${issues.map(describeIssue).join('; ')}`,
+        : `Invalid input (${allIssues.length} problems): ${issues.map(describeIssue).join('; ')}`,
     );
     this.name = 'ValidationError';
+    this.issues = issues;
   }
 
   override toJSON(): { code: 'validation_failed'; message: string; issues: readonly ValidationIssue[] } {
@@ -50,12 +73,16 @@ function describeIssue(issue: ValidationIssue): string {
   return `${issue.field}: ${issue.message}`;
 }
 
+/*
+ * The not-found errors say what is missing; each door adds how its reader
+ * lists what exists (a command, an HTTP route, a tool).
+ */
 export class TaskNotFoundError extends ClaudeWorkerError {
   readonly code = 'not_found' as const;
   readonly httpStatus = 404;
 
   constructor(readonly taskId: number | string) {
-    super(`Task ${taskId} not found. List tasks with: claude-worker list`);
+    super(`Task ${taskId} not found.`);
     this.name = 'TaskNotFoundError';
   }
 }
@@ -65,7 +92,7 @@ export class OrchestrationNotFoundError extends ClaudeWorkerError {
   readonly httpStatus = 404;
 
   constructor(readonly orchestrationId: number | string) {
-    super(`Orchestration ${orchestrationId} not found. List them with: claude-worker list-orchestrations`);
+    super(`Orchestration ${orchestrationId} not found.`);
     this.name = 'OrchestrationNotFoundError';
   }
 }

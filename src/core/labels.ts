@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { ValidationError } from './errors.js';
+import { echoed, forbiddenKeyIssues } from './input-rules.js';
 
 export type Labels = Record<string, string>;
 
@@ -24,14 +25,14 @@ export const labelsSchema = z.record(z.string(), z.string()).superRefine((labels
       context.addIssue({
         code: 'custom',
         path: [name],
-        message: `label name "${name}" must start with a letter or digit and use only letters, digits and _ . / - (at most 63 characters)`,
+        message: `label name ${echoed(name)} must start with a letter or digit and use only letters, digits and _ . / - (at most 63 characters)`,
       });
     }
     if (!LABEL_VALUE.test(labels[name]!)) {
       context.addIssue({
         code: 'custom',
         path: [name],
-        message: `label value "${labels[name]}" must be 1 to 200 letters, digits or _ . : / -`,
+        message: `label value ${echoed(labels[name])} must be 1 to 200 letters, digits or _ . : / -`,
       });
     }
   }
@@ -42,7 +43,8 @@ export const labelsSchema = z.record(z.string(), z.string()).superRefine((labels
  * string is no labels. Every problem is reported at once, named `field`.
  */
 export function parseLabelList(text: string, field: string): Labels {
-  const labels: Labels = {};
+  // No prototype: a `__proto__=x` pair stays a pair, and is refused below like in a JSON body.
+  const labels: Labels = Object.create(null) as Labels;
   const issues: { field: string; message: string }[] = [];
   for (const entry of text.split(',').map((part) => part.trim())) {
     if (entry === '' && text.trim() === '') continue;
@@ -58,6 +60,7 @@ export function parseLabelList(text: string, field: string): Labels {
     }
     labels[name] = value;
   }
+  issues.push(...forbiddenKeyIssues(labels).map((issue) => ({ field, message: issue.message })));
   const parsed = labelsSchema.safeParse(labels);
   if (!parsed.success) issues.push(...parsed.error.issues.map((issue) => ({ field, message: issue.message })));
   if (issues.length > 0) throw new ValidationError(issues);

@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { FAILURE_POLICIES, MAX_ORCHESTRATION_TASKS, ORCHESTRATION_STATUSES } from './orchestration.js';
+import { wholeNumber } from './input-rules.js';
 import { createTaskInputSchema, pageQueryShape, taskSchema } from './schemas.js';
 import { TASK_STATUSES } from './task.js';
 
@@ -64,7 +65,7 @@ export const createOrchestrationInputSchema = z.strictObject({
 });
 export type CreateOrchestrationInput = z.infer<typeof createOrchestrationInputSchema>;
 
-export const orchestrationIdSchema = z.coerce.number({ error: 'orchestration id must be a number' }).int().positive();
+export const orchestrationIdSchema = wholeNumber('orchestration id', 1);
 
 export const listOrchestrationsQuerySchema = z.strictObject(pageQueryShape);
 export type ListOrchestrationsQuery = z.input<typeof listOrchestrationsQuerySchema>;

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { ValidationError, type ValidationIssue } from './errors.js';
+import { echoed, fieldPath, forbiddenKeyIssues, MAX_ECHOED_CHARS, MODEL_PATTERN, refusesNul, wholeNumber } from './input-rules.js';
 import { labelsSchema } from './labels.js';
 import { FAILURE_CODES, PERMISSION_MODES, TASK_STATUSES } from './task.js';
 import { WORKER_STATES } from './worker.js';
@@ -21,16 +22,24 @@ const nonBlank = (field: string, max: number) =>
     .refine((s) => s.trim().length > 0, { error: `${field} must not be empty` });
 
 export const createTaskInputSchema = z.strictObject({
-  execution_prompt: nonBlank('execution_prompt', MAX_PROMPT_CHARS).describe('What the agent should do.'),
-  working_directory: nonBlank('working_directory', 4096).describe(
+  execution_prompt: refusesNul(nonBlank('execution_prompt', MAX_PROMPT_CHARS), 'execution_prompt').describe('What the agent should do.'),
+  working_directory: refusesNul(nonBlank('working_directory', 4096), 'working_directory').describe(
     'Absolute path of an existing directory the agent works in.',
   ),
-  system_prompt: z
-    .string()
-    .max(MAX_PROMPT_CHARS)
+  system_prompt: refusesNul(z.string().max(MAX_PROMPT_CHARS), 'system_prompt')
     .nullish()
     .describe("Appended to Claude Code's own system prompt."),
-  model: z.string().min(1).max(200).nullish().describe('Model id or alias (`sonnet`, `opus`); default: Claude Code\'s.'),
+  model: z
+    .string()
+    .min(1)
+    .max(200)
+    .regex(MODEL_PATTERN, {
+      error: (issue) =>
+        `model must be a model id or alias such as sonnet or claude-sonnet-4-5: letters, digits and . _ : @ / [ ] - ` +
+        `(got ${echoed(issue.input)})`,
+    })
+    .nullish()
+    .describe('Model id or alias (`sonnet`, `opus`); default: Claude Code\'s.'),
   permission_mode: z.enum(PERMISSION_MODES).nullish().describe('Claude Code permission mode; default: the server\'s.'),
   max_turns: z.int().min(1).max(10_000).nullish().describe('Stop the agent after this many turns (task fails).'),
   timeout_seconds: z
@@ -51,14 +60,17 @@ export const createTaskInputSchema = z.strictObject({
 });
 export type CreateTaskInput = z.infer<typeof createTaskInputSchema>;
 
-export const taskIdSchema = z.coerce.number({ error: 'task id must be a number' }).int().positive();
+export const taskIdSchema = wholeNumber('task id', 1);
 
 /** The paging fields of every newest-first list. */
 export const pageQueryShape = {
-  limit: z.coerce.number().int().min(1).max(MAX_LIST_LIMIT).default(50),
+  limit: wholeNumber('limit', 1, MAX_LIST_LIMIT).default(50),
+  // An id in the database; past the largest safe integer it would reach the store rounded (and PostgreSQL as 1e+26).
   cursor: z
     .string()
-    .regex(/^\d+$/, { error: 'cursor must be a value returned as next_cursor' })
+    .refine((cursor) => /^\d+$/.test(cursor) && Number.isSafeInteger(Number(cursor)), {
+      error: (issue) => `cursor must be a value returned as next_cursor (got ${echoed(issue.input)})`,
+    })
     .optional(),
 };
 
@@ -69,7 +81,7 @@ export const listTasksQuerySchema = z.strictObject({
 export type ListTasksQuery = z.input<typeof listTasksQuerySchema>;
 
 export const logsQuerySchema = z.strictObject({
-  tail: z.coerce.number().int().min(1).max(100_000).optional(),
+  tail: wholeNumber('tail', 1, 100_000).optional(),
   follow: z
     .enum(['0', '1', 'true', 'false'])
     .optional()
@@ -182,12 +194,19 @@ export const errorBodySchema = z.object({
   }),
 });
 
-/** Turns zod's issues into ours: one entry per problem, all of them, named by field. */
-export function toValidationIssues(error: z.ZodError): ValidationIssue[] {
+/** How many unknown field names one issue lists. */
+const MAX_LISTED_KEYS = 20;
+
+/**
+ * Turns zod's issues into ours: one entry per problem, all of them, named by
+ * field; a problem with the input as a whole is about `root` (`body` of a
+ * request, `arguments` of a tool call).
+ */
+export function toValidationIssues(error: z.ZodError, root = 'body'): ValidationIssue[] {
   return error.issues.map((issue) => {
-    const field = issue.path.length > 0 ? fieldPath(issue.path) : 'body';
+    const field = issue.path.length > 0 ? fieldPath(issue.path) : root;
     if (issue.code === 'unrecognized_keys') {
-      return { field, message: `unknown field(s): ${issue.keys.join(', ')}` };
+      return { field, message: `unknown field(s): ${listKeys(issue.keys)}` };
     }
     if (issue.code === 'invalid_type' && issue.message.endsWith('received undefined')) {
       return { field, message: 'is required' };
@@ -196,14 +215,32 @@ export function toValidationIssues(error: z.ZodError): ValidationIssue[] {
   });
 }
 
-/** `['tasks', 2, 'depends_on', 0]` → `tasks[2].depends_on[0]`. */
-export function fieldPath(path: readonly PropertyKey[]): string {
-  return path.map((key, i) => (typeof key === 'number' ? `[${key}]` : `${i > 0 ? '.' : ''}${String(key)}`)).join('');
+/** Field names as a reply may echo them: the first few, each cut short. */
+function listKeys(keys: readonly string[]): string {
+  const listed = keys
+    .slice(0, MAX_LISTED_KEYS)
+    .map((key) => (key.length > MAX_ECHOED_CHARS ? `${key.slice(0, MAX_ECHOED_CHARS)}… (${key.length} characters)` : key));
+  return keys.length > MAX_LISTED_KEYS ? `${listed.join(', ')} and ${keys.length - MAX_LISTED_KEYS} more` : listed.join(', ');
+}
+
+/**
+ * Every problem of `input` against `schema`: its own rules plus the keys no
+ * object may take (zod drops a `__proto__` key without a word, so it is
+ * looked for in the input as sent).
+ */
+export function inputIssues<S extends z.ZodType>(
+  schema: S,
+  input: unknown,
+  root = 'body',
+): { data: z.output<S> | undefined; issues: ValidationIssue[] } {
+  const parsed = schema.safeParse(input);
+  const issues = [...forbiddenKeyIssues(input), ...(parsed.success ? [] : toValidationIssues(parsed.error, root))];
+  return { data: parsed.success ? parsed.data : undefined, issues };
 }
 
 /** Parses `input` or throws a ValidationError listing every problem. */
-export function parseOrThrow<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
-  const parsed = schema.safeParse(input);
-  if (!parsed.success) throw new ValidationError(toValidationIssues(parsed.error));
-  return parsed.data;
+export function parseOrThrow<S extends z.ZodType>(schema: S, input: unknown, root = 'body'): z.output<S> {
+  const { data, issues } = inputIssues(schema, input, root);
+  if (issues.length > 0) throw new ValidationError(issues);
+  return data as z.output<S>;
 }

@@ -11,12 +11,13 @@ import { TASK_STATUSES } from '../core/task.js';
 import { applyPromptPolicy, PromptPolicyError, type PolicyProblem } from './prompt-policy.js';
 import { summarizeTask, taskSummarySchema } from './task-summary.js';
 import { taskFieldsShape } from './task-fields.js';
-import { runTool, toolSuccess } from './tool-result.js';
+import { registerCheckedTool } from './checked-tool.js';
+import { toolSuccess } from './tool-result.js';
 import type { McpToolsOptions } from './tools.js';
 
 const DEFAULT_NAME = 'orchestration';
 
-const graphTaskSchema = z.object({
+const graphTaskSchema = z.strictObject({
   identifier: z.string().describe('Unique name of this task in the graph, e.g. "schema"'),
   ...taskFieldsShape,
   depends_on: z.array(z.string()).optional().describe('Identifiers of the tasks that must end before this one starts'),
@@ -70,7 +71,8 @@ async function applyPolicyToGraph<T extends z.infer<typeof graphTaskSchema>>(tas
 export function registerOrchestrationTools(server: McpServer, options: McpToolsOptions): void {
   const { service } = options;
 
-  server.registerTool(
+  registerCheckedTool(
+    server,
     'submit_orchestration',
     {
       title: 'Delegate a graph of dependent tasks',
@@ -81,7 +83,7 @@ export function registerOrchestrationTools(server: McpServer, options: McpToolsO
         'get_orchestration_status. failure_policy skip_dependents (default) skips every task after one that fails; ' +
         `continue runs them anyway. At most ${MAX_ORCHESTRATION_TASKS} tasks, no cycles. Every task follows the same ` +
         'prompt rules as create_task; a rejected graph lists every problem: fix them all and retry.',
-      inputSchema: z.object({
+      inputSchema: z.strictObject({
         tasks: z.array(graphTaskSchema).min(1).max(MAX_ORCHESTRATION_TASKS),
         name: z.string().optional().describe('What the graph is for'),
         failure_policy: z.enum(FAILURE_POLICIES).optional(),
@@ -91,35 +93,35 @@ export function registerOrchestrationTools(server: McpServer, options: McpToolsO
       outputSchema: orchestrationSummarySchema,
       annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
     },
-    ({ tasks, name, failure_policy, pass_results, key }) =>
-      runTool(async () => {
-        const { orchestration } = await service.submitOrchestration({
-          name: name ?? DEFAULT_NAME,
-          failure_policy,
-          pass_results,
-          key,
-          tasks: await applyPolicyToGraph(tasks, options),
-        });
-        return toolSuccess(summarizeOrchestration(orchestration));
-      }),
+    async ({ tasks, name, failure_policy, pass_results, key }) => {
+      const { orchestration } = await service.submitOrchestration({
+        name: name ?? DEFAULT_NAME,
+        failure_policy,
+        pass_results,
+        key,
+        tasks: await applyPolicyToGraph(tasks, options),
+      });
+      return toolSuccess(summarizeOrchestration(orchestration));
+    },
   );
 
-  server.registerTool(
+  registerCheckedTool(
+    server,
     'get_orchestration_status',
     {
       title: 'Check a graph of tasks',
       description:
         'Status of an orchestration and of each of its tasks (waiting for dependencies, running, result, error). ' +
         'To wait for its tasks to end, call wait_for_tasks with its task_ids instead of calling this repeatedly.',
-      inputSchema: z.object({ orchestration_id: z.int().positive().describe('Returned by submit_orchestration') }),
+      inputSchema: z.strictObject({ orchestration_id: z.int().positive().describe('Returned by submit_orchestration') }),
       outputSchema: orchestrationSummarySchema,
       annotations: { readOnlyHint: true, openWorldHint: false },
     },
-    ({ orchestration_id }) =>
-      runTool(async () => toolSuccess(summarizeOrchestration(await service.getOrchestration(orchestration_id)))),
+    async ({ orchestration_id }) => toolSuccess(summarizeOrchestration(await service.getOrchestration(orchestration_id))),
   );
 
-  server.registerTool(
+  registerCheckedTool(
+    server,
     'cancel_orchestration',
     {
       title: 'Cancel a graph of tasks',
@@ -127,11 +129,10 @@ export function registerOrchestrationTools(server: McpServer, options: McpToolsO
         'Stops a whole orchestration: its running tasks are stopped, pending ones cancelled, waiting ones skipped. ' +
         'Tasks that already ended keep their outcome. Returns the orchestration as it is right after the request; ' +
         'running tasks end cancelled moments later.',
-      inputSchema: z.object({ orchestration_id: z.int().positive().describe('Returned by submit_orchestration') }),
+      inputSchema: z.strictObject({ orchestration_id: z.int().positive().describe('Returned by submit_orchestration') }),
       outputSchema: orchestrationSummarySchema,
       annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: false },
     },
-    ({ orchestration_id }) =>
-      runTool(async () => toolSuccess(summarizeOrchestration(await service.cancelOrchestration(orchestration_id)))),
+    async ({ orchestration_id }) => toolSuccess(summarizeOrchestration(await service.cancelOrchestration(orchestration_id))),
   );
 }

@@ -6,6 +6,7 @@
  */
 import { serveStdio } from '@modelcontextprotocol/server/stdio';
 import { loadConfig } from '../core/config.js';
+import { CheckedStdioTransport } from './checked-stdio.js';
 import { parsePromptPolicy } from './prompt-policy.js';
 import { openTaskBackend, parseMcpMode } from './task-backend.js';
 import { createMcpServer } from './tools.js';
@@ -17,6 +18,7 @@ export async function runMcpServer(env: NodeJS.ProcessEnv = process.env): Promis
   const backend = await openTaskBackend(config, parseMcpMode(env.CLAUDE_WORKER_MODE), log);
   const cwd = process.cwd();
   const connection = serveStdio(() => createMcpServer({ service: backend.service, policy, cwd, mode: backend.mode }), {
+    transport: new CheckedStdioTransport(),
     onerror: (error) => log(`protocol error: ${error.message}`),
   });
 

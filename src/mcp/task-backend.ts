@@ -31,7 +31,7 @@ export function parseMcpMode(raw: string | undefined): McpMode | null {
 }
 
 export async function openTaskBackend(config: Config, forced: McpMode | null, log: (line: string) => void): Promise<TaskBackend> {
-  const client = new ClaudeWorkerClient({ baseUrl: config.serverUrl, token: config.token });
+  const client = new ClaudeWorkerClient({ baseUrl: config.serverUrl, token: config.token, tokenSource: 'CLAUDE_WORKER_TOKEN' });
   const mode = forced ?? ((await answers(config)) ? 'proxy' : 'standalone');
   if (mode === 'proxy') {
     log(`proxy mode: tasks go to the server at ${config.serverUrl}`);

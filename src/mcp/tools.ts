@@ -15,7 +15,8 @@ import { registerOrchestrationTools } from './orchestration-tools.js';
 import { applyPromptPolicy, MIN_EXECUTION_PROMPT_CHARS, type PromptPolicy } from './prompt-policy.js';
 import { summarizeTask, taskSummarySchema } from './task-summary.js';
 import { taskFieldsShape } from './task-fields.js';
-import { runTool, toolSuccess } from './tool-result.js';
+import { registerCheckedTool } from './checked-tool.js';
+import { toolSuccess } from './tool-result.js';
 
 export interface McpToolsOptions {
   service: TaskService;
@@ -34,7 +35,8 @@ export function createMcpServer(options: McpToolsOptions): McpServer {
   const { service } = options;
   const server = new McpServer({ name: 'claude-worker', version: VERSION });
 
-  server.registerTool(
+  registerCheckedTool(
+    server,
     'create_task',
     {
       title: 'Delegate a task to a Claude Code worker',
@@ -45,80 +47,83 @@ export function createMcpServer(options: McpToolsOptions): McpServer {
         `The worker starts with no context: the execution_prompt must be at least ${MIN_EXECUTION_PROMPT_CHARS} characters ` +
         'and name the files or directories to work on (paths with / or \\), with what to change and how to verify it. ' +
         'If the task is rejected, the error lists every problem with a hint and an example: fix them all and retry.',
-      inputSchema: z.object(taskFieldsShape),
+      inputSchema: z.strictObject(taskFieldsShape),
       outputSchema: taskSummarySchema,
       annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
     },
-    (input) =>
-      runTool(async () => {
-        const task = await applyPromptPolicy(input, options.policy, options.cwd);
-        const { task: created } = await service.submit(task);
-        return toolSuccess(summarizeTask(created));
-      }),
+    async (input) => {
+      const task = await applyPromptPolicy(input, options.policy, options.cwd);
+      const { task: created } = await service.submit(task);
+      return toolSuccess(summarizeTask(created));
+    },
   );
 
-  server.registerTool(
+  registerCheckedTool(
+    server,
     'get_task_status',
     {
       title: 'Check one task',
       description:
         'Status, last action, result summary, error and cost of one task. To wait for tasks to finish, call ' +
         'wait_for_tasks instead of calling this repeatedly.',
-      inputSchema: z.object({ task_id: taskId }),
+      inputSchema: z.strictObject({ task_id: taskId }),
       outputSchema: taskSummarySchema,
       annotations: { readOnlyHint: true, openWorldHint: false },
     },
-    ({ task_id }) => runTool(async () => toolSuccess(summarizeTask(await service.get(task_id)))),
+    async ({ task_id }) => toolSuccess(summarizeTask(await service.get(task_id))),
   );
 
-  server.registerTool(
+  registerCheckedTool(
+    server,
     'list_tasks',
     {
       title: 'List tasks',
       description: 'Tasks, newest first, optionally only those with one status.',
-      inputSchema: z.object({
+      inputSchema: z.strictObject({
         limit: z.int().min(1).max(MAX_LIST_LIMIT).optional().describe('How many (default 20)'),
         status: z.enum(TASK_STATUSES).optional(),
       }),
       outputSchema: z.object({ tasks: z.array(taskSummarySchema), has_more: z.boolean() }),
       annotations: { readOnlyHint: true, openWorldHint: false },
     },
-    ({ limit, status }) =>
-      runTool(async () => {
-        const page = await service.list({ limit: limit ?? 20, ...(status ? { status } : {}) });
-        return toolSuccess({ tasks: page.tasks.map(summarizeTask), has_more: page.next_cursor !== null });
-      }),
+    async ({ limit, status }) => {
+      const page = await service.list({ limit: limit ?? 20, ...(status ? { status } : {}) });
+      return toolSuccess({ tasks: page.tasks.map(summarizeTask), has_more: page.next_cursor !== null });
+    },
   );
 
-  server.registerTool(
+  registerCheckedTool(
+    server,
     'get_task_logs',
     {
       title: 'Read a task\'s log',
       description: 'The readable log of a task (one line per tool use or message), to see what a worker did or why it failed.',
-      inputSchema: z.object({
+      inputSchema: z.strictObject({
         task_id: taskId,
         tail_lines: z.int().min(1).max(100_000).optional().describe(`Only the last N lines (default ${DEFAULT_TAIL_LINES})`),
       }),
       outputSchema: z.object({ task_id: z.int(), log: z.string() }),
       annotations: { readOnlyHint: true, openWorldHint: false },
     },
-    ({ task_id, tail_lines }) =>
-      runTool(async () => toolSuccess({ task_id, log: await service.logs(task_id, { tail: tail_lines ?? DEFAULT_TAIL_LINES }) })),
+    async ({ task_id, tail_lines }) =>
+      toolSuccess({ task_id, log: await service.logs(task_id, { tail: tail_lines ?? DEFAULT_TAIL_LINES }) }),
   );
 
-  server.registerTool(
+  registerCheckedTool(
+    server,
     'cancel_task',
     {
       title: 'Cancel a task',
       description: 'Cancels a pending task, or stops a running worker (with everything it started). The task ends cancelled.',
-      inputSchema: z.object({ task_id: taskId }),
+      inputSchema: z.strictObject({ task_id: taskId }),
       outputSchema: taskSummarySchema,
       annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: false },
     },
-    ({ task_id }) => runTool(async () => toolSuccess(summarizeTask(await service.cancel(task_id)))),
+    async ({ task_id }) => toolSuccess(summarizeTask(await service.cancel(task_id))),
   );
 
-  server.registerTool(
+  registerCheckedTool(
+    server,
     'wait_for_tasks',
     {
       title: 'Wait for tasks to finish',
@@ -127,7 +132,7 @@ export function createMcpServer(options: McpToolsOptions): McpServer {
         'returns each task\'s state. Use this instead of sleeping or calling get_task_status in a loop. ' +
         `The wait is capped at ${MAX_WAIT_SECONDS} s so the call never runs into client timeouts; if all_terminal is ` +
         'false, call it again with the ids still working.',
-      inputSchema: z.object({
+      inputSchema: z.strictObject({
         task_ids: z.array(taskId).min(1).max(100),
         timeout_seconds: z
           .number()
@@ -143,25 +148,25 @@ export function createMcpServer(options: McpToolsOptions): McpServer {
       }),
       annotations: { readOnlyHint: true, openWorldHint: false },
     },
-    ({ task_ids, timeout_seconds }, ctx) =>
-      runTool(async () => {
-        const outcome = await service.waitForTasks(task_ids, timeout_seconds ?? DEFAULT_WAIT_SECONDS, ctx.mcpReq.signal);
-        const tasks = outcome.tasks.map(summarizeTask);
-        return toolSuccess({
-          all_terminal: outcome.all_terminal,
-          waited_seconds: outcome.waited_seconds,
-          working_task_ids: tasks.filter((task) => !task.terminal).map((task) => task.task_id),
-          tasks,
-        });
-      }),
+    async ({ task_ids, timeout_seconds }, ctx) => {
+      const outcome = await service.waitForTasks(task_ids, timeout_seconds ?? DEFAULT_WAIT_SECONDS, ctx.mcpReq.signal);
+      const tasks = outcome.tasks.map(summarizeTask);
+      return toolSuccess({
+        all_terminal: outcome.all_terminal,
+        waited_seconds: outcome.waited_seconds,
+        working_task_ids: tasks.filter((task) => !task.terminal).map((task) => task.task_id),
+        tasks,
+      });
+    },
   );
 
-  server.registerTool(
+  registerCheckedTool(
+    server,
     'check_api_health',
     {
       title: 'Check the worker pool',
       description: 'Whether the task service answers, in which mode, and how many tasks are running and queued.',
-      inputSchema: z.object({}),
+      inputSchema: z.strictObject({}),
       outputSchema: z.object({
         status: z.literal('healthy'),
         mode: z.string(),
@@ -173,19 +178,18 @@ export function createMcpServer(options: McpToolsOptions): McpServer {
       }),
       annotations: { readOnlyHint: true, openWorldHint: false },
     },
-    () =>
-      runTool(async () => {
-        const health = await service.health();
-        return toolSuccess({
-          status: health.status,
-          mode: options.mode,
-          version: health.version,
-          max_workers: health.max_workers,
-          running: health.running,
-          pending: health.pending,
-          prompt_policy: options.policy,
-        });
-      }),
+    async () => {
+      const health = await service.health();
+      return toolSuccess({
+        status: health.status,
+        mode: options.mode,
+        version: health.version,
+        max_workers: health.max_workers,
+        running: health.running,
+        pending: health.pending,
+        prompt_policy: options.policy,
+      });
+    },
   );
 
   registerOrchestrationTools(server, options);

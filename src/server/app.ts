@@ -8,6 +8,8 @@ import { serializerCompiler } from 'fastify-type-provider-zod';
 import type { TaskService } from '../service/task-service.js';
 import { registerErrorReplies } from './error-reply.js';
 import { EventStreams } from './event-stream.js';
+import { MAX_PATH_PARAM_CHARS, replyToClientError, replyToRoutingError } from './framework-errors.js';
+import { registerJsonBodyParser } from './json-body.js';
 import { openApiOptions, registerOpenApiRoute } from './openapi.js';
 import { registerMcpEndpoint, type McpEndpointOptions } from './mcp-endpoint.js';
 import { registerHealthRoute } from './routes/health.js';
@@ -46,7 +48,11 @@ export function buildApp(service: TaskService, options: AppOptions): FastifyInst
     bodyLimit,
     // Fastify logs each request at `info`, below this level: only problems reach the log.
     logger: options.logToStderr ? { level: 'warn', stream: process.stderr } : false,
+    routerOptions: { maxParamLength: MAX_PATH_PARAM_CHARS },
+    frameworkErrors: replyToRoutingError,
+    clientErrorHandler: replyToClientError,
   });
+  registerJsonBodyParser(app);
   app.setValidatorCompiler(zodValidatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   registerErrorReplies(app, bodyLimit);

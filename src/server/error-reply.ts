@@ -5,7 +5,16 @@
  * become 4xx with a message that says what to fix; only a bug is a 500.
  */
 import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify';
-import { ClaudeWorkerError, UnauthorizedError, ValidationError, type ErrorCode, type ValidationIssue } from '../core/errors.js';
+import {
+  ClaudeWorkerError,
+  OrchestrationNotFoundError,
+  TaskNotFoundError,
+  UnauthorizedError,
+  ValidationError,
+  type ErrorCode,
+  type ValidationIssue,
+} from '../core/errors.js';
+import { echoed } from '../core/input-rules.js';
 import { MAX_PROMPT_CHARS } from '../core/schemas.js';
 import { withQueryIssues } from './validation.js';
 
@@ -53,8 +62,12 @@ export function errorReply(error: unknown, request: FastifyRequest, bodyLimitByt
       return invalidBody(400, 'body', 'is not valid JSON');
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
       return invalidBody(400, 'body', 'is empty; send a JSON object');
-    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-      return invalidBody(415, 'content-type', `must be application/json (got "${request.headers['content-type']}")`);
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE': {
+      const type = request.headers['content-type'];
+      return type === undefined
+        ? invalidBody(415, 'content-type', 'is missing; send the body with Content-Type: application/json')
+        : invalidBody(415, 'content-type', `must be application/json (got ${echoed(type)})`);
+    }
   }
   const status = fastifyError.statusCode;
   if (status !== undefined && status >= 400 && status < 500) {
@@ -67,7 +80,16 @@ export function errorReply(error: unknown, request: FastifyRequest, bodyLimitByt
 }
 
 function typedErrorReply(error: ClaudeWorkerError): ErrorReply {
-  return { status: error.httpStatus, body: { error: error.toJSON() } };
+  const body = error.toJSON();
+  const hint = listingHint(error);
+  return { status: error.httpStatus, body: { error: hint ? { ...body, message: `${body.message} ${hint}` } : body } };
+}
+
+/** Where an HTTP client finds what does exist, after an unknown id. */
+function listingHint(error: ClaudeWorkerError): string | null {
+  if (error instanceof TaskNotFoundError) return 'GET /api/v1/tasks lists tasks.';
+  if (error instanceof OrchestrationNotFoundError) return 'GET /api/v1/orchestrations lists orchestrations.';
+  return null;
 }
 
 function invalidBody(status: number, field: string, message: string): ErrorReply {

@@ -31,6 +31,12 @@ export interface ClaudeWorkerClientOptions {
   baseUrl?: string;
   /** Bearer token; default `CLAUDE_WORKER_TOKEN`; null sends none. */
   token?: string | null;
+  /**
+   * Where `token` came from, as the error for a refused token names it; by
+   * default `CLAUDE_WORKER_TOKEN` when the token is read from there, else
+   * "the client's token option".
+   */
+  tokenSource?: string;
   /** Default: the global fetch. */
   fetch?: typeof fetch;
 }
@@ -59,12 +65,15 @@ const STATUS_OF_CODE: Readonly<Record<ErrorCode, number>> = {
 export class ClaudeWorkerClient implements TaskService {
   readonly baseUrl: string;
   private readonly token: string | null;
+  /** Where the token comes from, as the reader of an error knows it. */
+  private readonly tokenSource: string;
   private readonly fetch: typeof fetch;
 
   constructor(options: ClaudeWorkerClientOptions = {}) {
     const config = options.baseUrl === undefined || options.token === undefined ? loadConfig() : null;
     this.baseUrl = checkedBaseUrl(options.baseUrl ?? config!.serverUrl);
     this.token = options.token === undefined ? config!.token : options.token;
+    this.tokenSource = options.tokenSource ?? (options.token === undefined ? 'CLAUDE_WORKER_TOKEN' : "the client's token option");
     this.fetch = options.fetch ?? globalThis.fetch;
   }
 
@@ -183,7 +192,14 @@ export class ClaudeWorkerClient implements TaskService {
     }
     if (response.ok) return response;
     const text = await response.text().catch(() => '');
-    throw errorFromBody(response.status, parseJson(text), options) ?? this.notClaudeWorker(response.status, text);
+    const error = errorFromBody(response.status, parseJson(text), options) ?? this.notClaudeWorker(response.status, text);
+    throw error instanceof UnauthorizedError ? this.tokenRefused() : error;
+  }
+
+  /** The server's 401 tells an HTTP client which header to send; a client's user sets a variable or an option instead. */
+  private tokenRefused(): UnauthorizedError {
+    const what = this.token === null ? 'requires a token' : 'refused the token';
+    return new UnauthorizedError(`The server at ${this.baseUrl} ${what}: set ${this.tokenSource} to the token the server was started with.`);
   }
 
   private async json<T>(response: Response): Promise<T> {

@@ -6,13 +6,12 @@
 import { ValidationError } from '../core/errors.js';
 import { createOrchestrationInputSchema, type CreateOrchestrationInput } from '../core/orchestration-schemas.js';
 import { MAX_ORCHESTRATION_TASKS } from '../core/orchestration.js';
-import { toValidationIssues } from '../core/schemas.js';
+import { inputIssues } from '../core/schemas.js';
 import { taskGraphIssues } from '../core/task-graph.js';
 import { workingDirectoryIssue } from './task-input.js';
 
 export async function validateOrchestrationInput(input: unknown): Promise<CreateOrchestrationInput> {
-  const parsed = createOrchestrationInputSchema.safeParse(input);
-  const issues = parsed.success ? [] : toValidationIssues(parsed.error);
+  const { data, issues } = inputIssues(createOrchestrationInputSchema, input);
   const tasks = (input as { tasks?: unknown } | null)?.tasks;
   // An oversized graph is refused as such: no point walking it or touching the disk for it.
   if (Array.isArray(tasks) && tasks.length <= MAX_ORCHESTRATION_TASKS) {
@@ -22,6 +21,6 @@ export async function validateOrchestrationInput(input: unknown): Promise<Create
     );
     issues.push(...directories.filter((issue) => issue !== null));
   }
-  if (!parsed.success || issues.length > 0) throw new ValidationError(issues);
-  return parsed.data;
+  if (issues.length > 0) throw new ValidationError(issues);
+  return data!;
 }

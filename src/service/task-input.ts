@@ -6,15 +6,14 @@
 import { stat } from 'node:fs/promises';
 import { isAbsolute } from 'node:path';
 import { ValidationError, type ValidationIssue } from '../core/errors.js';
-import { createTaskInputSchema, toValidationIssues, type CreateTaskInput } from '../core/schemas.js';
+import { createTaskInputSchema, inputIssues, type CreateTaskInput } from '../core/schemas.js';
 
 export async function validateTaskInput(input: unknown): Promise<CreateTaskInput> {
-  const parsed = createTaskInputSchema.safeParse(input);
-  const issues = parsed.success ? [] : toValidationIssues(parsed.error);
+  const { data, issues } = inputIssues(createTaskInputSchema, input);
   const problem = await workingDirectoryIssue(input, 'working_directory', issues);
   if (problem) issues.push(problem);
-  if (!parsed.success || issues.length > 0) throw new ValidationError(issues);
-  return parsed.data;
+  if (issues.length > 0) throw new ValidationError(issues);
+  return data!;
 }
 
 /**

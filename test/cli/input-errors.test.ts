@@ -43,7 +43,11 @@ describe('claude-worker without a server', () => {
     expect(badTurns.stderr).toMatch(/--max-turns.*must be an integer from 1 to 10000/);
     const badId = await cli.run(['cancel', 'abc']);
     expect(badId.code).toBe(2);
-    expect(badId.stderr).toMatch(/a task id is a positive integer/);
+    expect(badId.stderr).toMatch(/task id must be a whole number ≥ 1, in decimal digits \(got "abc"\)/);
+    // Past the largest safe integer an id would be read rounded, as another task.
+    const hugeId = await cli.run(['status', '99999999999999999999']);
+    expect(hugeId.code).toBe(2);
+    expect(hugeId.stderr).toMatch(/task id must be a whole number ≥ 1, in decimal digits \(got "99999999999999999999"\)/);
     const badStatus = await cli.run(['list', '--status', 'done']);
     expect(badStatus.code).toBe(2);
     expect(badStatus.stderr).toMatch(/Allowed choices are pending, running, completed, failed, cancelled/);

@@ -118,6 +118,35 @@ describe('MCP server over stdio, standalone', () => {
     expect(error.issues).toEqual([expect.objectContaining({ field: 'required_labels.no spaces' })]);
   });
 
+  it('refuses a __proto__ key in required_labels by name, like REST, and creates nothing', async () => {
+    const { error } = await callError(session.client, 'create_task', {
+      execution_prompt: validPrompt('success'),
+      working_directory: 'project',
+      required_labels: JSON.parse('{"__proto__": {"gpu": "true"}}') as Record<string, string>,
+    });
+    expect(error).toMatchObject({
+      code: 'validation_failed',
+      issues: [{ field: 'required_labels.__proto__', message: 'the key "__proto__" is refused: it would change the prototype of the object that holds it' }],
+    });
+    const { tasks } = await callOk<{ tasks: TaskSummary[] }>(session.client, 'list_tasks', { status: 'pending' });
+    expect(tasks).toEqual([]);
+  });
+
+  it('refuses unknown or misspelt arguments instead of dropping them', async () => {
+    const { error } = await callError(session.client, 'create_task', {
+      execution_prompt: validPrompt('success'),
+      working_directory: 'project',
+      timeout_second: 5,
+    });
+    expect(error).toMatchObject({ code: 'validation_failed', issues: [{ field: 'arguments', message: 'unknown field(s): timeout_second' }] });
+    const status = await callError(session.client, 'get_task_status', { task_id: 1, verbose: true });
+    expect(status.error.issues).toEqual([{ field: 'arguments', message: 'unknown field(s): verbose' }]);
+    const graph = await callError(session.client, 'submit_orchestration', {
+      tasks: [{ identifier: 'a', execution_prompt: validPrompt('success'), working_directory: 'project', colour: 'red' }],
+    });
+    expect(graph.error.issues).toEqual([{ field: 'tasks[0]', message: 'unknown field(s): colour' }]);
+  });
+
   it('answers an unknown task id with a not_found tool error', async () => {
     const { error } = await callError(session.client, 'get_task_status', { task_id: 99_999 });
     expect(error.code).toBe('not_found');

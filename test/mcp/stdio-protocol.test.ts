@@ -115,6 +115,41 @@ describe('MCP stdio stream', () => {
     for (const line of session.stdoutLines) expect(JSON.parse(line)).toMatchObject({ jsonrpc: '2.0' });
   });
 
+  it('answers what is not a JSON-RPC 2.0 message with the error the spec names, and keeps serving', async () => {
+    const home = await testEnv();
+    const session = startRaw([CLI, 'mcp'], home.env);
+    await initialize(session);
+    const before = session.stdoutLines.length;
+    const sent = [
+      'this is not json',
+      '[{"jsonrpc": "2.0", "id": 50, "method": "ping"}]',
+      '[]',
+      '{"jsonrpc": "1.0", "id": 51, "method": "ping"}',
+      '{"jsonrpc": "2.0", "id": {"nested": true}, "method": "ping"}',
+      '{"jsonrpc": "2.0", "id": 52}',
+      '42',
+    ];
+    for (const line of sent) session.child.stdin.write(`${line}\n`);
+    // A valid request after them is still answered: the connection survived.
+    const ping = await session.request('ping', {});
+    expect(ping).toMatchObject({ jsonrpc: '2.0', result: {} });
+    const answers = session.stdoutLines.slice(before).map((line) => JSON.parse(line) as { id: unknown; error?: { code: number; message: string } });
+    const errors = answers.filter((answer) => answer.error !== undefined);
+    expect(errors.map((answer) => [answer.id, answer.error!.code])).toEqual([
+      [null, -32700],
+      [null, -32600],
+      [null, -32600],
+      [51, -32600],
+      [null, -32600],
+      [52, -32600],
+      [null, -32600],
+    ]);
+    expect(errors[1]!.error!.message).toMatch(/batch/i);
+    expect(errors[3]!.error!.message).toMatch(/"jsonrpc": "2.0"/);
+    session.child.stdin.end();
+    expect((await once(session.child, 'exit'))[0]).toBe(0);
+  });
+
   it('refuses to start with an unknown mode, saying why on stderr and nothing on stdout', async () => {
     const home = await testEnv({ CLAUDE_WORKER_MODE: 'cluster' });
     const session = startRaw([CLI, 'mcp'], home.env);

@@ -82,13 +82,6 @@ describe('a task body with problems', () => {
 
   it('refuses a body that is not a JSON object', async () => {
     expect(issuesOf(await post([1, 2])).body).toBeDefined();
-    const text = await api.app.inject({
-      method: 'POST',
-      url: '/api/v1/tasks',
-      headers: { 'content-type': 'text/plain' },
-      payload: 'Refactor ./src',
-    });
-    expect(issuesOf(text).body).toBeDefined();
     await expectNothingStored();
   });
 
@@ -170,6 +163,73 @@ describe('bad ids and query parameters', () => {
       message: 'No route DELETE /api/v1/tasks/1. The API is described at /openapi.json',
     });
   });
+});
+
+describe('numbers written loosely', () => {
+  it.each(['0x1', '0b1', '0o1', '1e0', '+1', ' 1', '1.0'])('does not read the task id %j as task 1', async (id) => {
+    await api.service.submit({ execution_prompt: 'x', working_directory: api.dir });
+    const response = await api.app.inject({ method: 'GET', url: `/api/v1/tasks/${encodeURIComponent(id)}` });
+    expect(issuesOf(response)).toEqual({
+      id: `task id must be a whole number ≥ 1, in decimal digits (got ${JSON.stringify(id)})`,
+    });
+  });
+
+  it('does not cancel orchestration 1 when asked to cancel 0x1', async () => {
+    const { orchestration } = await api.service.submitOrchestration({
+      name: 'one',
+      tasks: [{ identifier: 'a', execution_prompt: 'x', working_directory: api.dir }],
+    });
+    const response = await api.app.inject({ method: 'POST', url: '/api/v1/orchestrations/0x1/cancel' });
+    expect(Object.keys(issuesOf(response))).toEqual(['id']);
+    expect((await api.service.getOrchestration(orchestration.id)).cancel_requested).toBe(false);
+  });
+
+  it('refuses a limit or a tail that is not decimal digits, quoting it', async () => {
+    expect(issuesOf(await api.app.inject({ method: 'GET', url: '/api/v1/tasks?limit=0x10' }))).toEqual({
+      limit: 'limit must be a whole number from 1 to 500, in decimal digits (got "0x10")',
+    });
+    const { task } = await api.service.submit({ execution_prompt: 'x', working_directory: api.dir });
+    expect(issuesOf(await api.app.inject({ method: 'GET', url: `/api/v1/tasks/${task.id}/logs?tail=abc` }))).toEqual({
+      tail: 'tail must be a whole number from 1 to 100000, in decimal digits (got "abc")',
+    });
+  });
+
+  it.each(['9223372036854775808', '99999999999999999999999999'])('refuses the cursor %s, past any id, on both lists', async (cursor) => {
+    for (const list of ['tasks', 'orchestrations']) {
+      const response = await api.app.inject({ method: 'GET', url: `/api/v1/${list}?cursor=${cursor}` });
+      expect(issuesOf(response)).toEqual({ cursor: `cursor must be a value returned as next_cursor (got "${cursor}")` });
+    }
+  });
+});
+
+describe('text that would reach the Claude Code process', () => {
+  it('refuses a NUL byte in every text field, naming each', async () => {
+    const issues = issuesOf(
+      await post({
+        execution_prompt: 'fix\u0000it',
+        working_directory: `${api.dir}\u0000/x`,
+        system_prompt: 'be\u0000brief',
+        model: 'son\u0000net',
+      }),
+    );
+    expect(Object.keys(issues).sort()).toEqual(['execution_prompt', 'model', 'system_prompt', 'working_directory']);
+    expect(issues.execution_prompt).toMatch(/must not contain a NUL byte/);
+    expect(issues.working_directory).toMatch(/must not contain a NUL byte/);
+    await expectNothingStored();
+  });
+
+  it.each(['--help', 'sonnet; rm -rf /', 'son net', 'opus\n'])('refuses the model %j', async (model) => {
+    expect(issuesOf(await post({ execution_prompt: 'x', working_directory: api.dir, model })).model).toMatch(
+      /^model must be a model id or alias/,
+    );
+  });
+
+  it.each(['sonnet', 'claude-sonnet-4-5-20250929', 'sonnet[1m]', 'us.anthropic.claude-sonnet-4-5-v1:0', 'claude-opus-4@20250514'])(
+    'accepts the model %s',
+    async (model) => {
+      expect((await post({ execution_prompt: 'x', working_directory: api.dir, model })).statusCode).toBe(201);
+    },
+  );
 });
 
 describe('an unexpected failure inside the service', () => {

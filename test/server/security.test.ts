@@ -1,7 +1,8 @@
 import { request } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ValidationError } from '../../src/core/errors.js';
+import { UnauthorizedError, ValidationError } from '../../src/core/errors.js';
 import { allowedHostsFor, assertSafeBind } from '../../src/server/security.js';
+import { ClaudeWorkerClient } from '../../src/service/http-client.js';
 import { createApiFixture, type ApiFixture } from '../support/api-fixture.js';
 
 const TOKEN = 's3cret-token-for-tests';
@@ -91,6 +92,20 @@ describe('the bearer token', () => {
       payload: { execution_prompt: 'x', working_directory: api.dir },
     });
     expect(response.statusCode).toBe(201);
+  });
+
+  it('is asked of the client in its own terms, not as an HTTP header to send', async () => {
+    const api = await fixture({ token: TOKEN });
+    const baseUrl = await api.listen();
+    const missing = await new ClaudeWorkerClient({ baseUrl, token: null }).list().catch((error: unknown) => error);
+    expect(missing).toBeInstanceOf(UnauthorizedError);
+    expect((missing as Error).message).toBe(
+      `The server at ${baseUrl} requires a token: set the client's token option to the token the server was started with.`,
+    );
+    const wrong = await new ClaudeWorkerClient({ baseUrl, token: 'wrong' }).list().catch((error: unknown) => error);
+    expect((wrong as Error).message).toBe(
+      `The server at ${baseUrl} refused the token: set the client's token option to the token the server was started with.`,
+    );
   });
 
   it('is not needed for /health and /openapi.json', async () => {
