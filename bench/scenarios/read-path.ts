@@ -8,7 +8,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { emptyRunStats } from '../../src/core/task.js';
-import { openSqliteStore } from '../../src/store/sqlite/sqlite-task-store.js';
+import { openSqliteStore } from '../../src/store/sqlite/sqlite-database.js';
 import { startServerProcess, type ServerProcess } from '../../test/support/server-process.js';
 import { taskSpec } from '../../test/support/task-spec.js';
 import { waitFor } from '../../test/support/wait.js';

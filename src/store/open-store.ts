@@ -5,8 +5,8 @@
  * of a SQLite file (one host).
  */
 import { isPostgresUrl } from '../core/config.js';
-import { openPostgresStore } from './postgres/postgres-task-store.js';
-import { openSqliteStore } from './sqlite/sqlite-task-store.js';
+import { openPostgresStore } from './postgres/postgres-database.js';
+import { openSqliteStore } from './sqlite/sqlite-database.js';
 import type { TaskStore } from './task-store.js';
 
 export interface OpenStoreOptions {

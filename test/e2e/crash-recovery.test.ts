@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { hostName } from '../../src/host/identity.js';
 import { isGroupAlive } from '../../src/host/process-group.js';
-import { openSqliteStore } from '../../src/store/sqlite/sqlite-task-store.js';
+import { openSqliteStore } from '../../src/store/sqlite/sqlite-database.js';
 import { FAKE_CLAUDE, startServerProcess, type ServerProcess } from '../support/server-process.js';
 import { waitFor } from '../support/wait.js';
 

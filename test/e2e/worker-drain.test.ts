@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { hostName, isProcessRunning } from '../../src/host/identity.js';
-import { openSqliteStore } from '../../src/store/sqlite/sqlite-task-store.js';
+import { openSqliteStore } from '../../src/store/sqlite/sqlite-database.js';
 import type { TaskStore } from '../../src/store/task-store.js';
 import { taskSpec } from '../store/contract/fixture.js';
 import { waitFor } from '../support/wait.js';

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { TaskLogs } from '../../src/logs/task-logs.js';
-import { openSqliteStore } from '../../src/store/sqlite/sqlite-task-store.js';
+import { openSqliteStore } from '../../src/store/sqlite/sqlite-database.js';
 import { enqueueTask } from '../store/contract/fixture.js';
 
 describe('TaskLogWriter', () => {

@@ -15,7 +15,7 @@ import { TaskLogs } from '../../src/logs/task-logs.js';
 import { Runner } from '../../src/runner/runner.js';
 import { createLocalTaskService } from '../../src/service/local-task-service.js';
 import type { TaskService } from '../../src/service/task-service.js';
-import { openSqliteStore } from '../../src/store/sqlite/sqlite-task-store.js';
+import { openSqliteStore } from '../../src/store/sqlite/sqlite-database.js';
 import type { TaskStore } from '../../src/store/task-store.js';
 import { waitFor } from '../support/wait.js';
 

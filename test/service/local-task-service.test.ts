@@ -6,7 +6,7 @@ import { TaskNotFoundError, ValidationError } from '../../src/core/errors.js';
 import { TaskLogs } from '../../src/logs/task-logs.js';
 import { createLocalTaskService } from '../../src/service/local-task-service.js';
 import type { TaskService } from '../../src/service/task-service.js';
-import { openSqliteStore } from '../../src/store/sqlite/sqlite-task-store.js';
+import { openSqliteStore } from '../../src/store/sqlite/sqlite-database.js';
 import type { TaskStore } from '../../src/store/task-store.js';
 
 let dir: string;

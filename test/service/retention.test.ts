@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { emptyRunStats } from '../../src/core/task.js';
 import { TaskLogs } from '../../src/logs/task-logs.js';
 import { RetentionSweeper, retentionPolicy } from '../../src/service/retention.js';
-import { openSqliteStore } from '../../src/store/sqlite/sqlite-task-store.js';
+import { openSqliteStore } from '../../src/store/sqlite/sqlite-database.js';
 import { claimTask, enqueueTask } from '../store/contract/fixture.js';
 
 const DAY_MS = 24 * 3600 * 1000;

@@ -5,14 +5,16 @@ import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { isPostgresUrl } from '../../src/core/config.js';
 import { openStore } from '../../src/store/open-store.js';
-import { DatabaseVersionError, MIGRATIONS, migrate } from '../../src/store/postgres/migrations.js';
+import { DatabaseVersionError } from '../../src/store/migration.js';
+import { MIGRATIONS, migrate } from '../../src/store/postgres/migrations.js';
 import { PostgresContext } from '../../src/store/postgres/pool.js';
 import {
   openPostgresStore,
-  PostgresTaskStore,
+  PostgresDatabase,
   type PostgresStoreOptions,
-} from '../../src/store/postgres/postgres-task-store.js';
-import { SqliteTaskStore } from '../../src/store/sqlite/sqlite-task-store.js';
+  type PostgresTaskStore,
+} from '../../src/store/postgres/postgres-database.js';
+import { SqliteDatabase, type SqliteTaskStore } from '../../src/store/sqlite/sqlite-database.js';
 import type { ClaimedTask, TaskStore } from '../../src/store/task-store.js';
 import { startPostgresCluster, TestDatabase, type PostgresCluster } from '../support/postgres-cluster.js';
 import { waitFor } from '../support/wait.js';
@@ -223,12 +225,12 @@ describe('PostgreSQL task store', () => {
       const warnings: string[] = [];
       const waiter = await openNode(url, { warn: (message) => warnings.push(message) });
       const submitter = await openNode(url);
-      const first = waiter.listenerProcessId;
+      const first = waiter.database.listenerProcessId;
       expect(first).toEqual(expect.any(Number));
 
       const db = admin(url);
       expect((await db.query('SELECT pg_terminate_backend($1) AS ok', [first])).rows[0]).toEqual({ ok: true });
-      await waitFor(() => waiter.listenerProcessId !== null && waiter.listenerProcessId !== first, {
+      await waitFor(() => waiter.database.listenerProcessId !== null && waiter.database.listenerProcessId !== first, {
         what: 'the listener to reconnect',
       });
       expect(warnings.join('\n')).toMatch(/notification connection was lost/);
@@ -256,7 +258,7 @@ describe('PostgreSQL task store', () => {
         what: 'the pool to notice its idle connection was closed',
       });
       expect((await store.get(id))?.status).toBe('pending');
-      await waitFor(() => store.listenerProcessId !== null, { what: 'the listener to reconnect' });
+      await waitFor(() => store.database.listenerProcessId !== null, { what: 'the listener to reconnect' });
     });
   });
 
@@ -295,11 +297,11 @@ describe('PostgreSQL task store', () => {
       expect(isPostgresUrl('./postgres/tasks.db')).toBe(false);
 
       const postgres = track(await openStore(cluster.url.replace(/^postgres:/, 'postgresql:'), quiet));
-      expect(postgres).toBeInstanceOf(PostgresTaskStore);
+      expect((postgres as PostgresTaskStore).database).toBeInstanceOf(PostgresDatabase);
       const dir = await mkdtemp(join(tmpdir(), 'cw-open-store-'));
       try {
         const sqlite: TaskStore = await openStore(join(dir, 'tasks.db'));
-        expect(sqlite).toBeInstanceOf(SqliteTaskStore);
+        expect((sqlite as SqliteTaskStore).database).toBeInstanceOf(SqliteDatabase);
         await sqlite.close();
       } finally {
         await rm(dir, { recursive: true, force: true });

@@ -12,7 +12,7 @@ import { TaskLogs } from '../../src/logs/task-logs.js';
 import { buildApp, type AppOptions } from '../../src/server/app.js';
 import { createLocalTaskService } from '../../src/service/local-task-service.js';
 import type { TaskService } from '../../src/service/task-service.js';
-import { openSqliteStore, type SqliteTaskStore } from '../../src/store/sqlite/sqlite-task-store.js';
+import { openSqliteStore, type SqliteTaskStore } from '../../src/store/sqlite/sqlite-database.js';
 import type { ClaimedTask, WorkerIdentity } from '../../src/store/task-store.js';
 
 export interface ApiFixture {

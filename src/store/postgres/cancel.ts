@@ -2,11 +2,11 @@
  * Cancel requests: a pending (or waiting) task ends at once; a running one
  * is flagged for its runner.
  */
-import type { CancelOutcome } from '../task-store.js';
+import type { CancelOutcome, TaskRecord } from '../task-store.js';
 import { settleDependents } from './dependents.js';
 import { notifyCancel } from './notify.js';
 import type { PostgresContext, Sql } from './pool.js';
-import { isTaskId, TASK_COLUMNS, type TaskRow } from './row.js';
+import { isTaskId, TASK_COLUMNS, toTaskRecord, type TaskRow } from './row.js';
 
 // FOR UPDATE: a claim in progress either took the row first (then this sees
 // it running) or skips it (SKIP LOCKED) and never runs a cancelled task.
@@ -26,12 +26,13 @@ const FLAG_RUNNING = `
 export async function requestCancel(
   ctx: PostgresContext,
   taskId: number,
-): Promise<{ row: TaskRow; outcome: CancelOutcome } | null> {
+): Promise<{ task: TaskRecord; outcome: CancelOutcome } | null> {
   if (!isTaskId(taskId)) return null;
-  return ctx.transaction(async (tx) => {
+  const result = await ctx.transaction(async (tx) => {
     const [found] = await tx.rows<TaskRow>(SELECT, { id: taskId });
     return found ? cancelRow(tx, found) : null;
   });
+  return result && { task: toTaskRecord(result.row), outcome: result.outcome };
 }
 
 /** Cancels the task of `found`; call inside a transaction that locked its row. */

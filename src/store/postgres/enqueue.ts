@@ -1,9 +1,9 @@
 /** Adding a task: a new pending row, or the existing one with the same idempotency key. */
 import { insertParams } from '../shared-sql.js';
-import type { EnqueueSpec } from '../task-store.js';
+import type { EnqueueResult, EnqueueSpec } from '../task-store.js';
 import { notifyWork } from './notify.js';
 import type { PostgresContext } from './pool.js';
-import { TASK_COLUMNS, type TaskRow } from './row.js';
+import { TASK_COLUMNS, toTaskRecord, type TaskRow } from './row.js';
 
 // ON CONFLICT DO NOTHING: when another session is inserting the same key, this
 // one waits for it to commit and then inserts nothing, instead of failing
@@ -23,8 +23,8 @@ const INSERT = `
 // conflicting insert committed.
 const SELECT_BY_KEY = `SELECT ${TASK_COLUMNS} FROM tasks WHERE idempotency_key = @idempotency_key`;
 
-export async function enqueue(ctx: PostgresContext, spec: EnqueueSpec): Promise<{ row: TaskRow; deduplicated: boolean }> {
-  return ctx.transaction(async (tx) => {
+export async function enqueue(ctx: PostgresContext, spec: EnqueueSpec): Promise<EnqueueResult> {
+  const { row, deduplicated } = await ctx.transaction(async (tx) => {
     // Loops only if the task holding the key was pruned between the two statements.
     for (;;) {
       const [inserted] = await tx.rows<TaskRow>(INSERT, insertParams(spec));
@@ -36,4 +36,5 @@ export async function enqueue(ctx: PostgresContext, spec: EnqueueSpec): Promise<
       if (existing) return { row: existing, deduplicated: true };
     }
   });
+  return { task: toTaskRecord(row), deduplicated };
 }

@@ -3,10 +3,8 @@
  * `claude_worker_migrations`. Steps are only ever appended: a released step
  * is never edited, because databases in the field have already run it.
  */
-import { DatabaseVersionError, type Migration } from '../sqlite/migrations.js';
+import { DatabaseVersionError, type Migration } from '../migration.js';
 import type { PostgresContext } from './pool.js';
-
-export { DatabaseVersionError, type Migration };
 
 export const MIGRATIONS: readonly Migration[] = [
   {

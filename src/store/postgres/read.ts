@@ -2,16 +2,16 @@
 import type { TaskStatus } from '../../core/task.js';
 import { toRunningAttempt, type RunningAttemptRow } from '../shared-rules.js';
 import { COUNT_BY_STATUS, countsByStatus, RUNNING_ON_HOST } from '../shared-sql.js';
-import type { ListFilter, RunningAttempt } from '../task-store.js';
+import type { ListFilter, RunningAttempt, TaskRecord } from '../task-store.js';
 import type { PostgresContext } from './pool.js';
-import { isTaskId, TASK_COLUMNS, type TaskRow } from './row.js';
+import { isTaskId, TASK_COLUMNS, toTaskRecord, type TaskRow } from './row.js';
 
 const SELECT_ONE = `SELECT ${TASK_COLUMNS} FROM tasks WHERE id = @id`;
 
-export async function getTask(ctx: PostgresContext, taskId: number): Promise<TaskRow | null> {
+export async function getTask(ctx: PostgresContext, taskId: number): Promise<TaskRecord | null> {
   if (!isTaskId(taskId)) return null;
   const [row] = await ctx.rows<TaskRow>(SELECT_ONE, { id: taskId });
-  return row ?? null;
+  return row ? toTaskRecord(row) : null;
 }
 
 /**
@@ -19,16 +19,17 @@ export async function getTask(ctx: PostgresContext, taskId: number): Promise<Tas
  * the planner picks the (status, id) index or a backwards walk of the
  * primary key instead of a scan around "@x IS NULL OR".
  */
-export async function listTasks(ctx: PostgresContext, filter: ListFilter): Promise<TaskRow[]> {
+export async function listTasks(ctx: PostgresContext, filter: ListFilter): Promise<TaskRecord[]> {
   const conditions: string[] = [];
   if (filter.status !== undefined) conditions.push('status = @status');
   if (filter.beforeId !== undefined) conditions.push('id < @before_id');
   const where = conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : '';
-  return ctx.rows<TaskRow>(`SELECT ${TASK_COLUMNS} FROM tasks ${where} ORDER BY id DESC LIMIT @limit`, {
+  const rows = await ctx.rows<TaskRow>(`SELECT ${TASK_COLUMNS} FROM tasks ${where} ORDER BY id DESC LIMIT @limit`, {
     limit: filter.limit,
     status: filter.status,
     before_id: filter.beforeId,
   });
+  return rows.map(toTaskRecord);
 }
 
 export async function countByStatus(ctx: PostgresContext): Promise<Record<TaskStatus, number>> {

@@ -2,10 +2,10 @@
  * Cancel requests: a pending (or waiting) task ends at once; a running one
  * is flagged for its runner.
  */
-import type { CancelOutcome } from '../task-store.js';
+import type { CancelOutcome, TaskRecord } from '../task-store.js';
 import type { SqliteContext } from './context.js';
 import { settleDependents } from './dependents.js';
-import type { TaskRow } from './row.js';
+import { toTaskRecord, type TaskRow } from './row.js';
 
 const SELECT = `SELECT * FROM tasks WHERE id = ?`;
 
@@ -20,11 +20,12 @@ const FLAG_RUNNING = `
    WHERE id = @id AND status = 'running'
   RETURNING *`;
 
-export function requestCancel(ctx: SqliteContext, taskId: number): { row: TaskRow; outcome: CancelOutcome } | null {
-  return ctx.immediate(() => {
+export function requestCancel(ctx: SqliteContext, taskId: number): { task: TaskRecord; outcome: CancelOutcome } | null {
+  const result = ctx.immediate(() => {
     const row = ctx.statement(SELECT).get(taskId) as TaskRow | undefined;
     return row ? cancelRow(ctx, row) : null;
   });
+  return result && { task: toTaskRecord(result.row), outcome: result.outcome };
 }
 
 /** Cancels the task of `row`; call inside a write transaction that read it. */

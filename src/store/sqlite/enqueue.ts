@@ -1,8 +1,8 @@
 /** Adding a task: a new pending row, or the existing one with the same idempotency key. */
 import { insertParams } from '../shared-sql.js';
-import type { EnqueueSpec } from '../task-store.js';
+import type { EnqueueResult, EnqueueSpec } from '../task-store.js';
 import type { SqliteContext } from './context.js';
-import type { TaskRow } from './row.js';
+import { toTaskRecord, type TaskRow } from './row.js';
 
 const SELECT_BY_KEY = `SELECT * FROM tasks WHERE idempotency_key = ?`;
 
@@ -16,10 +16,10 @@ const INSERT = `
   )
   RETURNING *`;
 
-export function enqueue(ctx: SqliteContext, spec: EnqueueSpec): { row: TaskRow; deduplicated: boolean } {
+export function enqueue(ctx: SqliteContext, spec: EnqueueSpec): EnqueueResult {
   // Look-up and insert under one write lock: two processes submitting the same
   // key at once get the same task rather than a unique-constraint error.
-  return ctx.immediate(() => {
+  const { row, deduplicated } = ctx.immediate(() => {
     if (spec.idempotency_key !== null) {
       const existing = ctx.statement(SELECT_BY_KEY).get(spec.idempotency_key) as TaskRow | undefined;
       if (existing) return { row: existing, deduplicated: true };
@@ -27,4 +27,5 @@ export function enqueue(ctx: SqliteContext, spec: EnqueueSpec): { row: TaskRow; 
     const row = ctx.statement(INSERT).get({ ...insertParams(spec), now: ctx.now() }) as TaskRow;
     return { row, deduplicated: false };
   });
+  return { task: toTaskRecord(row), deduplicated };
 }

@@ -4,13 +4,7 @@
  * field have already run it.
  */
 import type Database from 'better-sqlite3';
-import { ClaudeWorkerError } from '../../core/errors.js';
-
-export interface Migration {
-  /** What the step adds, for people reading the list. */
-  name: string;
-  sql: string;
-}
+import { DatabaseVersionError, type Migration } from '../migration.js';
 
 export const MIGRATIONS: readonly Migration[] = [
   {
@@ -212,23 +206,6 @@ export const MIGRATIONS: readonly Migration[] = [
     `,
   },
 ];
-
-/** The file was written by a newer version of claude-worker; running older code on it could corrupt it. */
-export class DatabaseVersionError extends ClaudeWorkerError {
-  readonly code = 'server_error' as const;
-  readonly httpStatus = 500;
-
-  constructor(
-    readonly found: number,
-    readonly supported: number,
-  ) {
-    super(
-      `The task database has schema version ${found}, but this claude-worker knows only up to ${supported}. ` +
-        'Upgrade claude-worker, or point CLAUDE_WORKER_DB at another file.',
-    );
-    this.name = 'DatabaseVersionError';
-  }
-}
 
 /**
  * Applies the steps the file has not run yet; returns the resulting version.

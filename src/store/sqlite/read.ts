@@ -2,14 +2,15 @@
 import type { TaskStatus } from '../../core/task.js';
 import { toRunningAttempt, type RunningAttemptRow } from '../shared-rules.js';
 import { COUNT_BY_STATUS, countsByStatus, RUNNING_ON_HOST } from '../shared-sql.js';
-import type { ListFilter, RunningAttempt } from '../task-store.js';
+import type { ListFilter, RunningAttempt, TaskRecord } from '../task-store.js';
 import type { SqliteContext } from './context.js';
-import type { TaskRow } from './row.js';
+import { toTaskRecord, type TaskRow } from './row.js';
 
 const SELECT_ONE = `SELECT * FROM tasks WHERE id = ?`;
 
-export function getTask(ctx: SqliteContext, taskId: number): TaskRow | null {
-  return (ctx.statement(SELECT_ONE).get(taskId) as TaskRow | undefined) ?? null;
+export function getTask(ctx: SqliteContext, taskId: number): TaskRecord | null {
+  const row = ctx.statement(SELECT_ONE).get(taskId) as TaskRow | undefined;
+  return row ? toTaskRecord(row) : null;
 }
 
 /**
@@ -17,7 +18,7 @@ export function getTask(ctx: SqliteContext, taskId: number): TaskRow | null {
  * shapes, each compiled once), so SQLite picks the (status, id) index or a
  * backwards walk of the primary key instead of a scan around "@x IS NULL OR".
  */
-export function listTasks(ctx: SqliteContext, filter: ListFilter): TaskRow[] {
+export function listTasks(ctx: SqliteContext, filter: ListFilter): TaskRecord[] {
   const conditions: string[] = [];
   const params: Record<string, string | number> = { limit: filter.limit };
   if (filter.status !== undefined) {
@@ -29,7 +30,8 @@ export function listTasks(ctx: SqliteContext, filter: ListFilter): TaskRow[] {
     params.before_id = filter.beforeId;
   }
   const where = conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : '';
-  return ctx.statement(`SELECT * FROM tasks ${where} ORDER BY id DESC LIMIT @limit`).all(params) as TaskRow[];
+  const rows = ctx.statement(`SELECT * FROM tasks ${where} ORDER BY id DESC LIMIT @limit`).all(params) as TaskRow[];
+  return rows.map(toTaskRecord);
 }
 
 export function countByStatus(ctx: SqliteContext): Record<TaskStatus, number> {

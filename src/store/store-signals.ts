@@ -3,7 +3,7 @@
  * (a CLI submitting, another runner) are seen through the polling backstop
  * of `waitForWork` and through heartbeats.
  */
-import type { TaskStatus } from '../../core/task.js';
+import type { TaskStatus } from '../core/task.js';
 
 type Listener = (taskId: number) => void;
 

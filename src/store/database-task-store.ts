@@ -1,0 +1,237 @@
+/**
+ * The TaskStore, over either database. The database's statements do the
+ * work (StoreOperations); this class calls them and tells listeners in this
+ * process what changed. Other processes learn of changes through the
+ * database: PostgreSQL's NOTIFY, sent in the same transaction as the write,
+ * and polling as the backstop for both.
+ */
+import type { Labels } from '../core/labels.js';
+import type { RunStats, TaskStatus } from '../core/task.js';
+import type {
+  DependencyResult,
+  OrchestrationGraph,
+  OrchestrationRecord,
+  OrchestrationSpec,
+  SubmitOrchestrationResult,
+} from './orchestration-records.js';
+import type { MovedTask, StoreOperations } from './store-operations.js';
+import { StoreSignals } from './store-signals.js';
+import type {
+  AgentProcessInfo,
+  CancelOutcome,
+  ClaimedTask,
+  CompletedResult,
+  EnqueueResult,
+  EnqueueSpec,
+  FailureRecord,
+  HeartbeatResult,
+  Lease,
+  ListFilter,
+  LogLine,
+  LogRange,
+  RetentionPolicy,
+  RunningAttempt,
+  TaskLogLine,
+  TaskProgress,
+  TaskRecord,
+  TaskStore,
+  WorkerIdentity,
+} from './task-store.js';
+import type { WorkerRecord, WorkerRegistration } from './worker-records.js';
+
+/** One database: its context for the statements, and what differs in how it is waited on and closed. */
+export interface StoreDatabase<C> {
+  readonly ctx: C;
+  readonly operations: StoreOperations<C>;
+  /** Graph tasks moved by the writes since the last call (dependents promoted or skipped), to announce. */
+  takeMoved(): MovedTask[];
+  /** How long a claimer with nothing to do may sleep before it polls, given the most it asked for. */
+  pollIntervalMs(maxWaitMs: number): number;
+  close(): Promise<void>;
+}
+
+export class DatabaseTaskStore<C, D extends StoreDatabase<C> = StoreDatabase<C>> implements TaskStore {
+  private readonly ops: StoreOperations<C>;
+  private readonly ctx: C;
+
+  constructor(
+    /** The database under the store, for what only it has (PostgreSQL's listener state). */
+    readonly database: D,
+    private readonly signals = new StoreSignals(),
+  ) {
+    this.ops = database.operations;
+    this.ctx = database.ctx;
+  }
+
+  async enqueue(spec: EnqueueSpec): Promise<EnqueueResult> {
+    const result = await this.ops.enqueue(this.ctx, spec);
+    if (!result.deduplicated) this.announce(result.task.id, 'pending');
+    return result;
+  }
+
+  async claim(worker: WorkerIdentity, leaseMs: number, labels: Labels = {}): Promise<ClaimedTask | null> {
+    return (await this.claimMany(worker, leaseMs, 1, labels))[0] ?? null;
+  }
+
+  async claimMany(worker: WorkerIdentity, leaseMs: number, limit: number, labels: Labels = {}): Promise<ClaimedTask[]> {
+    const claimed = await this.ops.claimMany(this.ctx, worker, leaseMs, limit, labels);
+    for (const { task } of claimed) this.announce(task.id, 'running');
+    return claimed;
+  }
+
+  async recordSpawn(lease: Lease, agent: AgentProcessInfo): Promise<boolean> {
+    return this.ops.recordSpawn(this.ctx, lease, agent);
+  }
+
+  async recordProgress(lease: Lease, progress: TaskProgress): Promise<boolean> {
+    const owned = await this.ops.recordProgress(this.ctx, lease, progress);
+    if (owned) this.signals.taskChanged(lease.taskId);
+    return owned;
+  }
+
+  async appendLog(lines: readonly TaskLogLine[]): Promise<void> {
+    if (lines.length === 0) return;
+    await this.ops.appendLog(this.ctx, lines);
+    // Followers of the logs wake up as they do for any change of their task.
+    for (const taskId of new Set(lines.map((line) => line.taskId))) this.signals.taskChanged(taskId);
+  }
+
+  async heartbeat(leases: readonly Lease[], leaseMs: number): Promise<HeartbeatResult[]> {
+    return this.ops.heartbeat(this.ctx, leases, leaseMs);
+  }
+
+  async complete(lease: Lease, result: CompletedResult): Promise<boolean> {
+    return this.announce(lease.taskId, await this.ops.complete(this.ctx, lease, result));
+  }
+
+  async fail(lease: Lease, failure: FailureRecord, retryDelayMs: number | null): Promise<boolean> {
+    return this.announce(lease.taskId, await this.ops.fail(this.ctx, lease, failure, retryDelayMs));
+  }
+
+  async release(lease: Lease): Promise<boolean> {
+    return this.announce(lease.taskId, await this.ops.release(this.ctx, lease));
+  }
+
+  async markCancelled(lease: Lease, stats?: Partial<RunStats>): Promise<boolean> {
+    return this.announce(lease.taskId, await this.ops.markCancelled(this.ctx, lease, stats));
+  }
+
+  async abandon(lease: Lease, reason: string, retryDelayMs: number): Promise<boolean> {
+    return this.announce(lease.taskId, await this.ops.abandon(this.ctx, lease, reason, retryDelayMs));
+  }
+
+  async requestCancel(taskId: number): Promise<{ task: TaskRecord; outcome: CancelOutcome } | null> {
+    const result = await this.ops.requestCancel(this.ctx, taskId);
+    this.announceMoved();
+    if (!result) return null;
+    if (result.outcome !== 'already_ended') this.signals.taskChanged(taskId);
+    if (result.outcome === 'cancel_requested') this.signals.cancelRequested(taskId);
+    return result;
+  }
+
+  async reapExpired(retryDelayMs: number): Promise<number[]> {
+    const reaped = await this.ops.reapExpired(this.ctx, retryDelayMs);
+    for (const { taskId, status } of reaped) this.announce(taskId, status);
+    return reaped.map(({ taskId }) => taskId);
+  }
+
+  async runningAttemptsOnHost(host: string): Promise<RunningAttempt[]> {
+    return this.ops.runningAttemptsOnHost(this.ctx, host);
+  }
+
+  async get(taskId: number): Promise<TaskRecord | null> {
+    return this.ops.getTask(this.ctx, taskId);
+  }
+
+  async readLog(taskId: number, range: LogRange): Promise<LogLine[]> {
+    return this.ops.readLog(this.ctx, taskId, range);
+  }
+
+  async list(filter: ListFilter): Promise<TaskRecord[]> {
+    return this.ops.listTasks(this.ctx, filter);
+  }
+
+  async countByStatus(): Promise<Record<TaskStatus, number>> {
+    return this.ops.countByStatus(this.ctx);
+  }
+
+  async submitOrchestration(spec: OrchestrationSpec): Promise<SubmitOrchestrationResult> {
+    const { id, deduplicated } = await this.ops.submitOrchestration(this.ctx, spec);
+    const graph = (await this.ops.getOrchestration(this.ctx, id))!;
+    if (!deduplicated) this.signals.tasksMoved(graph.tasks.map((task) => ({ taskId: task.id, status: task.status })));
+    return { ...graph, deduplicated };
+  }
+
+  async getOrchestration(orchestrationId: number): Promise<OrchestrationGraph | null> {
+    return this.ops.getOrchestration(this.ctx, orchestrationId);
+  }
+
+  async listOrchestrations(filter: { beforeId?: number; limit: number }): Promise<OrchestrationRecord[]> {
+    return this.ops.listOrchestrations(this.ctx, filter);
+  }
+
+  async cancelOrchestration(orchestrationId: number): Promise<OrchestrationGraph | null> {
+    const stopping = await this.ops.cancelOrchestration(this.ctx, orchestrationId);
+    this.announceMoved();
+    if (stopping === null) return null;
+    for (const taskId of stopping) this.signals.cancelRequested(taskId);
+    return this.ops.getOrchestration(this.ctx, orchestrationId);
+  }
+
+  async dependencyResults(taskId: number): Promise<DependencyResult[]> {
+    return this.ops.dependencyResults(this.ctx, taskId);
+  }
+
+  async prune(policy: RetentionPolicy, batchSize: number): Promise<number> {
+    return this.ops.prune(this.ctx, policy, batchSize);
+  }
+
+  async registerWorker(worker: WorkerRegistration): Promise<void> {
+    await this.ops.registerWorker(this.ctx, worker);
+  }
+
+  async workerHeartbeat(workerId: string): Promise<boolean> {
+    return this.ops.workerHeartbeat(this.ctx, workerId);
+  }
+
+  async setWorkerState(workerId: string, state: 'draining' | 'stopped'): Promise<boolean> {
+    return this.ops.setWorkerState(this.ctx, workerId, state);
+  }
+
+  async listWorkers(): Promise<WorkerRecord[]> {
+    return this.ops.listWorkers(this.ctx);
+  }
+
+  waitForWork(signal: AbortSignal, maxWaitMs: number): Promise<void> {
+    return this.signals.waitForWork(signal, this.database.pollIntervalMs(maxWaitMs));
+  }
+
+  onCancelRequested(listener: (taskId: number) => void): () => void {
+    return this.signals.onCancelRequested(listener);
+  }
+
+  onTaskChanged(listener: (taskId: number) => void): () => void {
+    return this.signals.onTaskChanged(listener);
+  }
+
+  async close(): Promise<void> {
+    await this.database.close();
+  }
+
+  /**
+   * Tells listeners in this process that a task moved to `status` (null:
+   * nothing changed, the lease was not the owner) and wakes idle claimers
+   * when it is queued again. Returns whether anything changed.
+   */
+  private announce(taskId: number, status: TaskStatus | null): boolean {
+    this.announceMoved();
+    if (status === null) return false;
+    this.signals.taskMoved(taskId, status);
+    return true;
+  }
+
+  /** The tasks of a graph that moved on because another task ended or was cancelled. */
+  private announceMoved(): void {
+    this.signals.tasksMoved(this.database.takeMoved());
+  }
+}
