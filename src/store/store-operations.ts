@@ -41,6 +41,26 @@ export interface MovedTask {
 }
 
 /**
+ * Tasks a transaction moved besides the one it was about (dependents
+ * promoted or skipped), for the store to announce to listeners in this
+ * process. A hint only: a rolled-back move announces a task that did not
+ * change, and listeners simply read it again.
+ */
+export class MovedTasks {
+  private moved: MovedTask[] = [];
+
+  note(taskIds: readonly number[], status: TaskStatus): void {
+    for (const taskId of taskIds) this.moved.push({ taskId, status });
+  }
+
+  take(): MovedTask[] {
+    const moved = this.moved;
+    this.moved = [];
+    return moved;
+  }
+}
+
+/**
  * The ending writes return the status the task moved to, or null when the
  * lease no longer owned it (nothing was written).
  */

@@ -4,7 +4,7 @@
  * queued again after a delay while attempts are left, else failed as `lost`.
  */
 import type { TaskStatus } from '../../core/task.js';
-import { decideAbandon } from '../shared-rules.js';
+import { decideAbandon } from '../decisions.js';
 import type { Lease } from '../task-store.js';
 import type { PostgresContext, Sql } from './pool.js';
 import type { TaskRow } from './row.js';

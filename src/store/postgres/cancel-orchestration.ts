@@ -3,14 +3,14 @@
  * no cancel below promotes them), then each pending or running task is
  * cancelled the way a single task is.
  */
-import { CANCELLED_ORCHESTRATION_REASON } from '../shared-rules.js';
-import { flagOrchestrationCancelled, skipWaitingOfOrchestration, UNFINISHED_TASK_IDS_OF_ORCHESTRATION } from '../shared-orchestration-sql.js';
+import { CANCELLED_ORCHESTRATION_REASON } from '../decisions.js';
+import { flagOrchestrationCancelled, skipWaitingOfOrchestration, UNFINISHED_TASK_IDS_OF_ORCHESTRATION } from '../sql/orchestrations.js';
 import type { PostgresContext } from './pool.js';
 import { cancelRow } from './cancel.js';
-import { isTaskId, POSTGRES_TIME, TASK_COLUMNS, type TaskRow } from './row.js';
+import { isTaskId, POSTGRES_DIALECT, TASK_COLUMNS, type TaskRow } from './row.js';
 
-const FLAG = flagOrchestrationCancelled(POSTGRES_TIME);
-const SKIP_WAITING = skipWaitingOfOrchestration(POSTGRES_TIME);
+const FLAG = flagOrchestrationCancelled(POSTGRES_DIALECT);
+const SKIP_WAITING = skipWaitingOfOrchestration(POSTGRES_DIALECT);
 // Locked in id order, like every other path that locks several tasks of a graph.
 const LOCK_TASKS = `SELECT ${TASK_COLUMNS} FROM tasks WHERE orchestration_id = @orchestration_id ORDER BY id FOR UPDATE`;
 

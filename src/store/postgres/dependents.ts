@@ -6,14 +6,14 @@
  */
 import type { FailurePolicy } from '../../core/orchestration.js';
 import type { TaskStatus } from '../../core/task.js';
-import { skipReason, skipsDescendants } from '../shared-rules.js';
-import { DESCENDANT_IDS, ENDED_TASK_IN_GRAPH, promoteReadyDependents, skipDescendants } from '../shared-orchestration-sql.js';
+import { skipReason, skipsDescendants } from '../decisions.js';
+import { DESCENDANT_IDS, ENDED_TASK_IN_GRAPH, promoteReadyDependents, skipDescendants } from '../sql/orchestrations.js';
 import { notifyWork } from './notify.js';
 import type { Sql } from './pool.js';
-import { POSTGRES_TIME } from './row.js';
+import { POSTGRES_DIALECT } from './row.js';
 
-const SKIP = skipDescendants(POSTGRES_TIME);
-const PROMOTE = promoteReadyDependents(POSTGRES_TIME);
+const SKIP = skipDescendants(POSTGRES_DIALECT);
+const PROMOTE = promoteReadyDependents(POSTGRES_DIALECT);
 
 // Two dependencies of one task may end at the same moment in two
 // transactions; under READ COMMITTED neither would see the other's end and

@@ -1,23 +1,17 @@
 /** Adding a task: a new pending row, or the existing one with the same idempotency key. */
-import { insertParams } from '../shared-sql.js';
+import { insertTask, insertTaskParams } from '../sql/tasks.js';
 import type { EnqueueResult, EnqueueSpec } from '../task-store.js';
 import { notifyWork } from './notify.js';
 import type { PostgresContext } from './pool.js';
-import { TASK_COLUMNS, toTaskRecord, type TaskRow } from './row.js';
+import { POSTGRES_DIALECT, TASK_COLUMNS, toTaskRecord, type TaskRow } from './row.js';
 
 // ON CONFLICT DO NOTHING: when another session is inserting the same key, this
 // one waits for it to commit and then inserts nothing, instead of failing
 // with a unique violation.
-const INSERT = `
-  INSERT INTO tasks (
-    status, execution_prompt, working_directory, system_prompt, model, permission_mode,
-    max_turns, timeout_seconds, max_attempts, idempotency_key, required_labels, created_at, run_at
-  ) VALUES (
-    'pending', @execution_prompt, @working_directory, @system_prompt, @model, @permission_mode,
-    @max_turns, @timeout_seconds, @max_attempts, @idempotency_key, @required_labels::jsonb, now(), now()
-  )
-  ON CONFLICT (idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
-  RETURNING ${TASK_COLUMNS}`;
+const INSERT = insertTask(
+  POSTGRES_DIALECT,
+  `ON CONFLICT (idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING RETURNING ${TASK_COLUMNS}`,
+);
 
 // A statement of its own, so it reads with a snapshot taken after the
 // conflicting insert committed.
@@ -27,7 +21,7 @@ export async function enqueue(ctx: PostgresContext, spec: EnqueueSpec): Promise<
   const { row, deduplicated } = await ctx.transaction(async (tx) => {
     // Loops only if the task holding the key was pruned between the two statements.
     for (;;) {
-      const [inserted] = await tx.rows<TaskRow>(INSERT, insertParams(spec));
+      const [inserted] = await tx.rows<TaskRow>(INSERT, insertTaskParams(spec));
       if (inserted) {
         await notifyWork(tx, inserted.id);
         return { row: inserted, deduplicated: false };

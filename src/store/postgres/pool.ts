@@ -5,8 +5,8 @@
  * `$n` placeholders, never spliced into the text.
  */
 import pg from 'pg';
-import { MovedTasks } from '../shared-rules.js';
-import { withoutNul } from '../shared-sql.js';
+import { withoutNul } from '../sql/tasks.js';
+import { MovedTasks } from '../store-operations.js';
 
 /** Who is talking to the server, as `pg_stat_activity` shows it. */
 export const APPLICATION_NAME = 'claude-worker';

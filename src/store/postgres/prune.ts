@@ -1,6 +1,6 @@
 /** Retention: deletes terminal tasks past their age, a batch per statement, and whole orchestrations. */
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
-import { DELETE_ORCHESTRATION, DELETE_TASKS_OF_ORCHESTRATION, prunableOrchestrations, prunableTask } from '../shared-retention-sql.js';
+import { DELETE_ORCHESTRATION, DELETE_TASKS_OF_ORCHESTRATION, prunableOrchestrations, prunableTask } from '../sql/retention.js';
 import type { RetentionPolicy } from '../task-store.js';
 import type { PostgresContext } from './pool.js';
 import { msInterval } from './row.js';

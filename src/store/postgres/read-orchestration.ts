@@ -1,6 +1,5 @@
 /** Reads of orchestrations: one with its tasks, newest-first pages, and what a starting task learns of its dependencies. */
-import { countRange, toOrchestrationRecords, withDependencies, type CountRow, type OrchestrationRow } from '../shared-rules.js';
-import { DEPENDENCY_RESULTS, ORCHESTRATION_COUNTS, ORCHESTRATION_EDGES } from '../shared-orchestration-sql.js';
+import { countRange, type CountRow, DEPENDENCY_RESULTS, ORCHESTRATION_COUNTS, ORCHESTRATION_EDGES, type OrchestrationRow, toOrchestrationRecords, withDependencies } from '../sql/orchestrations.js';
 import type { DependencyResult, OrchestrationGraph, OrchestrationRecord } from '../orchestration-records.js';
 import type { PostgresContext, Sql } from './pool.js';
 import { isTaskId, ORCHESTRATION_COLUMNS, TASK_COLUMNS, toTaskRecord, type TaskRow } from './row.js';

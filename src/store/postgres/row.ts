@@ -1,5 +1,6 @@
 /** Mapping between `tasks` rows and TaskRecords, and the SQL fragments every write shares. */
-import type { DialectTime } from '../shared-orchestration-sql.js';
+import type { Dialect } from '../dialect.js';
+export { LEASE_CLEARED, leaseParams, OWNED_BY_LEASE } from '../sql/tasks.js';
 import type { TaskRecord } from '../task-store.js';
 
 /** A `tasks` row as selected with TASK_COLUMNS. */
@@ -23,10 +24,13 @@ export function msInterval(param: string): string {
   return `(${param}::double precision * interval '1 millisecond')`;
 }
 
-/** The store's clock in SQL: the database server's now(). */
-export const POSTGRES_TIME: DialectTime = {
+/** PostgreSQL's SQL: times are the database server's now() in timestamptz columns; JSON is jsonb. */
+export const POSTGRES_DIALECT: Dialect = {
   now: 'now()',
   afterSeconds: (seconds) => `now() + make_interval(secs => ${seconds})`,
+  msAgo: (param) => `(now() - ${msInterval(param)})`,
+  epochMs,
+  json: (param) => `${param}::jsonb`,
 };
 
 const TIME_COLUMNS = ['created_at', 'started_at', 'ended_at', 'run_at', 'cancel_requested_at', 'lease_expires_at'];
@@ -98,4 +102,3 @@ export function isTaskId(taskId: number): boolean {
   return Number.isSafeInteger(taskId);
 }
 
-export { LEASE_CLEARED, leaseParams, OWNED_BY_LEASE } from '../shared-sql.js';

@@ -5,7 +5,7 @@
  * again.
  */
 import { isTerminal, type FailureCode, type RunStats, type TaskStatus } from '../../core/task.js';
-import { statsParams } from '../shared-rules.js';
+import { statsParams } from '../sql/tasks.js';
 import type { Lease } from '../task-store.js';
 import { settleDependents } from './dependents.js';
 import { notifyWork } from './notify.js';

@@ -1,13 +1,13 @@
 /** Submitting an orchestration: the orchestration, its tasks and their dependencies in one transaction. */
-import { dependencyRows, orchestrationParams, orchestrationTaskParams } from '../shared-rules.js';
-import { INSERT_DEPENDENCY, insertOrchestration, insertOrchestrationTask, SELECT_ORCHESTRATION_ID_BY_KEY } from '../shared-orchestration-sql.js';
+import { dependencyRows, INSERT_DEPENDENCY, insertOrchestration, orchestrationParams, orchestrationTaskParams, SELECT_ORCHESTRATION_ID_BY_KEY } from '../sql/orchestrations.js';
 import type { OrchestrationSpec } from '../orchestration-records.js';
+import { insertTask } from '../sql/tasks.js';
 import { notifyWork } from './notify.js';
 import type { PostgresContext } from './pool.js';
-import { POSTGRES_TIME } from './row.js';
+import { POSTGRES_DIALECT } from './row.js';
 
-const INSERT_ORCHESTRATION = insertOrchestration(POSTGRES_TIME);
-const INSERT_TASK = insertOrchestrationTask(POSTGRES_TIME);
+const INSERT_ORCHESTRATION = insertOrchestration(POSTGRES_DIALECT);
+const INSERT_TASK = insertTask(POSTGRES_DIALECT, 'RETURNING id');
 
 /** Returns the id of the new orchestration, or of the existing one with the same key. */
 export async function submitOrchestration(

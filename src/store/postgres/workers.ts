@@ -1,17 +1,11 @@
 /** The worker registry: registration, heartbeats, drain and stop, and the list with running counts. */
 import { WORKER_RETENTION_MS, type WorkerState } from '../../core/worker.js';
-import { toWorkerRecord, type WorkerRow } from '../shared-rules.js';
-import { registrationParams, registryStatements } from '../shared-sql.js';
+import { registrationParams, registryStatements, toWorkerRecord, type WorkerRow } from '../sql/registry.js';
 import type { WorkerRecord, WorkerRegistration } from '../worker-records.js';
 import type { PostgresContext } from './pool.js';
-import { epochMs, msInterval } from './row.js';
+import { POSTGRES_DIALECT } from './row.js';
 
-const REGISTRY = registryStatements({
-  now: 'now()',
-  msAgo: (param) => `(now() - ${msInterval(param)})`,
-  epochMs,
-  json: (param) => `${param}::jsonb`,
-});
+const REGISTRY = registryStatements(POSTGRES_DIALECT);
 
 export async function registerWorker(ctx: PostgresContext, worker: WorkerRegistration): Promise<void> {
   const params = registrationParams(worker);

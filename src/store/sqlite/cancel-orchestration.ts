@@ -3,14 +3,14 @@
  * no cancel below promotes them), then each pending or running task is
  * cancelled the way a single task is.
  */
-import { CANCELLED_ORCHESTRATION_REASON } from '../shared-rules.js';
-import { flagOrchestrationCancelled, skipWaitingOfOrchestration, UNFINISHED_TASK_IDS_OF_ORCHESTRATION } from '../shared-orchestration-sql.js';
+import { CANCELLED_ORCHESTRATION_REASON } from '../decisions.js';
+import { flagOrchestrationCancelled, skipWaitingOfOrchestration, UNFINISHED_TASK_IDS_OF_ORCHESTRATION } from '../sql/orchestrations.js';
 import { cancelRow } from './cancel.js';
-import { SQLITE_TIME, type SqliteContext } from './context.js';
+import { SQLITE_DIALECT, type SqliteContext } from './context.js';
 import type { TaskRow } from './row.js';
 
-const FLAG = flagOrchestrationCancelled(SQLITE_TIME);
-const SKIP_WAITING = skipWaitingOfOrchestration(SQLITE_TIME);
+const FLAG = flagOrchestrationCancelled(SQLITE_DIALECT);
+const SKIP_WAITING = skipWaitingOfOrchestration(SQLITE_DIALECT);
 const SELECT_TASK = `SELECT * FROM tasks WHERE id = ?`;
 
 /** Returns the ids of the tasks asked to stop (they were running), or null when there is no such orchestration. */

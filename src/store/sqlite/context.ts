@@ -3,13 +3,16 @@
  * compiled statements and the store's clock.
  */
 import type Database from 'better-sqlite3';
-import { MovedTasks } from '../shared-rules.js';
-import type { DialectTime } from '../shared-orchestration-sql.js';
+import type { Dialect } from '../dialect.js';
+import { MovedTasks } from '../store-operations.js';
 
-/** The store's clock in SQL: the app clock's milliseconds, bound as @now. */
-export const SQLITE_TIME: DialectTime = {
+/** SQLite's SQL: times are the store's clock in epoch ms, bound as @now; JSON is text. */
+export const SQLITE_DIALECT: Dialect = {
   now: '@now',
   afterSeconds: (seconds) => `(@now + (${seconds}) * 1000)`,
+  msAgo: (param) => `(@now - ${param})`,
+  epochMs: (expression) => expression,
+  json: (param) => param,
 };
 
 export class SqliteContext {

@@ -6,12 +6,12 @@
  */
 import type { FailurePolicy } from '../../core/orchestration.js';
 import type { TaskStatus } from '../../core/task.js';
-import { skipReason, skipsDescendants } from '../shared-rules.js';
-import { ENDED_TASK_IN_GRAPH, promoteReadyDependents, skipDescendants } from '../shared-orchestration-sql.js';
-import { SQLITE_TIME, type SqliteContext } from './context.js';
+import { skipReason, skipsDescendants } from '../decisions.js';
+import { ENDED_TASK_IN_GRAPH, promoteReadyDependents, skipDescendants } from '../sql/orchestrations.js';
+import { SQLITE_DIALECT, type SqliteContext } from './context.js';
 
-const SKIP = skipDescendants(SQLITE_TIME);
-const PROMOTE = promoteReadyDependents(SQLITE_TIME);
+const SKIP = skipDescendants(SQLITE_DIALECT);
+const PROMOTE = promoteReadyDependents(SQLITE_DIALECT);
 
 /** Call inside a write transaction, after `taskId` reached a terminal status. */
 export function settleDependents(ctx: SqliteContext, taskId: number): void {

@@ -1,5 +1,5 @@
 /** The readable log of a task: appended by the runner running it, read by anyone. */
-import { logLinesParam, readLogQuery, toLogLine, type LogLineRow } from '../shared-sql.js';
+import { type LogLineRow, logLinesParam, readLogQuery, toLogLine } from '../sql/logs.js';
 import type { LogLine, LogRange, TaskLogLine } from '../task-store.js';
 import type { SqliteContext } from './context.js';
 

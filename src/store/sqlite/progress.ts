@@ -1,5 +1,5 @@
 /** What a runner records while its agent works (fenced by the lease; not fsynced, see SqliteContext.relaxed). */
-import { progressParams, RECORD_PROGRESS, RECORD_SPAWN, spawnParams } from '../shared-sql.js';
+import { progressParams, RECORD_PROGRESS, RECORD_SPAWN, spawnParams } from '../sql/tasks.js';
 import type { AgentProcessInfo, Lease, TaskProgress } from '../task-store.js';
 import type { SqliteContext } from './context.js';
 

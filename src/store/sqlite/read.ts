@@ -1,7 +1,6 @@
 /** Reads: one task, newest-first pages, counts per status, and a host's running attempts. */
 import type { TaskStatus } from '../../core/task.js';
-import { toRunningAttempt, type RunningAttemptRow } from '../shared-rules.js';
-import { COUNT_BY_STATUS, countsByStatus, RUNNING_ON_HOST } from '../shared-sql.js';
+import { COUNT_BY_STATUS, countsByStatus, RUNNING_ON_HOST, type RunningAttemptRow, toRunningAttempt } from '../sql/tasks.js';
 import type { ListFilter, RunningAttempt, TaskRecord } from '../task-store.js';
 import type { SqliteContext } from './context.js';
 import { toTaskRecord, type TaskRow } from './row.js';

@@ -36,4 +36,4 @@ export const STATS_ASSIGNMENTS = `
   api_key_source = COALESCE(@api_key_source, api_key_source)`;
 
 
-export { LEASE_CLEARED, leaseParams, OWNED_BY_LEASE } from '../shared-sql.js';
+export { LEASE_CLEARED, leaseParams, OWNED_BY_LEASE } from '../sql/tasks.js';

@@ -6,7 +6,7 @@
 import { isTerminal, type FailureCode, type RunStats, type TaskStatus } from '../../core/task.js';
 import type { Lease } from '../task-store.js';
 import type { SqliteContext } from './context.js';
-import { statsParams } from '../shared-rules.js';
+import { statsParams } from '../sql/tasks.js';
 import { settleDependents } from './dependents.js';
 import { LEASE_CLEARED, leaseParams, OWNED_BY_LEASE, STATS_ASSIGNMENTS, type TaskRow } from './row.js';
 

@@ -1,11 +1,11 @@
 /** Submitting an orchestration: the orchestration, its tasks and their dependencies in one transaction. */
-import { dependencyRows, orchestrationParams, orchestrationTaskParams } from '../shared-rules.js';
-import { INSERT_DEPENDENCY, insertOrchestration, insertOrchestrationTask, SELECT_ORCHESTRATION_ID_BY_KEY } from '../shared-orchestration-sql.js';
+import { dependencyRows, INSERT_DEPENDENCY, insertOrchestration, orchestrationParams, orchestrationTaskParams, SELECT_ORCHESTRATION_ID_BY_KEY } from '../sql/orchestrations.js';
 import type { OrchestrationSpec } from '../orchestration-records.js';
-import { SQLITE_TIME, type SqliteContext } from './context.js';
+import { insertTask } from '../sql/tasks.js';
+import { SQLITE_DIALECT, type SqliteContext } from './context.js';
 
-const INSERT_ORCHESTRATION = insertOrchestration(SQLITE_TIME);
-const INSERT_TASK = insertOrchestrationTask(SQLITE_TIME);
+const INSERT_ORCHESTRATION = insertOrchestration(SQLITE_DIALECT);
+const INSERT_TASK = insertTask(SQLITE_DIALECT, 'RETURNING id');
 
 /** Returns the id of the new orchestration, or of the existing one with the same key. */
 export function submitOrchestration(ctx: SqliteContext, spec: OrchestrationSpec): { id: number; deduplicated: boolean } {

@@ -1,17 +1,11 @@
 /** The worker registry: registration, heartbeats, drain and stop, and the list with running counts. */
 import type { Labels } from '../../core/labels.js';
 import { WORKER_RETENTION_MS, type WorkerState } from '../../core/worker.js';
-import { toWorkerRecord, type WorkerRow } from '../shared-rules.js';
-import { registrationParams, registryStatements } from '../shared-sql.js';
+import { registrationParams, registryStatements, toWorkerRecord, type WorkerRow } from '../sql/registry.js';
 import type { WorkerRecord, WorkerRegistration } from '../worker-records.js';
-import type { SqliteContext } from './context.js';
+import { SQLITE_DIALECT, type SqliteContext } from './context.js';
 
-const REGISTRY = registryStatements({
-  now: '@now',
-  msAgo: (param) => `(@now - ${param})`,
-  epochMs: (expression) => expression,
-  json: (param) => param,
-});
+const REGISTRY = registryStatements(SQLITE_DIALECT);
 
 export function registerWorker(ctx: SqliteContext, worker: WorkerRegistration): void {
   ctx.immediate(() => {

@@ -1,5 +1,5 @@
 /**
- * Retention statements both stores run (see shared-sql.ts). A task on its
+ * Retention statements both databases run as they are (see dialect.ts). A task on its
  * own goes once it is old enough for its status; an orchestration goes, with
  * all its tasks, once every one of them would: a graph is never shown with
  * holes. The cut-offs are the dialect's expressions for "ended before".

@@ -1,39 +1,25 @@
 /**
- * Statements of orchestrations that both stores run as they are (see
- * shared-sql.ts). Statements that write a time take the dialect's clock.
+ * Statements and parameters of orchestrations that both databases run as
+ * they are (see dialect.ts), and the mapping of their rows. Statements that
+ * write a time take the dialect's clock.
  */
-/** How a dialect writes the store's clock in SQL. */
-export interface DialectTime {
-  /** Now, as the type of the time columns. */
-  now: string;
-  /** Now plus `seconds` (an integer parameter or column). */
-  afterSeconds(seconds: string): string;
-}
+import type { FailurePolicy } from '../../core/orchestration.js';
+import type { TaskStatus } from '../../core/task.js';
+import type { Dialect } from '../dialect.js';
+import type { OrchestrationRecord, OrchestrationSpec, OrchestrationTaskSpec } from '../orchestration-records.js';
+import type { TaskRecord } from '../task-store.js';
+import { countsByStatus, insertTaskParams } from './tasks.js';
 
 /**
  * No row back when another orchestration holds the key. On PostgreSQL a
  * concurrent submit of the same key waits for the first to commit, then
  * inserts nothing (instead of failing on the unique index).
  */
-export function insertOrchestration(time: DialectTime): string {
+export function insertOrchestration(time: Dialect): string {
   return `
   INSERT INTO orchestrations (name, key, failure_policy, pass_results, created_at)
   VALUES (@name, @key, @failure_policy, CAST(@pass_results AS BOOLEAN), ${time.now})
   ON CONFLICT (key) WHERE key IS NOT NULL DO NOTHING
-  RETURNING id`;
-}
-
-export function insertOrchestrationTask(time: DialectTime): string {
-  return `
-  INSERT INTO tasks (
-    status, execution_prompt, working_directory, system_prompt, model, permission_mode,
-    max_turns, timeout_seconds, max_attempts, required_labels, created_at, run_at, orchestration_id, identifier,
-    initial_delay
-  ) VALUES (
-    @status, @execution_prompt, @working_directory, @system_prompt, @model, @permission_mode,
-    @max_turns, @timeout_seconds, @max_attempts, @required_labels, ${time.now}, ${time.afterSeconds('@initial_delay')},
-    @orchestration_id, @identifier, @initial_delay
-  )
   RETURNING id`;
 }
 
@@ -86,7 +72,7 @@ const DESCENDANTS = `
 export const DESCENDANT_IDS = `${DESCENDANTS} SELECT id FROM descendants ORDER BY id`;
 
 /** Under skip_dependents: every waiting task after one that did not complete is skipped, with @reason. */
-export function skipDescendants(time: DialectTime): string {
+export function skipDescendants(time: Dialect): string {
   return `${DESCENDANTS}
   UPDATE tasks SET status = 'skipped', ended_at = ${time.now}, error_message = @reason
    WHERE status = 'waiting' AND id IN (SELECT id FROM descendants)
@@ -98,7 +84,7 @@ export function skipDescendants(time: DialectTime): string {
  * become pending, runnable after their initial delay. Done: completed, or
  * under `continue` any end.
  */
-export function promoteReadyDependents(time: DialectTime): string {
+export function promoteReadyDependents(time: Dialect): string {
   return `
   UPDATE tasks SET status = 'pending', run_at = ${time.afterSeconds('initial_delay')}
    WHERE status = 'waiting'
@@ -112,14 +98,14 @@ export function promoteReadyDependents(time: DialectTime): string {
 }
 
 /** Cancelling an orchestration: its waiting tasks are skipped first, so that nothing is promoted meanwhile. */
-export function skipWaitingOfOrchestration(time: DialectTime): string {
+export function skipWaitingOfOrchestration(time: Dialect): string {
   return `
   UPDATE tasks SET status = 'skipped', ended_at = ${time.now}, error_message = @reason
    WHERE orchestration_id = @orchestration_id AND status = 'waiting'
   RETURNING id`;
 }
 
-export function flagOrchestrationCancelled(time: DialectTime): string {
+export function flagOrchestrationCancelled(time: Dialect): string {
   return `
   UPDATE orchestrations SET cancel_requested_at = COALESCE(cancel_requested_at, ${time.now})
    WHERE id = @orchestration_id
@@ -129,3 +115,72 @@ export function flagOrchestrationCancelled(time: DialectTime): string {
 /** Its tasks that a cancel still affects, in id order. */
 export const UNFINISHED_TASK_IDS_OF_ORCHESTRATION = `
   SELECT id FROM tasks WHERE orchestration_id = @orchestration_id AND status IN ('pending', 'running') ORDER BY id`;
+
+/** Parameters of insertOrchestration. Booleans are bound as 1/0: SQLite cannot bind a boolean. */
+export function orchestrationParams(spec: OrchestrationSpec) {
+  return { name: spec.name, key: spec.key, failure_policy: spec.failure_policy, pass_results: spec.pass_results ? 1 : 0 };
+}
+
+/** The parameters of insertTask for a task of orchestration `orchestrationId`. */
+export function orchestrationTaskParams(orchestrationId: number, task: OrchestrationTaskSpec) {
+  return insertTaskParams(task, {
+    status: task.depends_on.length === 0 ? 'pending' : 'waiting',
+    orchestration_id: orchestrationId,
+    identifier: task.identifier,
+    initial_delay: task.initial_delay,
+  });
+}
+
+/**
+ * The dependency rows of a new orchestration, from the ids its tasks were
+ * given (in spec order). The graph was validated before: every name resolves.
+ */
+export function dependencyRows(spec: OrchestrationSpec, ids: readonly number[]): { task_id: number; depends_on_id: number }[] {
+  const idOf = new Map(spec.tasks.map((task, i) => [task.identifier, ids[i]!]));
+  return spec.tasks.flatMap((task, i) =>
+    [...new Set(task.depends_on)].map((name) => ({ task_id: ids[i]!, depends_on_id: idOf.get(name)! })),
+  );
+}
+
+/** An `orchestrations` row as both stores read it (times already in epoch ms). */
+export interface OrchestrationRow {
+  id: number;
+  name: string;
+  key: string | null;
+  failure_policy: FailurePolicy;
+  /** 1/0 from SQLite, true/false from PostgreSQL. */
+  pass_results: number | boolean;
+  created_at: number;
+  cancel_requested_at: number | null;
+}
+
+export interface CountRow {
+  orchestration_id: number;
+  status: TaskStatus;
+  count: number;
+}
+
+/** Orchestration records from their rows and the ORCHESTRATION_COUNTS rows that cover them. */
+export function toOrchestrationRecords(rows: readonly OrchestrationRow[], counts: readonly CountRow[]): OrchestrationRecord[] {
+  return rows.map((row) => ({
+    ...row,
+    pass_results: Boolean(row.pass_results),
+    counts: countsByStatus(counts.filter((count) => count.orchestration_id === row.id)),
+  }));
+}
+
+/** Counts parameters covering the given orchestrations (ORCHESTRATION_COUNTS reads a range of ids). */
+export function countRange(rows: readonly { id: number }[]): { first_id: number; last_id: number } {
+  const ids = rows.map((row) => row.id);
+  return { first_id: Math.min(...ids), last_id: Math.max(...ids) };
+}
+
+/** Attaches each task's dependencies (ORCHESTRATION_EDGES rows) to it. */
+export function withDependencies(
+  tasks: readonly TaskRecord[],
+  edges: readonly { task_id: number; identifier: string }[],
+): (TaskRecord & { depends_on: string[] })[] {
+  const dependsOn = new Map<number, string[]>();
+  for (const edge of edges) dependsOn.set(edge.task_id, [...(dependsOn.get(edge.task_id) ?? []), edge.identifier]);
+  return tasks.map((task) => ({ ...task, depends_on: dependsOn.get(task.id) ?? [] }));
+}

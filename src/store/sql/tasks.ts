@@ -1,0 +1,167 @@
+/**
+ * Statements and parameters of tasks and their attempts that both databases
+ * run as they are (see dialect.ts), and the mapping of their rows.
+ */
+import { sortedLabels } from '../../core/labels.js';
+import { TASK_STATUSES, type RunStats, type TaskStatus } from '../../core/task.js';
+import type { Dialect } from '../dialect.js';
+import type { AgentProcessInfo, EnqueueSpec, Lease, RunningAttempt, TaskProgress } from '../task-store.js';
+
+/** Every transition out of `running` drops the lease (the CHECK constraint insists). */
+export const LEASE_CLEARED = 'lease_owner = NULL, lease_token = NULL, lease_expires_at = NULL';
+
+/** The fence of every write a lease holder makes. */
+export const OWNED_BY_LEASE = `id = @task_id AND lease_token = @token AND status = 'running'`;
+
+export function leaseParams(lease: Lease): { task_id: number; token: string } {
+  return { task_id: lease.taskId, token: lease.token };
+}
+
+export const RECORD_SPAWN = `
+  UPDATE task_attempts
+     SET agent_pid = @pid, agent_pgid = @pgid, agent_start_time = @start_time
+   WHERE task_id = @task_id AND lease_token = @token
+     AND EXISTS (SELECT 1 FROM tasks WHERE ${OWNED_BY_LEASE})`;
+
+export function spawnParams(lease: Lease, agent: AgentProcessInfo) {
+  return { ...leaseParams(lease), pid: agent.pid, pgid: agent.pgid, start_time: agent.procStartTime };
+}
+
+export const RECORD_PROGRESS = `
+  UPDATE tasks
+     SET last_action_cache = COALESCE(@last_action_cache, last_action_cache),
+         session_id = COALESCE(@session_id, session_id),
+         api_key_source = COALESCE(@api_key_source, api_key_source)
+   WHERE ${OWNED_BY_LEASE}`;
+
+export function progressParams(lease: Lease, progress: TaskProgress) {
+  return {
+    ...leaseParams(lease),
+    last_action_cache: progress.last_action_cache ?? null,
+    session_id: progress.session_id ?? null,
+    api_key_source: progress.api_key_source ?? null,
+  };
+}
+
+/** `text` with every U+0000, which PostgreSQL cannot store, replaced by U+FFFD. */
+export function withoutNul(text: string): string {
+  return text.includes('\u0000') ? text.replaceAll('\u0000', '\uFFFD') : text;
+}
+
+export const COUNT_BY_STATUS = `SELECT status, count(*) AS count FROM tasks GROUP BY status`;
+
+/** Counts for every status, zeros included, from the rows of COUNT_BY_STATUS. */
+export function countsByStatus(rows: readonly { status: TaskStatus; count: number }[]): Record<TaskStatus, number> {
+  const counts = Object.fromEntries(TASK_STATUSES.map((status) => [status, 0])) as Record<TaskStatus, number>;
+  for (const { status, count } of rows) counts[status] = Number(count);
+  return counts;
+}
+
+// The attempt row of the current lease: older attempts of the task ended already.
+export const RUNNING_ON_HOST = `
+  SELECT t.id, t.lease_token, a.attempt, a.worker_id, a.host, a.boot_id, a.worker_pid, a.worker_start_time,
+         a.agent_pid, a.agent_pgid, a.agent_start_time
+    FROM tasks t
+    JOIN task_attempts a ON a.task_id = t.id AND a.lease_token = t.lease_token
+   WHERE t.status = 'running' AND a.host = @host
+   ORDER BY t.id`;
+
+/**
+ * Agent figures as statement parameters. A figure that is absent stays null,
+ * and the SQL keeps the stored value for it (`COALESCE`).
+ */
+export function statsParams(stats: Partial<RunStats> = {}): Record<keyof RunStats, string | number | null> {
+  return {
+    cost_usd: stats.cost_usd ?? null,
+    usage: stats.usage ? JSON.stringify(stats.usage) : null,
+    num_turns: stats.num_turns ?? null,
+    // Whole milliseconds: PostgreSQL's bigint column refuses a fraction outright.
+    duration_ms: stats.duration_ms == null ? null : Math.round(stats.duration_ms),
+    session_id: stats.session_id ?? null,
+    api_key_source: stats.api_key_source ?? null,
+  };
+}
+
+/** The columns both stores select for a running attempt (tasks joined with the current attempt row). */
+export interface RunningAttemptRow {
+  id: number;
+  lease_token: string;
+  attempt: number;
+  worker_id: string;
+  host: string;
+  boot_id: string;
+  worker_pid: number;
+  worker_start_time: string | null;
+  agent_pid: number | null;
+  agent_pgid: number | null;
+  agent_start_time: string | null;
+}
+
+export function toRunningAttempt(row: RunningAttemptRow): RunningAttempt {
+  return {
+    lease: { taskId: row.id, token: row.lease_token },
+    attempt: row.attempt,
+    worker: {
+      id: row.worker_id,
+      host: row.host,
+      bootId: row.boot_id,
+      pid: row.worker_pid,
+      procStartTime: row.worker_start_time,
+    },
+    agent:
+      row.agent_pid === null || row.agent_pgid === null
+        ? null
+        : { pid: row.agent_pid, pgid: row.agent_pgid, procStartTime: row.agent_start_time },
+  };
+}
+
+/**
+ * A new task's row, for a task submitted on its own and for the tasks of an
+ * orchestration alike; `tail` is what follows (ON CONFLICT, RETURNING). A
+ * task becomes runnable `initial_delay` seconds after it is written (the
+ * CAST gives PostgreSQL one type for the parameter's two uses).
+ */
+export function insertTask(d: Dialect, tail: string): string {
+  return `
+  INSERT INTO tasks (
+    status, execution_prompt, working_directory, system_prompt, model, permission_mode, max_turns, timeout_seconds,
+    max_attempts, idempotency_key, required_labels, orchestration_id, identifier, initial_delay, created_at, run_at
+  ) VALUES (
+    @status, @execution_prompt, @working_directory, @system_prompt, @model, @permission_mode, @max_turns, @timeout_seconds,
+    @max_attempts, @idempotency_key, ${d.json('@required_labels')}, @orchestration_id, @identifier, @initial_delay,
+    ${d.now}, ${d.afterSeconds('CAST(@initial_delay AS INTEGER)')}
+  )
+  ${tail}`;
+}
+
+/** Where a new task sits: on its own (the default), or in an orchestration's graph. */
+export interface NewTaskPlacement {
+  status: Extract<TaskStatus, 'pending' | 'waiting'>;
+  orchestration_id: number | null;
+  identifier: string | null;
+  initial_delay: number;
+}
+
+const ON_ITS_OWN: NewTaskPlacement = { status: 'pending', orchestration_id: null, identifier: null, initial_delay: 0 };
+
+/** The parameters of insertTask; `required_labels` as JSON text, names in order. */
+export function insertTaskParams(spec: EnqueueSpec, placement: NewTaskPlacement = ON_ITS_OWN) {
+  return {
+    execution_prompt: spec.execution_prompt,
+    working_directory: spec.working_directory,
+    system_prompt: spec.system_prompt,
+    model: spec.model,
+    permission_mode: spec.permission_mode,
+    max_turns: spec.max_turns,
+    timeout_seconds: spec.timeout_seconds,
+    max_attempts: spec.max_attempts,
+    idempotency_key: spec.idempotency_key,
+    required_labels: labelsParam(spec.required_labels),
+    ...placement,
+  };
+}
+
+/** Required labels as the JSON text both stores keep, names in order. */
+export function labelsParam(labels: EnqueueSpec['required_labels']): string {
+  return JSON.stringify(sortedLabels(labels ?? {}));
+}
