@@ -10,26 +10,8 @@
 import type { Labels } from '../core/labels.js';
 import type { RunStats, TaskStatus } from '../core/task.js';
 import type { DependencyResult, OrchestrationGraph, OrchestrationRecord, OrchestrationSpec } from './orchestration-records.js';
-import type {
-  AgentProcessInfo,
-  CancelOutcome,
-  ClaimedTask,
-  CompletedResult,
-  EnqueueResult,
-  EnqueueSpec,
-  FailureRecord,
-  HeartbeatResult,
-  Lease,
-  ListFilter,
-  LogLine,
-  LogRange,
-  RetentionPolicy,
-  RunningAttempt,
-  TaskLogLine,
-  TaskProgress,
-  TaskRecord,
-  WorkerIdentity,
-} from './task-store.js';
+// One namespace: the operations take the same records as the TaskStore methods they serve.
+import type * as Records from './task-store.js';
 import type { WorkerRecord, WorkerRegistration } from './worker-records.js';
 
 type Awaitable<T> = T | Promise<T>;
@@ -65,23 +47,23 @@ export class MovedTasks {
  * lease no longer owned it (nothing was written).
  */
 export interface StoreOperations<C> {
-  enqueue(ctx: C, spec: EnqueueSpec): Awaitable<EnqueueResult>;
-  claimMany(ctx: C, worker: WorkerIdentity, leaseMs: number, limit: number, labels: Labels): Awaitable<ClaimedTask[]>;
-  recordSpawn(ctx: C, lease: Lease, agent: AgentProcessInfo): Awaitable<boolean>;
-  recordProgress(ctx: C, lease: Lease, progress: TaskProgress): Awaitable<boolean>;
-  appendLog(ctx: C, lines: readonly TaskLogLine[]): Awaitable<void>;
-  heartbeat(ctx: C, leases: readonly Lease[], leaseMs: number): Awaitable<HeartbeatResult[]>;
-  complete(ctx: C, lease: Lease, result: CompletedResult): Awaitable<TaskStatus | null>;
-  fail(ctx: C, lease: Lease, failure: FailureRecord, retryDelayMs: number | null): Awaitable<TaskStatus | null>;
-  release(ctx: C, lease: Lease): Awaitable<TaskStatus | null>;
-  markCancelled(ctx: C, lease: Lease, stats?: Partial<RunStats>): Awaitable<TaskStatus | null>;
-  abandon(ctx: C, lease: Lease, reason: string, retryDelayMs: number): Awaitable<TaskStatus | null>;
-  requestCancel(ctx: C, taskId: number): Awaitable<{ task: TaskRecord; outcome: CancelOutcome } | null>;
+  enqueue(ctx: C, spec: Records.EnqueueSpec): Awaitable<Records.EnqueueResult>;
+  claimMany(ctx: C, worker: Records.WorkerIdentity, leaseMs: number, limit: number, labels: Labels): Awaitable<Records.ClaimedTask[]>;
+  recordSpawn(ctx: C, lease: Records.Lease, agent: Records.AgentProcessInfo): Awaitable<boolean>;
+  recordProgress(ctx: C, lease: Records.Lease, progress: Records.TaskProgress): Awaitable<boolean>;
+  appendLog(ctx: C, lines: readonly Records.TaskLogLine[]): Awaitable<void>;
+  heartbeat(ctx: C, leases: readonly Records.Lease[], leaseMs: number): Awaitable<Records.HeartbeatResult[]>;
+  complete(ctx: C, lease: Records.Lease, result: Records.CompletedResult): Awaitable<TaskStatus | null>;
+  fail(ctx: C, lease: Records.Lease, failure: Records.FailureRecord, retryDelayMs: number | null): Awaitable<TaskStatus | null>;
+  release(ctx: C, lease: Records.Lease): Awaitable<TaskStatus | null>;
+  markCancelled(ctx: C, lease: Records.Lease, stats?: Partial<RunStats>): Awaitable<TaskStatus | null>;
+  abandon(ctx: C, lease: Records.Lease, reason: string, retryDelayMs: number): Awaitable<TaskStatus | null>;
+  requestCancel(ctx: C, taskId: number): Awaitable<{ task: Records.TaskRecord; outcome: Records.CancelOutcome } | null>;
   reapExpired(ctx: C, retryDelayMs: number): Awaitable<MovedTask[]>;
-  runningAttemptsOnHost(ctx: C, host: string): Awaitable<RunningAttempt[]>;
-  getTask(ctx: C, taskId: number): Awaitable<TaskRecord | null>;
-  readLog(ctx: C, taskId: number, range: LogRange): Awaitable<LogLine[]>;
-  listTasks(ctx: C, filter: ListFilter): Awaitable<TaskRecord[]>;
+  runningAttemptsOnHost(ctx: C, host: string): Awaitable<Records.RunningAttempt[]>;
+  getTask(ctx: C, taskId: number): Awaitable<Records.TaskRecord | null>;
+  readLog(ctx: C, taskId: number, range: Records.LogRange): Awaitable<Records.LogLine[]>;
+  listTasks(ctx: C, filter: Records.ListFilter): Awaitable<Records.TaskRecord[]>;
   countByStatus(ctx: C): Awaitable<Record<TaskStatus, number>>;
   submitOrchestration(ctx: C, spec: OrchestrationSpec): Awaitable<{ id: number; deduplicated: boolean }>;
   getOrchestration(ctx: C, orchestrationId: number): Awaitable<OrchestrationGraph | null>;
@@ -89,7 +71,7 @@ export interface StoreOperations<C> {
   /** The running tasks it flagged for their runners to stop, or null when there is no such orchestration. */
   cancelOrchestration(ctx: C, orchestrationId: number): Awaitable<number[] | null>;
   dependencyResults(ctx: C, taskId: number): Awaitable<DependencyResult[]>;
-  prune(ctx: C, policy: RetentionPolicy, batchSize: number): Awaitable<number>;
+  prune(ctx: C, policy: Records.RetentionPolicy, batchSize: number): Awaitable<number>;
   registerWorker(ctx: C, worker: WorkerRegistration): Awaitable<void>;
   workerHeartbeat(ctx: C, workerId: string): Awaitable<boolean>;
   setWorkerState(ctx: C, workerId: string, state: 'draining' | 'stopped'): Awaitable<boolean>;
