@@ -9,7 +9,7 @@ import { join } from 'node:path';
 
 export const FAKE_AGENT = new URL('../fake-agent.sh', import.meta.url).pathname;
 export const CLI = new URL('../../dist/cli/main.js', import.meta.url).pathname;
-export const MCP_BIN = new URL('../../dist/mcp/bin.js', import.meta.url).pathname;
+export const MCP_BIN = new URL('../../dist/app/mcp-bin.js', import.meta.url).pathname;
 
 export interface BenchHome {
   dir: string;

@@ -3,7 +3,7 @@
  * implementation today; another CLI agent would implement the same contract.
  */
 import type { FailureCode, PermissionMode, RunStats } from '../core/task.js';
-import type { AgentProcessInfo } from '../store/task-store.js';
+import type { AgentProcessInfo } from '../core/worker.js';
 
 export interface AgentRunRequest {
   taskId: number;

@@ -20,7 +20,7 @@ import { registerStatusCommand } from './commands/status.js';
 import { registerWaitCommand } from './commands/wait.js';
 import { registerWorkerCommand } from './commands/worker.js';
 import { registerWorkersCommand } from './commands/workers.js';
-import { describeError } from './report-error.js';
+import { describeError } from '../app/report-error.js';
 
 const USAGE_ERROR_EXIT_CODE = 2;
 

@@ -6,7 +6,7 @@
 import type { Config } from '../core/config.js';
 import type { ServerWarning } from '../core/schemas.js';
 import type { FailureCode, Task } from '../core/task.js';
-import { daemonStatus } from '../server/daemon.js';
+import { daemonStatus } from '../app/daemon.js';
 import { isLocalServerUrl } from './server-address.js';
 
 /** Failures that come from the environment the task's server runs in, not from the task. */

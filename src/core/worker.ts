@@ -50,3 +50,22 @@ export interface WorkerList {
   /** Stopped and lost workers are listed for this long after their last heartbeat. */
   retention_seconds: number;
 }
+
+/** Who claims: enough to tell, after a crash, whether the owner is still alive. */
+export interface WorkerIdentity {
+  /** Unique per runner process, e.g. `host:pid:random`. */
+  id: string;
+  host: string;
+  /** Kernel boot id: a pid from another boot means nothing. */
+  bootId: string;
+  pid: number;
+  /** Process start time (from /proc), so a recycled pid is not mistaken for the owner. */
+  procStartTime: string | null;
+}
+
+/** The agent process a runner started for an attempt; its process group is killed as a whole. */
+export interface AgentProcessInfo {
+  pid: number;
+  pgid: number;
+  procStartTime: string | null;
+}

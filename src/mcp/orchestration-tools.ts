@@ -13,7 +13,7 @@ import { summarizeTask, taskSummarySchema } from './task-summary.js';
 import { taskFieldsShape } from './task-fields.js';
 import { registerCheckedTool } from './checked-tool.js';
 import { toolSuccess } from './tool-result.js';
-import type { McpToolsOptions } from './tools.js';
+import type { McpToolsOptions } from './tool-options.js';
 
 const DEFAULT_NAME = 'orchestration';
 

@@ -8,24 +8,15 @@ import { McpServer } from '@modelcontextprotocol/server';
 import { z } from 'zod';
 import { MAX_LIST_LIMIT } from '../core/schemas.js';
 import { TASK_STATUSES } from '../core/task.js';
-import type { TaskService } from '../service/task-service.js';
 import { MAX_WAIT_SECONDS } from '../service/wait-for-tasks.js';
 import { VERSION } from '../version.js';
 import { registerOrchestrationTools } from './orchestration-tools.js';
-import { applyPromptPolicy, MIN_EXECUTION_PROMPT_CHARS, type PromptPolicy } from './prompt-policy.js';
+import { applyPromptPolicy, MIN_EXECUTION_PROMPT_CHARS } from './prompt-policy.js';
+import type { McpToolsOptions } from './tool-options.js';
 import { summarizeTask, taskSummarySchema } from './task-summary.js';
 import { taskFieldsShape } from './task-fields.js';
 import { registerCheckedTool } from './checked-tool.js';
 import { toolSuccess } from './tool-result.js';
-
-export interface McpToolsOptions {
-  service: TaskService;
-  policy: PromptPolicy;
-  /** Relative working directories resolve against this (the MCP server's cwd). */
-  cwd: string;
-  /** `standalone` or `proxy`, reported by check_api_health. */
-  mode: string;
-}
 
 const taskId = z.int().positive().describe('A task id returned by create_task');
 const DEFAULT_WAIT_SECONDS = 30;

@@ -11,7 +11,8 @@
  */
 import { createMcpHandler } from '@modelcontextprotocol/server';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { createMcpServer, type McpToolsOptions } from '../mcp/tools.js';
+import type { McpToolsOptions } from '../mcp/tool-options.js';
+import { createMcpServer } from '../mcp/tools.js';
 import type { TaskService } from '../service/task-service.js';
 
 export const MCP_PATH = '/mcp';

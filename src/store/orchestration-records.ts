@@ -1,7 +1,7 @@
 /** What the store keeps of orchestrations: the graph as submitted, and as read back. */
 import type { FailurePolicy } from '../core/orchestration.js';
 import type { TaskStatus } from '../core/task.js';
-import type { EnqueueSpec, TaskRecord } from './task-store.js';
+import type { EnqueueSpec, TaskRecord } from './task-records.js';
 
 /** A task of a new orchestration: what to run, and where it sits in the graph. */
 export interface OrchestrationTaskSpec extends EnqueueSpec {

@@ -1,7 +1,8 @@
 /**
  * The durable queue behind every door. One interface, one implementation per
  * database (SQLite and PostgreSQL); callers never see a connection or a
- * transaction. The records of orchestrations are in orchestration-records.ts.
+ * transaction. The records it takes and returns are in task-records.ts and
+ * orchestration-records.ts.
  *
  * States: a task is `waiting` (an orchestration's task whose dependencies
  * have not ended), `pending` (waiting for a slot, or for `run_at` after a
@@ -21,7 +22,8 @@
  * from timestamps a caller sends.
  */
 import type { Labels } from '../core/labels.js';
-import type { FailureCode, RunStats, TaskDefinition, TaskPlacement, TaskState, TaskStatus } from '../core/task.js';
+import type { RunStats, TaskStatus } from '../core/task.js';
+import type { AgentProcessInfo, WorkerIdentity } from '../core/worker.js';
 import type {
   DependencyResult,
   OrchestrationGraph,
@@ -29,132 +31,28 @@ import type {
   OrchestrationSpec,
   SubmitOrchestrationResult,
 } from './orchestration-records.js';
+import type {
+  CancelOutcome,
+  ClaimedTask,
+  CompletedResult,
+  EnqueueResult,
+  EnqueueSpec,
+  FailureRecord,
+  HeartbeatResult,
+  Lease,
+  ListFilter,
+  LogLine,
+  LogRange,
+  RetentionPolicy,
+  RunningAttempt,
+  TaskLogLine,
+  TaskProgress,
+  TaskRecord,
+} from './task-records.js';
 import type { WorkerRecord, WorkerRegistration } from './worker-records.js';
 
-/** A task row as stored. Times are epoch milliseconds. */
-export interface TaskRecord extends TaskDefinition, TaskState, TaskPlacement {
-  created_at: number;
-  started_at: number | null;
-  ended_at: number | null;
-  /** When a pending task may next be claimed. */
-  run_at: number;
-  cancel_requested_at: number | null;
-  lease_owner: string | null;
-  lease_expires_at: number | null;
-}
-
-/** `required_labels` defaults to none (any worker may run the task). */
-export type EnqueueSpec = Omit<TaskDefinition, 'required_labels'> & { required_labels?: Labels };
-
-export interface EnqueueResult {
-  task: TaskRecord;
-  /** True when `idempotency_key` matched an existing task, which is returned instead. */
-  deduplicated: boolean;
-}
-
-/** Proof of ownership of a running task. */
-export interface Lease {
-  taskId: number;
-  token: string;
-}
-
-/** Who claims: enough to tell, after a crash, whether the owner is still alive. */
-export interface WorkerIdentity {
-  /** Unique per runner process, e.g. `host:pid:random`. */
-  id: string;
-  host: string;
-  /** Kernel boot id: a pid from another boot means nothing. */
-  bootId: string;
-  pid: number;
-  /** Process start time (from /proc), so a recycled pid is not mistaken for the owner. */
-  procStartTime: string | null;
-}
-
-export interface ClaimedTask {
-  task: TaskRecord;
-  lease: Lease;
-  /** 1 for the first run, 2 for the first retry, ... */
-  attempt: number;
-}
-
-/** The agent process a runner started for an attempt; its process group is killed as a whole. */
-export interface AgentProcessInfo {
-  pid: number;
-  pgid: number;
-  procStartTime: string | null;
-}
-
-/** A running attempt recorded for a host, as startup recovery sees it. */
-export interface RunningAttempt {
-  lease: Lease;
-  attempt: number;
-  worker: WorkerIdentity;
-  agent: AgentProcessInfo | null;
-}
-
-export interface HeartbeatResult {
-  taskId: number;
-  /** False: the lease is gone; kill the agent and record nothing. */
-  owned: boolean;
-  cancelRequested: boolean;
-}
-
-/** Progress a runner reports while the agent works. Undefined fields are left as they are. */
-export interface TaskProgress {
-  last_action_cache?: string;
-  session_id?: string;
-  api_key_source?: string;
-}
-
-export interface CompletedResult extends RunStats {
-  final_summary: string;
-}
-
-export interface FailureRecord extends Partial<RunStats> {
-  error_code: FailureCode;
-  error_message: string;
-  /** Text the agent produced before failing, if any. */
-  final_summary?: string | null;
-}
-
-export interface NewLogLine {
-  /** When the runner wrote it (its own clock, for display). */
-  at: number;
-  text: string;
-}
-
-/** A line on its way into the log of task `taskId`. */
-export interface TaskLogLine extends NewLogLine {
-  taskId: number;
-}
-
-export interface LogLine extends NewLogLine {
-  id: number;
-}
-
-export type LogRange = { afterId: number; limit: number } | { tail: number };
-
-export interface ListFilter {
-  status?: TaskStatus;
-  /** Only tasks with an id below this (newest first paging). */
-  beforeId?: number;
-  limit: number;
-}
-
-export interface RetentionPolicy {
-  /** Completed, cancelled and skipped tasks older than this are deleted (an orchestration once all of its are). */
-  finishedMaxAgeMs: number;
-  /** Failed tasks older than this are deleted (kept longer: they are looked at). */
-  failedMaxAgeMs: number;
-}
-
-export type CancelOutcome =
-  /** It was pending: it is now `cancelled`. */
-  | 'cancelled'
-  /** It is running: the flag is set; its runner stops it and writes `cancelled`. */
-  | 'cancel_requested'
-  /** It had already ended; nothing changed. */
-  | 'already_ended';
+// The records live in a module of their own, so that orchestration-records.ts can use them without a cycle.
+export type * from './task-records.js';
 
 export interface TaskStore {
   /** Adds a pending task, or returns the existing one with the same idempotency key. */

@@ -11,7 +11,7 @@ import {
   styleFor,
   truncate,
 } from '../../src/cli/format.js';
-import { describeError } from '../../src/cli/report-error.js';
+import { describeError } from '../../src/app/report-error.js';
 import { progressLine, renderOutcome } from '../../src/cli/watch.js';
 import { integerIn, labelList } from '../../src/cli/arguments.js';
 import type { Worker } from '../../src/core/worker.js';

@@ -13,7 +13,7 @@ import { FAKE_CLAUDE, freePort } from '../support/server-process.js';
 import { createTestHome, TOOL_NAMES, validPrompt, type McpTestHome } from './mcp-process.js';
 
 const INSPECTOR = new URL('../../node_modules/@modelcontextprotocol/inspector/clients/launcher/build/index.js', import.meta.url).pathname;
-const MCP_BIN = new URL('../../dist/mcp/bin.js', import.meta.url).pathname;
+const MCP_BIN = new URL('../../dist/app/mcp-bin.js', import.meta.url).pathname;
 /** The inspector's exit code for a tool call answered with `isError: true`. */
 const TOOL_ERROR_EXIT = 5;
 

@@ -12,7 +12,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { CLI, freePort } from '../support/server-process.js';
 import { createTestHome, TOOL_NAMES, validPrompt } from './mcp-process.js';
 
-const MCP_BIN = new URL('../../dist/mcp/bin.js', import.meta.url).pathname;
+const MCP_BIN = new URL('../../dist/app/mcp-bin.js', import.meta.url).pathname;
 
 interface RawSession {
   child: ChildProcessWithoutNullStreams;

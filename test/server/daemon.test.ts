@@ -12,8 +12,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadConfig, type Config } from '../../src/core/config.js';
 // Errors from the built modules are the built classes.
 import { ValidationError } from '../../dist/core/errors.js';
-import { DaemonStartError, daemonStatus, startDaemon, stopDaemon } from '../../dist/server/daemon.js';
-import { ServerAlreadyRunningError, pidFilePath } from '../../dist/server/pid-file.js';
+import { DaemonStartError, daemonStatus, startDaemon, stopDaemon } from '../../dist/app/daemon.js';
+import { ServerAlreadyRunningError, pidFilePath } from '../../dist/app/pid-file.js';
 import { freePort, takenPort } from '../support/server-process.js';
 
 let home: string;

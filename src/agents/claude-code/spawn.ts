@@ -7,7 +7,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import type { SpawnedProcess, SpawnOptions } from '@anthropic-ai/claude-agent-sdk';
 import { processStartTime } from '../../host/identity.js';
 import { isGroupAlive, killGroup } from '../../host/process-group.js';
-import type { AgentProcessInfo } from '../../store/task-store.js';
+import type { AgentProcessInfo } from '../../core/worker.js';
 
 /** Enough stderr to explain a crash, bounded so a chatty process cannot fill memory. */
 const STDERR_TAIL_CHARS = 4096;

@@ -14,7 +14,7 @@ Environment:
     )
     .action(async () => {
       // Loaded only here, like the server: the MCP SDK, SQLite and the Agent SDK are slow to load.
-      const { runMcpServer } = await import('../../mcp/serve-mcp.js');
+      const { runMcpServer } = await import('../../app/serve-mcp.js');
       await runMcpServer();
     });
 }

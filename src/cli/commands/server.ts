@@ -4,8 +4,8 @@ import { PERMISSION_MODES, type PermissionMode } from '../../core/task.js';
 import { bareHost, loadConfig, type Config } from '../../core/config.js';
 import { ServerUnreachableError } from '../../core/errors.js';
 import type { Health } from '../../core/schemas.js';
-import { daemonStartOptions, daemonStatus, startDaemon, stopDaemon } from '../../server/daemon.js';
-import type { ServerStartFlags } from '../../server/pid-file.js';
+import { daemonStartOptions, daemonStatus, startDaemon, stopDaemon } from '../../app/daemon.js';
+import type { ServerStartFlags } from '../../app/pid-file.js';
 import { integerIn } from '../arguments.js';
 import { addRunnerOptions, configWithRunnerFlags, type RunnerFlags } from '../runner-options.js';
 import { createClient } from '../connect.js';
@@ -99,7 +99,7 @@ async function startServer(options: StartOptions): Promise<void> {
   if (options.foreground) {
     // Loaded only here: the server pulls in Fastify, SQLite and the Agent SDK, which
     // take ~0.5 s to load, a cost every other command would otherwise pay.
-    const { runServer } = await import('../../server/serve.js');
+    const { runServer } = await import('../../app/serve.js');
     await runServer(config, listen, startFlags(options));
     return;
   }

@@ -10,7 +10,7 @@ export function registerWorkerCommand(program: Command): void {
   ).action(async (options: RunnerFlags) => {
     const config = configWithRunnerFlags(options);
     // Loaded only here: SQLite, pg and the Agent SDK are slow to load.
-    const { runWorker } = await import('../../runner/run-worker.js');
+    const { runWorker } = await import('../../app/run-worker.js');
     await runWorker(config);
   });
 }

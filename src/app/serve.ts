@@ -7,14 +7,14 @@ import type { AddressInfo } from 'node:net';
 import { bareHost, describeDatabase, type Config } from '../core/config.js';
 import { processStartTime } from '../host/identity.js';
 import { waitForStopSignal } from '../host/stop-signal.js';
-import { startLocalEngine } from '../service/local-engine.js';
+import { startLocalEngine } from './local-engine.js';
 import { parsePromptPolicy } from '../mcp/prompt-policy.js';
 import { VERSION } from '../version.js';
-import { buildApp } from './app.js';
-import { listenUrl } from './listen-address.js';
-import { PortInUseError } from './port-in-use.js';
+import { buildApp } from '../server/app.js';
+import { listenUrl } from '../server/listen-address.js';
+import { PortInUseError } from '../server/port-in-use.js';
 import { assertNoServerRunning, claimPidFile, removePidFile, type ServerStartFlags } from './pid-file.js';
-import { allowedHostsFor, assertSafeBind } from './security.js';
+import { allowedHostsFor, assertSafeBind } from '../server/security.js';
 
 export interface ListenOptions {
   /** An address or name; an IPv6 address with or without brackets. */

@@ -14,9 +14,9 @@ import { formatLabels } from '../core/labels.js';
 import type { ServerWarning } from '../core/schemas.js';
 import { isProcessRunning } from '../host/identity.js';
 import { ClaudeWorkerClient } from '../service/http-client.js';
-import { listenUrl } from './listen-address.js';
+import { listenUrl } from '../server/listen-address.js';
 import { assertNoServerRunning, readLivePidFile, removePidFile, type PidFile, type ServerStartFlags } from './pid-file.js';
-import { assertSafeBind } from './security.js';
+import { assertSafeBind } from '../server/security.js';
 import type { ListenOptions } from './serve.js';
 
 const CLI_ENTRY = fileURLToPath(new URL('../cli/main.js', import.meta.url));

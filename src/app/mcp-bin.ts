@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /** The `claude-worker-mcp` command: the same as `claude-worker mcp`, for MCP client configs. */
-import { describeError } from '../cli/report-error.js';
+import { describeError } from './report-error.js';
 import { runMcpServer } from './serve-mcp.js';
 
 try {

@@ -7,7 +7,7 @@
 import { describeDatabase, type Config } from '../core/config.js';
 import { formatLabels } from '../core/labels.js';
 import { waitForStopSignal } from '../host/stop-signal.js';
-import { startLocalEngine } from '../service/local-engine.js';
+import { startLocalEngine } from './local-engine.js';
 
 export async function runWorker(config: Config): Promise<void> {
   const log = (line: string) => process.stderr.write(`${new Date().toISOString()} claude-worker worker: ${line}\n`);

@@ -6,10 +6,10 @@
  */
 import { serveStdio } from '@modelcontextprotocol/server/stdio';
 import { loadConfig } from '../core/config.js';
-import { CheckedStdioTransport } from './checked-stdio.js';
-import { parsePromptPolicy } from './prompt-policy.js';
+import { CheckedStdioTransport } from '../mcp/checked-stdio.js';
+import { parsePromptPolicy } from '../mcp/prompt-policy.js';
 import { openTaskBackend, parseMcpMode } from './task-backend.js';
-import { createMcpServer } from './tools.js';
+import { createMcpServer } from '../mcp/tools.js';
 
 export async function runMcpServer(env: NodeJS.ProcessEnv = process.env): Promise<void> {
   const log = (line: string) => process.stderr.write(`${new Date().toISOString()} claude-worker mcp: ${line}\n`);

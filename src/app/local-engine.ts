@@ -11,10 +11,10 @@ import type { ServerWarning } from '../core/schemas.js';
 import { TaskLogs } from '../logs/task-logs.js';
 import { Runner } from '../runner/runner.js';
 import { openStore } from '../store/open-store.js';
-import { createLocalTaskService } from './local-task-service.js';
-import { RetentionSweeper, retentionPolicy } from './retention.js';
-import { serverWarnings } from './server-warnings.js';
-import type { TaskService } from './task-service.js';
+import { createLocalTaskService } from '../service/local-task-service.js';
+import { RetentionSweeper, retentionPolicy } from '../service/retention.js';
+import { serverWarnings } from '../service/server-warnings.js';
+import type { TaskService } from '../service/task-service.js';
 
 export interface LocalEngine {
   service: TaskService;

@@ -8,7 +8,7 @@
 import { describeDatabase, type Config } from '../core/config.js';
 import { ValidationError } from '../core/errors.js';
 import { ClaudeWorkerClient } from '../service/http-client.js';
-import { startLocalEngine } from '../service/local-engine.js';
+import { startLocalEngine } from './local-engine.js';
 import type { TaskService } from '../service/task-service.js';
 
 export const MCP_MODES = ['standalone', 'proxy'] as const;
