@@ -20,6 +20,7 @@ import type { TaskStore } from '../../src/store/task-store.js';
 import { waitFor } from '../support/wait.js';
 
 const FAKE_CLAUDE = new URL('../fixtures/fake-claude.mjs', import.meta.url).pathname;
+const FAKE_CLAUDE_LEAVES_CHILD = new URL('../fixtures/fake-claude-leaves-child.sh', import.meta.url).pathname;
 
 interface Harness {
   dir: string;
@@ -163,6 +164,17 @@ describe('Runner', () => {
     expect(task.error_code).toBe('timeout');
     expect(task.error_message).toMatch(/Timed out after 1 s/);
     expect(isGroupAlive(grandchild) || isProcessRunning(grandchild)).toBe(false);
+  });
+
+  it('ends a task at its result and frees its slot when a process its agent left behind holds the output open', async () => {
+    // With one slot, the second task runs only once the first has ended; the timeout is far beyond the test's.
+    const first = await h.submit('[fake:success] first', { timeout_seconds: 3600 });
+    const second = await h.submit('[fake:success] second', { timeout_seconds: 3600 });
+    await h.startRunner({ maxWorkers: 1, agent: new ClaudeCodeAgent({ executablePath: FAKE_CLAUDE_LEAVES_CHILD }) });
+    await untilStatus(second, 'completed');
+    expect(await h.service.get(first)).toMatchObject({ status: 'completed', error_code: null, attempts: 1 });
+    const leftBehind = Number(await readFile(join(h.dir, 'grandchild.pid'), 'utf8'));
+    expect(isProcessRunning(leftBehind)).toBe(false);
   });
 
   it('cancels a running task: the agent and its children stop and the task ends cancelled', async () => {
