@@ -183,6 +183,7 @@ describe('Runner', () => {
     const grandchild = Number(await waitFor(() => readFile(join(h.dir, 'grandchild.pid'), 'utf8').catch(() => '')));
     await h.service.cancel(id);
     await untilStatus(id, 'cancelled');
+    expect(await h.service.get(id)).toMatchObject({ error_code: 'cancelled', error_message: expect.stringMatching(/^Cancelled while it ran/) });
     expect(isProcessRunning(grandchild)).toBe(false);
     expect(await h.logs.readSummary(id)).toMatch(/cancelled/);
   });
