@@ -1,7 +1,7 @@
 import { isProcessRunning } from '../../src/host/identity.js';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -175,6 +175,19 @@ describe('Runner', () => {
     expect(await h.service.get(first)).toMatchObject({ status: 'completed', error_code: null, attempts: 1 });
     const leftBehind = Number(await readFile(join(h.dir, 'grandchild.pid'), 'utf8'));
     expect(isProcessRunning(leftBehind)).toBe(false);
+  });
+
+  it('completes a task whose log files cannot be written (a full disk), its stored log saying where they stop', async () => {
+    const id = await h.submit('[fake:success] write the file');
+    // /dev/full fails every write with ENOSPC, as a file on a full disk does.
+    await mkdir(h.logs.dir, { recursive: true });
+    await symlink('/dev/full', h.logs.summaryPath(id));
+    await symlink('/dev/full', h.logs.eventsPath(id));
+    await h.startRunner();
+    await untilStatus(id, 'completed');
+    const log = await h.logs.readSummary(id);
+    expect(log).toContain(`[log] ${h.logs.summaryPath(id)} could not be written (ENOSPC: no space left on device, write)`);
+    expect(log).toMatch(/=== completed/);
   });
 
   it('cancels a running task: the agent and its children stop and the task ends cancelled', async () => {
