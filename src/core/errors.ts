@@ -16,6 +16,7 @@ export type ErrorCode =
   | 'unauthorized'
   | 'forbidden'
   | 'payload_too_large'
+  | 'disk_full'
   | 'server_unreachable'
   | 'server_error';
 
@@ -114,6 +115,25 @@ export class ForbiddenError extends ClaudeWorkerError {
   constructor(message: string) {
     super(message);
     this.name = 'ForbiddenError';
+  }
+}
+
+/**
+ * A write failed because the disk is full. Nothing of the request was
+ * stored; the same request succeeds once there is room again, without a
+ * restart.
+ */
+export class DiskFullError extends ClaudeWorkerError {
+  readonly code = 'disk_full' as const;
+  readonly httpStatus = 507;
+
+  /** `where`: what could not be written, e.g. `the SQLite database /srv/tasks.db`. */
+  constructor(
+    readonly where: string,
+    cause?: unknown,
+  ) {
+    super(`The disk holding ${where} is full, so nothing was stored. Free some space on it and try again.`, { cause });
+    this.name = 'DiskFullError';
   }
 }
 

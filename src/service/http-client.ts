@@ -58,6 +58,7 @@ const STATUS_OF_CODE: Readonly<Record<ErrorCode, number>> = {
   not_found: 404,
   conflict: 409,
   payload_too_large: 413,
+  disk_full: 507,
   server_error: 500,
   server_unreachable: 503,
 };

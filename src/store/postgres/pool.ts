@@ -5,6 +5,8 @@
  * `$n` placeholders, never spliced into the text.
  */
 import pg from 'pg';
+import { describeDatabase } from '../../core/config.js';
+import { DiskFullError } from '../../core/errors.js';
 import { MovedTasks } from '../shared-rules.js';
 import { withoutNul } from '../shared-sql.js';
 
@@ -109,19 +111,33 @@ export interface Sql {
   run(sql: string, params?: Params): Promise<number>;
 }
 
+/** PostgreSQL's `disk_full`: it could not extend a file, and the statement's transaction stored nothing. */
+const DISK_FULL = '53100';
+
 class Statements implements Sql {
   constructor(
     private readonly target: pg.Pool | pg.PoolClient,
     readonly origin: string,
     readonly moved: MovedTasks,
+    /** The database, fit for an error message (no password). */
+    protected readonly database: string,
   ) {}
 
   async rows<R extends pg.QueryResultRow>(sql: string, params: Params = {}): Promise<R[]> {
-    return (await this.target.query<R>(bind(sql, params))).rows;
+    return (await this.query<R>(sql, params)).rows;
   }
 
   async run(sql: string, params: Params = {}): Promise<number> {
-    return (await this.target.query(bind(sql, params))).rowCount ?? 0;
+    return (await this.query(sql, params)).rowCount ?? 0;
+  }
+
+  private async query<R extends pg.QueryResultRow>(sql: string, params: Params): Promise<pg.QueryResult<R>> {
+    try {
+      return await this.target.query<R>(bind(sql, params));
+    } catch (error) {
+      if ((error as { code?: unknown }).code === DISK_FULL) throw new DiskFullError(`the PostgreSQL database ${this.database}`, error);
+      throw error;
+    }
   }
 }
 
@@ -141,7 +157,7 @@ export class PostgresContext extends Statements {
     readonly pool: pg.Pool,
     origin: string,
   ) {
-    super(pool, origin, new MovedTasks());
+    super(pool, origin, new MovedTasks(), describeDatabase(pool.options.connectionString ?? 'postgresql://'));
   }
 
   /**
@@ -172,9 +188,11 @@ export class PostgresContext extends Statements {
     };
     client.on('error', onError);
     try {
-      await client.query('BEGIN');
-      const result = await fn(new Statements(client, this.origin, this.moved));
-      await client.query('COMMIT');
+      const tx = new Statements(client, this.origin, this.moved, this.database);
+      await tx.run('BEGIN');
+      const result = await fn(tx);
+      // The commit writes the transaction's WAL: where a full disk shows first.
+      await tx.run('COMMIT');
       return result;
     } catch (error) {
       try {

@@ -3,6 +3,7 @@
  * compiled statements and the store's clock.
  */
 import type Database from 'better-sqlite3';
+import { DiskFullError } from '../../core/errors.js';
 import { MovedTasks } from '../shared-rules.js';
 import type { DialectTime } from '../shared-orchestration-sql.js';
 
@@ -41,7 +42,7 @@ export class SqliteContext {
    * `fn` must be synchronous: nothing may await while the lock is held.
    */
   immediate<T>(fn: () => T): T {
-    return this.db.transaction(fn).immediate();
+    return this.writing(() => this.db.transaction(fn).immediate());
   }
 
   /**
@@ -53,11 +54,27 @@ export class SqliteContext {
    * Under load an fsync here took 3 to 5 ms of the event loop, per write.
    */
   relaxed<T>(fn: () => T): T {
-    this.statement('PRAGMA synchronous = NORMAL').run();
+    return this.writing(() => {
+      this.statement('PRAGMA synchronous = NORMAL').run();
+      try {
+        return fn();
+      } finally {
+        this.statement('PRAGMA synchronous = FULL').run();
+      }
+    });
+  }
+
+  /**
+   * Runs a write, turning SQLite's "database or disk is full" into the typed
+   * error that names the file: the transaction rolled back, nothing was
+   * stored, and the same write succeeds once there is room again.
+   */
+  private writing<T>(fn: () => T): T {
     try {
       return fn();
-    } finally {
-      this.statement('PRAGMA synchronous = FULL').run();
+    } catch (error) {
+      if ((error as { code?: unknown }).code === 'SQLITE_FULL') throw new DiskFullError(`the SQLite database ${this.db.name}`, error);
+      throw error;
     }
   }
 }
