@@ -17,6 +17,7 @@ export type ErrorCode =
   | 'forbidden'
   | 'payload_too_large'
   | 'server_unreachable'
+  | 'store_unavailable'
   | 'server_error';
 
 export abstract class ClaudeWorkerError extends Error {
@@ -101,6 +102,30 @@ export class ServerUnreachableError extends ClaudeWorkerError {
   ) {
     super(`No claude-worker server answers at ${url}. Start one with: claude-worker server start`, { cause });
     this.name = 'ServerUnreachableError';
+  }
+}
+
+/**
+ * The database could not be reached or opened (PostgreSQL down or cut off,
+ * a SQLite file that is locked or cannot be opened). The store raises it
+ * when it could not get a connection or lock, so the request changed
+ * nothing and may simply be sent again.
+ */
+export class StoreUnavailableError extends ClaudeWorkerError {
+  readonly code = 'store_unavailable' as const;
+  readonly httpStatus = 503;
+
+  constructor(
+    /** The database as it may be shown: a PostgreSQL URL without its password, or a file path. */
+    readonly database: string,
+    /** What went wrong, e.g. `connect ECONNREFUSED 127.0.0.1:5432`. */
+    reason: string,
+    /** What to check, e.g. whether the server runs. */
+    hint: string,
+    cause?: unknown,
+  ) {
+    super(`The database ${database} cannot be reached (${reason}); nothing was stored. ${hint}`, { cause });
+    this.name = 'StoreUnavailableError';
   }
 }
 

@@ -54,6 +54,7 @@ const STATUS_OF_CODE: Readonly<Record<ErrorCode, number>> = {
   payload_too_large: 413,
   server_error: 500,
   server_unreachable: 503,
+  store_unavailable: 503,
 };
 
 export class ClaudeWorkerClient implements TaskService {

@@ -5,6 +5,7 @@
 import type Database from 'better-sqlite3';
 import { MovedTasks } from '../shared-rules.js';
 import type { DialectTime } from '../shared-orchestration-sql.js';
+import { asStoreError } from './unavailable.js';
 
 /** The store's clock in SQL: the app clock's milliseconds, bound as @now. */
 export const SQLITE_TIME: DialectTime = {
@@ -41,7 +42,12 @@ export class SqliteContext {
    * `fn` must be synchronous: nothing may await while the lock is held.
    */
   immediate<T>(fn: () => T): T {
-    return this.db.transaction(fn).immediate();
+    try {
+      return this.db.transaction(fn).immediate();
+    } catch (error) {
+      // Past the busy timeout: another process keeps the write lock.
+      throw asStoreError(error, this.db.name);
+    }
   }
 
   /**
