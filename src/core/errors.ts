@@ -13,6 +13,7 @@ export type ErrorCode =
   | 'validation_failed'
   | 'not_found'
   | 'conflict'
+  | 'idempotency_conflict'
   | 'unauthorized'
   | 'forbidden'
   | 'payload_too_large'
@@ -68,6 +69,34 @@ export class OrchestrationNotFoundError extends ClaudeWorkerError {
   constructor(readonly orchestrationId: number | string) {
     super(`Orchestration ${orchestrationId} not found. List them with: claude-worker list-orchestrations`);
     this.name = 'OrchestrationNotFoundError';
+  }
+}
+
+/**
+ * An idempotency key sent again with a request that differs from the one
+ * that first used it: the stored task (or orchestration) is not what the
+ * caller asks for, so returning it would hide the mistake.
+ */
+export class IdempotencyConflictError extends ClaudeWorkerError {
+  readonly code = 'idempotency_conflict' as const;
+  readonly httpStatus = 409;
+
+  constructor(
+    readonly kind: 'task' | 'orchestration',
+    readonly existingId: number,
+    /** The request's fields that differ from the stored ones, e.g. `execution_prompt`, `tasks[1].model`. */
+    readonly fields: readonly string[],
+  ) {
+    super(
+      `This idempotency key was already used for ${kind} ${existingId}, which differs in ${fields.join(', ')}. ` +
+        `Nothing was stored. Send the same request to get ${kind} ${existingId} back, or use a new key for a new ${kind}.`,
+    );
+    this.name = 'IdempotencyConflictError';
+  }
+
+  override toJSON(): { code: 'idempotency_conflict'; message: string; issues: readonly ValidationIssue[] } {
+    const issues = this.fields.map((field) => ({ field, message: `differs from ${this.kind} ${this.existingId}` }));
+    return { code: this.code, message: this.message, issues };
   }
 }
 

@@ -51,6 +51,7 @@ const STATUS_OF_CODE: Readonly<Record<ErrorCode, number>> = {
   forbidden: 403,
   not_found: 404,
   conflict: 409,
+  idempotency_conflict: 409,
   payload_too_large: 413,
   server_error: 500,
   server_unreachable: 503,
