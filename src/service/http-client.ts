@@ -57,10 +57,12 @@ const STATUS_OF_CODE: Readonly<Record<ErrorCode, number>> = {
   forbidden: 403,
   not_found: 404,
   conflict: 409,
+  idempotency_conflict: 409,
   payload_too_large: 413,
   disk_full: 507,
   server_error: 500,
   server_unreachable: 503,
+  store_unavailable: 503,
 };
 
 export class ClaudeWorkerClient implements TaskService {

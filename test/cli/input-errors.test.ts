@@ -101,4 +101,16 @@ describe('claude-worker without a server', () => {
     expect(result.stderr).toBe(`error: No claude-worker server answers at ${url}. Start one with: claude-worker server start\n`);
     nothingCreated();
   });
+
+  it('`worker` and `server start` refuse a SQLite file in a directory that does not exist, and create nothing', async () => {
+    const missing = join(cli.home, 'no-such-dir', 'deeper');
+    const db = join(missing, 'x.db');
+    for (const args of [['worker', '--db', db], ['server', 'start', '--foreground', '--db', db]]) {
+      const result = await cli.run(args);
+      expect(result.code, args.join(' ')).toBe(1);
+      expect(result.stderr).toContain(`db: the directory of the SQLite file ${db} does not exist (--db or CLAUDE_WORKER_DB).`);
+      expect(result.stderr).toContain(`mkdir -p ${missing}`);
+      expect(existsSync(join(cli.home, 'no-such-dir'))).toBe(false);
+    }
+  });
 });

@@ -139,6 +139,18 @@ describe('run', () => {
     const again = await cli.run(['run', '[fake:success] Write it', '--dir', project, '--idempotency-key', 'same-key']);
     expect(again.stdout).toMatch(new RegExp(`^Task ${task.id} already exists for this idempotency key`));
   });
+
+  it('run with an idempotency key already used for another prompt exits 1 and names what differs', async () => {
+    const first = await cli.run(['run', '[fake:success] First use', '--dir', project, '--json', '--idempotency-key', 'reused-key']);
+    expect(first.code, first.stderr).toBe(0);
+    const task = taskSchema.parse(JSON.parse(first.stdout));
+    const again = await cli.run(['run', '[fake:success] Another prompt', '--dir', project, '--idempotency-key', 'reused-key']);
+    expect(again).toMatchObject({ code: 1, stdout: '' });
+    expect(again.stderr).toBe(
+      `error: This idempotency key was already used for task ${task.id}, which differs in execution_prompt. Nothing was stored. ` +
+        `Send the same request to get task ${task.id} back, or use a new key for a new task.\n`,
+    );
+  });
 });
 
 describe('list, status and logs', () => {

@@ -5,10 +5,9 @@
  * `$n` placeholders, never spliced into the text.
  */
 import pg from 'pg';
-import { describeDatabase } from '../../core/config.js';
-import { DiskFullError } from '../../core/errors.js';
 import { MovedTasks } from '../shared-rules.js';
 import { withoutNul } from '../shared-sql.js';
+import { asStoreError } from './store-errors.js';
 
 /** Who is talking to the server, as `pg_stat_activity` shows it. */
 export const APPLICATION_NAME = 'claude-worker';
@@ -111,16 +110,13 @@ export interface Sql {
   run(sql: string, params?: Params): Promise<number>;
 }
 
-/** PostgreSQL's `disk_full`: it could not extend a file, and the statement's transaction stored nothing. */
-const DISK_FULL = '53100';
-
 class Statements implements Sql {
   constructor(
     private readonly target: pg.Pool | pg.PoolClient,
     readonly origin: string,
     readonly moved: MovedTasks,
-    /** The database, fit for an error message (no password). */
-    protected readonly database: string,
+    /** The database's URL, named when it cannot be reached. */
+    protected readonly url: string,
   ) {}
 
   async rows<R extends pg.QueryResultRow>(sql: string, params: Params = {}): Promise<R[]> {
@@ -135,8 +131,7 @@ class Statements implements Sql {
     try {
       return await this.target.query<R>(bind(sql, params));
     } catch (error) {
-      if ((error as { code?: unknown }).code === DISK_FULL) throw new DiskFullError(`the PostgreSQL database ${this.database}`, error);
-      throw error;
+      throw asStoreError(error, this.url);
     }
   }
 }
@@ -157,7 +152,7 @@ export class PostgresContext extends Statements {
     readonly pool: pg.Pool,
     origin: string,
   ) {
-    super(pool, origin, new MovedTasks(), describeDatabase(pool.options.connectionString ?? 'postgresql://'));
+    super(pool, origin, new MovedTasks(), pool.options.connectionString ?? '');
   }
 
   /**
@@ -178,7 +173,9 @@ export class PostgresContext extends Statements {
   }
 
   private async transactionOnce<T>(fn: (tx: Sql) => Promise<T>): Promise<T> {
-    const client = await this.pool.connect();
+    const client = await this.pool.connect().catch((error: unknown) => {
+      throw asStoreError(error, this.url);
+    });
     let broken: Error | undefined;
     // A checked-out client has no pool listener: a connection lost between two
     // statements would otherwise be an unhandled 'error' event. The next
@@ -188,7 +185,7 @@ export class PostgresContext extends Statements {
     };
     client.on('error', onError);
     try {
-      const tx = new Statements(client, this.origin, this.moved, this.database);
+      const tx = new Statements(client, this.origin, this.moved, this.url);
       await tx.run('BEGIN');
       const result = await fn(tx);
       // The commit writes the transaction's WAL: where a full disk shows first.

@@ -3,9 +3,9 @@
  * compiled statements and the store's clock.
  */
 import type Database from 'better-sqlite3';
-import { DiskFullError } from '../../core/errors.js';
 import { MovedTasks } from '../shared-rules.js';
 import type { DialectTime } from '../shared-orchestration-sql.js';
+import { asStoreError } from './store-errors.js';
 
 /** The store's clock in SQL: the app clock's milliseconds, bound as @now. */
 export const SQLITE_TIME: DialectTime = {
@@ -73,8 +73,7 @@ export class SqliteContext {
     try {
       return fn();
     } catch (error) {
-      if ((error as { code?: unknown }).code === 'SQLITE_FULL') throw new DiskFullError(`the SQLite database ${this.db.name}`, error);
-      throw error;
+      throw asStoreError(error, this.db.name);
     }
   }
 }

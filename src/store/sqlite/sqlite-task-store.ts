@@ -27,6 +27,7 @@ import { reapExpired } from './reap.js';
 import { toTaskRecord } from './row.js';
 import { complete, fail, markCancelled, release } from './settle.js';
 import { StoreSignals } from './signals.js';
+import { asStoreError } from './store-errors.js';
 import { submitOrchestration } from './submit-orchestration.js';
 import { listWorkers, registerWorker, setWorkerState, workerHeartbeat } from './workers.js';
 
@@ -37,12 +38,17 @@ export interface SqliteStoreOptions {
 
 /** Opens (creating and migrating as needed) the database at `path`; its directory is created with mode 0700. */
 export async function openSqliteStore(path: string, options: SqliteStoreOptions = {}): Promise<SqliteTaskStore> {
-  const db = openDatabase(path);
+  let db: Database.Database;
+  try {
+    db = openDatabase(path);
+  } catch (error) {
+    throw asStoreError(error, path);
+  }
   try {
     migrate(db);
   } catch (error) {
     db.close();
-    throw error;
+    throw asStoreError(error, path);
   }
   return new SqliteTaskStore(db, options.clock ?? Date.now);
 }
