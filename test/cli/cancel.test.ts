@@ -2,31 +2,20 @@
  * `cancel` with several ids and `cancel-orchestration`, as a user runs them:
  * the built CLI, a daemon, and the fake Claude Code executable.
  */
-import { mkdir, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OrchestrationDetail } from '../../src/core/orchestration.js';
 import { taskSchema } from '../../src/core/schemas.js';
 import type { Task } from '../../src/core/task.js';
-import { createCliHome, type CliHome } from './cli-harness.js';
+import { createDaemonHome, type DaemonHome } from './cli-harness.js';
 
-let cli: CliHome;
-let project: string;
-
-beforeAll(async () => {
-  cli = await createCliHome();
-  project = join(cli.home, 'project');
-  await mkdir(project);
-  const started = await cli.run(['server', 'start', '--workers', '1']);
-  expect(started.code, started.stderr).toBe(0);
-});
-
-afterAll(async () => {
-  await cli?.dispose();
-});
+let cli: DaemonHome;
+beforeAll(async () => (cli = await createDaemonHome(1)));
+afterAll(() => cli?.dispose());
 
 async function submit(prompt: string): Promise<number> {
-  const result = await cli.run(['run', prompt, '--dir', project, '--json']);
+  const result = await cli.run(['run', prompt, '--dir', cli.project, '--json']);
   expect(result.code, result.stderr).toBe(0);
   return taskSchema.parse(JSON.parse(result.stdout)).id;
 }
@@ -68,8 +57,8 @@ describe('cancel-orchestration', () => {
       JSON.stringify({
         name: 'to cancel',
         tasks: [
-          { identifier: 'first', execution_prompt: '[fake:hang] Think for ever', working_directory: project },
-          { identifier: 'second', depends_on: ['first'], execution_prompt: 'Then this', working_directory: project },
+          { identifier: 'first', execution_prompt: '[fake:hang] Think for ever', working_directory: cli.project },
+          { identifier: 'second', depends_on: ['first'], execution_prompt: 'Then this', working_directory: cli.project },
         ],
       }),
     );

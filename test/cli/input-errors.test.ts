@@ -59,9 +59,9 @@ describe('claude-worker without a server', () => {
     nothingCreated();
   });
 
-  it('reports a missing prompt when there is neither an argument nor piped input', async () => {
+  it('reports a missing prompt when there is neither an argument nor piped input, as a usage error', async () => {
     const result = await cli.run(['run']);
-    expect(result.code).toBe(1);
+    expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/^error: invalid input \(1 problem\)\n  prompt: no prompt: give it as an argument/);
     nothingCreated();
   });
@@ -80,7 +80,7 @@ describe('claude-worker without a server', () => {
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     const [code] = await once(child, 'close');
     child.stdin.destroy();
-    expect(code).toBe(1);
+    expect(code).toBe(2);
     expect(stderr).toMatch(/^warning: stdin is open but sent nothing in 3s; going on without it/);
     expect(stderr).toMatch(/prompt: no prompt/);
     nothingCreated();
