@@ -13,6 +13,7 @@ import { isLocalServerUrl } from '../server-address.js';
 import { notice, print, printJson, stdoutStyle } from '../io.js';
 import { composePrompt, readInstruction, readPipedStdin, STDIN_FIRST_BYTE_WAIT_MS } from '../prompt-input.js';
 import { renderOutcome, watchTask } from '../watch.js';
+import { unmatchedLabelsWarning } from '../worker-labels.js';
 
 interface RunOptions {
   dir?: string;
@@ -61,6 +62,8 @@ Examples:
 
       const client = await connect(config, notice);
       const { task, deduplicated } = await client.submit(input);
+      const labelsWarning = await unmatchedLabelsWarning(client, task);
+      if (labelsWarning !== null) notice(labelsWarning);
       if (options.watch) {
         const final = await watch(client, task, options.json === true);
         if (options.json) printJson(final);

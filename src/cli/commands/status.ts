@@ -2,15 +2,13 @@
 import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import { loadConfig } from '../../core/config.js';
-import { satisfiesLabels } from '../../core/labels.js';
-import type { Task } from '../../core/task.js';
 import { summaryLogPath } from '../../logs/task-logs.js';
-import type { TaskService } from '../../service/task-service.js';
 import { parseTaskId } from '../arguments.js';
 import { connect } from '../connect.js';
 import { isLocalServerUrl } from '../server-address.js';
 import { renderTaskDetail, renderTaskTable } from '../format.js';
 import { notice, print, printJson, stdoutStyle } from '../io.js';
+import { waitsForLabelsNobodyHas } from '../worker-labels.js';
 
 const RECENT_TASKS = 10;
 
@@ -40,11 +38,4 @@ export function registerStatusCommand(program: Command): void {
       const logFile = isLocalServerUrl(config.serverUrl) && existsSync(path) ? path : undefined;
       print(renderTaskDetail(task, now, stdoutStyle(), logFile, await waitsForLabelsNobodyHas(client, task)));
     });
-}
-
-/** Whether a pending task requires labels that no active worker has (then it waits until one starts). */
-async function waitsForLabelsNobodyHas(client: TaskService, task: Task): Promise<boolean> {
-  if (task.status !== 'pending' || Object.keys(task.required_labels).length === 0) return false;
-  const { workers } = await client.workers();
-  return !workers.some((worker) => worker.state === 'active' && satisfiesLabels(worker.labels, task.required_labels));
 }
