@@ -57,6 +57,5 @@ export function renderOrchestrationDetail(orchestration: OrchestrationDetail, st
 
 function orchestrationTaskSnippet(task: OrchestrationTask): string {
   if (task.status === 'waiting') return `waiting for ${task.depends_on.join(', ')}`;
-  if (task.status === 'skipped') return task.error_message ?? '';
   return taskSnippet(task);
 }
