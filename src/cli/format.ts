@@ -143,6 +143,11 @@ export function renderTaskTable(tasks: readonly Task[], now: number, style: Styl
   );
 }
 
+/** The footer of a page that is not the last: the command that reads the next one. */
+export function nextPageLine(what: string, command: string, cursor: string | null): string {
+  return cursor === null ? '' : `More ${what}: ${command} --cursor ${cursor}\n`;
+}
+
 /**
  * Every field people care about, one per line, for `status ID`.
  * `noWorkerQualifies`: no active worker has the labels the task requires.
