@@ -4,7 +4,7 @@
  * carries every issue the server listed). The CLI talks to servers only
  * through it.
  */
-import { loadConfig } from '../core/config.js';
+import { httpUrlProblem, loadConfig } from '../core/config.js';
 import {
   ClaudeWorkerError,
   ForbiddenError,
@@ -223,15 +223,8 @@ export class ClaudeWorkerClient implements TaskService {
 }
 
 function checkedBaseUrl(baseUrl: string): string {
-  let url: URL | null = null;
-  try {
-    url = new URL(baseUrl);
-  } catch {
-    // reported below
-  }
-  if (url === null || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
-    throw new ValidationError([{ field: 'baseUrl', message: `must be an http(s) URL such as http://127.0.0.1:8000 (got "${baseUrl}")` }]);
-  }
+  const problem = httpUrlProblem(baseUrl);
+  if (problem !== null) throw new ValidationError([{ field: 'baseUrl', message: problem }]);
   return baseUrl.replace(/\/+$/, '');
 }
 

@@ -179,7 +179,8 @@ describe('list, status and logs', () => {
     expect(result.code, result.stderr).toBe(0);
     const lines = result.stdout.trimEnd().split('\n');
     expect(lines[0]).toMatch(/^ID\s+STATUS\s+AGE\s+LAST ACTION \/ RESULT\s+DIR$/);
-    expect(lines).toHaveLength(3);
+    expect(lines).toHaveLength(4);
+    expect(lines[3]).toMatch(/^More tasks: claude-worker list --limit 2 --cursor \d+$/);
     expect(lines[1]).toMatch(new RegExp(`^${failed.id}\\s+failed\\s+\\d+[smhd]\\s+.*Claude Code reported an error.*\\s+~/project$`));
   });
 
@@ -256,7 +257,7 @@ describe('wait', () => {
     const hanging = await submit('[fake:hang] Never finish');
     const result = await cli.run(['wait', String(hanging), '--timeout', '1']);
     expect(result.code).toBe(124);
-    expect(result.stderr).toContain(`still running: ${hanging}`);
+    expect(result.stderr).toMatch(new RegExp(`still (pending|running): ${hanging}\\b`));
     expect(['pending', 'running']).toContain((await taskJson(hanging)).status);
     expect((await cli.run(['cancel', String(hanging)])).code).toBe(0);
   });
