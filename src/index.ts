@@ -24,6 +24,7 @@ export type { Labels } from './core/labels.js';
 export {
   ClaudeWorkerError,
   ForbiddenError,
+  OrchestrationNotFoundError,
   RemoteError,
   ServerUnreachableError,
   TaskNotFoundError,

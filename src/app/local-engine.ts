@@ -5,8 +5,11 @@
  * and the local TaskService over them. The REST server, `claude-worker
  * worker` and the standalone MCP server each start one.
  */
+import { existsSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { ClaudeCodeAgent } from '../agents/claude-code/claude-code-agent.js';
-import type { Config } from '../core/config.js';
+import { isPostgresUrl, type Config } from '../core/config.js';
+import { ValidationError } from '../core/errors.js';
 import type { ServerWarning } from '../core/schemas.js';
 import { TaskLogs } from '../logs/task-logs.js';
 import { Runner } from '../runner/runner.js';
@@ -29,6 +32,7 @@ export interface LocalEngine {
 }
 
 export async function startLocalEngine(config: Config, warn: (line: string) => void): Promise<LocalEngine> {
+  checkDatabaseDirectory(config);
   const store = await openStore(config.dbPath, { warn });
   const logs = new TaskLogs(config.logDir, store);
   const runner =
@@ -55,4 +59,23 @@ export async function startLocalEngine(config: Config, warn: (line: string) => v
       await store.close();
     },
   };
+}
+
+/**
+ * A SQLite file outside the home must be in a directory that exists: a
+ * mistyped `--db` would otherwise create directories and an empty database,
+ * and the node would sit idle on it. The home is ours, and is created.
+ */
+function checkDatabaseDirectory(config: Pick<Config, 'dbPath' | 'home'>): void {
+  if (isPostgresUrl(config.dbPath)) return;
+  const directory = dirname(config.dbPath);
+  if (directory === config.home || existsSync(directory)) return;
+  throw new ValidationError([
+    {
+      field: 'db',
+      message:
+        `the directory of the SQLite file ${config.dbPath} does not exist (--db or CLAUDE_WORKER_DB). ` +
+        `Fix the path, or create the directory first (mkdir -p ${directory}).`,
+    },
+  ]);
 }

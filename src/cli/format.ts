@@ -92,7 +92,7 @@ export function shortenHome(path: string, home = homedir()): string {
 
 /** What a task is doing or did, in a few words: its outcome once ended, else its last action. */
 export function taskSnippet(task: Task): string {
-  if (task.status === 'failed' && task.error_message) return task.error_message;
+  if ((task.status === 'failed' || task.status === 'skipped') && task.error_message) return task.error_message;
   if (task.status === 'completed' && task.final_summary) return task.final_summary;
   if (task.last_action_cache !== null || task.status !== 'pending') return task.last_action_cache ?? '';
   const required = formatLabels(task.required_labels);
@@ -141,6 +141,11 @@ export function renderTaskTable(tasks: readonly Task[], now: number, style: Styl
     ],
     style,
   );
+}
+
+/** The footer of a page that is not the last: the command that reads the next one. */
+export function nextPageLine(what: string, command: string, cursor: string | null): string {
+  return cursor === null ? '' : `More ${what}: ${command} --cursor ${cursor}\n`;
 }
 
 /**
@@ -193,6 +198,8 @@ export function renderWorkerTable(list: WorkerList, style: Style = PLAIN): strin
     [
       { header: 'NAME', cell: (w) => w.name },
       { header: 'HOST', cell: (w) => w.host },
+      // Several workers may share a name and a host: the pid tells them apart.
+      { header: 'PID', cell: (w) => String(w.pid) },
       { header: 'STATE', cell: (w) => w.state, paint: (w, padded) => style.status(WORKER_STATE_COLOUR[w.state], padded) },
       { header: 'RUNNING', cell: (w) => `${w.running}/${w.capacity}` },
       { header: 'LABELS', cell: (w) => formatLabels(w.labels) || '-' },

@@ -21,6 +21,7 @@ import { registerWaitCommand } from './commands/wait.js';
 import { registerWorkerCommand } from './commands/worker.js';
 import { registerWorkersCommand } from './commands/workers.js';
 import { describeError } from '../app/report-error.js';
+import { UsageError } from './usage-error.js';
 
 const USAGE_ERROR_EXIT_CODE = 2;
 
@@ -65,7 +66,7 @@ async function main(argv: string[]): Promise<void> {
       return;
     }
     process.stderr.write(`${describeError(error)}\n`);
-    process.exitCode = 1;
+    process.exitCode = error instanceof UsageError ? USAGE_ERROR_EXIT_CODE : 1;
   }
 }
 

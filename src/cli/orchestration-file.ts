@@ -2,11 +2,15 @@
  * Reads an orchestration file (JSON, or YAML for .yaml/.yml) into the input
  * every door validates. Relative working directories resolve against the
  * file's own directory, so a graph file travels with the projects it names.
+ * Problems are told in the file's terms: a line and column, a missing file
+ * by name, and the file's top level rather than a request body.
  */
 import { readFile } from 'node:fs/promises';
 import { dirname, extname, isAbsolute, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { ValidationError } from '../core/errors.js';
+
+const UNREADABLE: Record<string, string> = { ENOENT: 'no such file', EISDIR: 'a directory, not a file', EACCES: 'permission denied' };
 
 export async function readOrchestrationFile(path: string, cwd: string): Promise<unknown> {
   const file = resolve(cwd, path);
@@ -14,18 +18,41 @@ export async function readOrchestrationFile(path: string, cwd: string): Promise<
   try {
     text = await readFile(file, 'utf8');
   } catch (error) {
-    throw new ValidationError([{ field: 'file', message: `cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}` }]);
+    const code = (error as NodeJS.ErrnoException).code ?? String(error);
+    throw new ValidationError([{ field: 'file', message: `${UNREADABLE[code] ?? `cannot be read (${code})`}: ${file}` }]);
   }
   const yaml = ['.yaml', '.yml'].includes(extname(file).toLowerCase());
   let parsed: unknown;
   try {
     parsed = yaml ? parseYaml(text) : JSON.parse(text);
   } catch (error) {
-    throw new ValidationError([
-      { field: 'file', message: `${file} is not valid ${yaml ? 'YAML' : 'JSON'}: ${(error as Error).message}` },
-    ]);
+    const reason = yaml ? (error as Error).message : withLineAndColumn((error as Error).message, text);
+    throw new ValidationError([{ field: 'file', message: `${file} is not valid ${yaml ? 'YAML' : 'JSON'}: ${reason}` }]);
   }
   return withDirectoriesFrom(parsed, dirname(file));
+}
+
+/**
+ * Runs `step` (validating or submitting the file's contents) and reports its
+ * problems in the file's terms: the whole input is the file's top level.
+ */
+export async function reportedInFile<T>(path: string, step: () => Promise<T> | T): Promise<T> {
+  try {
+    return await step();
+  } catch (error) {
+    if (!(error instanceof ValidationError)) throw error;
+    throw new ValidationError(error.issues.map((issue) => (issue.field === 'body' ? { ...issue, field: `${path} (top level)` } : issue)));
+  }
+}
+
+/** JSON.parse says `in JSON at position 59`; people look for a line and a column. */
+function withLineAndColumn(message: string, text: string): string {
+  const match = /( in JSON)? at position (\d+).*$/s.exec(message);
+  if (!match) return message;
+  const before = text.slice(0, Number(match[2]));
+  const line = before.split('\n').length;
+  const column = before.length - before.lastIndexOf('\n');
+  return `${message.slice(0, match.index)} at line ${line}, column ${column}`;
 }
 
 /** Resolves each task's relative `working_directory` against `base`; anything else is left for validation to judge. */

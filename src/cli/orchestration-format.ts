@@ -52,11 +52,22 @@ export function renderOrchestrationDetail(orchestration: OrchestrationDetail, st
     ],
     style,
   );
-  return `${style.bold(orchestrationLine(orchestration, style))}\n${facts.join(', ')}\n\n${table}`;
+  return `${style.bold(orchestrationLine(orchestration, style))}\n${facts.join(', ')}\n\n${table}${failures(orchestration.tasks, style)}`;
+}
+
+/** The table cuts errors short: each failed task's whole error, and where to read more. */
+function failures(tasks: readonly OrchestrationTask[], style: Style): string {
+  const failed = tasks.filter((task) => task.status === 'failed');
+  if (failed.length === 0) return '';
+  const lines = failed.map(
+    (task) =>
+      `${style.status('failed', `${task.identifier ?? 'task'} (task ${task.id}) failed`)}: ${task.error_message ?? 'no reason recorded'}\n` +
+      `  details: claude-worker status ${task.id}   |   claude-worker logs ${task.id}`,
+  );
+  return `\n${lines.join('\n')}\n`;
 }
 
 function orchestrationTaskSnippet(task: OrchestrationTask): string {
   if (task.status === 'waiting') return `waiting for ${task.depends_on.join(', ')}`;
-  if (task.status === 'skipped') return task.error_message ?? '';
   return taskSnippet(task);
 }

@@ -6,7 +6,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { OrchestrationDetail } from '../core/orchestration.js';
 import type { TaskService } from '../service/task-service.js';
 import { PLAIN, type Style } from './format.js';
-import { orchestrationLine } from './orchestration-format.js';
+import { describeCounts } from './orchestration-format.js';
 import { WATCH_POLL_MS } from './watch.js';
 
 export interface OrchestrationWatchOptions {
@@ -25,19 +25,18 @@ export async function watchOrchestration(
 ): Promise<OrchestrationDetail> {
   const { out, style = PLAIN, signal, pollMs = WATCH_POLL_MS } = options;
   let orchestration = first;
+  // The name once; after it, lines about its tasks. Its outcome is printed by the caller, once.
+  out.write(`${style.bold(`Orchestration ${first.id} "${first.name}"`)}: ${first.tasks.length} tasks\n`);
   let seen = new Map<number, string>();
   for (;;) {
-    const now = new Map(orchestration.tasks.map((task) => [task.id, task.status]));
-    for (const task of orchestration.tasks) {
-      if (seen.get(task.id) === task.status) continue;
+    const changed = orchestration.tasks.filter((task) => seen.get(task.id) !== task.status);
+    for (const task of changed) {
       const name = task.identifier ?? String(task.id);
       out.write(`  ${name} (task ${task.id}) ${style.status(task.status)}\n`);
     }
-    if (seen.size === 0 || [...now].some(([id, status]) => seen.get(id) !== status)) {
-      out.write(`${orchestrationLine(orchestration, style)}\n`);
-    }
-    seen = now;
+    seen = new Map(orchestration.tasks.map((task) => [task.id, task.status]));
     if (orchestration.status !== 'running') return orchestration;
+    if (changed.length > 0) out.write(`  so far: ${describeCounts(orchestration)}\n`);
     try {
       await sleep(pollMs, undefined, { signal });
     } catch {

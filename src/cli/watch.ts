@@ -74,6 +74,7 @@ export function renderOutcome(task: Task, style: Style): string {
     case 'failed':
       return `${headline}: ${task.error_message ?? 'no reason recorded'}\nLogs: claude-worker logs ${task.id}\n`;
     case 'cancelled':
+    case 'skipped':
       return `${headline}${task.error_message ? `: ${task.error_message}` : ''}\n`;
     default:
       return `${headline}\nStill ${task.status}; follow it with: claude-worker status ${task.id}\n`;

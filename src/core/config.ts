@@ -77,11 +77,14 @@ export function loadConfig(env: Env = process.env): Config {
     if (!(error instanceof ValidationError)) throw error;
     problems.push(...error.issues);
   }
+  const serverUrl = (env.CLAUDE_WORKER_SERVER_URL || DEFAULT_SERVER_URL).replace(/\/+$/, '');
+  const serverUrlProblem = httpUrlProblem(serverUrl);
+  if (serverUrlProblem !== null) problems.push({ field: 'CLAUDE_WORKER_SERVER_URL', message: serverUrlProblem });
   const config: Config = {
     home,
     dbPath: databaseSpec(env.CLAUDE_WORKER_DB || join(home, 'tasks.db')),
     logDir: resolve(expandHome(env.CLAUDE_WORKER_LOG_DIR || join(home, 'logs'))),
-    serverUrl: (env.CLAUDE_WORKER_SERVER_URL || DEFAULT_SERVER_URL).replace(/\/+$/, ''),
+    serverUrl,
     token: env.CLAUDE_WORKER_TOKEN || null,
     allowedHosts: (env.CLAUDE_WORKER_ALLOWED_HOSTS ?? '')
       .split(',')
@@ -109,6 +112,14 @@ export function loadConfig(env: Env = process.env): Config {
   }
   if (problems.length > 0) throw new ValidationError(problems);
   return config;
+}
+
+/** What is wrong with a server URL (named by whoever reports it), or null when it is an http(s) URL. */
+export function httpUrlProblem(value: string): string | null {
+  const protocol = URL.canParse(value) ? new URL(value).protocol : null;
+  return protocol === 'http:' || protocol === 'https:'
+    ? null
+    : `must be an http(s) URL such as ${DEFAULT_SERVER_URL} (got "${value}")`;
 }
 
 /** Whether a database spec (`CLAUDE_WORKER_DB`) names a PostgreSQL server rather than a SQLite file. */

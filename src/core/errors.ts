@@ -13,10 +13,13 @@ export type ErrorCode =
   | 'validation_failed'
   | 'not_found'
   | 'conflict'
+  | 'idempotency_conflict'
   | 'unauthorized'
   | 'forbidden'
   | 'payload_too_large'
+  | 'disk_full'
   | 'server_unreachable'
+  | 'store_unavailable'
   | 'server_error';
 
 export abstract class ClaudeWorkerError extends Error {
@@ -97,6 +100,34 @@ export class OrchestrationNotFoundError extends ClaudeWorkerError {
   }
 }
 
+/**
+ * An idempotency key sent again with a request that differs from the one
+ * that first used it: the stored task (or orchestration) is not what the
+ * caller asks for, so returning it would hide the mistake.
+ */
+export class IdempotencyConflictError extends ClaudeWorkerError {
+  readonly code = 'idempotency_conflict' as const;
+  readonly httpStatus = 409;
+
+  constructor(
+    readonly kind: 'task' | 'orchestration',
+    readonly existingId: number,
+    /** The request's fields that differ from the stored ones, e.g. `execution_prompt`, `tasks[1].model`. */
+    readonly fields: readonly string[],
+  ) {
+    super(
+      `This idempotency key was already used for ${kind} ${existingId}, which differs in ${fields.join(', ')}. ` +
+        `Nothing was stored. Send the same request to get ${kind} ${existingId} back, or use a new key for a new ${kind}.`,
+    );
+    this.name = 'IdempotencyConflictError';
+  }
+
+  override toJSON(): { code: 'idempotency_conflict'; message: string; issues: readonly ValidationIssue[] } {
+    const issues = this.fields.map((field) => ({ field, message: `differs from ${this.kind} ${this.existingId}` }));
+    return { code: this.code, message: this.message, issues };
+  }
+}
+
 export class UnauthorizedError extends ClaudeWorkerError {
   readonly code = 'unauthorized' as const;
   readonly httpStatus = 401;
@@ -117,6 +148,25 @@ export class ForbiddenError extends ClaudeWorkerError {
   }
 }
 
+/**
+ * A write failed because the disk is full. Nothing of the request was
+ * stored; the same request succeeds once there is room again, without a
+ * restart.
+ */
+export class DiskFullError extends ClaudeWorkerError {
+  readonly code = 'disk_full' as const;
+  readonly httpStatus = 507;
+
+  /** `where`: what could not be written, e.g. `the SQLite database /srv/tasks.db`. */
+  constructor(
+    readonly where: string,
+    cause?: unknown,
+  ) {
+    super(`The disk holding ${where} is full, so nothing was stored. Free some space on it and try again.`, { cause });
+    this.name = 'DiskFullError';
+  }
+}
+
 /** The server could not be reached (client side). */
 export class ServerUnreachableError extends ClaudeWorkerError {
   readonly code = 'server_unreachable' as const;
@@ -128,6 +178,30 @@ export class ServerUnreachableError extends ClaudeWorkerError {
   ) {
     super(`No claude-worker server answers at ${url}. Start one with: claude-worker server start`, { cause });
     this.name = 'ServerUnreachableError';
+  }
+}
+
+/**
+ * The database could not be reached or opened (PostgreSQL down or cut off,
+ * a SQLite file that is locked or cannot be opened). The store raises it
+ * when it could not get a connection or lock, so the request changed
+ * nothing and may simply be sent again.
+ */
+export class StoreUnavailableError extends ClaudeWorkerError {
+  readonly code = 'store_unavailable' as const;
+  readonly httpStatus = 503;
+
+  constructor(
+    /** The database as it may be shown: a PostgreSQL URL without its password, or a file path. */
+    readonly database: string,
+    /** What went wrong, e.g. `connect ECONNREFUSED 127.0.0.1:5432`. */
+    reason: string,
+    /** What to check, e.g. whether the server runs. */
+    hint: string,
+    cause?: unknown,
+  ) {
+    super(`The database ${database} cannot be reached (${reason}); nothing was stored. ${hint}`, { cause });
+    this.name = 'StoreUnavailableError';
   }
 }
 

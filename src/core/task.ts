@@ -24,7 +24,7 @@ export const PERMISSION_MODES = ['default', 'acceptEdits', 'bypassPermissions', 
 export type PermissionMode = (typeof PERMISSION_MODES)[number];
 
 /**
- * Why a task ended `failed` (or was retried). Stable strings: scripts may match on them.
+ * Why a task ended `failed` or `cancelled` (or was retried). Stable strings: scripts may match on them.
  */
 export const FAILURE_CODES = [
   'agent_error', // the agent ended its turn with an error result
@@ -37,6 +37,7 @@ export const FAILURE_CODES = [
   'spawn_failed', // the agent process could not be started
   'root_bypass_refused', // bypassPermissions as root without IS_SANDBOX=1
   'lost', // the runner that owned the task died and no attempts were left
+  'cancelled', // a cancel was requested; every cancelled task carries it (error_message: at which stage)
 ] as const;
 export type FailureCode = (typeof FAILURE_CODES)[number];
 

@@ -11,7 +11,7 @@
 import type { NewLogLine, TaskLogLine, TaskStore } from '../store/task-store.js';
 
 const FLUSH_MS = 200;
-/** Past this many unwritten lines of one task (a database down for long) its oldest are dropped; the log file keeps them. */
+/** Past this many unwritten lines of one task (a database down, or its disk full, for long) its oldest are dropped; the log file keeps them. */
 const MAX_PENDING_LINES = 10_000;
 
 interface PendingLines {
@@ -87,7 +87,7 @@ export class StoredLogs {
 function linesOf(taskId: number, task: PendingLines): TaskLogLine[] {
   const lines = task.lines.map((line) => ({ taskId, ...line }));
   if (task.dropped > 0) {
-    lines.unshift({ taskId, at: task.lines[0]!.at, text: `[${task.dropped} log lines were lost while the database was unreachable]` });
+    lines.unshift({ taskId, at: task.lines[0]!.at, text: `[${task.dropped} log lines were lost while the database could not store them (unreachable, or its disk full)]` });
   }
   return lines;
 }

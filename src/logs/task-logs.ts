@@ -41,7 +41,11 @@ export class TaskLogs {
 
   /** Opens the logs of a task for appending. */
   openWriter(taskId: number): TaskLogWriter {
-    mkdirSync(this.dir, { recursive: true, mode: 0o700 });
+    try {
+      mkdirSync(this.dir, { recursive: true, mode: 0o700 });
+    } catch {
+      // A full disk, say: the files fail at their first write, and the writer notes it in the store.
+    }
     return new TaskLogWriter(taskId, this.summaryPath(taskId), this.eventsPath(taskId), this.stored);
   }
 
@@ -116,8 +120,8 @@ export class TaskLogWriter {
     eventsPath: string,
     private readonly stored: StoredLogs,
   ) {
-    this.summary = new GatheredFile(summaryPath);
-    this.events = new GatheredFile(eventsPath);
+    this.summary = new GatheredFile(summaryPath, this.noteFailure);
+    this.events = new GatheredFile(eventsPath, this.noteFailure);
   }
 
   line(text: string): void {
@@ -140,6 +144,11 @@ export class TaskLogWriter {
     await Promise.all([this.summary.close(), this.events.close(), this.stored.flush()]);
   }
 
+  /** A file that cannot be written stops; the readers of the log learn where, from the store's copy. */
+  private readonly noteFailure = (path: string, error: Error): void => {
+    this.line(`[log] ${path} could not be written (${error.message}); this file stops here, the log goes on in the database`);
+  };
+
   private flushSoon(): void {
     this.flushTimer ??= setTimeout(() => {
       this.flushTimer = null;
@@ -154,33 +163,53 @@ export class TaskLogWriter {
  * a run whose agent never started leaves no empty event log behind, and
  * costs no open and close (measured: about a third of a no-op run's time in
  * the server went to file system calls).
+ *
+ * A write that fails (a full disk, a quota, the directory removed) stops the
+ * file for the rest of the run and is reported once; it never throws, nor
+ * becomes an unhandled error that would take the server down.
  */
 class GatheredFile {
   private stream: WriteStream | null = null;
   private pending: string[] = [];
+  private failed = false;
 
-  constructor(private readonly path: string) {}
+  constructor(
+    private readonly path: string,
+    private readonly onFailure: (path: string, error: Error) => void,
+  ) {}
 
   append(text: string): void {
-    this.pending.push(text);
+    if (!this.failed) this.pending.push(text);
   }
 
   flush(): void {
-    if (this.pending.length === 0) return;
-    this.stream ??= createWriteStream(this.path, { flags: 'a', mode: 0o600 });
+    if (this.failed || this.pending.length === 0) return;
+    if (!this.stream) {
+      this.stream = createWriteStream(this.path, { flags: 'a', mode: 0o600 });
+      this.stream.on('error', (error) => this.fail(error));
+    }
     this.stream.write(this.pending.join(''));
     this.pending = [];
   }
 
   async close(): Promise<void> {
     this.flush();
-    if (this.stream) await endStream(this.stream);
+    if (this.stream && !this.stream.closed) await endStream(this.stream);
+  }
+
+  private fail(error: Error): void {
+    if (this.failed) return;
+    this.failed = true;
+    this.pending = [];
+    this.stream?.destroy();
+    this.onFailure(this.path, error);
   }
 }
 
+/** Resolves once the stream is closed, written out or failed (its error handler reports a failure). */
 function endStream(stream: WriteStream): Promise<void> {
-  return new Promise((resolve, reject) => {
-    stream.once('error', reject);
-    stream.end(() => resolve());
+  return new Promise((resolve) => {
+    stream.once('close', resolve);
+    stream.end();
   });
 }

@@ -4,10 +4,12 @@
  * owns the task now), a cancel request stops its agent. When the store cannot
  * be reached for most of a lease period, the runner stops its own agents
  * before anyone else can claim their tasks (self-fencing), so a task never
- * runs twice at once. The same beat renews the runner's registration.
+ * runs twice at once. The same beat renews the runner's registration, and
+ * every beat tells the store contact whether the store answered.
  */
 import type { Config } from '../core/config.js';
 import type { TaskStore } from '../store/task-store.js';
+import type { StoreContact } from './store-contact.js';
 import type { TaskExecution } from './task-execution.js';
 import type { WorkerPresence } from './worker-presence.js';
 
@@ -24,6 +26,7 @@ export class LeaseKeeper {
     private readonly config: Pick<Config, 'leaseMs' | 'heartbeatMs'>,
     private readonly executions: () => Iterable<TaskExecution>,
     private readonly presence: Pick<WorkerPresence, 'beat'>,
+    private readonly contact: StoreContact,
     private readonly warn: (message: string) => void,
   ) {}
 
@@ -54,9 +57,11 @@ export class LeaseKeeper {
           if (!result.owned) running[i]!.stop('lease_lost');
           else if (result.cancelRequested) running[i]!.stop('cancel');
         });
+        this.contact.answered();
       }
       this.lastRenewedAt = Date.now();
     } catch (error) {
+      this.contact.failed();
       const silentMs = Date.now() - this.lastRenewedAt;
       this.warn(`heartbeat failed (${silentMs} ms since the last renewal): ${String(error)}`);
       const unfenced = running.filter((execution) => !execution.stopping);
@@ -66,7 +71,8 @@ export class LeaseKeeper {
       }
     }
     try {
-      await this.presence.beat();
+      if (await this.presence.beat()) this.contact.answered();
+      else this.contact.failed();
     } finally {
       this.beating = false;
     }

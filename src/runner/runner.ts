@@ -14,14 +14,14 @@ import { OrphanGuard } from '../host/orphan-guard.js';
 import type { TaskLogs } from '../logs/task-logs.js';
 import type { TaskStore, WorkerIdentity } from '../store/task-store.js';
 import { LeaseKeeper } from './lease-keeper.js';
+import { Reaper } from './reaper.js';
 import { recoverHostOrphans } from './recovery.js';
+import { StoreContact } from './store-contact.js';
 import { TaskExecution } from './task-execution.js';
 import { WorkerPresence } from './worker-presence.js';
 
 /** How long an idle runner waits before looking for work other processes added (their wake-ups do not reach us). */
 const IDLE_POLL_MS = 500;
-/** Delay before a task whose runner died is offered again, so a task that kills its runner cannot spin. */
-const LOST_TASK_RETRY_DELAY_MS = 10_000;
 
 export interface RunnerOptions {
   store: TaskStore;
@@ -42,10 +42,11 @@ export class Runner {
   private readonly stopClaiming = new AbortController();
   private readonly leaseKeeper: LeaseKeeper;
   private readonly presence: WorkerPresence;
+  private readonly contact: StoreContact;
+  private readonly reaper: Reaper;
   private orphanGuard: OrphanGuard | null = null;
   private slotFreed: (() => void) | null = null;
   private claimLoop: Promise<void> | null = null;
-  private reapTimer: NodeJS.Timeout | null = null;
   private unsubscribeCancel: (() => void) | null = null;
 
   constructor(private readonly options: RunnerOptions) {
@@ -70,7 +71,10 @@ export class Runner {
       },
       this.warn,
     );
-    this.leaseKeeper = new LeaseKeeper(store, config, () => this.executions, this.presence, this.warn);
+    // Beats come every heartbeat interval: two without an answer mean the store was out of reach.
+    this.contact = new StoreContact(2 * config.heartbeatMs);
+    this.leaseKeeper = new LeaseKeeper(store, config, () => this.executions, this.presence, this.contact, this.warn);
+    this.reaper = new Reaper(store, config, this.contact, this.warn);
   }
 
   get runningCount(): number {
@@ -83,12 +87,12 @@ export class Runner {
     await recoverHostOrphans(store, this.worker, this.warn);
     this.orphanGuard = await OrphanGuard.start(this.warn);
     await this.presence.register();
+    this.contact.answered();
     this.unsubscribeCancel = store.onCancelRequested((taskId) => {
       for (const execution of this.executions) if (execution.taskId === taskId) execution.stop('cancel');
     });
     this.leaseKeeper.start();
-    this.reapTimer = setInterval(() => void this.reap(), config.reapIntervalMs);
-    this.reapTimer.unref();
+    this.reaper.start();
     this.claimLoop = this.claimUntilStopped();
   }
 
@@ -112,7 +116,7 @@ export class Runner {
     for (const execution of this.executions.values()) execution.stop('shutdown');
     await Promise.all([...this.executions.values()].map((e) => e.done));
     this.leaseKeeper.stop();
-    if (this.reapTimer) clearInterval(this.reapTimer);
+    this.reaper.stop();
     this.unsubscribeCancel?.();
     this.orphanGuard?.close();
     await this.presence.moveTo('stopped');
@@ -152,15 +156,6 @@ export class Runner {
         this.executions.delete(execution);
         this.slotFreed?.();
       });
-  }
-
-  private async reap(): Promise<void> {
-    try {
-      const reaped = await this.options.store.reapExpired(LOST_TASK_RETRY_DELAY_MS);
-      if (reaped.length > 0) this.warn(`recovered task(s) ${reaped.join(', ')} whose runner stopped renewing its lease`);
-    } catch (error) {
-      this.warn(`reaper failed: ${String(error)}`);
-    }
   }
 
   private readonly warn = (message: string): void => {

@@ -22,12 +22,15 @@ export class WorkerPresence {
     await this.store.registerWorker({ ...this.registration, state: this.state });
   }
 
-  async beat(): Promise<void> {
+  /** Returns whether the store answered. */
+  async beat(): Promise<boolean> {
     try {
       // The row is gone when this runner was silent long enough to be pruned (a long partition).
       if (!(await this.store.workerHeartbeat(this.registration.id))) await this.register();
+      return true;
     } catch (error) {
       this.warn(`could not renew this worker's registration: ${String(error)}`);
+      return false;
     }
   }
 

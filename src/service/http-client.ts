@@ -4,7 +4,7 @@
  * carries every issue the server listed). The CLI talks to servers only
  * through it.
  */
-import { loadConfig } from '../core/config.js';
+import { httpUrlProblem, loadConfig } from '../core/config.js';
 import {
   ClaudeWorkerError,
   ForbiddenError,
@@ -57,9 +57,12 @@ const STATUS_OF_CODE: Readonly<Record<ErrorCode, number>> = {
   forbidden: 403,
   not_found: 404,
   conflict: 409,
+  idempotency_conflict: 409,
   payload_too_large: 413,
+  disk_full: 507,
   server_error: 500,
   server_unreachable: 503,
+  store_unavailable: 503,
 };
 
 export class ClaudeWorkerClient implements TaskService {
@@ -220,15 +223,8 @@ export class ClaudeWorkerClient implements TaskService {
 }
 
 function checkedBaseUrl(baseUrl: string): string {
-  let url: URL | null = null;
-  try {
-    url = new URL(baseUrl);
-  } catch {
-    // reported below
-  }
-  if (url === null || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
-    throw new ValidationError([{ field: 'baseUrl', message: `must be an http(s) URL such as http://127.0.0.1:8000 (got "${baseUrl}")` }]);
-  }
+  const problem = httpUrlProblem(baseUrl);
+  if (problem !== null) throw new ValidationError([{ field: 'baseUrl', message: problem }]);
   return baseUrl.replace(/\/+$/, '');
 }
 

@@ -17,6 +17,7 @@ import type { WorkerList } from '../core/worker.js';
 import type { TaskLogs } from '../logs/task-logs.js';
 import type { TaskRecord, TaskStore } from '../store/task-store.js';
 import { VERSION } from '../version.js';
+import { checkSameOrchestration, checkSameTask } from './idempotency.js';
 import { validateOrchestrationInput } from './orchestration-input.js';
 import { orchestrationSpec, toOrchestration, toOrchestrationDetail } from './orchestration-view.js';
 import { taskDefinition } from './task-definition.js';
@@ -49,7 +50,9 @@ class LocalTaskService implements TaskService {
   async submit(input: CreateTaskInput): Promise<SubmitResult> {
     const valid = await validateTaskInput(input);
     const { config, store } = this.options;
-    const { task, deduplicated } = await store.enqueue(taskDefinition(valid, config));
+    const spec = taskDefinition(valid, config);
+    const { task, deduplicated } = await store.enqueue(spec);
+    if (deduplicated) checkSameTask(spec, task);
     return { task: toTask(task), deduplicated };
   }
 
@@ -125,7 +128,9 @@ class LocalTaskService implements TaskService {
 
   async submitOrchestration(input: CreateOrchestrationInput): Promise<SubmitOrchestrationResult> {
     const valid = await validateOrchestrationInput(input);
-    const { deduplicated, ...graph } = await this.options.store.submitOrchestration(orchestrationSpec(valid, this.options.config));
+    const spec = orchestrationSpec(valid, this.options.config);
+    const { deduplicated, ...graph } = await this.options.store.submitOrchestration(spec);
+    if (deduplicated) checkSameOrchestration(spec, graph);
     return { orchestration: toOrchestrationDetail(graph), deduplicated };
   }
 

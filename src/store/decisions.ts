@@ -3,11 +3,30 @@
  * run, a skipped dependent. Each store only writes the decision.
  */
 import type { FailurePolicy } from '../core/orchestration.js';
-import type { TaskStatus } from '../core/task.js';
+import type { FailureCode, TaskStatus } from '../core/task.js';
 
-export type AbandonDecision =
-  | { status: Extract<TaskStatus, 'cancelled'> }
-  | { status: Extract<TaskStatus, 'pending' | 'failed'>; message: string };
+/**
+ * The error every cancelled task carries, whatever stage the cancel found it
+ * at, so that `error_code` alone tells a cancel from a failure. Before it
+ * started, as the parameters of the statements that cancel it then:
+ */
+export const CANCELLED_BEFORE_START_PARAMS = { error_code: 'cancelled', error_message: 'Cancelled before it started.' } as const;
+export const CANCELLED_WHILE_RUNNING = {
+  code: 'cancelled',
+  message: 'Cancelled while it ran; the agent and every process it started were stopped.',
+} as const;
+
+/** How a running task ends once its runner carried out the cancel (or released it with a cancel requested). */
+export const CANCELLED_RUN = {
+  status: 'cancelled',
+  error: CANCELLED_WHILE_RUNNING,
+  attempt: { outcome: 'cancelled', error: null },
+} as const;
+
+export interface AbandonDecision {
+  status: Extract<TaskStatus, 'cancelled' | 'pending' | 'failed'>;
+  error: { code: Extract<FailureCode, 'cancelled' | 'lost'>; message: string };
+}
 
 /**
  * What becomes of a running task whose runner is gone: cancelled if a cancel
@@ -19,11 +38,13 @@ export function decideAbandon(
   reason: string,
 ): AbandonDecision {
   const tally = `${row.attempts} of ${row.max_attempts}`;
-  if (row.cancel_requested_at !== null) return { status: 'cancelled' };
-  if (row.attempts < row.max_attempts) {
-    return { status: 'pending', message: `Attempt ${tally} was lost because ${reason}; the task will run again.` };
+  if (row.cancel_requested_at !== null) {
+    return { status: 'cancelled', error: { code: 'cancelled', message: `Cancelled while it ran; its runner was gone because ${reason}.` } };
   }
-  return { status: 'failed', message: `The task was lost because ${reason}, and no attempts are left (${tally}).` };
+  if (row.attempts < row.max_attempts) {
+    return { status: 'pending', error: { code: 'lost', message: `Attempt ${tally} was lost because ${reason}; the task will run again.` } };
+  }
+  return { status: 'failed', error: { code: 'lost', message: `The task was lost because ${reason}, and no attempts are left (${tally}).` } };
 }
 
 /** Why the tasks after `identifier` were skipped, for their error_message. */

@@ -14,6 +14,7 @@ import { agentRequest, recordRun, type RecordedRun } from '../support/agent-run.
 import { waitFor } from '../support/wait.js';
 
 const FAKE_CLAUDE = new URL('../fixtures/fake-claude.mjs', import.meta.url).pathname;
+const FAKE_CLAUDE_LEAVES_CHILD = new URL('../fixtures/fake-claude-leaves-child.sh', import.meta.url).pathname;
 let dir: string;
 let runCount = 0;
 
@@ -77,6 +78,14 @@ describe('Claude Code faults (fake executable)', () => {
     expect(result.message).toMatch(/exited with code 3/);
     expect(result.message).toMatch(/simulated crash \(segfault in the tool loop\)/);
     expect(isSameProcessAlive(await grandchildPid(run), null)).toBe(false);
+    expect(isGroupAlive(run.spawns[0]!.pgid)).toBe(false);
+  });
+
+  it('ends the run at its result when a process the agent left behind holds its output open, and kills that process', async () => {
+    const run = startFake('success', {}, {}, FAKE_CLAUDE_LEAVES_CHILD);
+    const leftBehind = await grandchildPid(run);
+    expect(await run.done).toMatchObject({ outcome: 'completed', summary: 'Done: the file is written.' });
+    expect(isSameProcessAlive(leftBehind, null)).toBe(false);
     expect(isGroupAlive(run.spawns[0]!.pgid)).toBe(false);
   });
 

@@ -6,7 +6,7 @@ import { isProcessRunning } from '../../src/host/identity.js';
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -81,6 +81,24 @@ export async function createCliHome(
       await rm(home, { recursive: true, force: true });
     },
   };
+}
+
+export interface DaemonHome extends CliHome {
+  /** An empty directory in the home, for tasks to work in. */
+  project: string;
+}
+
+/** A home with its daemon started by `server start --workers N`. */
+export async function createDaemonHome(workers: number): Promise<DaemonHome> {
+  const cli = await createCliHome();
+  const project = join(cli.home, 'project');
+  await mkdir(project);
+  const started = await cli.run(['server', 'start', '--workers', String(workers)]);
+  if (started.code !== 0) {
+    await cli.dispose();
+    throw new Error(`server start exited ${started.code}:\n${started.stderr}`);
+  }
+  return { ...cli, project };
 }
 
 export interface RunningCli {

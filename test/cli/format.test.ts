@@ -147,23 +147,30 @@ describe('worker table', () => {
     ...overrides,
   });
 
-  it('shows name, host, state, running of capacity, labels and heartbeat age, and how long stopped ones stay', () => {
+  it('shows name, host, pid, state, running of capacity, labels and heartbeat age, and how long stopped ones stay', () => {
     const table = renderWorkerTable({
       workers: [
         worker({ running: 3 }),
-        worker({ name: 'gpu-1', host: 'h2', labels: { gpu: 'true' }, capacity: 1, running: 1, state: 'draining' }),
-        worker({ name: 'old', state: 'lost', heartbeat_age_seconds: 7200 }),
+        worker({ name: 'gpu-1', host: 'h2', pid: 2200, labels: { gpu: 'true' }, capacity: 1, running: 1, state: 'draining' }),
+        worker({ name: 'old', pid: 90, state: 'lost', heartbeat_age_seconds: 7200 }),
       ],
       retention_seconds: 86_400,
     });
     expect(table.split('\n')).toEqual([
-      'NAME    HOST  STATE     RUNNING  LABELS    HEARTBEAT',
-      'node-a  h1    active    3/4      -         2s ago',
-      'gpu-1   h2    draining  1/1      gpu=true  2s ago',
-      'old     h1    lost      0/4      -         2h ago',
+      'NAME    HOST  PID   STATE     RUNNING  LABELS    HEARTBEAT',
+      'node-a  h1    100   active    3/4      -         2s ago',
+      'gpu-1   h2    2200  draining  1/1      gpu=true  2s ago',
+      'old     h1    90    lost      0/4      -         2h ago',
       'Stopped and lost workers stay listed for 1d after their last heartbeat.',
       '',
     ]);
+  });
+
+  it('tells apart two workers of the same name on the same host by their pid', () => {
+    const table = renderWorkerTable({ workers: [worker({ pid: 100 }), worker({ id: 'h1:101:ef', pid: 101 })], retention_seconds: 60 });
+    const [, first, second] = table.split('\n');
+    expect(first).not.toBe(second);
+    expect(second).toMatch(/^node-a\s+h1\s+101\s/);
   });
 
   it('says how to start one when there is none', () => {
@@ -187,6 +194,13 @@ describe('watch output', () => {
     expect(renderOutcome(task({ ...ended, status: 'failed', error_message: 'Timed out after 30s' }), PLAIN)).toBe(
       'Task 7 failed (30s): Timed out after 30s\nLogs: claude-worker logs 7\n',
     );
+  });
+
+  it('says why a skipped task was skipped, in its outcome and in the task table', () => {
+    const reason = 'Skipped: its orchestration was cancelled.';
+    const skipped = task({ status: 'skipped', ended_at: '2025-06-01T11:59:30.000Z', error_message: reason });
+    expect(renderOutcome(skipped, PLAIN)).toBe(`Task 7 skipped: ${reason}\n`);
+    expect(renderTaskTable([skipped], NOW).split('\n')[1]).toContain(reason);
   });
 });
 

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { networkInterfaces } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -63,9 +63,9 @@ describe('claude-worker without a server', () => {
     nothingCreated();
   });
 
-  it('reports a missing prompt when there is neither an argument nor piped input', async () => {
+  it('reports a missing prompt when there is neither an argument nor piped input, as a usage error', async () => {
     const result = await cli.run(['run']);
-    expect(result.code).toBe(1);
+    expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/^error: invalid input \(1 problem\)\n  prompt: no prompt: give it as an argument/);
     nothingCreated();
   });
@@ -84,7 +84,7 @@ describe('claude-worker without a server', () => {
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     const [code] = await once(child, 'close');
     child.stdin.destroy();
-    expect(code).toBe(1);
+    expect(code).toBe(2);
     expect(stderr).toMatch(/^warning: stdin is open but sent nothing in 3s; going on without it/);
     expect(stderr).toMatch(/prompt: no prompt/);
     nothingCreated();
@@ -99,6 +99,61 @@ describe('claude-worker without a server', () => {
     const result = await cli.run(['list'], { env: { CLAUDE_WORKER_SERVER_URL: url } });
     expect(result.code).toBe(1);
     expect(result.stderr).toBe(`error: No claude-worker server answers at ${url}. Start one with: claude-worker server start\n`);
+    nothingCreated();
+  });
+
+  it('`worker` and `server start` refuse a SQLite file in a directory that does not exist, and create nothing', async () => {
+    const missing = join(cli.home, 'no-such-dir', 'deeper');
+    const db = join(missing, 'x.db');
+    for (const args of [['worker', '--db', db], ['server', 'start', '--foreground', '--db', db]]) {
+      const result = await cli.run(args);
+      expect(result.code, args.join(' ')).toBe(1);
+      expect(result.stderr).toContain(`db: the directory of the SQLite file ${db} does not exist (--db or CLAUDE_WORKER_DB).`);
+      expect(result.stderr).toContain(`mkdir -p ${missing}`);
+      expect(existsSync(join(cli.home, 'no-such-dir'))).toBe(false);
+    }
+  });
+});
+
+describe('error text names what the user wrote', () => {
+  it('places a JSON syntax error in a graph file by line and column', async () => {
+    const file = join(cli.home, 'broken.json');
+    await writeFile(file, '{\n  "name": "broken",\n  "tasks": [\n    { "identifier": "a" "execution_prompt": "x" }\n  ]\n}\n');
+    const result = await cli.run(['orchestrate', file]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(`file: ${file} is not valid JSON: `);
+    expect(result.stderr).toMatch(/ at line 4, column 25\n/);
+    expect(result.stderr).not.toMatch(/position/);
+    nothingCreated();
+  });
+
+  it('says a graph file does not exist in words, not ENOENT', async () => {
+    const file = join(cli.home, 'missing.json');
+    const result = await cli.run(['orchestrate', file]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe(`error: invalid input (1 problem)\n  file: no such file: ${file}\n`);
+    nothingCreated();
+  });
+
+  it('names an unknown field of a graph file by where it is in the file, not as a request body', async () => {
+    const file = join(cli.home, 'extra.json');
+    const task = { identifier: 'a', execution_prompt: 'Work', working_directory: cli.home };
+    await writeFile(file, JSON.stringify({ name: 'extra', tasks: [task], extra: 1 }));
+    const result = await cli.run(['orchestrate', file]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(`  ${file} (top level): unknown field(s): extra\n`);
+    expect(result.stderr).not.toMatch(/\bbody\b/);
+    nothingCreated();
+  });
+
+  it('names CLAUDE_WORKER_SERVER_URL when it is not an http(s) URL', async () => {
+    for (const args of [['list'], ['server', 'status']]) {
+      const result = await cli.run(args, { env: { CLAUDE_WORKER_SERVER_URL: 'localhost:8000' } });
+      expect(result.code).toBe(1);
+      expect(result.stderr).toBe(
+        'error: invalid input (1 problem)\n  CLAUDE_WORKER_SERVER_URL: must be an http(s) URL such as http://127.0.0.1:8000 (got "localhost:8000")\n',
+      );
+    }
     nothingCreated();
   });
 });

@@ -139,6 +139,18 @@ describe('run', () => {
     const again = await cli.run(['run', '[fake:success] Write it', '--dir', project, '--idempotency-key', 'same-key']);
     expect(again.stdout).toMatch(new RegExp(`^Task ${task.id} already exists for this idempotency key`));
   });
+
+  it('run with an idempotency key already used for another prompt exits 1 and names what differs', async () => {
+    const first = await cli.run(['run', '[fake:success] First use', '--dir', project, '--json', '--idempotency-key', 'reused-key']);
+    expect(first.code, first.stderr).toBe(0);
+    const task = taskSchema.parse(JSON.parse(first.stdout));
+    const again = await cli.run(['run', '[fake:success] Another prompt', '--dir', project, '--idempotency-key', 'reused-key']);
+    expect(again).toMatchObject({ code: 1, stdout: '' });
+    expect(again.stderr).toBe(
+      `error: This idempotency key was already used for task ${task.id}, which differs in execution_prompt. Nothing was stored. ` +
+        `Send the same request to get task ${task.id} back, or use a new key for a new task.\n`,
+    );
+  });
 });
 
 describe('list, status and logs', () => {
@@ -167,7 +179,8 @@ describe('list, status and logs', () => {
     expect(result.code, result.stderr).toBe(0);
     const lines = result.stdout.trimEnd().split('\n');
     expect(lines[0]).toMatch(/^ID\s+STATUS\s+AGE\s+LAST ACTION \/ RESULT\s+DIR$/);
-    expect(lines).toHaveLength(3);
+    expect(lines).toHaveLength(4);
+    expect(lines[3]).toMatch(/^More tasks: claude-worker list --limit 2 --cursor \d+$/);
     expect(lines[1]).toMatch(new RegExp(`^${failed.id}\\s+failed\\s+\\d+[smhd]\\s+.*Claude Code reported an error.*\\s+~/project$`));
   });
 
@@ -244,7 +257,7 @@ describe('wait', () => {
     const hanging = await submit('[fake:hang] Never finish');
     const result = await cli.run(['wait', String(hanging), '--timeout', '1']);
     expect(result.code).toBe(124);
-    expect(result.stderr).toContain(`still running: ${hanging}`);
+    expect(result.stderr).toMatch(new RegExp(`still (pending|running): ${hanging}\\b`));
     expect(['pending', 'running']).toContain((await taskJson(hanging)).status);
     expect((await cli.run(['cancel', String(hanging)])).code).toBe(0);
   });

@@ -4,10 +4,12 @@
  * then the README's `claude mcp add` and `claude mcp get`, which starts the
  * server and reports whether it connected.
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bundledClaudePath } from '../support/agent-env.js';
 import { freePort } from '../support/server-process.js';
 import { claudeCliEnv, readmeCommands, runCommand, type ShellResult } from './readme-commands.js';
 
@@ -54,8 +56,14 @@ describe("the README's Claude Code install", () => {
   });
 
   it('claude mcp get reports a failure when claude-worker-mcp is not on the PATH', async () => {
-    const withoutLink = { ...env, PATH: env.PATH!.replace(`${linkedBin}:`, '') };
-    const get = await runCommand('claude mcp get claude-worker', withoutLink);
+    // A PATH of exactly what the command needs: the developer's own may hold a claude-worker-mcp (after npm link).
+    const bin = join(dir, 'bin-without-link');
+    mkdirSync(bin);
+    for (const program of [bundledClaudePath(), execFileSync('sh', ['-c', 'command -v sh'], { encoding: 'utf8' }).trim()]) {
+      symlinkSync(program, join(bin, basename(program)));
+    }
+    const get = await runCommand('claude mcp get claude-worker', { ...env, PATH: bin });
     expect(get.output).toContain('Failed to connect');
+    expect(get.output).toContain('claude-worker-mcp');
   });
 });

@@ -4,15 +4,18 @@
  * user's MCP client config would start it.
  */
 import { execFile } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore } from '../../src/store/open-store.js';
+import { cachedPackage } from '../support/cached-package.js';
 import { node22 } from '../support/node22.js';
 import { FAKE_CLAUDE, freePort } from '../support/server-process.js';
 import { createTestHome, TOOL_NAMES, validPrompt, type McpTestHome } from './mcp-process.js';
 
-const INSPECTOR = new URL('../../node_modules/@modelcontextprotocol/inspector/clients/launcher/build/index.js', import.meta.url).pathname;
+/** Not a devDependency: it wants Node 22, and would warn so on every `npm install` (see cached-package.ts). */
+const INSPECTOR_VERSION = '2.12.0';
+const inspectorLauncher = (dir: string) => join(dir, 'node_modules', '@modelcontextprotocol', 'inspector', 'clients', 'launcher', 'build', 'index.js');
 const MCP_BIN = new URL('../../dist/app/mcp-bin.js', import.meta.url).pathname;
 /** The inspector's exit code for a tool call answered with `isError: true`. */
 const TOOL_ERROR_EXIT = 5;
@@ -26,10 +29,13 @@ interface InspectorRun {
 
 let home: McpTestHome;
 let nodeForInspector: string;
+let inspector: string;
 let serverUrl: string;
 
 beforeAll(async () => {
   nodeForInspector = await node22();
+  const installed = await cachedPackage('@modelcontextprotocol/inspector', INSPECTOR_VERSION, 'inspector', async (dir) => existsSync(inspectorLauncher(dir)));
+  inspector = inspectorLauncher(installed);
   // Nothing listens at the server URL, so every server the inspector starts is standalone.
   serverUrl = `http://127.0.0.1:${await freePort()}`;
   home = createTestHome();
@@ -45,7 +51,7 @@ function inspect(request: string[]): Promise<InspectorRun> {
     CLAUDE_WORKER_SERVER_URL: serverUrl,
   };
   const args = [
-    INSPECTOR,
+    inspector,
     '--cli',
     '--format',
     'json',

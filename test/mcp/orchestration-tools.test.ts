@@ -78,6 +78,24 @@ describe('MCP orchestration tools, standalone', () => {
     expect(cancelled.tasks.map((t) => t.status)).toEqual(['cancelled', 'skipped']);
   });
 
+  it('refuses a key already used for another graph, naming what differs', async () => {
+    const first = await callOk<OrchestrationSummary>(session.client, 'submit_orchestration', {
+      name: 'keyed',
+      key: 'mcp-key-1',
+      tasks: [graphTask('a'), graphTask('b', ['a'])],
+    });
+    const refused = await callError(session.client, 'submit_orchestration', {
+      name: 'keyed',
+      key: 'mcp-key-1',
+      tasks: [graphTask('a'), graphTask('b')],
+    });
+    expect(refused.error).toMatchObject({
+      code: 'idempotency_conflict',
+      issues: [{ field: 'tasks[1].depends_on', message: `differs from orchestration ${first.orchestration_id}` }],
+    });
+    expect(refused.error.message).toMatch(/^This idempotency key was already used for orchestration \d+, which differs in tasks\[1\]\.depends_on\. Nothing was stored\./);
+  });
+
   it('skips the tasks after a failed one, which wait_for_tasks reports as ended', async () => {
     const submitted = await callOk<OrchestrationSummary>(session.client, 'submit_orchestration', {
       tasks: [graphTask('broken', [], 'error'), graphTask('after', ['broken'])],

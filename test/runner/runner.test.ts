@@ -1,7 +1,7 @@
 import { isProcessRunning } from '../../src/host/identity.js';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -20,6 +20,7 @@ import type { TaskStore } from '../../src/store/task-store.js';
 import { waitFor } from '../support/wait.js';
 
 const FAKE_CLAUDE = new URL('../fixtures/fake-claude.mjs', import.meta.url).pathname;
+const FAKE_CLAUDE_LEAVES_CHILD = new URL('../fixtures/fake-claude-leaves-child.sh', import.meta.url).pathname;
 
 interface Harness {
   dir: string;
@@ -165,12 +166,37 @@ describe('Runner', () => {
     expect(isGroupAlive(grandchild) || isProcessRunning(grandchild)).toBe(false);
   });
 
+  it('ends a task at its result and frees its slot when a process its agent left behind holds the output open', async () => {
+    // With one slot, the second task runs only once the first has ended; the timeout is far beyond the test's.
+    const first = await h.submit('[fake:success] first', { timeout_seconds: 3600 });
+    const second = await h.submit('[fake:success] second', { timeout_seconds: 3600 });
+    await h.startRunner({ maxWorkers: 1, agent: new ClaudeCodeAgent({ executablePath: FAKE_CLAUDE_LEAVES_CHILD }) });
+    await untilStatus(second, 'completed');
+    expect(await h.service.get(first)).toMatchObject({ status: 'completed', error_code: null, attempts: 1 });
+    const leftBehind = Number(await readFile(join(h.dir, 'grandchild.pid'), 'utf8'));
+    expect(isProcessRunning(leftBehind)).toBe(false);
+  });
+
+  it('completes a task whose log files cannot be written (a full disk), its stored log saying where they stop', async () => {
+    const id = await h.submit('[fake:success] write the file');
+    // /dev/full fails every write with ENOSPC, as a file on a full disk does.
+    await mkdir(h.logs.dir, { recursive: true });
+    await symlink('/dev/full', h.logs.summaryPath(id));
+    await symlink('/dev/full', h.logs.eventsPath(id));
+    await h.startRunner();
+    await untilStatus(id, 'completed');
+    const log = await h.logs.readSummary(id);
+    expect(log).toContain(`[log] ${h.logs.summaryPath(id)} could not be written (ENOSPC: no space left on device, write)`);
+    expect(log).toMatch(/=== completed/);
+  });
+
   it('cancels a running task: the agent and its children stop and the task ends cancelled', async () => {
     const id = await h.submit('[fake:hang] never finishes');
     await h.startRunner();
     const grandchild = Number(await waitFor(() => readFile(join(h.dir, 'grandchild.pid'), 'utf8').catch(() => '')));
     await h.service.cancel(id);
     await untilStatus(id, 'cancelled');
+    expect(await h.service.get(id)).toMatchObject({ error_code: 'cancelled', error_message: expect.stringMatching(/^Cancelled while it ran/) });
     expect(isProcessRunning(grandchild)).toBe(false);
     expect(await h.logs.readSummary(id)).toMatch(/cancelled/);
   });

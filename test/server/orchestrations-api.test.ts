@@ -67,6 +67,21 @@ describe('POST /api/v1/orchestrations', () => {
     expect(tasks.json<{ tasks: Task[] }>().tasks).toHaveLength(4);
   });
 
+  it('answers 409 idempotency_conflict naming what differs when the key was used for another graph, creating nothing', async () => {
+    const first = (await post(diamond({ key: 'release-2' }))).json<OrchestrationDetail>();
+    const changed = diamond({ key: 'release-2', failure_policy: 'continue' });
+    changed.tasks[2]!.execution_prompt = 'Do something else';
+    changed.tasks[3]!.depends_on = ['b'];
+    const again = await post(changed);
+    expect(again.statusCode).toBe(409);
+    const { error } = again.json<{ error: { code: string; message: string; issues: { field: string }[] } }>();
+    expect(error.code).toBe('idempotency_conflict');
+    expect(error.message).toContain(`already used for orchestration ${first.id}, which differs in failure_policy, tasks[2].execution_prompt, tasks[3].depends_on.`);
+    expect(error.issues.map((issue) => issue.field)).toEqual(['failure_policy', 'tasks[2].execution_prompt', 'tasks[3].depends_on']);
+    const tasks = await api.app.inject({ method: 'GET', url: '/api/v1/tasks?limit=100' });
+    expect(tasks.json<{ tasks: Task[] }>().tasks).toHaveLength(4);
+  });
+
   it('rejects a cycle, an unknown dependency and a duplicate identifier together, storing nothing', async () => {
     const input = diamond();
     input.tasks[0]!.depends_on = ['d'];

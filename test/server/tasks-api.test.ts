@@ -65,6 +65,29 @@ describe('POST /api/v1/tasks', () => {
     expect(again.json<Task>().id).toBe(first.id);
     expect((await api.service.list()).tasks).toHaveLength(1);
   });
+
+  it('answers 409 idempotency_conflict naming the fields that differ when the key was used for another task', async () => {
+    const first = await submit('Once', { idempotency_key: 'job-8', required_labels: { gpu: 'true' } });
+    const again = await api.app.inject({
+      method: 'POST',
+      url: '/api/v1/tasks',
+      payload: { execution_prompt: 'Something else', working_directory: api.dir, idempotency_key: 'job-8', model: 'opus', required_labels: { gpu: 'true' } },
+    });
+    expect(again.statusCode).toBe(409);
+    expect(again.json()).toEqual({
+      error: {
+        code: 'idempotency_conflict',
+        message:
+          `This idempotency key was already used for task ${first.id}, which differs in execution_prompt, model. Nothing was stored. ` +
+          `Send the same request to get task ${first.id} back, or use a new key for a new task.`,
+        issues: [
+          { field: 'execution_prompt', message: `differs from task ${first.id}` },
+          { field: 'model', message: `differs from task ${first.id}` },
+        ],
+      },
+    });
+    expect((await api.service.list()).tasks).toHaveLength(1);
+  });
 });
 
 describe('GET /api/v1/tasks', () => {

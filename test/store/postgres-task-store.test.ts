@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { isPostgresUrl } from '../../src/core/config.js';
+import { describeDatabase, isPostgresUrl } from '../../src/core/config.js';
+import { DiskFullError } from '../../src/core/errors.js';
 import { openStore } from '../../src/store/open-store.js';
 import { DatabaseVersionError } from '../../src/store/migration.js';
 import { MIGRATIONS, migrate } from '../../src/store/postgres/migrations.js';
@@ -76,6 +77,26 @@ describe('PostgreSQL task store', () => {
 
   afterEach(async () => {
     for (const close of closers.splice(0).reverse()) await close();
+  });
+
+  it('refuses writes while the database server\'s disk is full, saying so, and takes them again once there is room', async () => {
+    const url = await cluster.createDatabase();
+    const store = await openNode(url);
+    const db = admin(url);
+    // The error PostgreSQL raises when it cannot extend a file, raised on demand.
+    await db.query(`CREATE FUNCTION disk_full() RETURNS trigger LANGUAGE plpgsql AS $$
+                      BEGIN RAISE EXCEPTION 'could not extend file: No space left on device' USING ERRCODE = 'disk_full'; END $$`);
+    await db.query('CREATE TRIGGER disk_full BEFORE INSERT ON tasks FOR EACH ROW EXECUTE FUNCTION disk_full()');
+
+    const refused = await enqueueTask(store).catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(DiskFullError);
+    expect((refused as DiskFullError).message).toBe(
+      `The disk holding the PostgreSQL database ${describeDatabase(url)} is full, so nothing was stored. Free some space on it and try again.`,
+    );
+    expect(await store.countByStatus()).toMatchObject({ pending: 0 });
+
+    await db.query('DROP TRIGGER disk_full ON tasks');
+    expect((await store.get(await enqueueTask(store)))?.status).toBe('pending');
   });
 
   describe('migrations', () => {

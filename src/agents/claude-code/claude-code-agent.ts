@@ -79,6 +79,11 @@ export class ClaudeCodeAgent implements Agent {
         if (!message) continue;
         observation.observe(message);
         for (const activity of describeMessage(message, request.cwd)) observer.onActivity(activity);
+        // The result ends the run (one prompt, one result). Reading on would
+        // wait for Claude Code's stdout to close, which a background process
+        // that inherited it (a hook, an MCP server, a shell) can hold open
+        // for ever; settle() below stops whatever is left of the group.
+        if (message.type === 'result') break;
       }
     } catch (error) {
       // Error results are yielded before the SDK throws: the observation already holds them.

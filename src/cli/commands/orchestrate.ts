@@ -7,7 +7,7 @@ import { validateOrchestrationInput } from '../../service/orchestration-input.js
 import { connect } from '../connect.js';
 import { notice, print, printJson, stdoutStyle } from '../io.js';
 import { renderOrchestrationDetail } from '../orchestration-format.js';
-import { readOrchestrationFile } from '../orchestration-file.js';
+import { readOrchestrationFile, reportedInFile } from '../orchestration-file.js';
 import { isLocalServerUrl } from '../server-address.js';
 import { followOrchestration } from './orchestration-status.js';
 
@@ -31,11 +31,12 @@ Example file:
       const config = loadConfig();
       const input = (await readOrchestrationFile(file, process.cwd())) as CreateOrchestrationInput;
       // Bad input is reported before anything starts: no daemon, nothing stored.
-      if (isLocalServerUrl(config.serverUrl)) await validateOrchestrationInput(input);
-      else parseOrThrow(createOrchestrationInputSchema, input);
+      await reportedInFile(file, () =>
+        isLocalServerUrl(config.serverUrl) ? validateOrchestrationInput(input) : parseOrThrow(createOrchestrationInputSchema, input),
+      );
 
       const client = await connect(config, notice);
-      const { orchestration, deduplicated } = await client.submitOrchestration(input);
+      const { orchestration, deduplicated } = await reportedInFile(file, () => client.submitOrchestration(input));
       if (options.wait) {
         await followOrchestration(client, orchestration, options.json === true);
         return;

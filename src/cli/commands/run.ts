@@ -14,6 +14,7 @@ import { failureAdvice, localDaemonPid, restartAdvice, warningsFor } from '../se
 import { notice, print, printJson, stdoutStyle } from '../io.js';
 import { composePrompt, readInstruction, readPipedStdin, STDIN_FIRST_BYTE_WAIT_MS } from '../prompt-input.js';
 import { renderOutcome, watchTask } from '../watch.js';
+import { unmatchedLabelsWarning } from '../worker-labels.js';
 
 interface RunOptions {
   dir?: string;
@@ -66,6 +67,8 @@ Examples:
       const predicted = started || isTerminal(task.status) ? [] : warningsFor(task, warnings);
       for (const warning of predicted) notice(`warning: task ${task.id} will fail: ${warning.message}`);
       if (predicted.length > 0) notice(restartAdvice(await localDaemonPid(config)));
+      const labelsWarning = await unmatchedLabelsWarning(client, task);
+      if (labelsWarning !== null) notice(labelsWarning);
       if (options.watch) {
         const final = await watch(client, task, options.json === true);
         if (options.json) printJson(final);

@@ -2,16 +2,14 @@
 import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import { loadConfig } from '../../core/config.js';
-import { satisfiesLabels } from '../../core/labels.js';
-import type { Task } from '../../core/task.js';
 import { summaryLogPath } from '../../logs/task-logs.js';
-import type { TaskService } from '../../service/task-service.js';
 import { parseTaskId } from '../arguments.js';
 import { connect } from '../connect.js';
 import { isLocalServerUrl } from '../server-address.js';
 import { failureAdvice, localDaemonPid } from '../server-environment.js';
 import { renderTaskDetail, renderTaskTable } from '../format.js';
 import { notice, print, printJson, stdoutStyle } from '../io.js';
+import { waitsForLabelsNobodyHas } from '../worker-labels.js';
 
 const RECENT_TASKS = 10;
 
@@ -43,11 +41,4 @@ export function registerStatusCommand(program: Command): void {
       const advice = failureAdvice(task, await localDaemonPid(config));
       if (advice !== null) notice(advice);
     });
-}
-
-/** Whether a pending task requires labels that no active worker has (then it waits until one starts). */
-async function waitsForLabelsNobodyHas(client: TaskService, task: Task): Promise<boolean> {
-  if (task.status !== 'pending' || Object.keys(task.required_labels).length === 0) return false;
-  const { workers } = await client.workers();
-  return !workers.some((worker) => worker.state === 'active' && satisfiesLabels(worker.labels, task.required_labels));
 }

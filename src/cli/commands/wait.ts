@@ -52,9 +52,16 @@ export function registerWaitCommand(program: Command): void {
       const tasks = ids.map((id) => latest.get(id)!);
       if (options.json) printJson(tasks);
       const left = working();
-      if (left.length > 0) notice(`Timed out; still running: ${left.join(', ')} (the tasks keep running).`);
+      if (left.length > 0) notice(`Timed out; ${describeUnended(left.map((id) => latest.get(id)!))} (the tasks keep going).`);
       process.exitCode = exitCodeFor(tasks);
     });
+}
+
+/** `still running: 4, 5; still pending: 6`: the tasks that have not ended, by their status. */
+function describeUnended(tasks: readonly Task[]): string {
+  const byStatus = new Map<string, number[]>();
+  for (const task of tasks) byStatus.set(task.status, [...(byStatus.get(task.status) ?? []), task.id]);
+  return [...byStatus].map(([status, ids]) => `still ${status}: ${ids.join(', ')}`).join('; ');
 }
 
 function exitCodeFor(tasks: readonly Task[]): number {

@@ -11,7 +11,7 @@ export function registerHealthRoute(app: FastifyInstance, service: TaskService):
       schema: {
         tags: ['server'],
         summary: 'Server health, version and queue counts',
-        response: { 200: healthSchema, 403: errorBodySchema, 500: errorBodySchema },
+        response: { 200: healthSchema, 403: errorBodySchema, 500: errorBodySchema, 503: errorBodySchema },
       },
     },
     async () => service.health(),

@@ -30,7 +30,7 @@ export function registerOrchestrationRoutes(app: FastifyInstance, service: TaskS
           'have ended. Every problem with the input (fields, directories, unknown or duplicate identifiers, ' +
           'cycles) is reported together. With a `key` that matches an existing orchestration, that one is returned (200).',
         body: createOrchestrationInputSchema,
-        response: { 201: orchestrationDetailSchema, 200: orchestrationDetailSchema, ...apiErrorResponses(413, 415) },
+        response: { 201: orchestrationDetailSchema, 200: orchestrationDetailSchema, ...apiErrorResponses(409, 413, 415) },
       },
       validatorCompiler: bodyCheckedByService,
     },

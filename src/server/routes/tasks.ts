@@ -26,7 +26,7 @@ export function registerTaskRoutes(app: FastifyInstance, service: TaskService): 
           'Persists the task and returns at once; it runs in the background. Every problem with the input is ' +
           'reported together. With an `idempotency_key` that matches an existing task, that task is returned (200).',
         body: createTaskInputSchema,
-        response: { 201: taskSchema, 200: taskSchema, ...apiErrorResponses(413, 415) },
+        response: { 201: taskSchema, 200: taskSchema, ...apiErrorResponses(409, 413, 415) },
       },
       validatorCompiler: bodyCheckedByService,
     },

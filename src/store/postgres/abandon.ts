@@ -28,15 +28,11 @@ export async function abandonRow(tx: Sql, row: TaskRow, reason: string, retryDel
   const lease: Lease = { taskId: row.id, token: row.lease_token! };
   const attempt = { outcome: 'lost' as const, error: reason };
   const decision = decideAbandon(row, reason);
-  if (decision.status === 'cancelled') {
-    await endRun(tx, lease, { status: 'cancelled', attempt });
-  } else {
-    await endRun(tx, lease, {
-      status: decision.status,
-      ...(decision.status === 'pending' ? { runAfterMs: retryDelayMs } : {}),
-      error: { code: 'lost', message: decision.message },
-      attempt,
-    });
-  }
+  await endRun(tx, lease, {
+    status: decision.status,
+    ...(decision.status === 'pending' ? { runAfterMs: retryDelayMs } : {}),
+    error: decision.error,
+    attempt,
+  });
   return decision.status;
 }

@@ -2,6 +2,7 @@
  * Cancel requests: a pending (or waiting) task ends at once; a running one
  * is flagged for its runner.
  */
+import { CANCELLED_BEFORE_START_PARAMS } from '../decisions.js';
 import type { CancelOutcome, TaskRecord } from '../task-store.js';
 import { settleDependents } from './dependents.js';
 import { notifyCancel } from './notify.js';
@@ -13,7 +14,8 @@ import { isTaskId, TASK_COLUMNS, toTaskRecord, type TaskRow } from './row.js';
 const SELECT = `SELECT ${TASK_COLUMNS} FROM tasks WHERE id = @id FOR UPDATE`;
 
 const CANCEL_NOT_STARTED = `
-  UPDATE tasks SET status = 'cancelled', cancel_requested_at = now(), ended_at = now()
+  UPDATE tasks SET status = 'cancelled', cancel_requested_at = now(), ended_at = now(),
+                   error_code = @error_code, error_message = @error_message
    WHERE id = @id
   RETURNING ${TASK_COLUMNS}`;
 
@@ -41,7 +43,7 @@ export async function cancelRow(tx: Sql, found: TaskRow): Promise<{ row: TaskRow
   switch (found.status) {
     case 'pending':
     case 'waiting': {
-      const [row] = await tx.rows<TaskRow>(CANCEL_NOT_STARTED, params);
+      const [row] = await tx.rows<TaskRow>(CANCEL_NOT_STARTED, { ...params, ...CANCELLED_BEFORE_START_PARAMS });
       await settleDependents(tx, found.id);
       return { row: row!, outcome: 'cancelled' };
     }

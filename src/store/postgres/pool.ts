@@ -7,6 +7,7 @@
 import pg from 'pg';
 import { withoutNul } from '../sql/tasks.js';
 import { MovedTasks } from '../store-operations.js';
+import { asStoreError } from './store-errors.js';
 
 /** Who is talking to the server, as `pg_stat_activity` shows it. */
 export const APPLICATION_NAME = 'claude-worker';
@@ -114,14 +115,24 @@ class Statements implements Sql {
     private readonly target: pg.Pool | pg.PoolClient,
     readonly origin: string,
     readonly moved: MovedTasks,
+    /** The database's URL, named when it cannot be reached. */
+    protected readonly url: string,
   ) {}
 
   async rows<R extends pg.QueryResultRow>(sql: string, params: Params = {}): Promise<R[]> {
-    return (await this.target.query<R>(bind(sql, params))).rows;
+    return (await this.query<R>(sql, params)).rows;
   }
 
   async run(sql: string, params: Params = {}): Promise<number> {
-    return (await this.target.query(bind(sql, params))).rowCount ?? 0;
+    return (await this.query(sql, params)).rowCount ?? 0;
+  }
+
+  private async query<R extends pg.QueryResultRow>(sql: string, params: Params): Promise<pg.QueryResult<R>> {
+    try {
+      return await this.target.query<R>(bind(sql, params));
+    } catch (error) {
+      throw asStoreError(error, this.url);
+    }
   }
 }
 
@@ -141,7 +152,7 @@ export class PostgresContext extends Statements {
     readonly pool: pg.Pool,
     origin: string,
   ) {
-    super(pool, origin, new MovedTasks());
+    super(pool, origin, new MovedTasks(), pool.options.connectionString ?? '');
   }
 
   /**
@@ -162,7 +173,9 @@ export class PostgresContext extends Statements {
   }
 
   private async transactionOnce<T>(fn: (tx: Sql) => Promise<T>): Promise<T> {
-    const client = await this.pool.connect();
+    const client = await this.pool.connect().catch((error: unknown) => {
+      throw asStoreError(error, this.url);
+    });
     let broken: Error | undefined;
     // A checked-out client has no pool listener: a connection lost between two
     // statements would otherwise be an unhandled 'error' event. The next
@@ -172,9 +185,11 @@ export class PostgresContext extends Statements {
     };
     client.on('error', onError);
     try {
-      await client.query('BEGIN');
-      const result = await fn(new Statements(client, this.origin, this.moved));
-      await client.query('COMMIT');
+      const tx = new Statements(client, this.origin, this.moved, this.url);
+      await tx.run('BEGIN');
+      const result = await fn(tx);
+      // The commit writes the transaction's WAL: where a full disk shows first.
+      await tx.run('COMMIT');
       return result;
     } catch (error) {
       try {

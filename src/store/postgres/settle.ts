@@ -5,6 +5,7 @@
  * owns the task (nothing is written then).
  */
 import type { RunStats, TaskStatus } from '../../core/task.js';
+import { CANCELLED_RUN } from '../decisions.js';
 import type { CompletedResult, FailureRecord, Lease } from '../task-store.js';
 import { notifyWork } from './notify.js';
 import type { PostgresContext } from './pool.js';
@@ -51,7 +52,7 @@ export async function markCancelled(
   lease: Lease,
   stats?: Partial<RunStats>,
 ): Promise<TaskStatus | null> {
-  const ended = await endTerminalRun(ctx, lease, { status: 'cancelled', stats, attempt: { outcome: 'cancelled', error: null } });
+  const ended = await endTerminalRun(ctx, lease, { ...CANCELLED_RUN, stats });
   return ended ? 'cancelled' : null;
 }
 
@@ -77,7 +78,7 @@ const DELETE_ATTEMPT = `DELETE FROM task_attempts WHERE task_id = @task_id AND l
 export async function release(ctx: PostgresContext, lease: Lease): Promise<TaskStatus | null> {
   return whileOwned(ctx, lease, async (tx, row) => {
     if (row.cancel_requested_at !== null) {
-      await endRun(tx, lease, { status: 'cancelled', attempt: { outcome: 'cancelled', error: null } });
+      await endRun(tx, lease, CANCELLED_RUN);
       return 'cancelled';
     }
     await tx.run(REFUND, leaseParams(lease));

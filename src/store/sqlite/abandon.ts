@@ -23,15 +23,11 @@ export function abandonRow(ctx: SqliteContext, row: TaskRow, reason: string, ret
   const lease: Lease = { taskId: row.id, token: row.lease_token! };
   const attempt = { outcome: 'lost' as const, error: reason };
   const decision = decideAbandon(row, reason);
-  if (decision.status === 'cancelled') {
-    endRun(ctx, lease, { status: 'cancelled', attempt });
-  } else {
-    endRun(ctx, lease, {
-      status: decision.status,
-      ...(decision.status === 'pending' ? { runAt: ctx.now() + retryDelayMs } : {}),
-      error: { code: 'lost', message: decision.message },
-      attempt,
-    });
-  }
+  endRun(ctx, lease, {
+    status: decision.status,
+    ...(decision.status === 'pending' ? { runAt: ctx.now() + retryDelayMs } : {}),
+    error: decision.error,
+    attempt,
+  });
   return decision.status;
 }

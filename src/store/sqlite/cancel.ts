@@ -2,6 +2,7 @@
  * Cancel requests: a pending (or waiting) task ends at once; a running one
  * is flagged for its runner.
  */
+import { CANCELLED_BEFORE_START_PARAMS } from '../decisions.js';
 import type { CancelOutcome, TaskRecord } from '../task-store.js';
 import type { SqliteContext } from './context.js';
 import { settleDependents } from './dependents.js';
@@ -10,7 +11,8 @@ import { toTaskRecord, type TaskRow } from './row.js';
 const SELECT = `SELECT * FROM tasks WHERE id = ?`;
 
 const CANCEL_NOT_STARTED = `
-  UPDATE tasks SET status = 'cancelled', cancel_requested_at = @now, ended_at = @now
+  UPDATE tasks SET status = 'cancelled', cancel_requested_at = @now, ended_at = @now,
+                   error_code = @error_code, error_message = @error_message
    WHERE id = @id AND status IN ('pending', 'waiting')
   RETURNING *`;
 
@@ -34,7 +36,7 @@ export function cancelRow(ctx: SqliteContext, row: TaskRow): { row: TaskRow; out
   switch (row.status) {
     case 'pending':
     case 'waiting': {
-      const cancelled = ctx.statement(CANCEL_NOT_STARTED).get(params) as TaskRow;
+      const cancelled = ctx.statement(CANCEL_NOT_STARTED).get({ ...params, ...CANCELLED_BEFORE_START_PARAMS }) as TaskRow;
       settleDependents(ctx, row.id);
       return { row: cancelled, outcome: 'cancelled' };
     }

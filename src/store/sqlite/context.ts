@@ -5,6 +5,7 @@
 import type Database from 'better-sqlite3';
 import type { Dialect } from '../dialect.js';
 import { MovedTasks } from '../store-operations.js';
+import { asStoreError } from './store-errors.js';
 
 /** SQLite's SQL: times are the store's clock in epoch ms, bound as @now; JSON is text. */
 export const SQLITE_DIALECT: Dialect = {
@@ -44,7 +45,7 @@ export class SqliteContext {
    * `fn` must be synchronous: nothing may await while the lock is held.
    */
   immediate<T>(fn: () => T): T {
-    return this.db.transaction(fn).immediate();
+    return this.writing(() => this.db.transaction(fn).immediate());
   }
 
   /**
@@ -56,11 +57,26 @@ export class SqliteContext {
    * Under load an fsync here took 3 to 5 ms of the event loop, per write.
    */
   relaxed<T>(fn: () => T): T {
-    this.statement('PRAGMA synchronous = NORMAL').run();
+    return this.writing(() => {
+      this.statement('PRAGMA synchronous = NORMAL').run();
+      try {
+        return fn();
+      } finally {
+        this.statement('PRAGMA synchronous = FULL').run();
+      }
+    });
+  }
+
+  /**
+   * Runs a write, turning SQLite's "database or disk is full" into the typed
+   * error that names the file: the transaction rolled back, nothing was
+   * stored, and the same write succeeds once there is room again.
+   */
+  private writing<T>(fn: () => T): T {
     try {
       return fn();
-    } finally {
-      this.statement('PRAGMA synchronous = FULL').run();
+    } catch (error) {
+      throw asStoreError(error, this.db.name);
     }
   }
 }

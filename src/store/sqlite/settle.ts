@@ -5,6 +5,7 @@
  * owns the task (nothing is written then).
  */
 import type { RunStats, TaskStatus } from '../../core/task.js';
+import { CANCELLED_RUN } from '../decisions.js';
 import type { CompletedResult, FailureRecord, Lease } from '../task-store.js';
 import type { SqliteContext } from './context.js';
 import { LEASE_CLEARED, leaseParams } from './row.js';
@@ -49,7 +50,7 @@ export function fail(
 
 export function markCancelled(ctx: SqliteContext, lease: Lease, stats?: Partial<RunStats>): TaskStatus | null {
   return whileOwned(ctx, lease, () => {
-    endRun(ctx, lease, { status: 'cancelled', stats, attempt: { outcome: 'cancelled', error: null } });
+    endRun(ctx, lease, { ...CANCELLED_RUN, stats });
     return 'cancelled';
   });
 }
@@ -76,7 +77,7 @@ const DELETE_ATTEMPT = `DELETE FROM task_attempts WHERE task_id = @task_id AND l
 export function release(ctx: SqliteContext, lease: Lease): TaskStatus | null {
   return whileOwned(ctx, lease, (row) => {
     if (row.cancel_requested_at !== null) {
-      endRun(ctx, lease, { status: 'cancelled', attempt: { outcome: 'cancelled', error: null } });
+      endRun(ctx, lease, CANCELLED_RUN);
       return 'cancelled';
     }
     ctx.statement(REFUND).run({ ...leaseParams(lease), now: ctx.now() });

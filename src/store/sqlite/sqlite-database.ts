@@ -3,6 +3,7 @@
  * synchronously by better-sqlite3 on one connection, under the one store
  * class. Other processes on the same file are seen by polling.
  */
+import type Database from 'better-sqlite3';
 import { DatabaseTaskStore, type StoreDatabase } from '../database-task-store.js';
 import type { StoreOperations } from '../store-operations.js';
 import { abandon } from './abandon.js';
@@ -15,6 +16,7 @@ import { heartbeat } from './heartbeat.js';
 import { appendLog, readLog } from './log-lines.js';
 import { migrate } from './migrations.js';
 import { openDatabase } from './open.js';
+import { asStoreError } from './store-errors.js';
 import { recordProgress, recordSpawn } from './progress.js';
 import { prune } from './prune.js';
 import { countByStatus, getTask, listTasks, runningAttemptsOnHost } from './read.js';
@@ -41,12 +43,17 @@ export type SqliteTaskStore = DatabaseTaskStore<SqliteContext, SqliteDatabase>;
 
 /** Opens (creating and migrating as needed) the database at `path`; its directory is created with mode 0700. */
 export async function openSqliteStore(path: string, options: SqliteStoreOptions = {}): Promise<SqliteTaskStore> {
-  const db = openDatabase(path);
+  let db: Database.Database;
+  try {
+    db = openDatabase(path);
+  } catch (error) {
+    throw asStoreError(error, path);
+  }
   try {
     migrate(db);
   } catch (error) {
     db.close();
-    throw error;
+    throw asStoreError(error, path);
   }
   return new DatabaseTaskStore(new SqliteDatabase(new SqliteContext(db, options.clock ?? Date.now)));
 }

@@ -109,7 +109,7 @@ export function describeClaimContract(current: CurrentFixture): void {
       expect(await store.fail(failed.lease, { error_code: 'crashed', error_message: 'exit 1' }, 0)).toBe(true);
 
       expect(await store.claim(WORKER_B, LEASE_MS)).toBeNull();
-      expect((await store.get(released.lease.taskId))!.status).toBe('cancelled');
+      expect(await store.get(released.lease.taskId)).toMatchObject({ status: 'cancelled', error_code: 'cancelled' });
       expect((await store.get(failed.lease.taskId))!.status).toBe('failed');
     });
   });

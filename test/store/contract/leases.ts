@@ -76,7 +76,7 @@ export function describeLeaseContract(current: CurrentFixture): void {
       await clock.advance(LEASE + 1);
 
       expect(await store.reapExpired(0)).toEqual([lease.taskId]);
-      expect((await store.get(lease.taskId))!.status).toBe('cancelled');
+      expect(await store.get(lease.taskId)).toMatchObject({ status: 'cancelled', error_code: 'cancelled' });
       expect(await store.claim(WORKER_B, LEASE)).toBeNull();
     });
 
@@ -126,7 +126,9 @@ export function describeLeaseContract(current: CurrentFixture): void {
       expect(lost).toMatchObject({ status: 'failed', error_code: 'lost' });
       expect(lost.error_message).toContain(reason);
       expect(lost.error_message).toContain('1 of 1');
-      expect((await store.get(cancelled.lease.taskId))!.status).toBe('cancelled');
+      const stopped = (await store.get(cancelled.lease.taskId))!;
+      expect(stopped).toMatchObject({ status: 'cancelled', error_code: 'cancelled' });
+      expect(stopped.error_message).toContain(reason);
 
       expect(await store.claim(WORKER_B, LEASE)).toBeNull();
       await clock.advance(RETRY_DELAY_MS);

@@ -186,6 +186,8 @@ export function describeOrchestrationContract(current: CurrentFixture): void {
       // Under `continue` the end of a would have run c: the cancel skipped it first.
       expect(await store.markCancelled(lease)).toBe(true);
       expect(await statuses(store, orchestration.id)).toEqual({ a: 'cancelled', b: 'cancelled', c: 'skipped', d: 'skipped' });
+      const ended = (await store.getOrchestration(orchestration.id))!.tasks.filter((t) => t.status === 'cancelled');
+      expect(ended.map((t) => t.error_code)).toEqual(['cancelled', 'cancelled']);
       expect(await store.claim(WORKER_A, LEASE_MS)).toBeNull();
       expect(await store.cancelOrchestration(987_654)).toBeNull();
     });
