@@ -42,7 +42,7 @@ export function createBenchHome(agentMs: number, extra: Record<string, string> =
 
 /** The times (epoch ms) recorded by the simulated agents, by the marker in their prompts. */
 export function readAgentTimes(file: string): Map<string, number> {
-  let text = '';
+  let text: string;
   try {
     text = readFileSync(file, 'utf8');
   } catch {

@@ -83,7 +83,7 @@ export class Runner {
 
   /** Recovers this host's orphaned tasks, registers, then claims and runs tasks until shutdown. */
   async start(): Promise<void> {
-    const { store, config } = this.options;
+    const { store } = this.options;
     await recoverHostOrphans(store, this.worker, this.warn);
     this.orphanGuard = await OrphanGuard.start(this.warn);
     await this.presence.register();

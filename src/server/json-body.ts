@@ -22,7 +22,7 @@ export function registerJsonBodyParser(app: FastifyInstance): void {
       done(null, undefined);
       return;
     }
-    parseJson(request, body as string, (error, value) => {
+    void parseJson(request, body as string, (error, value) => {
       if (error) return done(error, undefined);
       const issues = forbiddenKeyIssues(value);
       if (issues.length > 0) return done(new ValidationError(issues), undefined);

@@ -2,7 +2,6 @@
  * How `logs -f` and `wait` end, as a user runs them: exit codes and wording
  * the README promises. The built CLI, a one-worker daemon, the fake Claude Code.
  */
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { taskSchema } from '../../src/core/schemas.js';
 import { createDaemonHome, type DaemonHome } from './cli-harness.js';

@@ -66,7 +66,7 @@ describe('claude-worker without a server', () => {
   it('reports a missing prompt when there is neither an argument nor piped input, as a usage error', async () => {
     const result = await cli.run(['run']);
     expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(/^error: invalid input \(1 problem\)\n  prompt: no prompt: give it as an argument/);
+    expect(result.stderr).toMatch(/^error: invalid input \(1 problem\)\n {2}prompt: no prompt: give it as an argument/);
     nothingCreated();
   });
 

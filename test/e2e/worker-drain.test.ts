@@ -52,7 +52,7 @@ async function untilDraining(node: WorkerProcess): Promise<void> {
   try {
     await waitFor(async () => (await stateOfWorker()) === 'draining', { what: 'the worker to drain' });
   } catch (error) {
-    throw new Error(`${(error as Error).message}; worker state ${await stateOfWorker()}, output:\n${node.output()}`);
+    throw new Error(`${(error as Error).message}; worker state ${await stateOfWorker()}, output:\n${node.output()}`, { cause: error });
   }
 }
 

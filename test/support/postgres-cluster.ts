@@ -190,6 +190,7 @@ async function startThrowawayServer(): Promise<ServerHandle> {
       `Cannot start a throwaway PostgreSQL with ${bin} (${messageOf(error)})` +
         (log ? `\nserver log:\n${log}` : '') +
         '\nInstall PostgreSQL (Debian: apt-get install postgresql) or set CLAUDE_WORKER_TEST_PG_URL.',
+      { cause: error },
     );
   }
 }
@@ -208,6 +209,7 @@ function postgresBinDir(): string {
     throw new Error(
       'PostgreSQL tests need a PostgreSQL server: no initdb on PATH or in /usr/lib/postgresql/*/bin. ' +
         'Install PostgreSQL (Debian: apt-get install postgresql) or set CLAUDE_WORKER_TEST_PG_URL.',
+      { cause: error },
     );
   }
   return join(root, versions[0]!, 'bin');
