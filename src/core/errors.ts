@@ -199,8 +199,18 @@ export class StoreUnavailableError extends ClaudeWorkerError {
     /** What to check, e.g. whether the server runs. */
     hint: string,
     cause?: unknown,
+    /**
+     * Whether the request's write surely did not happen. A connection cut
+     * under a statement may have lost the answer to a commit that went
+     * through: then the message says to read back before sending again.
+     */
+    stored: 'nothing' | 'unknown' = 'nothing',
   ) {
-    super(`The database ${database} cannot be reached (${reason}); nothing was stored. ${hint}`, { cause });
+    const outcome =
+      stored === 'nothing'
+        ? 'nothing was stored'
+        : 'the connection was cut during the request, so it may or may not have been stored: read it back before sending it again';
+    super(`The database ${database} cannot be reached (${reason}); ${outcome}. ${hint}`, { cause });
     this.name = 'StoreUnavailableError';
   }
 }

@@ -141,7 +141,9 @@ export class TaskLogWriter {
   async close(): Promise<void> {
     if (this.flushTimer) clearTimeout(this.flushTimer);
     this.flushTimer = null;
-    await Promise.all([this.summary.close(), this.events.close(), this.stored.flush()]);
+    await Promise.all([this.summary.close(), this.events.close()]);
+    // After the files: one that fails on its last write notes so in the stored log, and the note must go with this flush.
+    await this.stored.flush();
   }
 
   /** A file that cannot be written stops; the readers of the log learn where, from the store's copy. */

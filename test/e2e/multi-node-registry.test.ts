@@ -70,8 +70,8 @@ it('`workers` shows every node with its capacity and running tasks; the API serv
   expect(list.workers.map((worker) => worker.pid)).toEqual(workers.map((worker) => worker.child.pid));
 
   const table = await cli.run(['workers']);
-  expect(table.stdout).toMatch(/^NAME\s+HOST\s+STATE\s+RUNNING\s+LABELS\s+HEARTBEAT$/m);
-  expect(table.stdout).toMatch(/^node-gpu\s+\S+\s+active\s+1\/1\s+gpu=true\s+\d+s ago$/m);
+  expect(table.stdout).toMatch(/^NAME\s+HOST\s+PID\s+STATE\s+RUNNING\s+LABELS\s+HEARTBEAT$/m);
+  expect(table.stdout).toMatch(/^node-gpu\s+\S+\s+\d+\s+active\s+1\/1\s+gpu=true\s+\d+s ago$/m);
   expect(table.stdout).toContain('Stopped and lost workers stay listed for 1d after their last heartbeat.');
 
   const health = await api.client.health();

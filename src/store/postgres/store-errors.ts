@@ -24,6 +24,20 @@ const SERVER_GONE_SQLSTATE = /^(08...|57P0[123])$/;
 /** What pg and pg-pool throw when a connection ends or cannot be had in time. */
 const CONNECTION_LOST_MESSAGE = /^(Connection terminated|timeout exceeded when trying to connect)/;
 
+/**
+ * Failures to get a connection at all: no statement ran, so nothing was
+ * stored. Anything else (a reset, a terminated connection, a shutdown)
+ * may have cut the answer to a commit that went through.
+ */
+const NOT_CONNECTED_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', '57P03']);
+const NOT_CONNECTED_MESSAGE = /^timeout exceeded when trying to connect/;
+
+function neverConnected(error: Error): boolean {
+  if (error instanceof AggregateError) return error.errors.every((inner) => inner instanceof Error && neverConnected(inner));
+  const code = (error as { code?: unknown }).code;
+  return (typeof code === 'string' && NOT_CONNECTED_CODES.has(code)) || NOT_CONNECTED_MESSAGE.test(error.message);
+}
+
 function isUnreachable(error: unknown): error is Error {
   if (!(error instanceof Error)) return false;
   const code = (error as { code?: unknown }).code;
@@ -45,5 +59,6 @@ export function asStoreError(error: unknown, url: string): unknown {
     reason,
     `Check that PostgreSQL runs and accepts connections at ${hostname}:${port || 5432} (pg_isready -h ${hostname} -p ${port || 5432}), then try again.`,
     error,
+    neverConnected(error) ? 'nothing' : 'unknown',
   );
 }
