@@ -209,7 +209,6 @@ function postgresBinDir(): string {
     throw new Error(
       'PostgreSQL tests need a PostgreSQL server: no initdb on PATH or in /usr/lib/postgresql/*/bin. ' +
         'Install PostgreSQL (Debian: apt-get install postgresql) or set CLAUDE_WORKER_TEST_PG_URL.',
-      { cause: error },
     );
   }
   return join(root, versions[0]!, 'bin');
