@@ -85,7 +85,7 @@ export async function crossNodeRecovery(runs: number): Promise<Figure> {
       const nodes: ChildProcess[] = [];
       /** A worker node, once it has started (its start-up recovery of this host's orphans is done). */
       const startNode = async () => {
-        const node = spawn(process.execPath, [CLI, 'worker', '--db', db, '--workers', '1'], { env: home.env, stdio: ['ignore', 'ignore', 'pipe'] });
+        const node = spawn(process.execPath, [CLI, 'worker', '--db', db, '--concurrency', '1'], { env: home.env, stdio: ['ignore', 'ignore', 'pipe'] });
         nodes.push(node);
         let stderr = '';
         node.stderr!.on('data', (chunk) => (stderr += chunk));

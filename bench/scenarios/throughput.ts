@@ -100,7 +100,7 @@ async function claudeWorker(dbSpec: string, dir: string, jobs: number): Promise<
       store,
       agent: new NoopAgent(),
       logs: new TaskLogs(join(dir, 'logs'), store),
-      config: { maxWorkers: CONCURRENCY, leaseMs: 60_000, heartbeatMs: 15_000, reapIntervalMs: 15_000, labels: {}, workerName: 'bench' },
+      config: { concurrency: CONCURRENCY, leaseMs: 60_000, heartbeatMs: 15_000, reapIntervalMs: 15_000, labels: {}, workerName: 'bench' },
       warn: () => {},
     });
     const started = performance.now();

@@ -57,8 +57,8 @@ export function daemonLogFile(config: Config): string {
  */
 export async function startDaemon(
   config: Config,
-  listen: Omit<ListenOptions, 'workers'> & { workers?: number },
-  flags: Omit<ServerStartFlags, 'worker' | 'workers'> = {},
+  listen: Omit<ListenOptions, 'concurrency'> & { concurrency?: number },
+  flags: Omit<ServerStartFlags, 'worker' | 'concurrency'> = {},
 ): Promise<StartedDaemon> {
   const host = bareHost(listen.host);
   // Refused here too, so the reason is not buried in the daemon's log.
@@ -67,12 +67,12 @@ export async function startDaemon(
   mkdirSync(config.home, { recursive: true, mode: 0o700 });
   const logFile = daemonLogFile(config);
   const out = openSync(logFile, 'a', 0o600);
-  const workers = listen.workers ?? config.maxWorkers;
+  const concurrency = listen.concurrency ?? config.concurrency;
   const child = spawn(
     process.execPath,
     [
       CLI_ENTRY, 'server', 'start', '--foreground', '--host', host, '--port', String(listen.port),
-      ...(workers === 0 ? ['--no-worker'] : ['--workers', String(workers)]),
+      ...(concurrency === 0 ? ['--no-worker'] : ['--concurrency', String(concurrency)]),
       ...flagArguments(flags),
     ],
     {
@@ -152,7 +152,7 @@ export function daemonStartOptions(config: Config): Pick<PidFile, 'host' | 'port
 }
 
 /** The command-line form of `flags`, which the daemon parses as `server start` does. */
-function flagArguments(flags: Omit<ServerStartFlags, 'worker' | 'workers'>): string[] {
+function flagArguments(flags: Omit<ServerStartFlags, 'worker' | 'concurrency'>): string[] {
   return [
     ...(flags.permissionMode === undefined ? [] : ['--permission-mode', flags.permissionMode]),
     ...(flags.db === undefined ? [] : ['--db', flags.db]),

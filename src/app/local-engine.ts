@@ -1,6 +1,6 @@
 /**
  * Everything that serves tasks in this process: the store named by the
- * config, the runner (recovery first, then claims) unless `maxWorkers` is 0
+ * config, the runner (recovery first, then claims) unless `concurrency` is 0
  * (an API-only server: tasks run on `worker` nodes), the retention sweep,
  * and the local TaskService over them. The REST server, `claude-worker
  * worker` and the standalone MCP server each start one.
@@ -36,7 +36,7 @@ export async function startLocalEngine(config: Config, warn: (line: string) => v
   const store = await openStore(config.dbPath, { warn });
   const logs = new TaskLogs(config.logDir, store);
   const runner =
-    config.maxWorkers > 0
+    config.concurrency > 0
       ? new Runner({ store, logs, agent: new ClaudeCodeAgent({ executablePath: config.claudeExecutable }), config, warn })
       : null;
   try {

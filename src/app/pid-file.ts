@@ -14,7 +14,7 @@ import { isSameProcessAlive } from '../host/identity.js';
 export interface ServerStartFlags {
   /** False with --no-worker. */
   worker?: boolean;
-  workers?: number;
+  concurrency?: number;
   permissionMode?: PermissionMode;
   db?: string;
   name?: string;

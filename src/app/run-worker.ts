@@ -14,7 +14,7 @@ export async function runWorker(config: Config): Promise<void> {
   const engine = await startLocalEngine(config, log);
   const labels = formatLabels(config.labels);
   log(
-    `${config.workerName} running ${config.maxWorkers} task(s) at a time from ${describeDatabase(config.dbPath)} ` +
+    `${config.workerName} running ${config.concurrency} task(s) at a time from ${describeDatabase(config.dbPath)} ` +
       `(pid ${process.pid}, labels ${labels || 'none'})`,
   );
   await waitForStopSignal(log, config.drainTimeoutSeconds);

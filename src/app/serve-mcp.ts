@@ -7,15 +7,14 @@
 import { serveStdio } from '@modelcontextprotocol/server/stdio';
 import { loadConfig } from '../core/config.js';
 import { CheckedStdioTransport } from '../mcp/checked-stdio.js';
-import { parsePromptPolicy } from '../mcp/prompt-policy.js';
-import { openTaskBackend, parseMcpMode } from './task-backend.js';
+import { openTaskBackend } from './task-backend.js';
 import { createMcpServer } from '../mcp/tools.js';
 
 export async function runMcpServer(env: NodeJS.ProcessEnv = process.env): Promise<void> {
   const log = (line: string) => process.stderr.write(`${new Date().toISOString()} claude-worker mcp: ${line}\n`);
   const config = loadConfig(env);
-  const policy = parsePromptPolicy(env.CLAUDE_WORKER_PROMPT_POLICY);
-  const backend = await openTaskBackend(config, parseMcpMode(env.CLAUDE_WORKER_MODE), log);
+  const policy = config.promptPolicy;
+  const backend = await openTaskBackend(config, log);
   const cwd = process.cwd();
   const connection = serveStdio(() => createMcpServer({ service: backend.service, policy, cwd, mode: backend.mode }), {
     transport: new CheckedStdioTransport(),

@@ -8,7 +8,6 @@ import { bareHost, describeDatabase, type Config } from '../core/config.js';
 import { processStartTime } from '../host/identity.js';
 import { waitForStopSignal } from '../host/stop-signal.js';
 import { startLocalEngine } from './local-engine.js';
-import { parsePromptPolicy } from '../mcp/prompt-policy.js';
 import { VERSION } from '../version.js';
 import { buildApp } from '../server/app.js';
 import { listenUrl } from '../server/listen-address.js';
@@ -21,7 +20,7 @@ export interface ListenOptions {
   host: string;
   port: number;
   /** Tasks run at once in this process; 0 (`--no-worker`): none, the API only. */
-  workers: number;
+  concurrency: number;
 }
 
 /** `flags` are recorded in the pid file, for `server restart`. */
@@ -30,8 +29,8 @@ export async function runServer(base: Config, listen: ListenOptions, flags: Serv
   assertSafeBind(host, base.token);
   // Before recovery: a second server must not touch the first one's tasks, nor its pid file.
   assertNoServerRunning(base.home);
-  const config: Config = { ...base, maxWorkers: listen.workers };
-  const drainTimeoutSeconds = config.maxWorkers > 0 ? config.drainTimeoutSeconds : 0;
+  const config: Config = { ...base, concurrency: listen.concurrency };
+  const drainTimeoutSeconds = config.concurrency > 0 ? config.drainTimeoutSeconds : 0;
   const log = (line: string) => process.stderr.write(`${new Date().toISOString()} claude-worker: ${line}\n`);
 
   // Recover before answering: once /health answers, every orphan is handled.
@@ -42,7 +41,7 @@ export async function runServer(base: Config, listen: ListenOptions, flags: Serv
     allowedHosts: allowedHostsFor(host, config.allowedHosts),
     version: VERSION,
     logToStderr: true,
-    mcp: { policy: parsePromptPolicy(process.env.CLAUDE_WORKER_PROMPT_POLICY), cwd: process.cwd() },
+    mcp: { policy: config.promptPolicy, cwd: process.cwd() },
   });
   let url: string;
   try {
@@ -67,7 +66,7 @@ export async function runServer(base: Config, listen: ListenOptions, flags: Serv
     if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') throw new PortInUseError(host, listen.port);
     throw error;
   }
-  const runs = config.maxWorkers > 0 ? `${config.maxWorkers} workers` : 'no worker: tasks run on `worker` nodes';
+  const runs = config.concurrency > 0 ? `${config.concurrency} tasks at a time` : 'no worker: tasks run on `worker` nodes';
   log(`listening on ${url} (pid ${process.pid}, ${runs}, database ${describeDatabase(config.dbPath)})`);
 
   await waitForStopSignal(log, drainTimeoutSeconds);

@@ -4,12 +4,14 @@
  * (a flag wins over its environment variable).
  */
 import type { Command } from 'commander';
-import { loadConfig, type Config } from '../core/config.js';
-import { formatLabels, type Labels } from '../core/labels.js';
+import { loadConfig, type Config, type ConfigOverrides } from '../core/config.js';
+import type { Labels } from '../core/labels.js';
 import { integerIn, labelList } from './arguments.js';
 
 export interface RunnerFlags {
   db?: string;
+  concurrency?: number;
+  /** The old name of `concurrency`. */
   workers?: number;
   name?: string;
   labels?: Labels;
@@ -19,7 +21,8 @@ export interface RunnerFlags {
 export function addRunnerOptions(command: Command): Command {
   return command
     .option('--db <spec>', 'SQLite file or postgres:// URL (default: CLAUDE_WORKER_DB, else ~/.claude-worker/tasks.db)')
-    .option('--workers <n>', 'tasks run at once (default: CLAUDE_WORKER_MAX_WORKERS, else 4)', integerIn(1, 1000))
+    .option('--concurrency <n>', 'tasks run at once (default: CLAUDE_WORKER_CONCURRENCY, else 4)', integerIn(1, 1000))
+    .option('--workers <n>', 'old name of --concurrency', integerIn(1, 1000))
     .option('--name <node>', 'name among the workers (default: CLAUDE_WORKER_NAME, else the host name)')
     .option('--labels <list>', 'what this node offers, e.g. gpu=true,region=eu (default: CLAUDE_WORKER_LABELS)', labelList)
     .option(
@@ -29,12 +32,14 @@ export function addRunnerOptions(command: Command): Command {
     );
 }
 
-export function configWithRunnerFlags(flags: RunnerFlags): Config {
-  const overrides: Record<string, string> = {};
-  if (flags.db !== undefined) overrides.CLAUDE_WORKER_DB = flags.db;
-  if (flags.workers !== undefined) overrides.CLAUDE_WORKER_MAX_WORKERS = String(flags.workers);
-  if (flags.name !== undefined) overrides.CLAUDE_WORKER_NAME = flags.name;
-  if (flags.labels !== undefined) overrides.CLAUDE_WORKER_LABELS = formatLabels(flags.labels);
-  if (flags.drainTimeout !== undefined) overrides.CLAUDE_WORKER_DRAIN_TIMEOUT = String(flags.drainTimeout);
-  return loadConfig({ ...process.env, ...overrides });
+/** The config with the flags given laid over the environment's settings. */
+export function configWithRunnerFlags(flags: RunnerFlags, more: ConfigOverrides = {}): Config {
+  return loadConfig(process.env, {
+    ...more,
+    dbPath: flags.db,
+    concurrency: flags.concurrency ?? flags.workers,
+    workerName: flags.name,
+    labels: flags.labels,
+    drainTimeoutSeconds: flags.drainTimeout,
+  });
 }

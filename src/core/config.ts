@@ -1,7 +1,8 @@
 /**
- * The one place where environment variables are read. Server, CLI, runner and
- * (later) MCP all resolve their settings here, so they agree on the database,
- * the log directory and the server URL.
+ * The one place where settings are read: environment variables, with the
+ * command line's flags laid over them as overrides. Server, CLI, runner and
+ * MCP all resolve their settings here, so they agree on the database, the
+ * log directory and the server URL.
  */
 import { homedir, hostname } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -22,7 +23,7 @@ export interface Config {
   token: string | null;
   /** Host header names the server accepts besides loopback and its bind address (e.g. behind a reverse proxy). */
   allowedHosts: string[];
-  maxWorkers: number;
+  concurrency: number;
   permissionMode: PermissionMode;
   defaultTimeoutSeconds: number;
   /** Attempts a task gets when its runner dies under it (agent failures are never retried). */
@@ -44,11 +45,26 @@ export interface Config {
   retentionDays: number;
   /** Failed tasks are deleted this many days after they ended (0: kept for ever); longer: they get looked at. */
   failedRetentionDays: number;
+  /** How strictly the MCP server checks the tasks a planner creates. */
+  promptPolicy: PromptPolicy;
+  /** Where the MCP server's tasks go; null: proxy when a server answers, else standalone. */
+  mcpMode: McpMode | null;
 }
+
+export const PROMPT_POLICIES = ['strict', 'lenient'] as const;
+export type PromptPolicy = (typeof PROMPT_POLICIES)[number];
+
+export const MCP_MODES = ['standalone', 'proxy'] as const;
+export type McpMode = (typeof MCP_MODES)[number];
+
+/** Settings the command line gives as flags; each wins over its environment variable. Undefined: not given. */
+export type ConfigOverrides = Partial<
+  Pick<Config, 'dbPath' | 'concurrency' | 'workerName' | 'labels' | 'drainTimeoutSeconds' | 'permissionMode'>
+>;
 
 type Env = Readonly<Record<string, string | undefined>>;
 
-export function loadConfig(env: Env = process.env): Config {
+export function loadConfig(env: Env = process.env, overrides: ConfigOverrides = {}): Config {
   const problems: { field: string; message: string }[] = [];
   const int = (name: string, fallback: number, min: number): number => {
     const raw = env[name];
@@ -59,6 +75,14 @@ export function loadConfig(env: Env = process.env): Config {
       return fallback;
     }
     return value;
+  };
+
+  const oneOf = <T extends string, D extends T | null>(name: string, allowed: readonly T[], fallback: D): T | D => {
+    const raw = env[name];
+    if (raw === undefined || raw === '') return fallback;
+    if ((allowed as readonly string[]).includes(raw)) return raw as T;
+    problems.push({ field: name, message: `must be one of ${allowed.join(', ')} (got "${raw}")` });
+    return fallback;
   };
 
   const home = resolve(expandHome(env.CLAUDE_WORKER_HOME || join(homedir(), '.claude-worker')));
@@ -90,7 +114,8 @@ export function loadConfig(env: Env = process.env): Config {
       .split(',')
       .map((name) => name.trim().toLowerCase())
       .filter((name) => name !== ''),
-    maxWorkers: int('CLAUDE_WORKER_MAX_WORKERS', 4, 1),
+    // CLAUDE_WORKER_MAX_WORKERS is the old name: "worker" now means a node.
+    concurrency: env.CLAUDE_WORKER_CONCURRENCY ? int('CLAUDE_WORKER_CONCURRENCY', 4, 1) : int('CLAUDE_WORKER_MAX_WORKERS', 4, 1),
     permissionMode,
     defaultTimeoutSeconds: int('CLAUDE_WORKER_TASK_TIMEOUT', 3600, 1),
     maxAttempts: int('CLAUDE_WORKER_MAX_ATTEMPTS', 3, 1),
@@ -103,7 +128,11 @@ export function loadConfig(env: Env = process.env): Config {
     drainTimeoutSeconds: int('CLAUDE_WORKER_DRAIN_TIMEOUT', 0, 0),
     retentionDays: int('CLAUDE_WORKER_RETENTION_DAYS', 30, 0),
     failedRetentionDays: int('CLAUDE_WORKER_FAILED_RETENTION_DAYS', 90, 0),
+    promptPolicy: oneOf('CLAUDE_WORKER_PROMPT_POLICY', PROMPT_POLICIES, 'strict'),
+    mcpMode: oneOf('CLAUDE_WORKER_MODE', MCP_MODES, null),
+    ...definedOnly(overrides),
   };
+  if (overrides.dbPath !== undefined) config.dbPath = databaseSpec(overrides.dbPath);
   if (config.heartbeatMs * 2 > config.leaseMs) {
     problems.push({
       field: 'CLAUDE_WORKER_HEARTBEAT_MS',
@@ -112,6 +141,11 @@ export function loadConfig(env: Env = process.env): Config {
   }
   if (problems.length > 0) throw new ValidationError(problems);
   return config;
+}
+
+/** The overrides that were given: an undefined flag leaves the environment's value. */
+function definedOnly(overrides: ConfigOverrides): ConfigOverrides {
+  return Object.fromEntries(Object.entries(overrides).filter(([, value]) => value !== undefined));
 }
 
 /** What is wrong with a server URL (named by whoever reports it), or null when it is an http(s) URL. */

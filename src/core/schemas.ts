@@ -159,7 +159,7 @@ export const healthSchema = z.object({
   service: z.literal('claude-worker'),
   version: z.string(),
   uptime_seconds: z.number(),
-  max_workers: z.int(),
+  max_concurrency: z.int(),
   running: z.int(),
   pending: z.int(),
   // Servers of older versions send none.

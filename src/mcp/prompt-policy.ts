@@ -9,10 +9,9 @@
  */
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
+import type { PromptPolicy } from '../core/config.js';
 import { ValidationError, type ValidationIssue } from '../core/errors.js';
 
-export const PROMPT_POLICIES = ['strict', 'lenient'] as const;
-export type PromptPolicy = (typeof PROMPT_POLICIES)[number];
 
 export const MIN_EXECUTION_PROMPT_CHARS = 150;
 
@@ -41,14 +40,6 @@ export interface TaskPrompt {
   execution_prompt: string;
   working_directory: string;
   system_prompt?: string | null | undefined;
-}
-
-export function parsePromptPolicy(raw: string | undefined): PromptPolicy {
-  if (raw === undefined || raw === '') return 'strict';
-  if ((PROMPT_POLICIES as readonly string[]).includes(raw)) return raw as PromptPolicy;
-  throw new ValidationError([
-    { field: 'CLAUDE_WORKER_PROMPT_POLICY', message: `must be one of ${PROMPT_POLICIES.join(', ')} (got "${raw}")` },
-  ]);
 }
 
 /**

@@ -1,6 +1,6 @@
 /** What every MCP tool is built with. */
 import type { TaskService } from '../service/task-service.js';
-import type { PromptPolicy } from './prompt-policy.js';
+import type { PromptPolicy } from '../core/config.js';
 
 export interface McpToolsOptions {
   service: TaskService;

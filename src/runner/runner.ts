@@ -1,6 +1,6 @@
 /**
  * The runner claims tasks from the store (those whose required labels it
- * has) and runs at most `maxWorkers` of them at once, each through the agent
+ * has) and runs at most `concurrency` of them at once, each through the agent
  * in its own process group. It keeps their leases and its registration
  * alive, stops them on cancel, timeout or lost lease, reaps tasks of runners
  * that died, and on start recovers tasks this host's dead runners left
@@ -27,7 +27,7 @@ export interface RunnerOptions {
   store: TaskStore;
   agent: Agent;
   logs: TaskLogs;
-  config: Pick<Config, 'maxWorkers' | 'leaseMs' | 'heartbeatMs' | 'reapIntervalMs' | 'labels' | 'workerName'>;
+  config: Pick<Config, 'concurrency' | 'leaseMs' | 'heartbeatMs' | 'reapIntervalMs' | 'labels' | 'workerName'>;
   /** Environment passed to every agent process; default: this process's. */
   env?: Readonly<Record<string, string | undefined>>;
   /** Where the runner reports problems it cannot hand to anyone (default: stderr). */
@@ -66,7 +66,7 @@ export class Runner {
         host: this.worker.host,
         pid: this.worker.pid,
         labels: config.labels,
-        capacity: config.maxWorkers,
+        capacity: config.concurrency,
         leaseMs: config.leaseMs,
       },
       this.warn,
@@ -126,13 +126,13 @@ export class Runner {
     const { store, config } = this.options;
     const stopped = this.stopClaiming.signal;
     while (!stopped.aborted) {
-      if (this.executions.size >= config.maxWorkers) {
+      if (this.executions.size >= config.concurrency) {
         await new Promise<void>((resolve) => (this.slotFreed = resolve));
         this.slotFreed = null;
         continue;
       }
       try {
-        const free = config.maxWorkers - this.executions.size;
+        const free = config.concurrency - this.executions.size;
         const claimed = await store.claimMany(this.worker, config.leaseMs, free, config.labels);
         for (const task of claimed) this.launch(task);
         if (claimed.length === 0) await store.waitForWork(stopped, IDLE_POLL_MS);

@@ -33,7 +33,7 @@ const FOLLOW_POLL_MS = 250;
 export interface LocalTaskServiceOptions {
   store: TaskStore;
   logs: TaskLogs;
-  config: Pick<Config, 'maxWorkers' | 'permissionMode' | 'defaultTimeoutSeconds' | 'maxAttempts'>;
+  config: Pick<Config, 'concurrency' | 'permissionMode' | 'defaultTimeoutSeconds' | 'maxAttempts'>;
   /** Reported by health (see serverWarnings); none when omitted. */
   warnings?: readonly ServerWarning[];
 }
@@ -115,7 +115,7 @@ class LocalTaskService implements TaskService {
       service: 'claude-worker',
       version: VERSION,
       uptime_seconds: Math.round((Date.now() - this.startedAt) / 1000),
-      max_workers: this.options.config.maxWorkers,
+      max_concurrency: this.options.config.concurrency,
       running: counts.running,
       pending: counts.pending,
       warnings: [...(this.options.warnings ?? [])],

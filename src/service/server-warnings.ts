@@ -12,12 +12,12 @@ type Env = Readonly<Record<string, string | undefined>>;
 
 /** Codes are the failure codes of the tasks they predict, so a client can tell which tasks a warning is about. */
 export function serverWarnings(
-  config: Pick<Config, 'maxWorkers' | 'permissionMode'>,
+  config: Pick<Config, 'concurrency' | 'permissionMode'>,
   env: Env,
   uid: number | undefined,
 ): ServerWarning[] {
   // A server that runs no task (--no-worker) predicts nothing: its workers run them.
-  if (config.maxWorkers === 0) return [];
+  if (config.concurrency === 0) return [];
   const warnings: ServerWarning[] = [];
   if (refusesRootBypass(uid, config.permissionMode, env)) {
     warnings.push({

@@ -68,7 +68,7 @@ it('as root without IS_SANDBOX the first run says what is wrong before the task 
 
 it('server restart keeps the options the server was started with and takes the rest from the current environment', async () => {
   cli = await createCliHome();
-  const start = await cli.run(['server', 'start', '--name', 'front-1', '--labels', 'gpu=true', '--workers', '2']);
+  const start = await cli.run(['server', 'start', '--name', 'front-1', '--labels', 'gpu=true', '--concurrency', '2']);
   expect(start.code, start.stderr).toBe(0);
 
   const restart = await cli.run(['server', 'restart'], { env: { CLAUDE_WORKER_PERMISSION_MODE: 'plan' } });

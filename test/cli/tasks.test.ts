@@ -275,6 +275,6 @@ describe('server status', () => {
     expect(text.code, text.stderr).toBe(0);
     expect(text.stdout).toMatch(new RegExp(`^claude-worker \\S+ is healthy at ${cli.url}\\n.*2 workers\\n  daemon pid ${await cli.daemonPid()}`));
     const json = await cli.run(['server', 'health', '--json']);
-    expect(JSON.parse(json.stdout)).toMatchObject({ url: cli.url, healthy: true, health: { status: 'healthy', service: 'claude-worker', max_workers: 2 } });
+    expect(JSON.parse(json.stdout)).toMatchObject({ url: cli.url, healthy: true, health: { status: 'healthy', service: 'claude-worker', max_concurrency: 2 } });
   });
 });

@@ -78,7 +78,7 @@ describe('operations', () => {
   });
 
   it('reads health', async () => {
-    expect(await client.health()).toMatchObject({ status: 'healthy', service: 'claude-worker', max_workers: 2 });
+    expect(await client.health()).toMatchObject({ status: 'healthy', service: 'claude-worker', max_concurrency: 2 });
   });
 
   it('lists the workers', async () => {

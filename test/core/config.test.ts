@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { homedir, hostname } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -8,7 +9,7 @@ describe('loadConfig', () => {
   it('derives every path from CLAUDE_WORKER_HOME', () => {
     const config = loadConfig({ CLAUDE_WORKER_HOME: '/srv/cw' });
     expect(config).toMatchObject({ home: '/srv/cw', dbPath: '/srv/cw/tasks.db', logDir: '/srv/cw/logs' });
-    expect(config).toMatchObject({ serverUrl: 'http://127.0.0.1:8000', maxWorkers: 4, permissionMode: 'bypassPermissions' });
+    expect(config).toMatchObject({ serverUrl: 'http://127.0.0.1:8000', concurrency: 4, permissionMode: 'bypassPermissions' });
   });
 
   it('defaults to ~/.claude-worker and expands ~ in paths', () => {
@@ -59,5 +60,26 @@ describe('loadConfig', () => {
     }
     expect(error).toBeInstanceOf(ValidationError);
     expect((error as ValidationError).issues.map((i) => i.field).sort()).toEqual(['CLAUDE_WORKER_MAX_WORKERS', 'CLAUDE_WORKER_PERMISSION_MODE']);
+  });
+
+  it('calls the number of tasks run at once concurrency, and still takes its old name', () => {
+    expect(loadConfig({ CLAUDE_WORKER_CONCURRENCY: '7' }).concurrency).toBe(7);
+    expect(loadConfig({ CLAUDE_WORKER_MAX_WORKERS: '3' }).concurrency).toBe(3);
+    expect(loadConfig({ CLAUDE_WORKER_CONCURRENCY: '7', CLAUDE_WORKER_MAX_WORKERS: '3' }).concurrency).toBe(7);
+    expect(() => loadConfig({ CLAUDE_WORKER_CONCURRENCY: '0' })).toThrow(/CLAUDE_WORKER_CONCURRENCY/);
+  });
+
+  it('lays the flags given over the environment, and leaves a setting whose flag was not given', () => {
+    const env = { CLAUDE_WORKER_CONCURRENCY: '2', CLAUDE_WORKER_NAME: 'from-env', CLAUDE_WORKER_DB: '/srv/env.db' };
+    const config = loadConfig(env, { concurrency: 9, workerName: undefined, dbPath: 'relative/flag.db', labels: { gpu: 'true' } });
+    expect(config).toMatchObject({ concurrency: 9, workerName: 'from-env', labels: { gpu: 'true' } });
+    expect(config.dbPath).toBe(resolve('relative/flag.db'));
+    expect(env).toEqual({ CLAUDE_WORKER_CONCURRENCY: '2', CLAUDE_WORKER_NAME: 'from-env', CLAUDE_WORKER_DB: '/srv/env.db' });
+  });
+
+  it('reads the MCP settings with the others', () => {
+    expect(loadConfig({})).toMatchObject({ promptPolicy: 'strict', mcpMode: null });
+    expect(loadConfig({ CLAUDE_WORKER_MODE: 'proxy', CLAUDE_WORKER_PROMPT_POLICY: 'lenient' })).toMatchObject({ promptPolicy: 'lenient', mcpMode: 'proxy' });
+    expect(() => loadConfig({ CLAUDE_WORKER_MODE: 'both' })).toThrow(/CLAUDE_WORKER_MODE/);
   });
 });

@@ -75,7 +75,7 @@ it('`workers` shows every node with its capacity and running tasks; the API serv
   expect(table.stdout).toContain('Stopped and lost workers stay listed for 1d after their last heartbeat.');
 
   const health = await api.client.health();
-  expect(health).toMatchObject({ max_workers: 0, running: 5, pending: 0 });
+  expect(health).toMatchObject({ max_concurrency: 0, running: 5, pending: 0 });
 
   for (const id of ids) await api.client.cancel(id);
   for (const id of ids) await untilStatus(id, 'cancelled');

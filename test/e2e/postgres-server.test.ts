@@ -61,7 +61,7 @@ it('two `worker` processes on one PostgreSQL run a batch, each task once, and st
     ids.push(task.id);
   }
   const workers: ChildProcess[] = [0, 1].map(() =>
-    spawn(process.execPath, [CLI, 'worker', '--db', db, '--workers', '2'], {
+    spawn(process.execPath, [CLI, 'worker', '--db', db, '--concurrency', '2'], {
       // Logs of their own: task ids start again at 1 in this database.
       env: { ...baseEnv(), CLAUDE_WORKER_LOG_DIR: join(home, 'batch-logs'), FAKE_CLAUDE_DELAY_MS: '100' },
       stdio: 'ignore',

@@ -2,9 +2,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/core/config.js';
 import {
   applyPromptPolicy,
-  parsePromptPolicy,
   PromptPolicyError,
   SIMPLICITY_GUIDANCE,
   withSimplicityGuidance,
@@ -71,8 +71,8 @@ describe('prompt policy', () => {
   });
 
   it('defaults to strict and rejects an unknown policy name', () => {
-    expect(parsePromptPolicy(undefined)).toBe('strict');
-    expect(parsePromptPolicy('lenient')).toBe('lenient');
-    expect(() => parsePromptPolicy('loose')).toThrow(/CLAUDE_WORKER_PROMPT_POLICY/);
+    expect(loadConfig({}).promptPolicy).toBe('strict');
+    expect(loadConfig({ CLAUDE_WORKER_PROMPT_POLICY: 'lenient' }).promptPolicy).toBe('lenient');
+    expect(() => loadConfig({ CLAUDE_WORKER_PROMPT_POLICY: 'loose' })).toThrow(/CLAUDE_WORKER_PROMPT_POLICY/);
   });
 });

@@ -28,7 +28,7 @@ interface Harness {
   logs: TaskLogs;
   service: TaskService;
   clock: { now: number };
-  startRunner(options?: { maxWorkers?: number; agent?: Agent; heartbeatMs?: number; labels?: Labels; store?: TaskStore }): Promise<Runner>;
+  startRunner(options?: { concurrency?: number; agent?: Agent; heartbeatMs?: number; labels?: Labels; store?: TaskStore }): Promise<Runner>;
   submit(prompt: string, extra?: { timeout_seconds?: number }): Promise<number>;
 }
 
@@ -40,7 +40,7 @@ beforeEach(async () => {
   const clock = { now: Date.now() };
   const store = await openSqliteStore(join(dir, 'tasks.db'), { clock: () => clock.now });
   const logs = new TaskLogs(join(dir, 'logs'), store);
-  const config = { maxWorkers: 4, permissionMode: 'acceptEdits' as const, defaultTimeoutSeconds: 60, maxAttempts: 3 };
+  const config = { concurrency: 4, permissionMode: 'acceptEdits' as const, defaultTimeoutSeconds: 60, maxAttempts: 3 };
   const service = createLocalTaskService({ store, logs, config });
   const env = { ...process.env, HOME: dir, FAKE_CLAUDE_DELAY_MS: '100', FAKE_CLAUDE_PID_FILE: join(dir, 'grandchild.pid') };
   h = {
@@ -55,7 +55,7 @@ beforeEach(async () => {
         logs,
         agent: options.agent ?? new ClaudeCodeAgent({ executablePath: FAKE_CLAUDE }),
         config: {
-          maxWorkers: options.maxWorkers ?? 4,
+          concurrency: options.concurrency ?? 4,
           leaseMs: 60_000,
           heartbeatMs: options.heartbeatMs ?? 50,
           reapIntervalMs: 60_000,
@@ -120,11 +120,11 @@ function gatedAgent(inner: Agent): Agent & { open(): void } {
 }
 
 describe('Runner', () => {
-  it('never runs more than maxWorkers tasks at once, and runs them all', async () => {
+  it('never runs more than concurrency tasks at once, and runs them all', async () => {
     const agent = countingAgent(new ClaudeCodeAgent({ executablePath: FAKE_CLAUDE }));
     const ids = [];
     for (let i = 0; i < 5; i++) ids.push(await h.submit(`[fake:slow] task ${i}`));
-    await h.startRunner({ maxWorkers: 2, agent });
+    await h.startRunner({ concurrency: 2, agent });
     for (const id of ids) await untilStatus(id, 'completed');
     expect(agent.max).toBe(2);
     for (const id of ids) expect((await h.service.get(id)).attempts).toBe(1);
@@ -170,7 +170,7 @@ describe('Runner', () => {
     // With one slot, the second task runs only once the first has ended; the timeout is far beyond the test's.
     const first = await h.submit('[fake:success] first', { timeout_seconds: 3600 });
     const second = await h.submit('[fake:success] second', { timeout_seconds: 3600 });
-    await h.startRunner({ maxWorkers: 1, agent: new ClaudeCodeAgent({ executablePath: FAKE_CLAUDE_LEAVES_CHILD }) });
+    await h.startRunner({ concurrency: 1, agent: new ClaudeCodeAgent({ executablePath: FAKE_CLAUDE_LEAVES_CHILD }) });
     await untilStatus(second, 'completed');
     expect(await h.service.get(first)).toMatchObject({ status: 'completed', error_code: null, attempts: 1 });
     const leftBehind = Number(await readFile(join(h.dir, 'grandchild.pid'), 'utf8'));
@@ -235,7 +235,7 @@ describe('Runner', () => {
     const first = await h.submit('[fake:success] finish while draining');
     const second = await h.submit('[fake:success] must wait for the next worker');
     const agent = gatedAgent(new ClaudeCodeAgent({ executablePath: FAKE_CLAUDE }));
-    const runner = await h.startRunner({ maxWorkers: 1, agent });
+    const runner = await h.startRunner({ concurrency: 1, agent });
     await untilStatus(first, 'running');
     const stopped = runner.shutdown({ graceMs: 30_000 });
     agent.open();
@@ -255,7 +255,7 @@ describe('Runner', () => {
 
   it('registers itself, renews its registration with each beat, and is listed draining, then stopped', async () => {
     const id = await h.submit('[fake:hang] keeps the runner draining');
-    const runner = await h.startRunner({ maxWorkers: 2, labels: { gpu: 'true' } });
+    const runner = await h.startRunner({ concurrency: 2, labels: { gpu: 'true' } });
     expect(await h.store.listWorkers()).toEqual([
       expect.objectContaining({ id: runner.worker.id, name: 'test-node', pid: process.pid, labels: { gpu: 'true' }, capacity: 2, state: 'active' }),
     ]);

@@ -41,7 +41,7 @@ describe('the daemon', () => {
     const { warnings: _warnings, ...info } = started;
     expect(info).toEqual({ pid: expect.any(Number), url: `http://127.0.0.1:${port}`, logFile: join(home, 'server.log') });
     const health = await (await fetch(`${started.url}/health`)).json();
-    expect(health).toMatchObject({ status: 'healthy', max_workers: 3 });
+    expect(health).toMatchObject({ status: 'healthy', max_concurrency: 3 });
     expect(JSON.parse(await readFile(pidFilePath(home), 'utf8'))).toMatchObject({ pid: started.pid, url: started.url, port });
     expect(await daemonStatus(config)).toEqual(info);
 

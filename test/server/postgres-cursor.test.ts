@@ -26,7 +26,7 @@ beforeAll(async () => {
   const service = createLocalTaskService({
     store,
     logs: new TaskLogs(join(dir, 'logs'), store),
-    config: { maxWorkers: 1, permissionMode: 'acceptEdits', defaultTimeoutSeconds: 600, maxAttempts: 1 },
+    config: { concurrency: 1, permissionMode: 'acceptEdits', defaultTimeoutSeconds: 600, maxAttempts: 1 },
   });
   app = buildApp(service, { token: null, allowedHosts: [], version: '0.0.0-test', mcp: { policy: 'strict', cwd: dir } });
   await service.submit({ execution_prompt: 'x', working_directory: dir });

@@ -218,7 +218,7 @@ describe('GET /health and /openapi.json', () => {
       service: 'claude-worker',
       version: expect.any(String),
       uptime_seconds: expect.any(Number),
-      max_workers: 2,
+      max_concurrency: 2,
       running: 1,
       pending: 1,
     });

@@ -21,7 +21,7 @@ beforeEach(async () => {
   service = createLocalTaskService({
     store,
     logs,
-    config: { maxWorkers: 3, permissionMode: 'acceptEdits', defaultTimeoutSeconds: 120, maxAttempts: 2 },
+    config: { concurrency: 3, permissionMode: 'acceptEdits', defaultTimeoutSeconds: 120, maxAttempts: 2 },
   });
 });
 
@@ -139,6 +139,6 @@ describe('reading tasks', () => {
 
   it('reports health with counts', async () => {
     await service.submit({ execution_prompt: 'x', working_directory: dir });
-    expect(await service.health()).toMatchObject({ status: 'healthy', service: 'claude-worker', max_workers: 3, pending: 1, running: 0 });
+    expect(await service.health()).toMatchObject({ status: 'healthy', service: 'claude-worker', max_concurrency: 3, pending: 1, running: 0 });
   });
 });

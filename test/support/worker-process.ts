@@ -45,7 +45,7 @@ export interface WorkerProcessOptions {
 
 /** Starts a worker and resolves once it has registered and claims tasks. */
 export async function startWorkerProcess(options: WorkerProcessOptions): Promise<WorkerProcess> {
-  const args = [CLI, 'worker', '--db', options.db, '--name', options.name, '--workers', String(options.workers ?? 4)];
+  const args = [CLI, 'worker', '--db', options.db, '--name', options.name, '--concurrency', String(options.workers ?? 4)];
   if (options.labels) args.push('--labels', options.labels);
   const child = spawn(process.execPath, [...args, ...(options.args ?? [])], { env: options.env, stdio: ['ignore', 'ignore', 'pipe'] });
   let output = '';

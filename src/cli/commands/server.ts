@@ -86,15 +86,12 @@ function stoppedMessage(stopped: { pid: number } | null): string {
 
 /** `server start`, and the start half of `server restart`. */
 async function startServer(options: StartOptions): Promise<void> {
-  const config = {
-    ...configWithRunnerFlags(options),
-    ...(options.permissionMode ? { permissionMode: options.permissionMode } : {}),
-  };
+  const config = configWithRunnerFlags(options, { permissionMode: options.permissionMode });
   const defaults = serverAddress(config.serverUrl);
   const listen = {
     host: options.host === undefined ? defaults.host : bareHost(options.host),
     port: options.port ?? defaults.port,
-    workers: options.worker ? config.maxWorkers : 0,
+    concurrency: options.worker ? config.concurrency : 0,
   };
   if (options.foreground) {
     // Loaded only here: the server pulls in Fastify, SQLite and the Agent SDK, which
@@ -113,8 +110,9 @@ async function startServer(options: StartOptions): Promise<void> {
 
 /** The options given besides the address, which the server records for `server restart`. */
 function startFlags(options: StartOptions): ServerStartFlags {
-  const { worker, workers, permissionMode, db, name, labels, drainTimeout } = options;
-  const given = { worker, workers, permissionMode, db, name, labels, drainTimeout };
+  const { worker, permissionMode, db, name, labels, drainTimeout } = options;
+  const concurrency = options.concurrency ?? options.workers;
+  const given = { worker, concurrency, permissionMode, db, name, labels, drainTimeout };
   return Object.fromEntries(Object.entries(given).filter(([, value]) => value !== undefined)) as ServerStartFlags;
 }
 
@@ -133,7 +131,7 @@ function describeStatus(config: Config, health: Health | null, daemon: Awaited<R
   }
   const lines = [
     `claude-worker ${health.version} is healthy at ${config.serverUrl}`,
-    `  up ${formatDuration(health.uptime_seconds * 1000)}, ${health.running} running, ${health.pending} pending, ${health.max_workers} workers`,
+    `  up ${formatDuration(health.uptime_seconds * 1000)}, ${health.running} running, ${health.pending} pending, ${health.max_concurrency} tasks at a time`,
   ];
   if (daemon !== null) lines.push(`  daemon pid ${daemon.pid}, log ${shortenHome(daemon.logFile)}`);
   const pid = daemon !== null && daemon.url === config.serverUrl ? daemon.pid : null;
