@@ -273,7 +273,7 @@ describe('server status', () => {
   it('reports the daemon as healthy, for people and as JSON', async () => {
     const text = await cli.run(['server', 'status']);
     expect(text.code, text.stderr).toBe(0);
-    expect(text.stdout).toMatch(new RegExp(`^claude-worker \\S+ is healthy at ${cli.url}\\n.*2 workers\\n  daemon pid ${await cli.daemonPid()}`));
+    expect(text.stdout).toMatch(new RegExp(`^claude-worker \\S+ is healthy at ${cli.url}\\n.*2 tasks at a time\\n  daemon pid ${await cli.daemonPid()}`));
     const json = await cli.run(['server', 'health', '--json']);
     expect(JSON.parse(json.stdout)).toMatchObject({ url: cli.url, healthy: true, health: { status: 'healthy', service: 'claude-worker', max_concurrency: 2 } });
   });

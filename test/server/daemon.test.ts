@@ -37,7 +37,7 @@ afterEach(async () => {
 describe('the daemon', () => {
   it('starts once ready, refuses a second start, and stops without leaving a process or pid file', async () => {
     const port = await freePort();
-    const started = await startDaemon(config, { host: '127.0.0.1', port, workers: 3 });
+    const started = await startDaemon(config, { host: '127.0.0.1', port, concurrency: 3 });
     const { warnings: _warnings, ...info } = started;
     expect(info).toEqual({ pid: expect.any(Number), url: `http://127.0.0.1:${port}`, logFile: join(home, 'server.log') });
     const health = await (await fetch(`${started.url}/health`)).json();
