@@ -7,7 +7,7 @@
  */
 import { describeDatabase, type Config } from '../core/config.js';
 import { ValidationError } from '../core/errors.js';
-import { ClaudeWorkerClient } from '../service/http-client.js';
+import { ClaudeWorkerClient } from '../client/http-client.js';
 import { startLocalEngine } from './local-engine.js';
 import type { TaskService } from '../service/task-service.js';
 
