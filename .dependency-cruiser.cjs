@@ -55,6 +55,23 @@ module.exports = {
       to: { path: '^src/(runner|agents|service)/' },
     },
     {
+      name: 'published-client-stays-light',
+      comment:
+        'The package entry and the HTTP client load only core/ (and the package version): a program that imports the ' +
+        'client loads no database driver, runner or server. From the service they take only its contract, which is types.',
+      severity: 'error',
+      from: { path: '^src/(index\\.ts$|client/)' },
+      to: { path: '^src/', pathNot: '^src/(core/|client/|version\\.ts$)|^src/service/task-service\\.ts$' },
+    },
+    {
+      name: 'service-contract-is-types-of-core',
+      comment:
+        'The service contract, which the client implements, is interfaces over core/ types: importing it loads nothing else.',
+      severity: 'error',
+      from: { path: '^src/service/task-service\\.ts$' },
+      to: { path: '^src/', pathNot: '^src/core/' },
+    },
+    {
       name: 'no-cycles',
       comment: 'No import cycles, type-only imports included.',
       severity: 'error',

@@ -1,10 +1,13 @@
 /**
- * Programmatic API: a typed client for a claude-worker server, the task model
- * and the typed errors every operation may throw.
+ * Programmatic API: a typed client for a claude-worker server, every type its
+ * operations take or return, and the typed errors they throw. Kept to the
+ * client and core/ (see .dependency-cruiser.cjs), so loading the package
+ * loads no database driver, runner or server.
  */
-export { ClaudeWorkerClient, type ClaudeWorkerClientOptions } from './service/http-client.js';
-export type { LogsOptions, SubmitResult, TaskService } from './service/task-service.js';
-export type { CreateTaskInput, Health, ListTasksQuery } from './core/schemas.js';
+export { ClaudeWorkerClient, type ClaudeWorkerClientOptions } from './client/http-client.js';
+export type { LogsOptions, SubmitOrchestrationResult, SubmitResult, TaskService } from './service/task-service.js';
+export type { CreateTaskInput, Health, ListTasksQuery, ServerWarning } from './core/schemas.js';
+export type { CreateOrchestrationInput, ListOrchestrationsQuery, OrchestrationTaskInput } from './core/orchestration-schemas.js';
 export {
   FAILURE_CODES,
   PERMISSION_MODES,
@@ -18,7 +21,19 @@ export {
   type TaskPage,
   type TaskStatus,
   type TokenUsage,
+  type WaitOutcome,
 } from './core/task.js';
+export {
+  FAILURE_POLICIES,
+  ORCHESTRATION_STATUSES,
+  type FailurePolicy,
+  type Orchestration,
+  type OrchestrationDetail,
+  type OrchestrationPage,
+  type OrchestrationStatus,
+  type OrchestrationTask,
+  type TaskCounts,
+} from './core/orchestration.js';
 export { WORKER_STATES, type Worker, type WorkerList, type WorkerState } from './core/worker.js';
 export type { Labels } from './core/labels.js';
 export {

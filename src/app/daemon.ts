@@ -13,7 +13,7 @@ import { ClaudeWorkerError, ServerUnreachableError } from '../core/errors.js';
 import { formatLabels } from '../core/labels.js';
 import type { ServerWarning } from '../core/schemas.js';
 import { isProcessRunning } from '../host/identity.js';
-import { ClaudeWorkerClient } from '../service/http-client.js';
+import { ClaudeWorkerClient } from '../client/http-client.js';
 import { listenUrl } from '../server/listen-address.js';
 import { assertNoServerRunning, readLivePidFile, removePidFile, type PidFile, type ServerStartFlags } from './pid-file.js';
 import { assertSafeBind } from '../server/security.js';

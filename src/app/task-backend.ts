@@ -5,8 +5,8 @@
  * file by default, so tasks are visible everywhere. Default: proxy when a
  * server answers, else standalone; CLAUDE_WORKER_MODE forces one.
  */
+import { ClaudeWorkerClient } from '../client/http-client.js';
 import { describeDatabase, type Config, type McpMode } from '../core/config.js';
-import { ClaudeWorkerClient } from '../service/http-client.js';
 import { startLocalEngine } from './local-engine.js';
 import type { TaskService } from '../service/task-service.js';
 

@@ -8,7 +8,7 @@ import type { Config } from '../core/config.js';
 import { ServerUnreachableError } from '../core/errors.js';
 import type { ServerWarning } from '../core/schemas.js';
 import { startDaemon } from '../app/daemon.js';
-import { ClaudeWorkerClient } from '../service/http-client.js';
+import { ClaudeWorkerClient } from '../client/http-client.js';
 import { shortenHome } from './format.js';
 import { isLocalServerUrl, serverAddress } from './server-address.js';
 import { startWarningLines } from './server-environment.js';

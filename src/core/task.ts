@@ -105,6 +105,13 @@ export interface TaskPage {
   next_cursor: string | null;
 }
 
+/** What a wait for tasks saw: each task as it stands, and whether all had ended before the timeout. */
+export interface WaitOutcome {
+  tasks: Task[];
+  all_terminal: boolean;
+  waited_seconds: number;
+}
+
 export function emptyRunStats(): RunStats {
   return { cost_usd: null, usage: null, num_turns: null, duration_ms: null, session_id: null, api_key_source: null };
 }

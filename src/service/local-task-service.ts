@@ -12,7 +12,7 @@ import {
 } from '../core/orchestration-schemas.js';
 import type { OrchestrationDetail, OrchestrationPage } from '../core/orchestration.js';
 import { listTasksQuerySchema, parseOrThrow, type CreateTaskInput, type Health, type ListTasksQuery, type ServerWarning } from '../core/schemas.js';
-import { isTerminal, type Task, type TaskPage } from '../core/task.js';
+import { isTerminal, type Task, type TaskPage, type WaitOutcome } from '../core/task.js';
 import type { WorkerList } from '../core/worker.js';
 import type { TaskLogs } from '../logs/task-logs.js';
 import type { TaskRecord, TaskStore } from '../store/task-store.js';
@@ -24,7 +24,7 @@ import { taskDefinition } from './task-definition.js';
 import { validateTaskInput } from './task-input.js';
 import type { LogsOptions, SubmitOrchestrationResult, SubmitResult, TaskService } from './task-service.js';
 import { toTask } from './task-view.js';
-import { waitForTasks, type ChangeWatch, type WaitOutcome } from './wait-for-tasks.js';
+import { waitForTasks, type ChangeWatch } from './wait-for-tasks.js';
 import { toWorkerList } from './worker-view.js';
 
 /** Backstop for following a log written by another process, whose change events do not reach us. */

@@ -6,9 +6,8 @@
 import type { CreateOrchestrationInput, ListOrchestrationsQuery } from '../core/orchestration-schemas.js';
 import type { OrchestrationDetail, OrchestrationPage } from '../core/orchestration.js';
 import type { CreateTaskInput, Health, ListTasksQuery } from '../core/schemas.js';
-import type { Task, TaskPage } from '../core/task.js';
+import type { Task, TaskPage, WaitOutcome } from '../core/task.js';
 import type { WorkerList } from '../core/worker.js';
-import type { WaitOutcome } from './wait-for-tasks.js';
 
 export interface SubmitResult {
   task: Task;

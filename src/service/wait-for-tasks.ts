@@ -5,7 +5,7 @@
  * changes made in other processes, on the server side, where polling costs a
  * planner no tokens and a client no round trips.
  */
-import { isTerminal, type Task } from '../core/task.js';
+import { isTerminal, type Task, type WaitOutcome } from '../core/task.js';
 
 /**
  * Common MCP clients give up on a tool call after 60 s by default, and many
@@ -18,12 +18,6 @@ export const CHANGE_POLL_MS = 500;
 
 export function clampWaitSeconds(requested: number): number {
   return Math.min(Math.max(requested, 0), MAX_WAIT_SECONDS);
-}
-
-export interface WaitOutcome {
-  tasks: Task[];
-  all_terminal: boolean;
-  waited_seconds: number;
 }
 
 /** A pending wake-up: resolves when one of the tasks may have changed, after `maxMs`, or on abort. */

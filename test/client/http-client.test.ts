@@ -9,7 +9,7 @@ import {
   UnauthorizedError,
   ValidationError,
 } from '../../src/core/errors.js';
-import { ClaudeWorkerClient } from '../../src/service/http-client.js';
+import { ClaudeWorkerClient } from '../../src/client/http-client.js';
 import { createApiFixture, type ApiFixture } from '../support/api-fixture.js';
 
 const TOKEN = 'client-test-token';

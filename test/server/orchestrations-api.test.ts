@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { OrchestrationDetail, OrchestrationPage } from '../../src/core/orchestration.js';
 import { emptyRunStats, type Task } from '../../src/core/task.js';
-import { ClaudeWorkerClient } from '../../src/service/http-client.js';
+import { ClaudeWorkerClient } from '../../src/client/http-client.js';
 import { OrchestrationNotFoundError, ValidationError } from '../../src/core/errors.js';
 import { createApiFixture, type ApiFixture } from '../support/api-fixture.js';
 

@@ -2,7 +2,7 @@ import { request } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import { UnauthorizedError, ValidationError } from '../../src/core/errors.js';
 import { allowedHostsFor, assertSafeBind } from '../../src/server/security.js';
-import { ClaudeWorkerClient } from '../../src/service/http-client.js';
+import { ClaudeWorkerClient } from '../../src/client/http-client.js';
 import { createApiFixture, type ApiFixture } from '../support/api-fixture.js';
 
 const TOKEN = 's3cret-token-for-tests';

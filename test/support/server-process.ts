@@ -5,7 +5,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer } from 'node:net';
-import { ClaudeWorkerClient } from '../../src/service/http-client.js';
+import { ClaudeWorkerClient } from '../../src/client/http-client.js';
 import { waitFor } from './wait.js';
 
 export const CLI = new URL('../../dist/cli/main.js', import.meta.url).pathname;

@@ -20,11 +20,10 @@ import {
 import type { CreateOrchestrationInput, ListOrchestrationsQuery } from '../core/orchestration-schemas.js';
 import type { OrchestrationDetail, OrchestrationPage } from '../core/orchestration.js';
 import { healthSchema, type CreateTaskInput, type Health, type ListTasksQuery } from '../core/schemas.js';
-import type { Task, TaskPage } from '../core/task.js';
+import type { Task, TaskPage, WaitOutcome } from '../core/task.js';
 import type { WorkerList } from '../core/worker.js';
 import { readServerSentEvents } from './sse.js';
-import type { LogsOptions, SubmitOrchestrationResult, SubmitResult, TaskService } from './task-service.js';
-import type { WaitOutcome } from './wait-for-tasks.js';
+import type { LogsOptions, SubmitOrchestrationResult, SubmitResult, TaskService } from '../service/task-service.js';
 
 export interface ClaudeWorkerClientOptions {
   /** Server URL; default `CLAUDE_WORKER_SERVER_URL`, else http://127.0.0.1:8000. */
