@@ -74,6 +74,20 @@ export interface TaskDefinition {
   required_labels: Labels;
 }
 
+/** The fields of a TaskDefinition, for code that goes through all of them (a select list, a comparison). */
+export const TASK_DEFINITION_FIELDS = [
+  'execution_prompt',
+  'working_directory',
+  'system_prompt',
+  'model',
+  'permission_mode',
+  'max_turns',
+  'timeout_seconds',
+  'max_attempts',
+  'idempotency_key',
+  'required_labels',
+] as const satisfies readonly (keyof TaskDefinition)[];
+
 /** How far a task got; changes while it runs. */
 export interface TaskState extends RunStats {
   id: number;

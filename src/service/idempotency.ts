@@ -5,22 +5,12 @@
  * instead of the stored task or orchestration.
  */
 import { IdempotencyConflictError } from '../core/errors.js';
-import type { TaskDefinition } from '../core/task.js';
+import { TASK_DEFINITION_FIELDS, type TaskDefinition } from '../core/task.js';
 import type { OrchestrationGraph, OrchestrationSpec } from '../store/orchestration-records.js';
 import type { EnqueueSpec } from '../store/task-store.js';
 
 /** The fields of a definition a request fixes (the key itself aside). */
-const DEFINITION_FIELDS = [
-  'execution_prompt',
-  'working_directory',
-  'system_prompt',
-  'model',
-  'permission_mode',
-  'max_turns',
-  'timeout_seconds',
-  'max_attempts',
-  'required_labels',
-] as const satisfies readonly (keyof TaskDefinition)[];
+const DEFINITION_FIELDS = TASK_DEFINITION_FIELDS.filter((field) => field !== 'idempotency_key');
 
 /** Throws IdempotencyConflictError when the task the key matched is not the one requested. */
 export function checkSameTask(requested: EnqueueSpec, stored: TaskDefinition & { id: number }): void {

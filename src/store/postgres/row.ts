@@ -1,7 +1,9 @@
 /** Mapping between `tasks` rows and TaskRecords, and the SQL fragments every write shares. */
+import { TASK_DEFINITION_FIELDS } from '../../core/task.js';
 import type { Dialect } from '../dialect.js';
-export { LEASE_CLEARED, leaseParams, OWNED_BY_LEASE } from '../sql/tasks.js';
 import type { TaskRecord } from '../task-store.js';
+
+export { LEASE_CLEARED, leaseParams, OWNED_BY_LEASE } from '../sql/tasks.js';
 
 /** A `tasks` row as selected with TASK_COLUMNS. */
 export interface TaskRow extends TaskRecord {
@@ -38,15 +40,7 @@ const TIME_COLUMNS = ['created_at', 'started_at', 'ended_at', 'run_at', 'cancel_
 const OTHER_COLUMNS = [
   'id',
   'status',
-  'execution_prompt',
-  'working_directory',
-  'system_prompt',
-  'model',
-  'permission_mode',
-  'max_turns',
-  'timeout_seconds',
-  'max_attempts',
-  'idempotency_key',
+  ...TASK_DEFINITION_FIELDS,
   'attempts',
   'last_action_cache',
   'final_summary',
@@ -60,7 +54,6 @@ const OTHER_COLUMNS = [
   'api_key_source',
   'lease_owner',
   'lease_token',
-  'required_labels',
   'orchestration_id',
   'identifier',
 ];
