@@ -125,6 +125,13 @@ describe('claude-worker orchestrate', () => {
     expect((await cli.run(['list-orchestrations', '--json'])).stdout).toBe(before);
   });
 
+  it('names an orchestration whose file gives no name after the file, without its extension', async () => {
+    const json = await orchestrate([await graphFile('nightly-build.json', { tasks: [node('only')] })]);
+    expect(json.orchestration.name).toBe('nightly-build');
+    const yaml = await orchestrate([await graphFile('weekly.report.yaml', { tasks: [node('only')] })]);
+    expect(yaml.orchestration.name).toBe('weekly.report');
+  });
+
   it('returns the existing orchestration for a key submitted again', async () => {
     const file = await graphFile('keyed.json', { name: 'keyed', key: 'nightly-2025-06-01', tasks: [node('only')] });
     const first = await orchestrate([file]);
