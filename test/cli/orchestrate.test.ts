@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { stringify as toYaml } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OrchestrationDetail, OrchestrationPage } from '../../src/core/orchestration.js';
-import { createCliHome, type CliHome } from './cli-harness.js';
+import { createCliHome, type CliHome } from '../support/cli-harness.js';
 
 const EXAMPLES = new URL('../../examples', import.meta.url).pathname;
 const WORKERS = 3;
