@@ -2,11 +2,13 @@
  * Reads an orchestration file (JSON, or YAML for .yaml/.yml) into the input
  * every door validates. Relative working directories resolve against the
  * file's own directory, so a graph file travels with the projects it names.
+ * A file without a name names the orchestration after itself (`nightly.json`
+ * is `nightly`): a list of them then reads like the directory they came from.
  * Problems are told in the file's terms: a line and column, a missing file
  * by name, and the file's top level rather than a request body.
  */
 import { readFile } from 'node:fs/promises';
-import { dirname, extname, isAbsolute, resolve } from 'node:path';
+import { basename, dirname, extname, isAbsolute, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { ValidationError } from '../core/errors.js';
 
@@ -29,7 +31,7 @@ export async function readOrchestrationFile(path: string, cwd: string): Promise<
     const reason = yaml ? (error as Error).message : withLineAndColumn((error as Error).message, text);
     throw new ValidationError([{ field: 'file', message: `${file} is not valid ${yaml ? 'YAML' : 'JSON'}: ${reason}` }]);
   }
-  return withDirectoriesFrom(parsed, dirname(file));
+  return withNameFrom(withDirectoriesFrom(parsed, dirname(file)), file);
 }
 
 /**
@@ -53,6 +55,13 @@ function withLineAndColumn(message: string, text: string): string {
   const line = before.split('\n').length;
   const column = before.length - before.lastIndexOf('\n');
   return `${message.slice(0, match.index)} at line ${line}, column ${column}`;
+}
+
+/** Names a graph that has no name (absent or null) after `file`, without its extension. */
+function withNameFrom(input: unknown, file: string): unknown {
+  if (input === null || typeof input !== 'object' || Array.isArray(input)) return input;
+  if ((input as { name?: unknown }).name != null) return input;
+  return { ...input, name: basename(file, extname(file)) };
 }
 
 /** Resolves each task's relative `working_directory` against `base`; anything else is left for validation to judge. */

@@ -40,10 +40,11 @@ export type OrchestrationTaskInput = z.infer<typeof orchestrationTaskInputSchema
 
 export const createOrchestrationInputSchema = z.strictObject({
   name: z
-    .string({ error: (issue) => (issue.input === undefined ? 'is required' : 'name must be a string') })
+    .string({ error: 'name must be a string' })
     .max(200, { error: 'name is longer than 200 characters' })
     .refine((s) => s.trim().length > 0, { error: 'name must not be empty' })
-    .describe('What the orchestration is for, for people reading lists.'),
+    .nullish()
+    .describe('What the orchestration is for, for people reading lists; default "orchestration <id>".'),
   failure_policy: z
     .enum(FAILURE_POLICIES)
     .nullish()

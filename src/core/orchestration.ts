@@ -22,6 +22,11 @@ export const MAX_ORCHESTRATION_TASKS = 500;
 
 export type TaskCounts = Record<TaskStatus, number>;
 
+/** The name of an orchestration submitted without one (the CLI names it after its file instead). */
+export function defaultOrchestrationName(id: number): string {
+  return `orchestration ${id}`;
+}
+
 /** An orchestration as every interface shows it. Times are ISO 8601 UTC. */
 export interface Orchestration {
   id: number;

@@ -15,8 +15,6 @@ import { registerCheckedTool } from './checked-tool.js';
 import { toolSuccess } from './tool-result.js';
 import type { McpToolsOptions } from './tool-options.js';
 
-const DEFAULT_NAME = 'orchestration';
-
 const graphTaskSchema = z.strictObject({
   identifier: z.string().describe('Unique name of this task in the graph, e.g. "schema"'),
   ...taskFieldsShape,
@@ -85,7 +83,7 @@ export function registerOrchestrationTools(server: McpServer, options: McpToolsO
         'prompt rules as create_task; a rejected graph lists every problem: fix them all and retry.',
       inputSchema: z.strictObject({
         tasks: z.array(graphTaskSchema).min(1).max(MAX_ORCHESTRATION_TASKS),
-        name: z.string().optional().describe('What the graph is for'),
+        name: z.string().optional().describe('What the graph is for; default "orchestration <id>"'),
         failure_policy: z.enum(FAILURE_POLICIES).optional(),
         pass_results: z.boolean().optional().describe("Add each dependency's outcome to a task's prompt (default true)"),
         key: z.string().optional().describe('Submitting the same key again returns the existing orchestration'),
@@ -95,7 +93,7 @@ export function registerOrchestrationTools(server: McpServer, options: McpToolsO
     },
     async ({ tasks, name, failure_policy, pass_results, key }) => {
       const { orchestration } = await service.submitOrchestration({
-        name: name ?? DEFAULT_NAME,
+        name,
         failure_policy,
         pass_results,
         key,

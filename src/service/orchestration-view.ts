@@ -30,7 +30,7 @@ export function toOrchestrationDetail(graph: OrchestrationGraph): OrchestrationD
 /** The defaults a lone task gets apply to every task of the graph. */
 export function orchestrationSpec(input: CreateOrchestrationInput, defaults: TaskDefaults): OrchestrationSpec {
   return {
-    name: input.name,
+    name: input.name ?? null,
     failure_policy: input.failure_policy ?? 'skip_dependents',
     pass_results: input.pass_results ?? true,
     key: input.key ?? null,

@@ -13,7 +13,8 @@ export interface OrchestrationTaskSpec extends EnqueueSpec {
 }
 
 export interface OrchestrationSpec {
-  name: string;
+  /** Null: the store names it defaultOrchestrationName(id) in the transaction that inserts it. */
+  name: string | null;
   failure_policy: FailurePolicy;
   pass_results: boolean;
   key: string | null;

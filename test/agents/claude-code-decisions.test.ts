@@ -134,6 +134,7 @@ describe('classifying a run', () => {
     expect(classifyRun(observed(init, result({ is_error: true, result: 'API Error: 500' })), errorExit, null)).toMatchObject({
       outcome: 'failed',
       code: 'agent_error',
+      message: 'Claude Code reported an error: API Error: 500',
     });
   });
 

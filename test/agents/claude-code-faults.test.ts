@@ -110,6 +110,13 @@ describe('Claude Code faults (fake executable)', () => {
     expect(failure(await startFake('api_error').done).code).toBe('auth_failed');
   });
 
+  it('a success result flagged is_error for another reason fails with what Claude Code reported, not its subtype', async () => {
+    const result = failure(await startFake('failed_success').done);
+    expect(result.code).toBe('agent_error');
+    expect(result.message).toBe('Claude Code reported an error: API Error: 529 Overloaded');
+    expect(result.summary).toBe('API Error: 529 Overloaded');
+  });
+
   it('falls back to the login exactly once: the second run has no API key, and its result stands', async () => {
     const run = startFake('api_error', { ANTHROPIC_API_KEY: 'sk-ant-rejected', CLAUDE_CODE_OAUTH_TOKEN: 'oauth-token' });
     const result = failure(await run.done);

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OrchestrationDetail } from '../../src/core/orchestration.js';
 import { taskSchema } from '../../src/core/schemas.js';
 import type { Task } from '../../src/core/task.js';
-import { createDaemonHome, type DaemonHome } from './cli-harness.js';
+import { createDaemonHome, type DaemonHome } from '../support/cli-harness.js';
 
 let cli: DaemonHome;
 beforeAll(async () => (cli = await createDaemonHome(1)));

@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { taskSchema } from '../../src/core/schemas.js';
-import { createDaemonHome, type DaemonHome } from './cli-harness.js';
+import { createDaemonHome, type DaemonHome } from '../support/cli-harness.js';
 
 let cli: DaemonHome;
 beforeAll(async () => (cli = await createDaemonHome(1)));

@@ -16,7 +16,7 @@ import { progressLine, renderOutcome } from '../../src/cli/watch.js';
 import { integerIn, labelList } from '../../src/cli/arguments.js';
 import type { Worker } from '../../src/core/worker.js';
 import { serverAddress } from '../../src/cli/server-address.js';
-import { NOW, task } from './task-factory.js';
+import { NOW, task } from '../support/task-factory.js';
 
 describe('durations and ages', () => {
   it('formats durations at the precision people read', () => {

@@ -6,7 +6,7 @@ import { networkInterfaces } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CLI, freePort } from '../support/server-process.js';
-import { createCliHome, type CliHome } from './cli-harness.js';
+import { createCliHome, type CliHome } from '../support/cli-harness.js';
 
 // Every command here fails before a server is needed: none may start one.
 let cli: CliHome;

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { stringify as toYaml } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OrchestrationDetail, OrchestrationPage } from '../../src/core/orchestration.js';
-import { createCliHome, type CliHome } from './cli-harness.js';
+import { createCliHome, type CliHome } from '../support/cli-harness.js';
 
 const EXAMPLES = new URL('../../examples', import.meta.url).pathname;
 const WORKERS = 3;
@@ -123,6 +123,13 @@ describe('claude-worker orchestrate', () => {
     expect(result.stderr).toContain('tasks[2].depends_on[0]: no task has the identifier "ghost"');
     expect(result.stderr).toContain('tasks[1].depends_on[0]: cycle: a -> b -> a');
     expect((await cli.run(['list-orchestrations', '--json'])).stdout).toBe(before);
+  });
+
+  it('names an orchestration whose file gives no name after the file, without its extension', async () => {
+    const json = await orchestrate([await graphFile('nightly-build.json', { tasks: [node('only')] })]);
+    expect(json.orchestration.name).toBe('nightly-build');
+    const yaml = await orchestrate([await graphFile('weekly.report.yaml', { tasks: [node('only')] })]);
+    expect(yaml.orchestration.name).toBe('weekly.report');
   });
 
   it('returns the existing orchestration for a key submitted again', async () => {

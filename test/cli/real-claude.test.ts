@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { taskSchema } from '../../src/core/schemas.js';
 import { realClaudeEnv } from '../support/agent-env.js';
 import { startFakeAnthropicApi, type FakeAnthropicApi } from '../support/fake-anthropic-api.js';
-import { createCliHome, type CliHome } from './cli-harness.js';
+import { createCliHome, type CliHome } from '../support/cli-harness.js';
 
 // The real Claude Code binary bundled with the Agent SDK, against a loopback Messages API.
 let api: FakeAnthropicApi;

@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { isProcessRunning } from '../../src/host/identity.js';
 import { freePort, takenPort } from '../support/server-process.js';
 import { waitFor } from '../support/wait.js';
-import { createCliHome, type CliHome } from './cli-harness.js';
+import { createCliHome, type CliHome } from '../support/cli-harness.js';
 
 let cli: CliHome | null = null;
 

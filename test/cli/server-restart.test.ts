@@ -9,7 +9,7 @@ import { afterEach, expect, it } from 'vitest';
 import type { Health } from '../../src/core/schemas.js';
 import type { WorkerList } from '../../src/core/worker.js';
 import { isProcessRunning } from '../../src/host/identity.js';
-import { createCliHome, type CliHome } from './cli-harness.js';
+import { createCliHome, type CliHome } from '../support/cli-harness.js';
 
 let cli: CliHome | null = null;
 

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { taskPageSchema, taskSchema } from '../../src/core/schemas.js';
 import type { Task } from '../../src/core/task.js';
 import { waitFor } from '../support/wait.js';
-import { createCliHome, type CliHome } from './cli-harness.js';
+import { createCliHome, type CliHome } from '../support/cli-harness.js';
 
 // One daemon (started by `server start`) serves every test of this file.
 let cli: CliHome;

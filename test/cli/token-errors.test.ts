@@ -1,7 +1,7 @@
 /** A CLI user who meets a server with a token is told which variable to set, not which HTTP header to send. */
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createApiFixture, type ApiFixture } from '../support/api-fixture.js';
-import { createCliHome, type CliHome } from './cli-harness.js';
+import { createCliHome, type CliHome } from '../support/cli-harness.js';
 
 let api: ApiFixture;
 let cli: CliHome;

@@ -3,7 +3,7 @@ import { PLAIN } from '../../src/cli/format.js';
 import { watchTask } from '../../src/cli/watch.js';
 import type { Task } from '../../src/core/task.js';
 import type { TaskService } from '../../src/service/task-service.js';
-import { NOW, task } from './task-factory.js';
+import { NOW, task } from '../support/task-factory.js';
 
 /** A service whose task goes through `states`, one per read. */
 function scripted(states: Task[]): { service: TaskService; reads: () => number } {

@@ -12,7 +12,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Task } from '../../src/core/task.js';
 import type { WorkerList } from '../../src/core/worker.js';
-import { createCliHome, type CliHome } from '../cli/cli-harness.js';
+import { createCliHome, type CliHome } from '../support/cli-harness.js';
 import { startPostgresCluster, type PostgresCluster } from '../support/postgres-cluster.js';
 import { startServerProcess, type ServerProcess } from '../support/server-process.js';
 import { waitFor } from '../support/wait.js';

@@ -6,7 +6,7 @@ import { afterEach, beforeEach, expect, it } from 'vitest';
 import type { Health } from '../../src/core/schemas.js';
 import type { Task } from '../../src/core/task.js';
 import type { WorkerList } from '../../src/core/worker.js';
-import { createCliHome } from '../cli/cli-harness.js';
+import { createCliHome } from '../support/cli-harness.js';
 import { FAKE_CLAUDE, startServerProcess, type ServerProcess } from '../support/server-process.js';
 
 let home: string;

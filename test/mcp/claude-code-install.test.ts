@@ -11,7 +11,7 @@ import { basename, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bundledClaudePath } from '../support/agent-env.js';
 import { freePort } from '../support/server-process.js';
-import { claudeCliEnv, readmeCommands, runCommand, type ShellResult } from './readme-commands.js';
+import { claudeCliEnv, readmeCommands, runCommand, type ShellResult } from '../support/readme-commands.js';
 
 const STEP = 'Install it into Claude Code';
 

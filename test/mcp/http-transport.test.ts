@@ -10,8 +10,8 @@ import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/cli
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TaskSummary } from '../../src/mcp/task-summary.js';
 import { startServerProcess, type ServerProcess } from '../support/server-process.js';
-import { callOk, createTestHome, TOOL_NAMES, validPrompt, type McpTestHome } from './mcp-process.js';
-import { claudeCliEnv, readmeCommands, runCommand } from './readme-commands.js';
+import { callOk, createTestHome, TOOL_NAMES, validPrompt, type McpTestHome } from '../support/mcp-process.js';
+import { claudeCliEnv, readmeCommands, runCommand } from '../support/readme-commands.js';
 
 const TOKEN = 'mcp-http-test-token';
 

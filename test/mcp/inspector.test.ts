@@ -11,7 +11,7 @@ import { openStore } from '../../src/store/open-store.js';
 import { cachedPackage } from '../support/cached-package.js';
 import { node22 } from '../support/node22.js';
 import { FAKE_CLAUDE, freePort } from '../support/server-process.js';
-import { createTestHome, TOOL_NAMES, validPrompt, type McpTestHome } from './mcp-process.js';
+import { createTestHome, TOOL_NAMES, validPrompt, type McpTestHome } from '../support/mcp-process.js';
 
 /** Not a devDependency: it wants Node 22, and would warn so on every `npm install` (see cached-package.ts). */
 const INSPECTOR_VERSION = '2.12.0';

@@ -3,10 +3,11 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TaskSummary } from '../../src/mcp/task-summary.js';
 import { freePort } from '../support/server-process.js';
-import { callError, callOk, createTestHome, openMcpSession, validPrompt, type McpSession, type McpTestHome } from './mcp-process.js';
+import { callError, callOk, createTestHome, openMcpSession, validPrompt, type McpSession, type McpTestHome } from '../support/mcp-process.js';
 
 interface OrchestrationSummary {
   orchestration_id: number;
+  name: string;
   status: string;
   terminal: boolean;
   counts: Record<string, number>;
@@ -76,6 +77,15 @@ describe('MCP orchestration tools, standalone', () => {
     });
     expect(cancelled).toMatchObject({ status: 'cancelled', terminal: true });
     expect(cancelled.tasks.map((t) => t.status)).toEqual(['cancelled', 'skipped']);
+  });
+
+  it('names a graph submitted without a name after its id', async () => {
+    const submitted = await callOk<OrchestrationSummary>(session.client, 'submit_orchestration', {
+      // No worker here has gpu=true: the task stays pending until the cancel.
+      tasks: [{ ...graphTask('only'), required_labels: { gpu: 'true' } }],
+    });
+    expect(submitted.name).toBe(`orchestration ${submitted.orchestration_id}`);
+    await callOk(session.client, 'cancel_orchestration', { orchestration_id: submitted.orchestration_id });
   });
 
   it('refuses a key already used for another graph, naming what differs', async () => {

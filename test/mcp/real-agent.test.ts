@@ -14,7 +14,7 @@ import type { TaskSummary } from '../../src/mcp/task-summary.js';
 import { realClaudeEnv } from '../support/agent-env.js';
 import { DEFAULT_REPLY_TEXT, startFakeAnthropicApi, WRITTEN_CONTENT, type FakeAnthropicApi } from '../support/fake-anthropic-api.js';
 import { freePort, startServerProcess, type ServerProcess } from '../support/server-process.js';
-import { callOk, createTestHome, openMcpSession, type McpSession, type McpTestHome } from './mcp-process.js';
+import { callOk, createTestHome, openMcpSession, type McpSession, type McpTestHome } from '../support/mcp-process.js';
 
 const TASKS = 5;
 

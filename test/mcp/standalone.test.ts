@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TaskSummary } from '../../src/mcp/task-summary.js';
 import { freePort } from '../support/server-process.js';
-import { callError, callOk, createTestHome, openMcpSession, TOOL_NAMES, validPrompt, type McpSession, type McpTestHome } from './mcp-process.js';
+import { callError, callOk, createTestHome, openMcpSession, TOOL_NAMES, validPrompt, type McpSession, type McpTestHome } from '../support/mcp-process.js';
 
 const TOOLS = TOOL_NAMES;
 

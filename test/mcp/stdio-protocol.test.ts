@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CLI, freePort } from '../support/server-process.js';
-import { createTestHome, TOOL_NAMES, validPrompt } from './mcp-process.js';
+import { createTestHome, TOOL_NAMES, validPrompt } from '../support/mcp-process.js';
 
 const MCP_BIN = new URL('../../dist/app/mcp-bin.js', import.meta.url).pathname;
 

@@ -58,6 +58,27 @@ describe('POST /api/v1/orchestrations', () => {
     expect(task.json<Task>()).toMatchObject({ orchestration_id: created.id, identifier: 'b', status: 'waiting' });
   });
 
+  it('names an orchestration sent without a name (or with null) after its id', async () => {
+    const { name: _, ...nameless } = diamond();
+    const created = await post(nameless);
+    expect(created.statusCode).toBe(201);
+    const { id, name } = created.json<OrchestrationDetail>();
+    expect(name).toBe(`orchestration ${id}`);
+    const read = await api.app.inject({ method: 'GET', url: `/api/v1/orchestrations/${id}` });
+    expect(read.json<OrchestrationDetail>().name).toBe(`orchestration ${id}`);
+
+    const withNull = (await post(diamond({ name: null }))).json<OrchestrationDetail>();
+    expect(withNull.name).toBe(`orchestration ${withNull.id}`);
+  });
+
+  it('answers 200 with the existing orchestration for a key sent again without its name', async () => {
+    const first = (await post(diamond({ key: 'release-2' }))).json<OrchestrationDetail>();
+    const { name: _, ...nameless } = diamond({ key: 'release-2' });
+    const again = await post(nameless);
+    expect(again.statusCode).toBe(200);
+    expect(again.json()).toEqual(first);
+  });
+
   it('answers 200 with the existing orchestration when the key matches, creating nothing', async () => {
     const first = (await post(diamond({ key: 'release-1' }))).json<OrchestrationDetail>();
     const again = await post(diamond({ key: 'release-1', name: 'changed' }));
@@ -175,5 +196,14 @@ describe('reading and cancelling orchestrations', () => {
     expect(Object.keys(document.paths)).toEqual(
       expect.arrayContaining(['/api/v1/orchestrations', '/api/v1/orchestrations/{id}', '/api/v1/orchestrations/{id}/cancel']),
     );
+  });
+
+  it('documents the name as optional, with its default', async () => {
+    const document = (await api.app.inject({ method: 'GET', url: '/openapi.json' })).json<{
+      paths: Record<string, { post?: { requestBody: { content: Record<string, { schema: { required: string[]; properties: Record<string, { description?: string }> } }> } } }>;
+    }>();
+    const body = document.paths['/api/v1/orchestrations']!.post!.requestBody.content['application/json']!.schema;
+    expect(body.required).toEqual(['tasks']);
+    expect(body.properties.name!.description).toContain('default "orchestration <id>"');
   });
 });

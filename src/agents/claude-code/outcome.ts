@@ -96,14 +96,16 @@ export function classifyRun(observation: RunObservation, end: ProcessEnd, maxTur
     return fail('root_bypass_refused', ROOT_BYPASS_ADVICE);
   }
   if (result) {
-    const reported = resultText(result) || result.subtype || 'unknown error';
+    const reported = resultText(result) || 'no details given';
     if (observation.isAuthFailure()) return fail('auth_failed', `Claude Code could not authenticate: ${reported}. ${AUTH_ADVICE}`);
     if (result.subtype === 'error_max_turns') {
       const limit = maxTurns ? `max_turns (${maxTurns})` : 'the max_turns limit';
       return fail('max_turns', `Stopped after reaching ${limit} before finishing; raise --max-turns or split the task.`);
     }
     if (result.subtype === 'error_max_budget_usd') return fail('max_budget', `Stopped at the budget limit: ${reported}`);
-    return fail('agent_error', `Claude Code reported an error (${result.subtype ?? 'error'}): ${reported}`);
+    // An API failure mid-run comes as subtype `success` with is_error: that subtype says nothing to the reader.
+    const kind = result.subtype && result.subtype !== 'success' ? ` (${result.subtype})` : '';
+    return fail('agent_error', `Claude Code reported an error${kind}: ${reported}`);
   }
   const stderr = end.stderrTail.trim() ? ` Last stderr: ${end.stderrTail.trim()}` : '';
   if (end.exitCode === 0 && !end.thrown) return fail('no_result', `Claude Code exited without reporting a result.${stderr}`);

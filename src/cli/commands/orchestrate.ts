@@ -21,7 +21,8 @@ export function registerOrchestrateCommand(program: Command): void {
     .addHelpText(
       'after',
       `
-Relative working directories resolve against the file's directory.
+Relative working directories resolve against the file's directory; without a name the
+orchestration is named after the file (build.json: build).
 Example file:
   { "name": "build", "tasks": [
       { "identifier": "schema", "execution_prompt": "Write db/schema.sql", "working_directory": "./app" },

@@ -1,5 +1,5 @@
 /** Submitting an orchestration: the orchestration, its tasks and their dependencies in one transaction. */
-import { dependencyRows, INSERT_DEPENDENCY, insertOrchestration, orchestrationParams, orchestrationTaskParams, SELECT_ORCHESTRATION_ID_BY_KEY } from '../sql/orchestrations.js';
+import { dependencyRows, INSERT_DEPENDENCY, insertOrchestration, NAME_ORCHESTRATION, nameOrchestrationParams, orchestrationParams, orchestrationTaskParams, SELECT_ORCHESTRATION_ID_BY_KEY } from '../sql/orchestrations.js';
 import type { OrchestrationSpec } from '../orchestration-records.js';
 import { insertTask } from '../sql/tasks.js';
 import { notifyWork } from './notify.js';
@@ -21,6 +21,8 @@ export async function submitOrchestration(
       const [existing] = await tx.rows<{ id: number }>(SELECT_ORCHESTRATION_ID_BY_KEY, { key: spec.key });
       return { id: existing!.id, deduplicated: true };
     }
+    const naming = nameOrchestrationParams(spec, inserted.id);
+    if (naming) await tx.run(NAME_ORCHESTRATION, naming);
     const taskIds: number[] = [];
     for (const task of spec.tasks) {
       const [row] = await tx.rows<{ id: number }>(INSERT_TASK, orchestrationTaskParams(inserted.id, task));

@@ -3,7 +3,7 @@
  * they are (see dialect.ts), and the mapping of their rows. Statements that
  * write a time take the dialect's clock.
  */
-import type { FailurePolicy } from '../../core/orchestration.js';
+import { defaultOrchestrationName, type FailurePolicy } from '../../core/orchestration.js';
 import type { TaskStatus } from '../../core/task.js';
 import type { Dialect } from '../dialect.js';
 import type { OrchestrationRecord, OrchestrationSpec, OrchestrationTaskSpec } from '../orchestration-records.js';
@@ -22,6 +22,9 @@ export function insertOrchestration(time: Dialect): string {
   ON CONFLICT (key) WHERE key IS NOT NULL DO NOTHING
   RETURNING id`;
 }
+
+/** Names an orchestration inserted without a name, once its id is known. */
+export const NAME_ORCHESTRATION = `UPDATE orchestrations SET name = @name WHERE id = @id`;
 
 export const INSERT_DEPENDENCY = `INSERT INTO task_dependencies (task_id, depends_on_id) VALUES (@task_id, @depends_on_id)`;
 
@@ -116,9 +119,18 @@ export function flagOrchestrationCancelled(time: Dialect): string {
 export const UNFINISHED_TASK_IDS_OF_ORCHESTRATION = `
   SELECT id FROM tasks WHERE orchestration_id = @orchestration_id AND status IN ('pending', 'running') ORDER BY id`;
 
-/** Parameters of insertOrchestration. Booleans are bound as 1/0: SQLite cannot bind a boolean. */
+/**
+ * Parameters of insertOrchestration. Booleans are bound as 1/0: SQLite cannot
+ * bind a boolean. Without a name the row holds '' until nameOrchestrationParams
+ * names it after its id, in the same transaction.
+ */
 export function orchestrationParams(spec: OrchestrationSpec) {
-  return { name: spec.name, key: spec.key, failure_policy: spec.failure_policy, pass_results: spec.pass_results ? 1 : 0 };
+  return { name: spec.name ?? '', key: spec.key, failure_policy: spec.failure_policy, pass_results: spec.pass_results ? 1 : 0 };
+}
+
+/** Parameters of NAME_ORCHESTRATION for a new orchestration `id`; null when the spec has a name of its own. */
+export function nameOrchestrationParams(spec: OrchestrationSpec, id: number): { id: number; name: string } | null {
+  return spec.name === null ? { id, name: defaultOrchestrationName(id) } : null;
 }
 
 /** The parameters of insertTask for a task of orchestration `orchestrationId`. */

@@ -1,5 +1,5 @@
 /** Submitting an orchestration: the orchestration, its tasks and their dependencies in one transaction. */
-import { dependencyRows, INSERT_DEPENDENCY, insertOrchestration, orchestrationParams, orchestrationTaskParams, SELECT_ORCHESTRATION_ID_BY_KEY } from '../sql/orchestrations.js';
+import { dependencyRows, INSERT_DEPENDENCY, insertOrchestration, NAME_ORCHESTRATION, nameOrchestrationParams, orchestrationParams, orchestrationTaskParams, SELECT_ORCHESTRATION_ID_BY_KEY } from '../sql/orchestrations.js';
 import type { OrchestrationSpec } from '../orchestration-records.js';
 import { insertTask } from '../sql/tasks.js';
 import { SQLITE_DIALECT, type SqliteContext } from './context.js';
@@ -18,6 +18,8 @@ export function submitOrchestration(ctx: SqliteContext, spec: OrchestrationSpec)
       return { id: existing.id, deduplicated: true };
     }
     const { id } = inserted;
+    const naming = nameOrchestrationParams(spec, id);
+    if (naming) ctx.statement(NAME_ORCHESTRATION).run(naming);
     const taskIds = spec.tasks.map(
       (task) => (ctx.statement(INSERT_TASK).get({ ...orchestrationTaskParams(id, task), now }) as { id: number }).id,
     );

@@ -73,6 +73,18 @@ export function describeOrchestrationContract(current: CurrentFixture): void {
       expect(await store.claim(WORKER_A, LEASE_MS)).toBeNull();
     });
 
+    it('name an orchestration submitted without a name after its id, as stored in the same transaction', async () => {
+      const { store } = current();
+      const unnamed = await store.submitOrchestration(graph({ only: [] }, { name: null, key: 'unnamed' }));
+      const expected = `orchestration ${unnamed.orchestration.id}`;
+
+      expect(unnamed.orchestration.name).toBe(expected);
+      expect((await store.getOrchestration(unnamed.orchestration.id))!.orchestration.name).toBe(expected);
+      expect((await store.listOrchestrations({ limit: 10 })).map((o) => o.name)).toEqual([expected]);
+      const again = await store.submitOrchestration(graph({ only: [] }, { name: null, key: 'unnamed' }));
+      expect(again).toMatchObject({ deduplicated: true, orchestration: { id: unnamed.orchestration.id, name: expected } });
+    });
+
     it('make a task runnable once all its dependencies completed, and not before', async () => {
       const { store } = current();
       const { orchestration } = await store.submitOrchestration(graph(DIAMOND));

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { type PassThrough } from 'node:stream';
 import { Client } from '@modelcontextprotocol/client';
 import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
-import { CLI, FAKE_CLAUDE } from '../support/server-process.js';
+import { CLI, FAKE_CLAUDE } from './server-process.js';
 
 /** Every tool the server offers, sorted by name. */
 export const TOOL_NAMES = [

@@ -10,8 +10,8 @@ import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { CLI, FAKE_CLAUDE, freePort } from '../support/server-process.js';
-import { waitFor } from '../support/wait.js';
+import { CLI, FAKE_CLAUDE, freePort } from './server-process.js';
+import { waitFor } from './wait.js';
 
 export interface CliResult {
   code: number | null;

@@ -1,6 +1,6 @@
 /** Tasks in any state, for the formatting tests. */
 import type { Task } from '../../src/core/task.js';
-import { taskSpec } from '../support/task-spec.js';
+import { taskSpec } from './task-spec.js';
 
 export const NOW = Date.parse('2025-06-01T12:00:00.000Z');
 

@@ -6,7 +6,7 @@
 import { execFile } from 'node:child_process';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { bundledClaudePath } from '../support/agent-env.js';
+import { bundledClaudePath } from './agent-env.js';
 
 export const REPO_ROOT = new URL('../..', import.meta.url).pathname;
 
