@@ -93,7 +93,7 @@ export async function createDaemonHome(workers: number): Promise<DaemonHome> {
   const cli = await createCliHome();
   const project = join(cli.home, 'project');
   await mkdir(project);
-  const started = await cli.run(['server', 'start', '--workers', String(workers)]);
+  const started = await cli.run(['server', 'start', '--concurrency', String(workers)]);
   if (started.code !== 0) {
     await cli.dispose();
     throw new Error(`server start exited ${started.code}:\n${started.stderr}`);
