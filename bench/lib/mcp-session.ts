@@ -7,7 +7,12 @@ export interface McpSession {
   close(): Promise<void>;
 }
 
-export async function openMcpSession(command: string, args: string[], env: Record<string, string>, cwd: string): Promise<McpSession> {
+export async function openMcpSession(
+  command: string,
+  args: string[],
+  env: Record<string, string>,
+  cwd: string,
+): Promise<McpSession> {
   const client = new Client({ name: 'claude-worker-bench', version: '1.0.0' });
   await client.connect(new StdioClientTransport({ command, args, env, cwd, stderr: 'ignore' }));
   return {

@@ -43,7 +43,9 @@ export function latencyFigure(
   note?: string,
 ): Figure {
   const ours = summarize(samples);
-  const wanted = [target.p50 === undefined ? null : `p50 < ${target.p50} ms`, `p99 < ${target.p99} ms`].filter(Boolean).join(', ');
+  const wanted = [target.p50 === undefined ? null : `p50 < ${target.p50} ms`, `p99 < ${target.p99} ms`]
+    .filter(Boolean)
+    .join(', ');
   return {
     scenario,
     name,
@@ -70,7 +72,9 @@ export function renderMarkdown(report: Report, intro: string): string {
     row(figure.scenario, figure.name, 'claude-worker', figure.ours, figure, null),
     ...figure.alternatives.map((alt) => row('', '', alt.system, alt.value, figure, ratio(figure, alt.value))),
   ]);
-  const notes = report.figures.filter((figure) => figure.note).map((figure) => `- **${figure.scenario}, ${figure.name}:** ${figure.note}`);
+  const notes = report.figures
+    .filter((figure) => figure.note)
+    .map((figure) => `- **${figure.scenario}, ${figure.name}:** ${figure.note}`);
   return [
     intro.trim(),
     '',
@@ -86,7 +90,8 @@ export function renderMarkdown(report: Report, intro: string): string {
 }
 
 function row(scenario: string, name: string, system: string, value: Summary, figure: Figure, versus: string | null): string {
-  const target = system === 'claude-worker' && figure.target ? `${figure.target.text}: ${figure.target.met ? 'met' : '**missed**'}` : '';
+  const target =
+    system === 'claude-worker' && figure.target ? `${figure.target.text}: ${figure.target.met ? 'met' : '**missed**'}` : '';
   const cells = [
     scenario,
     name,

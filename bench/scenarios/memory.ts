@@ -30,7 +30,10 @@ export async function serverMemory(runs: number): Promise<Figure[]> {
       for (let i = 0; i < RUNNING; i++) {
         await server.client.submit({ execution_prompt: benchPrompt(`memory-${i}`), working_directory: project });
       }
-      await waitFor(async () => (await server.client.health()).running === RUNNING, { what: `${RUNNING} running tasks`, timeoutMs: 120_000 });
+      await waitFor(async () => (await server.client.health()).running === RUNNING, {
+        what: `${RUNNING} running tasks`,
+        timeoutMs: 120_000,
+      });
       await sleep(SETTLE_MS);
       return (residentMegabytes(server.child.pid!) - before) / RUNNING;
     } finally {
@@ -40,7 +43,14 @@ export async function serverMemory(runs: number): Promise<Figure[]> {
   });
   const idleSummary = await repeat(idle.length, async (run) => idle[run]!);
   return [
-    { scenario: '4. Memory', name: 'server resident memory, idle', unit: 'MB', better: 'lower', ours: idleSummary, alternatives: [] },
+    {
+      scenario: '4. Memory',
+      name: 'server resident memory, idle',
+      unit: 'MB',
+      better: 'lower',
+      ours: idleSummary,
+      alternatives: [],
+    },
     {
       scenario: '4. Memory',
       name: `server memory per running task, ${RUNNING} running (agents excluded)`,

@@ -9,7 +9,16 @@ import { once } from 'node:events';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { startServerProcess, type ServerProcess } from '../../test/support/server-process.js';
-import { benchPrompt, CLI, createBenchHome, MCP_BIN, preciseNow, readAgentTimes, sleep, type BenchHome } from '../lib/environment.js';
+import {
+  benchPrompt,
+  CLI,
+  createBenchHome,
+  MCP_BIN,
+  preciseNow,
+  readAgentTimes,
+  sleep,
+  type BenchHome,
+} from '../lib/environment.js';
 import { openMcpSession } from '../lib/mcp-session.js';
 import { latencyFigure as latency, type Figure } from '../lib/report.js';
 
@@ -46,10 +55,14 @@ export async function overheadPerTask(samples: number): Promise<Figure[]> {
           'compiled). Tasks on their own no longer read the store for dependency results before they start (a graph ' +
           'task still does): with that, the median went from ~25 ms to ~12 ms. MCP takes the same path.',
       ),
-      latencyFigure('CLI (`claude-worker run`, a new process): submit → agent started', cli, 'Missed by the CLI process itself: starting Node.js (~90 ms) and loading the CLI (~190 ms, over 80 of them ' +
+      latencyFigure(
+        'CLI (`claude-worker run`, a new process): submit → agent started',
+        cli,
+        'Missed by the CLI process itself: starting Node.js (~90 ms) and loading the CLI (~190 ms, over 80 of them ' +
           'for the schema library shared with the server) take ~280 ms on this machine, ' +
           'before it sends the same REST request as the row above. Scripts that submit many tasks should use the ' +
-          'REST API or the client library.'),
+          'REST API or the client library.',
+      ),
       latencyFigure('MCP (standalone, stdio): create_task → agent started', mcp),
       latencyFigure('agent result → `completed` visible over REST', exitToVisible),
     ];
@@ -64,7 +77,12 @@ function latencyFigure(name: string, samples: number[], note?: string): Figure {
 }
 
 /** Submits one task at a time and waits for its agent to finish before the next, so every submit finds an idle system. */
-async function measureDoor(home: BenchHome, count: number, door: string, submit: (prompt: string) => Promise<void>): Promise<number[]> {
+async function measureDoor(
+  home: BenchHome,
+  count: number,
+  door: string,
+  submit: (prompt: string) => Promise<void>,
+): Promise<number[]> {
   const latencies: number[] = [];
   for (let i = 0; i < count; i++) {
     const marker = `${door}-${i}`;

@@ -40,8 +40,8 @@ export async function plannerWallTime(runs: number): Promise<Figure> {
       ],
       target: { text: `≤ 1.3× one task (${(1.3 * AGENT_MS).toFixed(0)} ms); measured ${ratio.toFixed(2)}×`, met: ratio <= 1.3 },
       note:
-        'The MCP server process is started once per session, before the clock starts, as a planner\'s client does. ' +
-        'The blocking server\'s calls are made one after another, as a planner waiting on each call makes them.',
+        "The MCP server process is started once per session, before the clock starts, as a planner's client does. " +
+        "The blocking server's calls are made one after another, as a planner waiting on each call makes them.",
     };
   } finally {
     home.remove();
@@ -54,10 +54,16 @@ async function claudeWorker(env: Record<string, string>, project: string): Promi
     const started = performance.now();
     const ids: number[] = [];
     for (let i = 0; i < TASKS; i++) {
-      const task = await session.call<{ task_id: number }>('create_task', { execution_prompt: benchPrompt(`planner-${i}`), working_directory: project });
+      const task = await session.call<{ task_id: number }>('create_task', {
+        execution_prompt: benchPrompt(`planner-${i}`),
+        working_directory: project,
+      });
       ids.push(task.task_id);
     }
-    const waited = await session.call<{ all_terminal: boolean; tasks: { status: string }[] }>('wait_for_tasks', { task_ids: ids, timeout_seconds: 50 });
+    const waited = await session.call<{ all_terminal: boolean; tasks: { status: string }[] }>('wait_for_tasks', {
+      task_ids: ids,
+      timeout_seconds: 50,
+    });
     const elapsed = performance.now() - started;
     if (!waited.all_terminal || waited.tasks.some((task) => task.status !== 'completed')) {
       throw new Error(`claude-worker did not complete every task: ${JSON.stringify(waited.tasks.map((t) => t.status))}`);
@@ -72,7 +78,8 @@ async function blockingMcp(env: Record<string, string>, project: string): Promis
   const session = await openMcpSession(process.execPath, [BLOCKING_MCP_SERVER], { ...env, CLAUDE_CLI_NAME: FAKE_AGENT }, project);
   try {
     const started = performance.now();
-    for (let i = 0; i < TASKS; i++) await session.call('claude_code', { prompt: benchPrompt(`blocking-${i}`), workFolder: project });
+    for (let i = 0; i < TASKS; i++)
+      await session.call('claude_code', { prompt: benchPrompt(`blocking-${i}`), workFolder: project });
     return performance.now() - started;
   } finally {
     await session.close();
@@ -82,7 +89,11 @@ async function blockingMcp(env: Record<string, string>, project: string): Promis
 async function sequentialLoop(env: Record<string, string>, project: string): Promise<number> {
   const started = performance.now();
   for (let i = 0; i < TASKS; i++) {
-    const child = spawn(FAKE_AGENT, ['--dangerously-skip-permissions', '-p', benchPrompt(`loop-${i}`)], { cwd: project, env, stdio: 'ignore' });
+    const child = spawn(FAKE_AGENT, ['--dangerously-skip-permissions', '-p', benchPrompt(`loop-${i}`)], {
+      cwd: project,
+      env,
+      stdio: 'ignore',
+    });
     const [code] = await once(child, 'exit');
     if (code !== 0) throw new Error(`claude -p exited with ${code}`);
   }

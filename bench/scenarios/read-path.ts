@@ -39,7 +39,7 @@ const UNDER_LOAD_NOTE =
   `The p99 sits at the target: ${TARGET.get} ms in two of four runs on this machine, 6.8 and 8.9 ms in the others, ` +
   `where the ${STREAMING} simulated agents (${1000 / EVENT_MS} events a second each), the server and the client ` +
   'share 2 cores. Profiled under this load, the server spends its time writing HTTP responses (~0.17 ms each), ' +
-  'writing the agents\' log files, and reading the task (~0.1 ms). Gathering the log writes (files every 100 ms, the ' +
+  "writing the agents' log files, and reading the task (~0.1 ms). Gathering the log writes (files every 100 ms, the " +
   'lines of all tasks in one insert per flush) and recording progress at most every 250 ms per task is what took ' +
   'the median from ~250 ms to ~1 ms.';
 
@@ -51,9 +51,14 @@ async function underStreamingLoad(requests: number): Promise<{ get: number[]; li
   try {
     const ids: number[] = [];
     for (let i = 0; i < STREAMING; i++) {
-      ids.push((await server.client.submit({ execution_prompt: benchPrompt(`stream-${i}`), working_directory: project })).task.id);
+      ids.push(
+        (await server.client.submit({ execution_prompt: benchPrompt(`stream-${i}`), working_directory: project })).task.id,
+      );
     }
-    await waitFor(async () => (await server.client.health()).running === STREAMING, { what: 'the streaming tasks', timeoutMs: 120_000 });
+    await waitFor(async () => (await server.client.health()).running === STREAMING, {
+      what: 'the streaming tasks',
+      timeoutMs: 120_000,
+    });
     return {
       get: await timeRequests(requests, (i) => server.client.get(ids[i % ids.length]!)),
       list: await timeRequests(requests, () => server.client.list({ limit: 20 })),
@@ -90,9 +95,13 @@ async function fillDatabase(path: string, dir: string, count: number): Promise<v
   await store.complete(claimed!.lease, { final_summary: 'Added 12 tests; all pass. '.repeat(10), ...emptyRunStats() });
   await store.close();
   const db = new Database(path);
-  const columns = (db.prepare('PRAGMA table_info(tasks)').all() as { name: string }[]).map((c) => c.name).filter((name) => name !== 'id');
+  const columns = (db.prepare('PRAGMA table_info(tasks)').all() as { name: string }[])
+    .map((c) => c.name)
+    .filter((name) => name !== 'id');
   const list = columns.join(', ');
-  const copied = columns.map((name) => (name === 'status' ? `CASE WHEN n % 10 = 0 THEN 'failed' ELSE status END` : name)).join(', ');
+  const copied = columns
+    .map((name) => (name === 'status' ? `CASE WHEN n % 10 = 0 THEN 'failed' ELSE status END` : name))
+    .join(', ');
   db.exec(`
     WITH RECURSIVE n(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM n WHERE n < ${count - 1})
     INSERT INTO tasks (${list}) SELECT ${copied} FROM tasks, n WHERE tasks.id = 1`);

@@ -32,7 +32,8 @@ export async function sameHostRecovery(runs: number): Promise<Figure> {
     mkdirSync(project);
     try {
       const first = await startServerProcess(home.env, { workers: WORKERS });
-      for (let i = 0; i < TASKS; i++) await first.client.submit({ execution_prompt: benchPrompt(`crash-${i}`), working_directory: project });
+      for (let i = 0; i < TASKS; i++)
+        await first.client.submit({ execution_prompt: benchPrompt(`crash-${i}`), working_directory: project });
       await waitFor(async () => (await first.client.health()).running === WORKERS, { what: 'running tasks', timeoutMs: 60_000 });
       const started = performance.now();
       first.child.kill('SIGKILL');
@@ -85,7 +86,10 @@ export async function crossNodeRecovery(runs: number): Promise<Figure> {
       const nodes: ChildProcess[] = [];
       /** A worker node, once it has started (its start-up recovery of this host's orphans is done). */
       const startNode = async () => {
-        const node = spawn(process.execPath, [CLI, 'worker', '--db', db, '--concurrency', '1'], { env: home.env, stdio: ['ignore', 'ignore', 'pipe'] });
+        const node = spawn(process.execPath, [CLI, 'worker', '--db', db, '--concurrency', '1'], {
+          env: home.env,
+          stdio: ['ignore', 'ignore', 'pipe'],
+        });
         nodes.push(node);
         let stderr = '';
         node.stderr!.on('data', (chunk) => (stderr += chunk));
@@ -93,17 +97,22 @@ export async function crossNodeRecovery(runs: number): Promise<Figure> {
         return node;
       };
       try {
-        const { task } = await store.enqueue(taskSpec({ execution_prompt: benchPrompt('node-crash'), working_directory: project }));
+        const { task } = await store.enqueue(
+          taskSpec({ execution_prompt: benchPrompt('node-crash'), working_directory: project }),
+        );
         const doomed = await startNode();
         await waitFor(async () => (await store.get(task.id))?.status === 'running', { what: 'the first run', timeoutMs: 60_000 });
         // Started before the kill, so it takes over the way a node on another machine does: by lease expiry.
         await startNode();
         const started = performance.now();
         doomed.kill('SIGKILL');
-        await waitFor(async () => {
-          const current = await store.get(task.id);
-          return current?.status === 'running' && current.attempts === 2;
-        }, { what: 'another node to run the task', timeoutMs: 300_000, intervalMs: 100 });
+        await waitFor(
+          async () => {
+            const current = await store.get(task.id);
+            return current?.status === 'running' && current.attempts === 2;
+          },
+          { what: 'another node to run the task', timeoutMs: 300_000, intervalMs: 100 },
+        );
         return performance.now() - started;
       } finally {
         for (const node of nodes) if (isProcessRunning(node.pid!)) node.kill('SIGKILL');
@@ -117,7 +126,15 @@ export async function crossNodeRecovery(runs: number): Promise<Figure> {
       name: '`kill -9` of the worker node running a task → another node running it (PostgreSQL, default 60 s lease, 15 s reaper)',
       unit: 's',
       better: 'lower',
-      ours: { ...ours, median: ours.median / 1000, p10: ours.p10 / 1000, p90: ours.p90 / 1000, p99: ours.p99 / 1000, min: ours.min / 1000, max: ours.max / 1000 },
+      ours: {
+        ...ours,
+        median: ours.median / 1000,
+        p10: ours.p10 / 1000,
+        p90: ours.p90 / 1000,
+        p99: ours.p99 / 1000,
+        min: ours.min / 1000,
+        max: ours.max / 1000,
+      },
       alternatives: [],
       target: { text: 'under 90 s with the defaults', met: ours.median < 90_000 },
       note:

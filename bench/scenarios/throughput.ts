@@ -39,7 +39,9 @@ export async function queueThroughput(runs: number, jobs: number): Promise<Figur
   try {
     const version = await serverVersion(cluster.url);
     const sqlite = await repeat(runs, () => withTempDir((dir) => claudeWorker(join(dir, 'tasks.db'), dir, jobs)));
-    const postgres = await repeat(runs, async () => withTempDir(async (dir) => claudeWorker(await cluster.createDatabase(), dir, jobs)));
+    const postgres = await repeat(runs, async () =>
+      withTempDir(async (dir) => claudeWorker(await cluster.createDatabase(), dir, jobs)),
+    );
     const boss = await repeat(runs, async () => pgBoss(await cluster.createDatabase(), jobs, 1));
     const bossBatched = await repeat(runs, async () => pgBoss(await cluster.createDatabase(), jobs, BOSS_BATCH));
     const graphile = await repeat(runs, async () => graphileWorker(await cluster.createDatabase(), jobs));
@@ -100,7 +102,14 @@ async function claudeWorker(dbSpec: string, dir: string, jobs: number): Promise<
       store,
       agent: new NoopAgent(),
       logs: new TaskLogs(join(dir, 'logs'), store),
-      config: { concurrency: CONCURRENCY, leaseMs: 60_000, heartbeatMs: 15_000, reapIntervalMs: 15_000, labels: {}, workerName: 'bench' },
+      config: {
+        concurrency: CONCURRENCY,
+        leaseMs: 60_000,
+        heartbeatMs: 15_000,
+        reapIntervalMs: 15_000,
+        labels: {},
+        workerName: 'bench',
+      },
       warn: () => {},
     });
     const started = performance.now();
@@ -124,7 +133,9 @@ async function pgBoss(url: string, jobs: number, batchSize: number): Promise<num
     await boss.insert(Array.from({ length: jobs }, (_, i) => ({ name: 'bench', data: { i } })));
     const started = performance.now();
     for (let i = 0; i < CONCURRENCY; i++) await boss.work('bench', { batchSize, pollingIntervalSeconds: 0.5 }, async () => {});
-    await until(async () => (await count(pool, `SELECT count(*) FROM pgboss.job WHERE name = 'bench' AND state = 'completed'`)) === jobs);
+    await until(
+      async () => (await count(pool, `SELECT count(*) FROM pgboss.job WHERE name = 'bench' AND state = 'completed'`)) === jobs,
+    );
     return jobs / ((performance.now() - started) / 1000);
   } finally {
     await boss.stop({ graceful: false, wait: true });
@@ -194,4 +205,3 @@ async function until(check: () => Promise<boolean>): Promise<void> {
     await sleep(CHECK_MS);
   }
 }
-

@@ -71,7 +71,14 @@ export async function startDaemon(
   const child = spawn(
     process.execPath,
     [
-      CLI_ENTRY, 'server', 'start', '--foreground', '--host', host, '--port', String(listen.port),
+      CLI_ENTRY,
+      'server',
+      'start',
+      '--foreground',
+      '--host',
+      host,
+      '--port',
+      String(listen.port),
       ...(concurrency === 0 ? ['--no-worker'] : ['--concurrency', String(concurrency)]),
       ...flagArguments(flags),
     ],

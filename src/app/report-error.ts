@@ -8,7 +8,10 @@ import { ClaudeWorkerError, OrchestrationNotFoundError, TaskNotFoundError, Valid
 export function describeError(error: unknown): string {
   if (error instanceof ValidationError) {
     const problems = error.issues.map((issue) => `  ${issue.field}: ${issue.message}`);
-    return [`error: invalid input (${error.issues.length === 1 ? '1 problem' : `${error.issues.length} problems`})`, ...problems].join('\n');
+    return [
+      `error: invalid input (${error.issues.length === 1 ? '1 problem' : `${error.issues.length} problems`})`,
+      ...problems,
+    ].join('\n');
   }
   if (error instanceof TaskNotFoundError) return `error: ${error.message} List tasks with: claude-worker list`;
   if (error instanceof OrchestrationNotFoundError) {

@@ -38,9 +38,7 @@ export async function openConnection(config: Config, notice: (line: string) => v
     if (!(error instanceof ServerUnreachableError) || !isLocalServerUrl(config.serverUrl)) throw error;
   }
   const daemon = await startDaemon(config, serverAddress(config.serverUrl));
-  notice(
-    `Started claude-worker server at ${config.serverUrl} (pid ${daemon.pid}, log ${shortenHome(daemon.logFile)})`,
-  );
+  notice(`Started claude-worker server at ${config.serverUrl} (pid ${daemon.pid}, log ${shortenHome(daemon.logFile)})`);
   for (const line of startWarningLines(daemon.warnings, daemon.pid)) notice(line);
   return { client, warnings: daemon.warnings, started: true };
 }

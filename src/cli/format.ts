@@ -13,7 +13,15 @@ export interface Style {
   bold(text: string): string;
 }
 
-const ANSI = { reset: '\x1b[0m', bold: '\x1b[1m', dim: '\x1b[2m', red: '\x1b[31m', green: '\x1b[32m', yellow: '\x1b[33m', cyan: '\x1b[36m' };
+const ANSI = {
+  reset: '\x1b[0m',
+  bold: '\x1b[1m',
+  dim: '\x1b[2m',
+  red: '\x1b[31m',
+  green: '\x1b[32m',
+  yellow: '\x1b[33m',
+  cyan: '\x1b[36m',
+};
 
 const STATUS_COLOUR: Record<TaskStatus, string> = {
   pending: ANSI.cyan,
@@ -152,7 +160,13 @@ export function nextPageLine(what: string, command: string, cursor: string | nul
  * Every field people care about, one per line, for `status ID`.
  * `noWorkerQualifies`: no active worker has the labels the task requires.
  */
-export function renderTaskDetail(task: Task, now: number, style: Style = PLAIN, logFile?: string, noWorkerQualifies = false): string {
+export function renderTaskDetail(
+  task: Task,
+  now: number,
+  style: Style = PLAIN,
+  logFile?: string,
+  noWorkerQualifies = false,
+): string {
   const elapsed = taskElapsedMs(task, now);
   const required = formatLabels(task.required_labels);
   const fields: [string, string | null][] = [
@@ -169,7 +183,10 @@ export function renderTaskDetail(task: Task, now: number, style: Style = PLAIN, 
     ['Attempts', `${task.attempts} of ${task.max_attempts}`],
     ['Requires', required === '' ? null : required + (noWorkerQualifies ? ' (no active worker has these labels: it waits)' : '')],
     ['Last action', task.last_action_cache],
-    ['Error', task.error_message === null ? null : task.error_code ? `[${task.error_code}] ${task.error_message}` : task.error_message],
+    [
+      'Error',
+      task.error_message === null ? null : task.error_code ? `[${task.error_code}] ${task.error_message}` : task.error_message,
+    ],
     ['Session', task.session_id],
     ['Logs', `claude-worker logs ${task.id}` + (logFile ? `  (${shortenHome(logFile)})` : '')],
   ];

@@ -12,7 +12,11 @@ import { basename, dirname, extname, isAbsolute, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { ValidationError } from '../core/errors.js';
 
-const UNREADABLE: Record<string, string> = { ENOENT: 'no such file', EISDIR: 'a directory, not a file', EACCES: 'permission denied' };
+const UNREADABLE: Record<string, string> = {
+  ENOENT: 'no such file',
+  EISDIR: 'a directory, not a file',
+  EACCES: 'permission denied',
+};
 
 export async function readOrchestrationFile(path: string, cwd: string): Promise<unknown> {
   const file = resolve(cwd, path);
@@ -43,7 +47,9 @@ export async function reportedInFile<T>(path: string, step: () => Promise<T> | T
     return await step();
   } catch (error) {
     if (!(error instanceof ValidationError)) throw error;
-    throw new ValidationError(error.issues.map((issue) => (issue.field === 'body' ? { ...issue, field: `${path} (top level)` } : issue)));
+    throw new ValidationError(
+      error.issues.map((issue) => (issue.field === 'body' ? { ...issue, field: `${path} (top level)` } : issue)),
+    );
   }
 }
 

@@ -150,9 +150,7 @@ export class ClaudeWorkerClient implements TaskService {
   }
 
   async getOrchestration(orchestrationId: number): Promise<OrchestrationDetail> {
-    return this.json<OrchestrationDetail>(
-      await this.request('GET', orchestrationPath(orchestrationId), { orchestrationId }),
-    );
+    return this.json<OrchestrationDetail>(await this.request('GET', orchestrationPath(orchestrationId), { orchestrationId }));
   }
 
   async listOrchestrations(query: ListOrchestrationsQuery = {}): Promise<OrchestrationPage> {
@@ -201,7 +199,9 @@ export class ClaudeWorkerClient implements TaskService {
   /** The server's 401 tells an HTTP client which header to send; a client's user sets a variable or an option instead. */
   private tokenRefused(): UnauthorizedError {
     const what = this.token === null ? 'requires a token' : 'refused the token';
-    return new UnauthorizedError(`The server at ${this.baseUrl} ${what}: set ${this.tokenSource} to the token the server was started with.`);
+    return new UnauthorizedError(
+      `The server at ${this.baseUrl} ${what}: set ${this.tokenSource} to the token the server was started with.`,
+    );
   }
 
   private async json<T>(response: Response): Promise<T> {

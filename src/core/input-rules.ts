@@ -34,7 +34,11 @@ export function wholeNumber(what: string, min: number, max = Number.MAX_SAFE_INT
   return z.union([z.number(), z.string()]).transform((value, context) => {
     const number = typeof value === 'number' ? value : DECIMAL_DIGITS.test(value) ? Number(value) : Number.NaN;
     if (Number.isSafeInteger(number) && number >= min && number <= max) return number;
-    context.addIssue({ code: 'custom', input: value, message: `${what} must be a whole number ${range}, in decimal digits (got ${echoed(value)})` });
+    context.addIssue({
+      code: 'custom',
+      input: value,
+      message: `${what} must be a whole number ${range}, in decimal digits (got ${echoed(value)})`,
+    });
     return z.NEVER;
   });
 }
@@ -65,7 +69,10 @@ export function forbiddenKeyIssues(value: unknown, path: PropertyKey[] = []): Va
   const issues: ValidationIssue[] = [];
   for (const key of Object.keys(value)) {
     const child = (value as Record<string, unknown>)[key];
-    if (key === '__proto__' || (key === 'constructor' && child !== null && typeof child === 'object' && Object.hasOwn(child, 'prototype'))) {
+    if (
+      key === '__proto__' ||
+      (key === 'constructor' && child !== null && typeof child === 'object' && Object.hasOwn(child, 'prototype'))
+    ) {
       issues.push({
         field: fieldPath([...path, key]),
         message: `the key "${key}" is refused: it would change the prototype of the object that holds it`,

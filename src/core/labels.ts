@@ -19,7 +19,8 @@ const LABEL_VALUE = /^[A-Za-z0-9_.:/-]{1,200}$/;
 
 export const labelsSchema = z.record(z.string(), z.string()).superRefine((labels, context) => {
   const names = Object.keys(labels);
-  if (names.length > MAX_LABELS) context.addIssue({ code: 'custom', message: `at most ${MAX_LABELS} labels (got ${names.length})` });
+  if (names.length > MAX_LABELS)
+    context.addIssue({ code: 'custom', message: `at most ${MAX_LABELS} labels (got ${names.length})` });
   for (const name of names) {
     if (!LABEL_NAME.test(name)) {
       context.addIssue({

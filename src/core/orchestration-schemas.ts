@@ -48,7 +48,9 @@ export const createOrchestrationInputSchema = z.strictObject({
   failure_policy: z
     .enum(FAILURE_POLICIES)
     .nullish()
-    .describe('skip_dependents (default): a task that fails, is cancelled or skipped skips every task after it; continue: a task runs once its dependencies ended, whatever their outcome.'),
+    .describe(
+      'skip_dependents (default): a task that fails, is cancelled or skipped skips every task after it; continue: a task runs once its dependencies ended, whatever their outcome.',
+    ),
   pass_results: z
     .boolean()
     .nullish()
@@ -71,10 +73,9 @@ export const orchestrationIdSchema = wholeNumber('orchestration id', 1);
 export const listOrchestrationsQuerySchema = z.strictObject(pageQueryShape);
 export type ListOrchestrationsQuery = z.input<typeof listOrchestrationsQuerySchema>;
 
-const countsSchema = z.object(Object.fromEntries(TASK_STATUSES.map((status) => [status, z.int()])) as Record<
-  (typeof TASK_STATUSES)[number],
-  z.ZodInt
->);
+const countsSchema = z.object(
+  Object.fromEntries(TASK_STATUSES.map((status) => [status, z.int()])) as Record<(typeof TASK_STATUSES)[number], z.ZodInt>,
+);
 
 export const orchestrationSchema = z.object({
   id: z.int(),

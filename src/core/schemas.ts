@@ -5,7 +5,15 @@
  */
 import { z } from 'zod';
 import { ValidationError, type ValidationIssue } from './errors.js';
-import { echoed, fieldPath, forbiddenKeyIssues, MAX_ECHOED_CHARS, MODEL_PATTERN, refusesNul, wholeNumber } from './input-rules.js';
+import {
+  echoed,
+  fieldPath,
+  forbiddenKeyIssues,
+  MAX_ECHOED_CHARS,
+  MODEL_PATTERN,
+  refusesNul,
+  wholeNumber,
+} from './input-rules.js';
 import { labelsSchema } from './labels.js';
 import { FAILURE_CODES, PERMISSION_MODES, TASK_STATUSES } from './task.js';
 import { WORKER_STATES } from './worker.js';
@@ -22,7 +30,9 @@ const nonBlank = (field: string, max: number) =>
     .refine((s) => s.trim().length > 0, { error: `${field} must not be empty` });
 
 export const createTaskInputSchema = z.strictObject({
-  execution_prompt: refusesNul(nonBlank('execution_prompt', MAX_PROMPT_CHARS), 'execution_prompt').describe('What the agent should do.'),
+  execution_prompt: refusesNul(nonBlank('execution_prompt', MAX_PROMPT_CHARS), 'execution_prompt').describe(
+    'What the agent should do.',
+  ),
   working_directory: refusesNul(nonBlank('working_directory', 4096), 'working_directory').describe(
     'Absolute path of an existing directory the agent works in.',
   ),
@@ -39,15 +49,15 @@ export const createTaskInputSchema = z.strictObject({
         `(got ${echoed(issue.input)})`,
     })
     .nullish()
-    .describe('Model id or alias (`sonnet`, `opus`); default: Claude Code\'s.'),
-  permission_mode: z.enum(PERMISSION_MODES).nullish().describe('Claude Code permission mode; default: the server\'s.'),
+    .describe("Model id or alias (`sonnet`, `opus`); default: Claude Code's."),
+  permission_mode: z.enum(PERMISSION_MODES).nullish().describe("Claude Code permission mode; default: the server's."),
   max_turns: z.int().min(1).max(10_000).nullish().describe('Stop the agent after this many turns (task fails).'),
   timeout_seconds: z
     .int()
     .min(1)
     .max(MAX_TIMEOUT_SECONDS)
     .nullish()
-    .describe('Stop the agent after this many seconds (task fails); default: the server\'s.'),
+    .describe("Stop the agent after this many seconds (task fails); default: the server's."),
   idempotency_key: z
     .string()
     .min(1)

@@ -65,7 +65,9 @@ export class OrphanGuard {
   ) {
     // A watchdog that died (killed by hand) must not take the runner with it:
     // the runner loses this protection and says so.
-    watchdog.stdin!.on('error', (error) => this.warn(`the orphan guard stopped (${error.message}); agents of a runner that dies now keep running`));
+    watchdog.stdin!.on('error', (error) =>
+      this.warn(`the orphan guard stopped (${error.message}); agents of a runner that dies now keep running`),
+    );
   }
 
   /** Resolves once the watchdog is ready (its signal handlers in place): ~0.1 s. */

@@ -87,7 +87,11 @@ export class StoredLogs {
 function linesOf(taskId: number, task: PendingLines): TaskLogLine[] {
   const lines = task.lines.map((line) => ({ taskId, ...line }));
   if (task.dropped > 0) {
-    lines.unshift({ taskId, at: task.lines[0]!.at, text: `[${task.dropped} log lines were lost while the database could not store them (unreachable, or its disk full)]` });
+    lines.unshift({
+      taskId,
+      at: task.lines[0]!.at,
+      text: `[${task.dropped} log lines were lost while the database could not store them (unreachable, or its disk full)]`,
+    });
   }
   return lines;
 }

@@ -79,7 +79,9 @@ function invalidMessageProblem(message: unknown): string | null {
 }
 
 function validIdOf(message: unknown): RequestId | null {
-  return message !== null && typeof message === 'object' && !Array.isArray(message) ? validId((message as { id?: unknown }).id) : null;
+  return message !== null && typeof message === 'object' && !Array.isArray(message)
+    ? validId((message as { id?: unknown }).id)
+    : null;
 }
 
 function validId(id: unknown): RequestId | null {

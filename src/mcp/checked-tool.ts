@@ -7,7 +7,13 @@
  * without a word: a misspelt `timeout_second` or a `required_labels` of
  * `{"__proto__": …}` would pass as if never sent.
  */
-import type { CallToolResult, McpServer, ServerContext, StandardSchemaWithJSON, ToolAnnotations } from '@modelcontextprotocol/server';
+import type {
+  CallToolResult,
+  McpServer,
+  ServerContext,
+  StandardSchemaWithJSON,
+  ToolAnnotations,
+} from '@modelcontextprotocol/server';
 import type { z } from 'zod';
 import { parseOrThrow } from '../core/schemas.js';
 import { runTool } from './tool-result.js';

@@ -5,7 +5,12 @@
  */
 import type { McpServer } from '@modelcontextprotocol/server';
 import { z } from 'zod';
-import { FAILURE_POLICIES, MAX_ORCHESTRATION_TASKS, ORCHESTRATION_STATUSES, type OrchestrationDetail } from '../core/orchestration.js';
+import {
+  FAILURE_POLICIES,
+  MAX_ORCHESTRATION_TASKS,
+  ORCHESTRATION_STATUSES,
+  type OrchestrationDetail,
+} from '../core/orchestration.js';
 import { MAX_INITIAL_DELAY_SECONDS } from '../core/orchestration-schemas.js';
 import { TASK_STATUSES } from '../core/task.js';
 import { applyPromptPolicy, PromptPolicyError, type PolicyProblem } from './prompt-policy.js';
@@ -19,7 +24,12 @@ const graphTaskSchema = z.strictObject({
   identifier: z.string().describe('Unique name of this task in the graph, e.g. "schema"'),
   ...taskFieldsShape,
   depends_on: z.array(z.string()).optional().describe('Identifiers of the tasks that must end before this one starts'),
-  initial_delay: z.int().min(0).max(MAX_INITIAL_DELAY_SECONDS).optional().describe('Seconds to wait after the dependencies ended'),
+  initial_delay: z
+    .int()
+    .min(0)
+    .max(MAX_INITIAL_DELAY_SECONDS)
+    .optional()
+    .describe('Seconds to wait after the dependencies ended'),
 });
 
 const orchestrationSummarySchema = z.object({

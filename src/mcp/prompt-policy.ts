@@ -12,7 +12,6 @@ import { resolve } from 'node:path';
 import type { PromptPolicy } from '../core/config.js';
 import { ValidationError, type ValidationIssue } from '../core/errors.js';
 
-
 export const MIN_EXECUTION_PROMPT_CHARS = 150;
 
 /** The original's default: the worker should prefer the plainest thing that works. */
@@ -99,8 +98,24 @@ async function workingDirectoryProblems(given: string, absolute: string): Promis
   }
   try {
     if ((await stat(absolute)).isDirectory()) return [];
-    return [{ field, message: `${absolute} is not a directory`, current_value: given, hint: 'Pass the project directory, not a file in it.', example }];
+    return [
+      {
+        field,
+        message: `${absolute} is not a directory`,
+        current_value: given,
+        hint: 'Pass the project directory, not a file in it.',
+        example,
+      },
+    ];
   } catch {
-    return [{ field, message: `${absolute} does not exist`, current_value: given, hint: 'Pass an existing directory; relative paths resolve against the MCP server\'s working directory.', example }];
+    return [
+      {
+        field,
+        message: `${absolute} does not exist`,
+        current_value: given,
+        hint: "Pass an existing directory; relative paths resolve against the MCP server's working directory.",
+        example,
+      },
+    ];
   }
 }

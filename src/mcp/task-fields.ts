@@ -7,13 +7,15 @@ import { z } from 'zod';
 
 export const taskFieldsShape = {
   execution_prompt: z.string().describe('Self-contained instructions: goal, file paths, constraints, how to verify'),
-  working_directory: z.string().describe('Directory the worker runs in; absolute, or relative to this server\'s directory'),
+  working_directory: z.string().describe("Directory the worker runs in; absolute, or relative to this server's directory"),
   system_prompt: z.string().optional().describe('Extra system instructions; guidance to keep solutions simple is always added'),
-  model: z.string().optional().describe('Model alias or id (sonnet, opus); default: Claude Code\'s'),
+  model: z.string().optional().describe("Model alias or id (sonnet, opus); default: Claude Code's"),
   max_turns: z.int().positive().optional().describe('Stop the worker after this many turns'),
   timeout_seconds: z.int().positive().optional().describe('Stop the worker after this many seconds'),
   required_labels: z
     .record(z.string(), z.string())
     .optional()
-    .describe('Only a worker whose labels include all these pairs runs the task, e.g. {"gpu": "true"}; it waits until such a worker runs'),
+    .describe(
+      'Only a worker whose labels include all these pairs runs the task, e.g. {"gpu": "true"}; it waits until such a worker runs',
+    ),
 };

@@ -16,7 +16,9 @@ export function toMcpStatus(status: TaskStatus): McpTaskStatus {
 
 export const taskSummarySchema = z.object({
   task_id: z.int(),
-  status: z.enum(TASK_STATUSES).describe('claude-worker status: pending, waiting, running, completed, failed, cancelled or skipped'),
+  status: z
+    .enum(TASK_STATUSES)
+    .describe('claude-worker status: pending, waiting, running, completed, failed, cancelled or skipped'),
   mcp_status: z.enum(MCP_TASK_STATUSES).describe('MCP Tasks status: working until the task ends'),
   terminal: z.boolean().describe('True once the task has ended; it never changes again'),
   working_directory: z.string(),

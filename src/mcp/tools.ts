@@ -87,7 +87,7 @@ export function createMcpServer(options: McpToolsOptions): McpServer {
     server,
     'get_task_logs',
     {
-      title: 'Read a task\'s log',
+      title: "Read a task's log",
       description: 'The readable log of a task (one line per tool use or message), to see what a worker did or why it failed.',
       inputSchema: z.strictObject({
         task_id: taskId,
@@ -120,7 +120,7 @@ export function createMcpServer(options: McpToolsOptions): McpServer {
       title: 'Wait for tasks to finish',
       description:
         'Blocks until every listed task has ended (completed, failed or cancelled) or timeout_seconds pass, then ' +
-        'returns each task\'s state. Use this instead of sleeping or calling get_task_status in a loop. ' +
+        "returns each task's state. Use this instead of sleeping or calling get_task_status in a loop. " +
         `The wait is capped at ${MAX_WAIT_SECONDS} s so the call never runs into client timeouts; if all_terminal is ` +
         'false, call it again with the ids still working.',
       inputSchema: z.strictObject({

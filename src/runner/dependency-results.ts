@@ -25,10 +25,7 @@ export function withDependencyResults(prompt: string, results: readonly Dependen
 }
 
 function describeResult(result: DependencyResult, maxChars: number): string {
-  const lines = [
-    `--- Task "${result.identifier}": ${result.status}`,
-    `Working directory: ${result.working_directory}`,
-  ];
+  const lines = [`--- Task "${result.identifier}": ${result.status}`, `Working directory: ${result.working_directory}`];
   if (result.status !== 'completed' && result.error_message) lines.push(`Error: ${result.error_message}`);
   lines.push(`Summary:\n${result.final_summary ? shorten(result.final_summary.trim(), maxChars) : '(none)'}`);
   return lines.join('\n');

@@ -66,7 +66,9 @@ export class LeaseKeeper {
       this.warn(`heartbeat failed (${silentMs} ms since the last renewal): ${String(error)}`);
       const unfenced = running.filter((execution) => !execution.stopping);
       if (silentMs >= this.config.leaseMs * SELF_FENCE_FRACTION && unfenced.length > 0) {
-        this.warn(`stopping ${unfenced.length} agent(s): their leases may run out before the store answers, and their tasks go to another worker`);
+        this.warn(
+          `stopping ${unfenced.length} agent(s): their leases may run out before the store answers, and their tasks go to another worker`,
+        );
         for (const execution of unfenced) execution.stop('lease_lost');
       }
     }

@@ -41,7 +41,8 @@ export class Reaper {
 
   private async tick(): Promise<void> {
     if (this.contact.unbrokenForMs() < this.config.leaseMs) {
-      if (!this.deferring) this.warn('the store was out of reach: expired leases are left to their runners for one lease before any is reaped');
+      if (!this.deferring)
+        this.warn('the store was out of reach: expired leases are left to their runners for one lease before any is reaped');
       this.deferring = true;
       return;
     }

@@ -44,8 +44,6 @@ async function killLeftoverAgent(attempt: RunningAttempt): Promise<void> {
   const agent = attempt.agent;
   if (!agent || !isGroupAlive(agent.pgid)) return;
   const leaderRecycled =
-    agent.procStartTime !== null &&
-    !isSameProcessAlive(agent.pid, agent.procStartTime) &&
-    isSameProcessAlive(agent.pid, null);
+    agent.procStartTime !== null && !isSameProcessAlive(agent.pid, agent.procStartTime) && isSameProcessAlive(agent.pid, null);
   if (!leaderRecycled) await killGroup(agent.pgid);
 }

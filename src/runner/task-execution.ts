@@ -76,7 +76,13 @@ export class TaskExecution {
       result = await this.runAgent(log, progress);
     } catch (error) {
       // The agent contract says run() never rejects; if it does, the task must still end honestly.
-      result = { outcome: 'failed', code: 'crashed', message: `Agent failed unexpectedly: ${String(error)}`, summary: null, stats: {} };
+      result = {
+        outcome: 'failed',
+        code: 'crashed',
+        message: `Agent failed unexpectedly: ${String(error)}`,
+        summary: null,
+        stats: {},
+      };
     } finally {
       clearTimeout(timer);
     }
@@ -160,7 +166,11 @@ export class TaskExecution {
     if (result.outcome === 'completed') {
       await store.complete(this.lease, { final_summary: result.summary, ...result.stats });
     } else if (result.outcome === 'failed') {
-      await store.fail(this.lease, { error_code: result.code, error_message: result.message, final_summary: result.summary, ...result.stats }, null);
+      await store.fail(
+        this.lease,
+        { error_code: result.code, error_message: result.message, final_summary: result.summary, ...result.stats },
+        null,
+      );
     } else if (reason === 'cancel') {
       await store.markCancelled(this.lease, result.stats);
     } else if (reason === 'timeout') {

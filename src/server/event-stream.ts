@@ -45,7 +45,12 @@ export class EventStream {
   /** One event; a multi-line payload becomes several `data:` lines, which the client joins back with newlines. */
   send(data: string, event?: string): void {
     const head = event === undefined ? '' : `event: ${event}\n`;
-    this.write(`${head}${data.split(/\r?\n/).map((line) => `data: ${line}\n`).join('')}\n`);
+    this.write(
+      `${head}${data
+        .split(/\r?\n/)
+        .map((line) => `data: ${line}\n`)
+        .join('')}\n`,
+    );
   }
 
   shutdown(): void {

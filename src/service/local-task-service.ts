@@ -11,7 +11,14 @@ import {
   type ListOrchestrationsQuery,
 } from '../core/orchestration-schemas.js';
 import type { OrchestrationDetail, OrchestrationPage } from '../core/orchestration.js';
-import { listTasksQuerySchema, parseOrThrow, type CreateTaskInput, type Health, type ListTasksQuery, type ServerWarning } from '../core/schemas.js';
+import {
+  listTasksQuerySchema,
+  parseOrThrow,
+  type CreateTaskInput,
+  type Health,
+  type ListTasksQuery,
+  type ServerWarning,
+} from '../core/schemas.js';
 import { isTerminal, type Task, type TaskPage, type WaitOutcome } from '../core/task.js';
 import type { WorkerList } from '../core/worker.js';
 import type { TaskLogs } from '../logs/task-logs.js';

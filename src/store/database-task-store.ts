@@ -7,36 +7,12 @@
  */
 import type { Labels } from '../core/labels.js';
 import type { RunStats, TaskStatus } from '../core/task.js';
-import type {
-  DependencyResult,
-  OrchestrationGraph,
-  OrchestrationRecord,
-  OrchestrationSpec,
-  SubmitOrchestrationResult,
-} from './orchestration-records.js';
+import type * as Graphs from './orchestration-records.js';
 import type { MovedTask, StoreOperations } from './store-operations.js';
 import { StoreSignals } from './store-signals.js';
-import type {
-  AgentProcessInfo,
-  CancelOutcome,
-  ClaimedTask,
-  CompletedResult,
-  EnqueueResult,
-  EnqueueSpec,
-  FailureRecord,
-  HeartbeatResult,
-  Lease,
-  ListFilter,
-  LogLine,
-  LogRange,
-  RetentionPolicy,
-  RunningAttempt,
-  TaskLogLine,
-  TaskProgress,
-  TaskRecord,
-  TaskStore,
-  WorkerIdentity,
-} from './task-store.js';
+// One namespace: the methods take and return the task-store records, named as the interface names them.
+import type * as Records from './task-store.js';
+import type { TaskStore } from './task-store.js';
 import type { WorkerRecord, WorkerRegistration } from './worker-records.js';
 
 /** One database: its context for the statements, and what differs in how it is waited on and closed. */
@@ -63,64 +39,69 @@ export class DatabaseTaskStore<C, D extends StoreDatabase<C> = StoreDatabase<C>>
     this.ctx = database.ctx;
   }
 
-  async enqueue(spec: EnqueueSpec): Promise<EnqueueResult> {
+  async enqueue(spec: Records.EnqueueSpec): Promise<Records.EnqueueResult> {
     const result = await this.ops.enqueue(this.ctx, spec);
     if (!result.deduplicated) this.announce(result.task.id, 'pending');
     return result;
   }
 
-  async claim(worker: WorkerIdentity, leaseMs: number, labels: Labels = {}): Promise<ClaimedTask | null> {
+  async claim(worker: Records.WorkerIdentity, leaseMs: number, labels: Labels = {}): Promise<Records.ClaimedTask | null> {
     return (await this.claimMany(worker, leaseMs, 1, labels))[0] ?? null;
   }
 
-  async claimMany(worker: WorkerIdentity, leaseMs: number, limit: number, labels: Labels = {}): Promise<ClaimedTask[]> {
+  async claimMany(
+    worker: Records.WorkerIdentity,
+    leaseMs: number,
+    limit: number,
+    labels: Labels = {},
+  ): Promise<Records.ClaimedTask[]> {
     const claimed = await this.ops.claimMany(this.ctx, worker, leaseMs, limit, labels);
     for (const { task } of claimed) this.announce(task.id, 'running');
     return claimed;
   }
 
-  async recordSpawn(lease: Lease, agent: AgentProcessInfo): Promise<boolean> {
+  async recordSpawn(lease: Records.Lease, agent: Records.AgentProcessInfo): Promise<boolean> {
     return this.ops.recordSpawn(this.ctx, lease, agent);
   }
 
-  async recordProgress(lease: Lease, progress: TaskProgress): Promise<boolean> {
+  async recordProgress(lease: Records.Lease, progress: Records.TaskProgress): Promise<boolean> {
     const owned = await this.ops.recordProgress(this.ctx, lease, progress);
     if (owned) this.signals.taskChanged(lease.taskId);
     return owned;
   }
 
-  async appendLog(lines: readonly TaskLogLine[]): Promise<void> {
+  async appendLog(lines: readonly Records.TaskLogLine[]): Promise<void> {
     if (lines.length === 0) return;
     await this.ops.appendLog(this.ctx, lines);
     // Followers of the logs wake up as they do for any change of their task.
     for (const taskId of new Set(lines.map((line) => line.taskId))) this.signals.taskChanged(taskId);
   }
 
-  async heartbeat(leases: readonly Lease[], leaseMs: number): Promise<HeartbeatResult[]> {
+  async heartbeat(leases: readonly Records.Lease[], leaseMs: number): Promise<Records.HeartbeatResult[]> {
     return this.ops.heartbeat(this.ctx, leases, leaseMs);
   }
 
-  async complete(lease: Lease, result: CompletedResult): Promise<boolean> {
+  async complete(lease: Records.Lease, result: Records.CompletedResult): Promise<boolean> {
     return this.announce(lease.taskId, await this.ops.complete(this.ctx, lease, result));
   }
 
-  async fail(lease: Lease, failure: FailureRecord, retryDelayMs: number | null): Promise<boolean> {
+  async fail(lease: Records.Lease, failure: Records.FailureRecord, retryDelayMs: number | null): Promise<boolean> {
     return this.announce(lease.taskId, await this.ops.fail(this.ctx, lease, failure, retryDelayMs));
   }
 
-  async release(lease: Lease): Promise<boolean> {
+  async release(lease: Records.Lease): Promise<boolean> {
     return this.announce(lease.taskId, await this.ops.release(this.ctx, lease));
   }
 
-  async markCancelled(lease: Lease, stats?: Partial<RunStats>): Promise<boolean> {
+  async markCancelled(lease: Records.Lease, stats?: Partial<RunStats>): Promise<boolean> {
     return this.announce(lease.taskId, await this.ops.markCancelled(this.ctx, lease, stats));
   }
 
-  async abandon(lease: Lease, reason: string, retryDelayMs: number): Promise<boolean> {
+  async abandon(lease: Records.Lease, reason: string, retryDelayMs: number): Promise<boolean> {
     return this.announce(lease.taskId, await this.ops.abandon(this.ctx, lease, reason, retryDelayMs));
   }
 
-  async requestCancel(taskId: number): Promise<{ task: TaskRecord; outcome: CancelOutcome } | null> {
+  async requestCancel(taskId: number): Promise<{ task: Records.TaskRecord; outcome: Records.CancelOutcome } | null> {
     const result = await this.ops.requestCancel(this.ctx, taskId);
     this.announceMoved();
     if (!result) return null;
@@ -135,19 +116,19 @@ export class DatabaseTaskStore<C, D extends StoreDatabase<C> = StoreDatabase<C>>
     return reaped.map(({ taskId }) => taskId);
   }
 
-  async runningAttemptsOnHost(host: string): Promise<RunningAttempt[]> {
+  async runningAttemptsOnHost(host: string): Promise<Records.RunningAttempt[]> {
     return this.ops.runningAttemptsOnHost(this.ctx, host);
   }
 
-  async get(taskId: number): Promise<TaskRecord | null> {
+  async get(taskId: number): Promise<Records.TaskRecord | null> {
     return this.ops.getTask(this.ctx, taskId);
   }
 
-  async readLog(taskId: number, range: LogRange): Promise<LogLine[]> {
+  async readLog(taskId: number, range: Records.LogRange): Promise<Records.LogLine[]> {
     return this.ops.readLog(this.ctx, taskId, range);
   }
 
-  async list(filter: ListFilter): Promise<TaskRecord[]> {
+  async list(filter: Records.ListFilter): Promise<Records.TaskRecord[]> {
     return this.ops.listTasks(this.ctx, filter);
   }
 
@@ -155,22 +136,22 @@ export class DatabaseTaskStore<C, D extends StoreDatabase<C> = StoreDatabase<C>>
     return this.ops.countByStatus(this.ctx);
   }
 
-  async submitOrchestration(spec: OrchestrationSpec): Promise<SubmitOrchestrationResult> {
+  async submitOrchestration(spec: Graphs.OrchestrationSpec): Promise<Graphs.SubmitOrchestrationResult> {
     const { id, deduplicated } = await this.ops.submitOrchestration(this.ctx, spec);
     const graph = (await this.ops.getOrchestration(this.ctx, id))!;
     if (!deduplicated) this.signals.tasksMoved(graph.tasks.map((task) => ({ taskId: task.id, status: task.status })));
     return { ...graph, deduplicated };
   }
 
-  async getOrchestration(orchestrationId: number): Promise<OrchestrationGraph | null> {
+  async getOrchestration(orchestrationId: number): Promise<Graphs.OrchestrationGraph | null> {
     return this.ops.getOrchestration(this.ctx, orchestrationId);
   }
 
-  async listOrchestrations(filter: { beforeId?: number; limit: number }): Promise<OrchestrationRecord[]> {
+  async listOrchestrations(filter: { beforeId?: number; limit: number }): Promise<Graphs.OrchestrationRecord[]> {
     return this.ops.listOrchestrations(this.ctx, filter);
   }
 
-  async cancelOrchestration(orchestrationId: number): Promise<OrchestrationGraph | null> {
+  async cancelOrchestration(orchestrationId: number): Promise<Graphs.OrchestrationGraph | null> {
     const stopping = await this.ops.cancelOrchestration(this.ctx, orchestrationId);
     this.announceMoved();
     if (stopping === null) return null;
@@ -178,11 +159,11 @@ export class DatabaseTaskStore<C, D extends StoreDatabase<C> = StoreDatabase<C>>
     return this.ops.getOrchestration(this.ctx, orchestrationId);
   }
 
-  async dependencyResults(taskId: number): Promise<DependencyResult[]> {
+  async dependencyResults(taskId: number): Promise<Graphs.DependencyResult[]> {
     return this.ops.dependencyResults(this.ctx, taskId);
   }
 
-  async prune(policy: RetentionPolicy, batchSize: number): Promise<number> {
+  async prune(policy: Records.RetentionPolicy, batchSize: number): Promise<number> {
     return this.ops.prune(this.ctx, policy, batchSize);
   }
 

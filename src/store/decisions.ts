@@ -4,6 +4,8 @@
  */
 import type { FailurePolicy } from '../core/orchestration.js';
 import type { FailureCode, TaskStatus } from '../core/task.js';
+import type { RunEnd } from './run-end.js';
+import type { FailureRecord } from './task-records.js';
 
 /**
  * The error every cancelled task carries, whatever stage the cancel found it
@@ -39,12 +41,21 @@ export function decideAbandon(
 ): AbandonDecision {
   const tally = `${row.attempts} of ${row.max_attempts}`;
   if (row.cancel_requested_at !== null) {
-    return { status: 'cancelled', error: { code: 'cancelled', message: `Cancelled while it ran; its runner was gone because ${reason}.` } };
+    return {
+      status: 'cancelled',
+      error: { code: 'cancelled', message: `Cancelled while it ran; its runner was gone because ${reason}.` },
+    };
   }
   if (row.attempts < row.max_attempts) {
-    return { status: 'pending', error: { code: 'lost', message: `Attempt ${tally} was lost because ${reason}; the task will run again.` } };
+    return {
+      status: 'pending',
+      error: { code: 'lost', message: `Attempt ${tally} was lost because ${reason}; the task will run again.` },
+    };
   }
-  return { status: 'failed', error: { code: 'lost', message: `The task was lost because ${reason}, and no attempts are left (${tally}).` } };
+  return {
+    status: 'failed',
+    error: { code: 'lost', message: `The task was lost because ${reason}, and no attempts are left (${tally}).` },
+  };
 }
 
 /** Why the tasks after `identifier` were skipped, for their error_message. */
@@ -57,4 +68,26 @@ export const CANCELLED_ORCHESTRATION_REASON = 'Skipped: its orchestration was ca
 /** A task ending in one of these skips its descendants under skip_dependents. */
 export function skipsDescendants(status: TaskStatus, policy: FailurePolicy): boolean {
   return policy === 'skip_dependents' && status !== 'completed';
+}
+
+/**
+ * How a failed run ends: queued again after `retryDelayMs` while attempts
+ * are left (null: never retried), else failed. Once a cancel is requested
+ * nobody wants the task run again.
+ */
+export function decideFailure(
+  row: { attempts: number; max_attempts: number; cancel_requested_at: number | null },
+  failure: FailureRecord,
+  retryDelayMs: number | null,
+): RunEnd & { status: 'pending' | 'failed' } {
+  const retry = retryDelayMs !== null && row.attempts < row.max_attempts && row.cancel_requested_at === null;
+  return {
+    status: retry ? 'pending' : 'failed',
+    ...(retry ? { runAfterMs: retryDelayMs } : {}),
+    // Kept on a retried task too: it says why the task is waiting.
+    error: { code: failure.error_code, message: failure.error_message },
+    finalSummary: failure.final_summary ?? null,
+    stats: failure,
+    attempt: { outcome: 'failed', error: failure.error_message },
+  };
 }

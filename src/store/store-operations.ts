@@ -48,7 +48,13 @@ export class MovedTasks {
  */
 export interface StoreOperations<C> {
   enqueue(ctx: C, spec: Records.EnqueueSpec): Awaitable<Records.EnqueueResult>;
-  claimMany(ctx: C, worker: Records.WorkerIdentity, leaseMs: number, limit: number, labels: Labels): Awaitable<Records.ClaimedTask[]>;
+  claimMany(
+    ctx: C,
+    worker: Records.WorkerIdentity,
+    leaseMs: number,
+    limit: number,
+    labels: Labels,
+  ): Awaitable<Records.ClaimedTask[]>;
   recordSpawn(ctx: C, lease: Records.Lease, agent: Records.AgentProcessInfo): Awaitable<boolean>;
   recordProgress(ctx: C, lease: Records.Lease, progress: Records.TaskProgress): Awaitable<boolean>;
   appendLog(ctx: C, lines: readonly Records.TaskLogLine[]): Awaitable<void>;

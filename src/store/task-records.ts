@@ -110,4 +110,3 @@ export type CancelOutcome =
   | 'cancel_requested'
   /** It had already ended; nothing changed. */
   | 'already_ended';
-

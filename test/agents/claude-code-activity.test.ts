@@ -23,7 +23,9 @@ describe('activity lines', () => {
     expect(lineOf(toolUse('NotebookEdit', { notebook_path: `${CWD}/nb.ipynb` }))).toBe('[NotebookEdit] nb.ipynb');
     expect(lineOf(toolUse('Glob', { pattern: '**/*.ts' }))).toBe('[Glob] **/*.ts');
     expect(lineOf(toolUse('Grep', { pattern: 'TODO', path: CWD }))).toBe('[Grep] TODO');
-    expect(lineOf(toolUse('WebFetch', { url: 'https://example.com/a', prompt: 'read' }))).toBe('[WebFetch] https://example.com/a');
+    expect(lineOf(toolUse('WebFetch', { url: 'https://example.com/a', prompt: 'read' }))).toBe(
+      '[WebFetch] https://example.com/a',
+    );
   });
 
   it('shows the first line of a Bash command, truncated', () => {
@@ -35,13 +37,16 @@ describe('activity lines', () => {
 
   it('shows other tools with a short JSON of their input', () => {
     expect(lineOf(toolUse('mcp__db__query', { sql: 'select 1' }))).toBe('[mcp__db__query] {"sql":"select 1"}');
-    expect(lineOf(toolUse('TodoWrite', { todos: Array.from({ length: 50 }, (_, i) => ({ content: `step ${i}` })) }))!.length).toBeLessThanOrEqual(
-      '[TodoWrite] '.length + 200,
-    );
+    expect(
+      lineOf(toolUse('TodoWrite', { todos: Array.from({ length: 50 }, (_, i) => ({ content: `step ${i}` })) }))!.length,
+    ).toBeLessThanOrEqual('[TodoWrite] '.length + 200);
   });
 
   it("quotes the agent's text on one line, first 200 characters, without making it the last action", () => {
-    const text: ClaudeMessage = { type: 'assistant', message: { content: [{ type: 'text', text: `  I will\nrefactor ${'y'.repeat(300)}` }] } };
+    const text: ClaudeMessage = {
+      type: 'assistant',
+      message: { content: [{ type: 'text', text: `  I will\nrefactor ${'y'.repeat(300)}` }] },
+    };
     const [activity] = describeMessage(text, CWD);
     expect(activity!.line.startsWith('[assistant] I will refactor yyy')).toBe(true);
     expect(activity!.line.length).toBe('[assistant] '.length + 200);
@@ -49,7 +54,14 @@ describe('activity lines', () => {
   });
 
   it('reports the start with model, permission mode and credential source', () => {
-    const init: ClaudeMessage = { type: 'system', subtype: 'init', session_id: 's-1', model: 'claude-x', permissionMode: 'acceptEdits', apiKeySource: 'none' };
+    const init: ClaudeMessage = {
+      type: 'system',
+      subtype: 'init',
+      session_id: 's-1',
+      model: 'claude-x',
+      permissionMode: 'acceptEdits',
+      apiKeySource: 'none',
+    };
     expect(describeMessage(init, CWD)).toEqual([
       { line: '[init] model=claude-x, permission=acceptEdits, credentials=none', sessionId: 's-1', apiKeySource: 'none' },
     ]);
@@ -59,12 +71,18 @@ describe('activity lines', () => {
     expect(lineOf({ type: 'result', subtype: 'success', is_error: false, num_turns: 2, total_cost_usd: 0.00088 })).toBe(
       '[result] success in 2 turns, $0.0009',
     );
-    expect(lineOf({ type: 'result', subtype: 'error_max_turns', is_error: true, num_turns: 1, errors: ['Reached maximum number of turns (1)'] })).toBe(
-      '[result] error_max_turns in 1 turn: Reached maximum number of turns (1)',
-    );
-    expect(lineOf({ type: 'result', subtype: 'success', is_error: true, num_turns: 1, total_cost_usd: 0, result: 'Invalid API key' })).toBe(
-      '[result] error in 1 turn, $0.0000: Invalid API key',
-    );
+    expect(
+      lineOf({
+        type: 'result',
+        subtype: 'error_max_turns',
+        is_error: true,
+        num_turns: 1,
+        errors: ['Reached maximum number of turns (1)'],
+      }),
+    ).toBe('[result] error_max_turns in 1 turn: Reached maximum number of turns (1)');
+    expect(
+      lineOf({ type: 'result', subtype: 'success', is_error: true, num_turns: 1, total_cost_usd: 0, result: 'Invalid API key' }),
+    ).toBe('[result] error in 1 turn, $0.0000: Invalid API key');
   });
 
   it('reports API retries and ignores frames it does not know', () => {

@@ -22,7 +22,14 @@ beforeAll(async () => {
 afterAll(() => rm(dir, { recursive: true, force: true }));
 
 describe('query options', () => {
-  const wiring = { env: { PATH: '/bin', HOME: '/home/u' }, executablePath: null, abortController: new AbortController(), spawn: () => { throw new Error('not spawned here'); } };
+  const wiring = {
+    env: { PATH: '/bin', HOME: '/home/u' },
+    executablePath: null,
+    abortController: new AbortController(),
+    spawn: () => {
+      throw new Error('not spawned here');
+    },
+  };
 
   it("always asks for Claude Code's own system prompt, appending the task's only when it has one", () => {
     const plain = buildQueryOptions(agentRequest({ prompt: 'p', cwd: '/w', env: {} }), wiring);
@@ -36,7 +43,13 @@ describe('query options', () => {
       agentRequest({ prompt: 'p', cwd: '/w', env: {}, model: 'opus', permissionMode: 'plan', maxTurns: 7 }),
       { ...wiring, executablePath: '/opt/claude' },
     );
-    expect(options).toMatchObject({ cwd: '/w', model: 'opus', permissionMode: 'plan', maxTurns: 7, pathToClaudeCodeExecutable: '/opt/claude' });
+    expect(options).toMatchObject({
+      cwd: '/w',
+      model: 'opus',
+      permissionMode: 'plan',
+      maxTurns: 7,
+      pathToClaudeCodeExecutable: '/opt/claude',
+    });
     expect(options.env).toEqual({ PATH: '/bin', HOME: '/home/u' });
     expect(options.allowDangerouslySkipPermissions).toBeUndefined();
     expect(options.abortController).toBe(wiring.abortController);
@@ -44,7 +57,10 @@ describe('query options', () => {
   });
 
   it('leaves model, turn limit and executable to Claude Code when unset, and allows bypass only for bypassPermissions', () => {
-    const options = buildQueryOptions(agentRequest({ prompt: 'p', cwd: '/w', env: {}, permissionMode: 'bypassPermissions' }), wiring);
+    const options = buildQueryOptions(
+      agentRequest({ prompt: 'p', cwd: '/w', env: {}, permissionMode: 'bypassPermissions' }),
+      wiring,
+    );
     expect(options).not.toHaveProperty('model');
     expect(options).not.toHaveProperty('maxTurns');
     expect(options).not.toHaveProperty('pathToClaudeCodeExecutable');
@@ -111,13 +127,25 @@ describe('classifying a run', () => {
     return observation;
   }
   const init: ClaudeMessage = { type: 'system', subtype: 'init', session_id: 's-1', apiKeySource: 'ANTHROPIC_API_KEY' };
-  const result = (fields: Partial<ClaudeMessage>): ClaudeMessage => ({ type: 'result', subtype: 'success', is_error: false, num_turns: 1, ...fields });
+  const result = (fields: Partial<ClaudeMessage>): ClaudeMessage => ({
+    type: 'result',
+    subtype: 'success',
+    is_error: false,
+    num_turns: 1,
+    ...fields,
+  });
 
   it('completes only on a success result not flagged is_error, with the latest cumulative stats', () => {
     const run = observed(
       init,
       result({ total_cost_usd: 0.01, usage: { input_tokens: 5 } }),
-      result({ result: 'All done.', total_cost_usd: 0.03, num_turns: 3, duration_ms: 900, usage: { input_tokens: 9, output_tokens: 4, server_tool_use: {} } }),
+      result({
+        result: 'All done.',
+        total_cost_usd: 0.03,
+        num_turns: 3,
+        duration_ms: 900,
+        usage: { input_tokens: 9, output_tokens: 4, server_tool_use: {} },
+      }),
     );
     expect(classifyRun(run, cleanExit, null)).toEqual({
       outcome: 'completed',
@@ -140,7 +168,11 @@ describe('classifying a run', () => {
 
   it('recognises authentication failures by error flag, HTTP status or text, and says what to do', () => {
     const cases = [
-      observed(init, { type: 'assistant', error: 'authentication_failed', message: { content: [] } }, result({ is_error: true, result: 'x' })),
+      observed(
+        init,
+        { type: 'assistant', error: 'authentication_failed', message: { content: [] } },
+        result({ is_error: true, result: 'x' }),
+      ),
       observed(init, result({ is_error: true, result: 'Forbidden', api_error_status: 403 })),
       observed(init, result({ is_error: true, result: 'Not logged in · Please run /login' })),
       observed(init, result({ is_error: true, result: 'Invalid API key · Fix external API key', api_error_status: 401 })),
@@ -148,21 +180,41 @@ describe('classifying a run', () => {
     for (const run of cases) {
       const classified = classifyRun(run, errorExit, null);
       expect(classified).toMatchObject({ outcome: 'failed', code: 'auth_failed' });
-      expect(classified.outcome === 'failed' && classified.message).toMatch(/ANTHROPIC_API_KEY.*claude auth login.*claude setup-token/s);
+      expect(classified.outcome === 'failed' && classified.message).toMatch(
+        /ANTHROPIC_API_KEY.*claude auth login.*claude setup-token/s,
+      );
     }
   });
 
   it('names the turn limit and the budget limit', () => {
-    const turns = classifyRun(observed(init, result({ subtype: 'error_max_turns', is_error: true, errors: ['Reached maximum number of turns (4)'] })), errorExit, 4);
-    expect(turns).toMatchObject({ code: 'max_turns', message: 'Stopped after reaching max_turns (4) before finishing; raise --max-turns or split the task.' });
-    const budget = classifyRun(observed(init, result({ subtype: 'error_max_budget_usd', is_error: true, errors: ['Budget of $1 exceeded'] })), errorExit, null);
+    const turns = classifyRun(
+      observed(init, result({ subtype: 'error_max_turns', is_error: true, errors: ['Reached maximum number of turns (4)'] })),
+      errorExit,
+      4,
+    );
+    expect(turns).toMatchObject({
+      code: 'max_turns',
+      message: 'Stopped after reaching max_turns (4) before finishing; raise --max-turns or split the task.',
+    });
+    const budget = classifyRun(
+      observed(init, result({ subtype: 'error_max_budget_usd', is_error: true, errors: ['Budget of $1 exceeded'] })),
+      errorExit,
+      null,
+    );
     expect(budget).toMatchObject({ code: 'max_budget', message: expect.stringMatching(/Budget of \$1 exceeded/) });
   });
 
   it('tells an exit without a result from a crash, with the exit code or signal and the stderr tail', () => {
     expect(classifyRun(observed(init), cleanExit, null)).toMatchObject({ code: 'no_result' });
-    const crash = classifyRun(observed(init), { ...cleanExit, exitCode: 2, thrown: new Error('Claude Code process exited with code 2'), stderrTail: 'boom\n' }, null);
-    expect(crash).toMatchObject({ code: 'crashed', message: 'Claude Code exited with code 2 without a result. Last stderr: boom' });
+    const crash = classifyRun(
+      observed(init),
+      { ...cleanExit, exitCode: 2, thrown: new Error('Claude Code process exited with code 2'), stderrTail: 'boom\n' },
+      null,
+    );
+    expect(crash).toMatchObject({
+      code: 'crashed',
+      message: 'Claude Code exited with code 2 without a result. Last stderr: boom',
+    });
     const killed = classifyRun(observed(), { ...cleanExit, exitCode: null, signal: 'SIGKILL' }, null);
     expect(killed).toMatchObject({ code: 'crashed', message: expect.stringMatching(/killed by SIGKILL/) });
     const sdkThrew = classifyRun(observed(init), { ...cleanExit, thrown: new Error('protocol mismatch') }, null);
@@ -175,7 +227,9 @@ describe('classifying a run', () => {
       code: 'root_bypass_refused',
       message: ROOT_BYPASS_ADVICE,
     });
-    expect(classifyRun(observed(), { ...cleanExit, exitCode: null, startFailure: 'spawn /opt/claude EACCES' }, null)).toMatchObject({
+    expect(
+      classifyRun(observed(), { ...cleanExit, exitCode: null, startFailure: 'spawn /opt/claude EACCES' }, null),
+    ).toMatchObject({
       code: 'spawn_failed',
       message: 'Could not start Claude Code: spawn /opt/claude EACCES',
     });
@@ -183,6 +237,9 @@ describe('classifying a run', () => {
 
   it("keeps the agent's last words as the summary of a failure", () => {
     const run = observed(init, { type: 'assistant', message: { content: [{ type: 'text', text: 'Half of it is done.' }] } });
-    expect(classifyRun(run, { ...cleanExit, exitCode: 3 }, null)).toMatchObject({ code: 'crashed', summary: 'Half of it is done.' });
+    expect(classifyRun(run, { ...cleanExit, exitCode: 3 }, null)).toMatchObject({
+      code: 'crashed',
+      summary: 'Half of it is done.',
+    });
   });
 });

@@ -28,11 +28,21 @@ interface FakeRun extends RecordedRun {
   pidFile: string;
 }
 
-function startFake(mode: string, env: Record<string, string> = {}, request: Partial<AgentRunRequest> = {}, executablePath = FAKE_CLAUDE): FakeRun {
+function startFake(
+  mode: string,
+  env: Record<string, string> = {},
+  request: Partial<AgentRunRequest> = {},
+  executablePath = FAKE_CLAUDE,
+): FakeRun {
   const pidFile = join(dir, `grandchild-${++runCount}.pid`);
   const run = recordRun(
     new ClaudeCodeAgent({ executablePath }),
-    agentRequest({ prompt: `[fake:${mode}] do the thing`, cwd: dir, env: { PATH: process.env.PATH, FAKE_CLAUDE_PID_FILE: pidFile, ...env }, ...request }),
+    agentRequest({
+      prompt: `[fake:${mode}] do the thing`,
+      cwd: dir,
+      env: { PATH: process.env.PATH, FAKE_CLAUDE_PID_FILE: pidFile, ...env },
+      ...request,
+    }),
   );
   return { ...run, pidFile };
 }
@@ -59,8 +69,17 @@ describe('Claude Code faults (fake executable)', () => {
       session_id: expect.stringMatching(/^[0-9a-f-]{36}$/),
       api_key_source: 'none',
     });
-    expect(run.spawns).toEqual([{ pid: expect.any(Number), pgid: run.spawns[0]!.pid, procStartTime: expect.stringMatching(/^\d+$/) }]);
-    expect(run.messages.map((m) => (m as { type: string }).type)).toEqual(['system', 'assistant', 'assistant', 'user', 'assistant', 'result']);
+    expect(run.spawns).toEqual([
+      { pid: expect.any(Number), pgid: run.spawns[0]!.pid, procStartTime: expect.stringMatching(/^\d+$/) },
+    ]);
+    expect(run.messages.map((m) => (m as { type: string }).type)).toEqual([
+      'system',
+      'assistant',
+      'assistant',
+      'user',
+      'assistant',
+      'result',
+    ]);
     expect(run.activity.map((a) => a.line)).toEqual([
       '[init] model=claude-test-model, permission=acceptEdits, credentials=none',
       '[assistant] I will write the file.',

@@ -104,9 +104,14 @@ describe('the real Claude Code binary against the API stand-in', () => {
   });
 
   it('runs again on the Claude login (OAuth token) when the API key is rejected, and records the login as the source', async () => {
-    const run = await startReal('Write it [write:via-login.txt]', { rejectApiKey: true }, {}, {
-      CLAUDE_CODE_OAUTH_TOKEN: 'oauth-test-token',
-    });
+    const run = await startReal(
+      'Write it [write:via-login.txt]',
+      { rejectApiKey: true },
+      {},
+      {
+        CLAUDE_CODE_OAUTH_TOKEN: 'oauth-test-token',
+      },
+    );
     const result = await run.done;
     expect(result.outcome).toBe('completed');
     expect(result.stats.api_key_source).toBeTruthy();
@@ -145,18 +150,34 @@ describe('the real Claude Code binary against the API stand-in', () => {
     expect(run.spawns).toEqual([]);
   });
 
-  it('recognises the real binary\'s own root + bypass refusal, should it ever get that far', async () => {
+  it("recognises the real binary's own root + bypass refusal, should it ever get that far", async () => {
     // The flags the SDK passes for bypassPermissions, without IS_SANDBOX.
     const child = spawn(
       bundledClaudePath(),
-      ['--output-format', 'stream-json', '--verbose', '--input-format', 'stream-json', '--permission-mode=bypassPermissions', '--allow-dangerously-skip-permissions'],
-      { cwd: dir, env: realClaudeEnv('http://127.0.0.1:9', join(dir, 'home'), { IS_SANDBOX: undefined }), stdio: ['ignore', 'ignore', 'pipe'] },
+      [
+        '--output-format',
+        'stream-json',
+        '--verbose',
+        '--input-format',
+        'stream-json',
+        '--permission-mode=bypassPermissions',
+        '--allow-dangerously-skip-permissions',
+      ],
+      {
+        cwd: dir,
+        env: realClaudeEnv('http://127.0.0.1:9', join(dir, 'home'), { IS_SANDBOX: undefined }),
+        stdio: ['ignore', 'ignore', 'pipe'],
+      },
     );
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     const [exitCode] = (await once(child, 'close')) as [number | null];
     const observation = new RunObservation();
-    const result = classifyRun(observation, { thrown: null, startFailure: null, exitCode, signal: null, stderrTail: stderr }, null);
+    const result = classifyRun(
+      observation,
+      { thrown: null, startFailure: null, exitCode, signal: null, stderrTail: stderr },
+      null,
+    );
     expect(failure(result)).toMatchObject({ code: 'root_bypass_refused', message: ROOT_BYPASS_ADVICE });
   });
 
@@ -184,7 +205,11 @@ describe('the real Claude Code binary against the API stand-in', () => {
     });
 
     /** Runs the prompt until `reached`, then stops it as a runner shutting down would; returns its session. */
-    async function interruptedSession(prompt: string, apiOptions: FakeApiOptions, reached: () => Promise<unknown>): Promise<string> {
+    async function interruptedSession(
+      prompt: string,
+      apiOptions: FakeApiOptions,
+      reached: () => Promise<unknown>,
+    ): Promise<string> {
       const controller = new AbortController();
       const run = await startReal(prompt, apiOptions, { signal: controller.signal, permissionMode: 'bypassPermissions' });
       const init = await run.activityStarting('[init]');
@@ -196,7 +221,9 @@ describe('the real Claude Code binary against the API stand-in', () => {
     }
 
     it('continues it: the model gets the original conversation and a note to check the work so far', async () => {
-      const sessionId = await interruptedSession('Write the report [reply:report ready]', { hang: true }, () => api!.waitForRequest());
+      const sessionId = await interruptedSession('Write the report [reply:report ready]', { hang: true }, () =>
+        api!.waitForRequest(),
+      );
       // The reply marker is only in the first attempt's prompt: the answer shows the conversation went on.
       const run = await startReal('Write the report (second attempt)', {}, { resumeSessionId: sessionId });
       expect(await run.done).toMatchObject({ outcome: 'completed', summary: 'report ready', stats: { session_id: sessionId } });
@@ -207,7 +234,7 @@ describe('the real Claude Code binary against the API stand-in', () => {
       expect(sent).not.toContain('second attempt');
     });
 
-    it('continues one cut off in the middle of a tool call: the conversation sent on holds that call\'s result', async () => {
+    it("continues one cut off in the middle of a tool call: the conversation sent on holds that call's result", async () => {
       const sessionId = await interruptedSession('Run the suite [bash:touch started && sleep 30] [reply:suite checked]', {}, () =>
         waitFor(() => existsSync(join(dir, 'started')), { what: 'the Bash tool to start its command' }),
       );
@@ -222,7 +249,9 @@ describe('the real Claude Code binary against the API stand-in', () => {
     });
 
     it('starts over, and says so, when the session file cannot be read', async () => {
-      const sessionId = await interruptedSession('Write the report [reply:first try]', { hang: true }, () => api!.waitForRequest());
+      const sessionId = await interruptedSession('Write the report [reply:first try]', { hang: true }, () =>
+        api!.waitForRequest(),
+      );
       const projects = join(process.env.CLAUDE_CONFIG_DIR!, 'projects');
       for (const project of readdirSync(projects)) {
         const file = join(projects, project, `${sessionId}.jsonl`);
@@ -237,7 +266,9 @@ describe('the real Claude Code binary against the API stand-in', () => {
       const elsewhere = '0b7c3d1e-5f00-4a2b-9c8d-7e6f5a4b3c2d';
       const run = await startReal('Write the report [reply:started over]', {}, { resumeSessionId: elsewhere });
       expect(await run.done).toMatchObject({ outcome: 'completed', summary: 'started over' });
-      expect(run.activity[0]!.line).toBe(`[resume] session ${elsewhere} of the interrupted attempt is not on this machine or cannot be read; starting over`);
+      expect(run.activity[0]!.line).toBe(
+        `[resume] session ${elsewhere} of the interrupted attempt is not on this machine or cannot be read; starting over`,
+      );
       expect(JSON.stringify(api!.requests.at(-1)!.body!.messages)).not.toContain(CONTINUE_PROMPT);
     });
   });

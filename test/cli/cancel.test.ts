@@ -72,7 +72,10 @@ describe('cancel-orchestration', () => {
     const watched = await cli.run(['orchestration-status', String(id), '--watch', '--json']);
     const final = JSON.parse(watched.stdout) as OrchestrationDetail;
     expect(final.status).toBe('cancelled');
-    expect(Object.fromEntries(final.tasks.map((task) => [task.identifier, task.status]))).toEqual({ first: 'cancelled', second: 'skipped' });
+    expect(Object.fromEntries(final.tasks.map((task) => [task.identifier, task.status]))).toEqual({
+      first: 'cancelled',
+      second: 'skipped',
+    });
   });
 
   it('fails clearly for an unknown orchestration', async () => {

@@ -167,14 +167,19 @@ describe('worker table', () => {
   });
 
   it('tells apart two workers of the same name on the same host by their pid', () => {
-    const table = renderWorkerTable({ workers: [worker({ pid: 100 }), worker({ id: 'h1:101:ef', pid: 101 })], retention_seconds: 60 });
+    const table = renderWorkerTable({
+      workers: [worker({ pid: 100 }), worker({ id: 'h1:101:ef', pid: 101 })],
+      retention_seconds: 60,
+    });
     const [, first, second] = table.split('\n');
     expect(first).not.toBe(second);
     expect(second).toMatch(/^node-a\s+h1\s+101\s/);
   });
 
   it('says how to start one when there is none', () => {
-    expect(renderWorkerTable({ workers: [], retention_seconds: 86_400 })).toMatch(/^No workers\. Start one with: claude-worker worker/);
+    expect(renderWorkerTable({ workers: [], retention_seconds: 86_400 })).toMatch(
+      /^No workers\. Start one with: claude-worker worker/,
+    );
   });
 });
 
@@ -217,7 +222,9 @@ describe('errors on stderr', () => {
 
   it('prints typed and system errors without a stack trace', () => {
     expect(describeError(new TaskNotFoundError(42))).toBe('error: Task 42 not found. List tasks with: claude-worker list');
-    expect(describeError(new ServerUnreachableError('http://10.0.0.1:8000'))).toMatch(/^error: No claude-worker server answers at http:\/\/10\.0\.0\.1:8000/);
+    expect(describeError(new ServerUnreachableError('http://10.0.0.1:8000'))).toMatch(
+      /^error: No claude-worker server answers at http:\/\/10\.0\.0\.1:8000/,
+    );
     const system = Object.assign(new Error('EACCES: permission denied'), { code: 'EACCES' });
     expect(describeError(system)).toBe('error: EACCES: permission denied');
   });

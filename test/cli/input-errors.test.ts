@@ -34,7 +34,8 @@ describe('claude-worker without a server', () => {
   it('lists the commands in its help', async () => {
     const result = await cli.run(['help']);
     expect(result.code).toBe(0);
-    for (const command of ['run', 'list', 'status', 'logs', 'cancel', 'server']) expect(result.stdout).toMatch(new RegExp(`^  ${command}\\b`, 'm'));
+    for (const command of ['run', 'list', 'status', 'logs', 'cancel', 'server'])
+      expect(result.stdout).toMatch(new RegExp(`^  ${command}\\b`, 'm'));
   });
 
   it('exits 2 on usage errors, naming the option', async () => {
@@ -105,7 +106,10 @@ describe('claude-worker without a server', () => {
   it('`worker` and `server start` refuse a SQLite file in a directory that does not exist, and create nothing', async () => {
     const missing = join(cli.home, 'no-such-dir', 'deeper');
     const db = join(missing, 'x.db');
-    for (const args of [['worker', '--db', db], ['server', 'start', '--foreground', '--db', db]]) {
+    for (const args of [
+      ['worker', '--db', db],
+      ['server', 'start', '--foreground', '--db', db],
+    ]) {
       const result = await cli.run(args);
       expect(result.code, args.join(' ')).toBe(1);
       expect(result.stderr).toContain(`db: the directory of the SQLite file ${db} does not exist (--db or CLAUDE_WORKER_DB).`);

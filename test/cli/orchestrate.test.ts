@@ -54,7 +54,10 @@ const statusOf = (orchestration: OrchestrationDetail) =>
 describe('the example graphs', () => {
   for (const example of ['diamond.json', 'fan-out-fan-in.json', 'release-notes.yaml']) {
     it(`run ${example} to completion with --wait, in the directories it names relative to itself`, async () => {
-      const { code, orchestration, stderr } = await orchestrate([join(cli.home, 'examples', 'orchestrations', example), '--wait']);
+      const { code, orchestration, stderr } = await orchestrate([
+        join(cli.home, 'examples', 'orchestrations', example),
+        '--wait',
+      ]);
       expect(code, stderr).toBe(0);
       expect(orchestration.status).toBe('completed');
       expect(orchestration.tasks.length).toBeGreaterThan(1);
@@ -160,7 +163,8 @@ describe('claude-worker orchestrate', () => {
         running += 1;
         most = Math.max(most, running);
         const index = Number(name.slice(1));
-        if (index > 0) expect(ended.has(`w${Math.floor((index - 1) / 2)}`), `${name} started after its dependency ended`).toBe(true);
+        if (index > 0)
+          expect(ended.has(`w${Math.floor((index - 1) / 2)}`), `${name} started after its dependency ended`).toBe(true);
       } else {
         running -= 1;
         ended.add(name);

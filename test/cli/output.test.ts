@@ -60,7 +60,10 @@ describe('orchestrate --wait', () => {
       execution_prompt: prompt,
       working_directory: cli.project,
     });
-    const graph = { name: 'fails in the middle', tasks: [task('root', 'Work'), task('mid', '[fake:error] Break', ['root']), task('last', 'Work', ['mid'])] };
+    const graph = {
+      name: 'fails in the middle',
+      tasks: [task('root', 'Work'), task('mid', '[fake:error] Break', ['root']), task('last', 'Work', ['mid'])],
+    };
     await writeFile(file, JSON.stringify(graph));
     const result = await cli.run(['orchestrate', file, '--wait']);
     expect(result.code).toBe(1);
@@ -70,8 +73,11 @@ describe('orchestrate --wait', () => {
       expect.stringMatching(/^Orchestration \d+ "fails in the middle": 3 tasks$/),
       expect.stringMatching(/^Orchestration \d+ "fails in the middle" failed: 1 completed, 1 failed, 1 skipped$/),
     ]);
-    const orchestration = JSON.parse((await cli.run(['list-orchestrations', '--json', '--limit', '1'])).stdout).orchestrations[0] as OrchestrationDetail;
-    const detail = JSON.parse((await cli.run(['orchestration-status', String(orchestration.id), '--json'])).stdout) as OrchestrationDetail;
+    const orchestration = JSON.parse((await cli.run(['list-orchestrations', '--json', '--limit', '1'])).stdout)
+      .orchestrations[0] as OrchestrationDetail;
+    const detail = JSON.parse(
+      (await cli.run(['orchestration-status', String(orchestration.id), '--json'])).stdout,
+    ) as OrchestrationDetail;
     const mid = detail.tasks.find((t) => t.identifier === 'mid')!;
     // The whole error, not the table's cut of it, and where to read more.
     expect(stdout).toContain(mid.error_message!);

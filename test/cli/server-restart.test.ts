@@ -77,7 +77,9 @@ it('server restart keeps the options the server was started with and takes the r
   const list = JSON.parse((await cli.run(['workers', '--json'])).stdout) as WorkerList;
   const active = list.workers.filter((worker) => worker.state === 'active');
   expect(active).toEqual([expect.objectContaining({ name: 'front-1', labels: { gpu: 'true' }, capacity: 2 })]);
-  const task = JSON.parse((await cli.run(['run', '[fake:hang] x', '--dir', cli.home, '--json'])).stdout) as { permission_mode: string };
+  const task = JSON.parse((await cli.run(['run', '[fake:hang] x', '--dir', cli.home, '--json'])).stdout) as {
+    permission_mode: string;
+  };
   expect(task.permission_mode).toBe('plan');
 });
 

@@ -30,7 +30,10 @@ async function taskJson(id: number): Promise<Task> {
   return taskSchema.parse(JSON.parse(result.stdout)) as Task;
 }
 
-async function runWatched(args: string[], options: { stdin?: string; cwd?: string } = {}): Promise<{ code: number | null; task: Task; stderr: string }> {
+async function runWatched(
+  args: string[],
+  options: { stdin?: string; cwd?: string } = {},
+): Promise<{ code: number | null; task: Task; stderr: string }> {
   const result = await cli.run(['run', ...args, '--dir', project, '--watch', '--json'], options);
   return { code: result.code, task: taskSchema.parse(JSON.parse(result.stdout)) as Task, stderr: result.stderr };
 }
@@ -115,7 +118,15 @@ describe('run', () => {
   });
 
   it('--json --watch prints the final task with its documented fields', async () => {
-    const { code, task } = await runWatched(['[fake:success] Write the output file', '--model', 'sonnet', '--max-turns', '5', '--timeout', '120']);
+    const { code, task } = await runWatched([
+      '[fake:success] Write the output file',
+      '--model',
+      'sonnet',
+      '--max-turns',
+      '5',
+      '--timeout',
+      '120',
+    ]);
     expect(code).toBe(0);
     expect(task).toMatchObject({
       status: 'completed',
@@ -141,7 +152,15 @@ describe('run', () => {
   });
 
   it('run with an idempotency key already used for another prompt exits 1 and names what differs', async () => {
-    const first = await cli.run(['run', '[fake:success] First use', '--dir', project, '--json', '--idempotency-key', 'reused-key']);
+    const first = await cli.run([
+      'run',
+      '[fake:success] First use',
+      '--dir',
+      project,
+      '--json',
+      '--idempotency-key',
+      'reused-key',
+    ]);
     expect(first.code, first.stderr).toBe(0);
     const task = taskSchema.parse(JSON.parse(first.stdout));
     const again = await cli.run(['run', '[fake:success] Another prompt', '--dir', project, '--idempotency-key', 'reused-key']);
@@ -181,7 +200,9 @@ describe('list, status and logs', () => {
     expect(lines[0]).toMatch(/^ID\s+STATUS\s+AGE\s+LAST ACTION \/ RESULT\s+DIR$/);
     expect(lines).toHaveLength(4);
     expect(lines[3]).toMatch(/^More tasks: claude-worker list --limit 2 --cursor \d+$/);
-    expect(lines[1]).toMatch(new RegExp(`^${failed.id}\\s+failed\\s+\\d+[smhd]\\s+.*Claude Code reported an error.*\\s+~/project$`));
+    expect(lines[1]).toMatch(
+      new RegExp(`^${failed.id}\\s+failed\\s+\\d+[smhd]\\s+.*Claude Code reported an error.*\\s+~/project$`),
+    );
   });
 
   it('status ID shows the task in detail; without ID, the recent tasks', async () => {
@@ -190,7 +211,9 @@ describe('list, status and logs', () => {
     expect(detail.stdout).toMatch(/^Status: +completed$/m);
     expect(detail.stdout).toMatch(/^Cost: +\$0\.0123$/m);
     expect(detail.stdout).toMatch(/^Turns: +2$/m);
-    expect(detail.stdout).toMatch(new RegExp(`^Logs: +claude-worker logs ${completed.id} +\\(~/logs/task-${completed.id}\\.log\\)$`, 'm'));
+    expect(detail.stdout).toMatch(
+      new RegExp(`^Logs: +claude-worker logs ${completed.id} +\\(~/logs/task-${completed.id}\\.log\\)$`, 'm'),
+    );
     expect(detail.stdout).toContain('Summary:\n  Done: the file is written.');
 
     const recent = await cli.run(['status']);
@@ -273,8 +296,14 @@ describe('server status', () => {
   it('reports the daemon as healthy, for people and as JSON', async () => {
     const text = await cli.run(['server', 'status']);
     expect(text.code, text.stderr).toBe(0);
-    expect(text.stdout).toMatch(new RegExp(`^claude-worker \\S+ is healthy at ${cli.url}\\n.*2 tasks at a time\\n  daemon pid ${await cli.daemonPid()}`));
+    expect(text.stdout).toMatch(
+      new RegExp(`^claude-worker \\S+ is healthy at ${cli.url}\\n.*2 tasks at a time\\n  daemon pid ${await cli.daemonPid()}`),
+    );
     const json = await cli.run(['server', 'health', '--json']);
-    expect(JSON.parse(json.stdout)).toMatchObject({ url: cli.url, healthy: true, health: { status: 'healthy', service: 'claude-worker', max_concurrency: 2 } });
+    expect(JSON.parse(json.stdout)).toMatchObject({
+      url: cli.url,
+      healthy: true,
+      health: { status: 'healthy', service: 'claude-worker', max_concurrency: 2 },
+    });
   });
 });

@@ -34,7 +34,11 @@ describe('watchTask', () => {
     const { out, writes } = recorder(false);
     const final = await watchTask(service, states[0]!, { out, style: PLAIN, pollMs: 1, now: () => NOW });
     expect(final.status).toBe('completed');
-    expect(writes).toEqual(['Task 7  running\n', 'Task 7  running  [Read] package.json\n', 'Task 7  running  [Write] src/index.ts\n']);
+    expect(writes).toEqual([
+      'Task 7  running\n',
+      'Task 7  running  [Read] package.json\n',
+      'Task 7  running  [Write] src/index.ts\n',
+    ]);
   });
 
   it('rewrites one status line in place on a terminal, with the clock, and clears it at the end', async () => {

@@ -82,7 +82,16 @@ describe('operations', () => {
   });
 
   it('lists the workers', async () => {
-    await api.store.registerWorker({ id: 'w1', name: 'node-1', host: 'h', pid: 7, labels: {}, capacity: 3, leaseMs: 60_000, state: 'draining' });
+    await api.store.registerWorker({
+      id: 'w1',
+      name: 'node-1',
+      host: 'h',
+      pid: 7,
+      labels: {},
+      capacity: 3,
+      leaseMs: 60_000,
+      state: 'draining',
+    });
     expect(await client.workers()).toEqual({
       workers: [expect.objectContaining({ id: 'w1', name: 'node-1', capacity: 3, running: 0, state: 'draining' })],
       retention_seconds: 86_400,

@@ -25,7 +25,11 @@ describe('loadConfig', () => {
 
   it('reads the labels, name and drain timeout of this node, defaulting to none, the host name and 0', () => {
     expect(loadConfig({})).toMatchObject({ labels: {}, workerName: hostname(), drainTimeoutSeconds: 0 });
-    const config = loadConfig({ CLAUDE_WORKER_LABELS: 'region=eu, gpu=true', CLAUDE_WORKER_NAME: 'gpu-1', CLAUDE_WORKER_DRAIN_TIMEOUT: '600' });
+    const config = loadConfig({
+      CLAUDE_WORKER_LABELS: 'region=eu, gpu=true',
+      CLAUDE_WORKER_NAME: 'gpu-1',
+      CLAUDE_WORKER_DRAIN_TIMEOUT: '600',
+    });
     expect(config).toMatchObject({ labels: { gpu: 'true', region: 'eu' }, workerName: 'gpu-1', drainTimeoutSeconds: 600 });
   });
 
@@ -33,7 +37,9 @@ describe('loadConfig', () => {
     expect(loadConfig({})).toMatchObject({ retentionDays: 30, failedRetentionDays: 90 });
     const config = loadConfig({ CLAUDE_WORKER_RETENTION_DAYS: '0', CLAUDE_WORKER_FAILED_RETENTION_DAYS: '365' });
     expect(config).toMatchObject({ retentionDays: 0, failedRetentionDays: 365 });
-    expect(() => loadConfig({ CLAUDE_WORKER_RETENTION_DAYS: '-1' })).toThrow(/CLAUDE_WORKER_RETENTION_DAYS: must be an integer >= 0/);
+    expect(() => loadConfig({ CLAUDE_WORKER_RETENTION_DAYS: '-1' })).toThrow(
+      /CLAUDE_WORKER_RETENTION_DAYS: must be an integer >= 0/,
+    );
   });
 
   it('lists every problem with CLAUDE_WORKER_LABELS', () => {
@@ -59,7 +65,10 @@ describe('loadConfig', () => {
       error = e;
     }
     expect(error).toBeInstanceOf(ValidationError);
-    expect((error as ValidationError).issues.map((i) => i.field).sort()).toEqual(['CLAUDE_WORKER_MAX_WORKERS', 'CLAUDE_WORKER_PERMISSION_MODE']);
+    expect((error as ValidationError).issues.map((i) => i.field).sort()).toEqual([
+      'CLAUDE_WORKER_MAX_WORKERS',
+      'CLAUDE_WORKER_PERMISSION_MODE',
+    ]);
   });
 
   it('calls the number of tasks run at once concurrency, and still takes its old name', () => {
@@ -71,7 +80,12 @@ describe('loadConfig', () => {
 
   it('lays the flags given over the environment, and leaves a setting whose flag was not given', () => {
     const env = { CLAUDE_WORKER_CONCURRENCY: '2', CLAUDE_WORKER_NAME: 'from-env', CLAUDE_WORKER_DB: '/srv/env.db' };
-    const config = loadConfig(env, { concurrency: 9, workerName: undefined, dbPath: 'relative/flag.db', labels: { gpu: 'true' } });
+    const config = loadConfig(env, {
+      concurrency: 9,
+      workerName: undefined,
+      dbPath: 'relative/flag.db',
+      labels: { gpu: 'true' },
+    });
     expect(config).toMatchObject({ concurrency: 9, workerName: 'from-env', labels: { gpu: 'true' } });
     expect(config.dbPath).toBe(resolve('relative/flag.db'));
     expect(env).toEqual({ CLAUDE_WORKER_CONCURRENCY: '2', CLAUDE_WORKER_NAME: 'from-env', CLAUDE_WORKER_DB: '/srv/env.db' });
@@ -79,7 +93,10 @@ describe('loadConfig', () => {
 
   it('reads the MCP settings with the others', () => {
     expect(loadConfig({})).toMatchObject({ promptPolicy: 'strict', mcpMode: null });
-    expect(loadConfig({ CLAUDE_WORKER_MODE: 'proxy', CLAUDE_WORKER_PROMPT_POLICY: 'lenient' })).toMatchObject({ promptPolicy: 'lenient', mcpMode: 'proxy' });
+    expect(loadConfig({ CLAUDE_WORKER_MODE: 'proxy', CLAUDE_WORKER_PROMPT_POLICY: 'lenient' })).toMatchObject({
+      promptPolicy: 'lenient',
+      mcpMode: 'proxy',
+    });
     expect(() => loadConfig({ CLAUDE_WORKER_MODE: 'both' })).toThrow(/CLAUDE_WORKER_MODE/);
   });
 });

@@ -58,10 +58,13 @@ describe('a server killed with SIGKILL', () => {
 
     // Two tasks run (two workers); wait until their agent process groups are recorded.
     const store = await openSqliteStore(join(home, 'tasks.db'));
-    const agents = await waitFor(async () => {
-      const attempts = await store.runningAttemptsOnHost(hostName());
-      return attempts.length === 2 && attempts.every((a) => a.agent) ? attempts.map((a) => a.agent!) : null;
-    }, { what: 'two running agents' });
+    const agents = await waitFor(
+      async () => {
+        const attempts = await store.runningAttemptsOnHost(hostName());
+        return attempts.length === 2 && attempts.every((a) => a.agent) ? attempts.map((a) => a.agent!) : null;
+      },
+      { what: 'two running agents' },
+    );
     await store.close();
 
     first.child.kill('SIGKILL');
@@ -70,10 +73,13 @@ describe('a server killed with SIGKILL', () => {
     await waitFor(() => agents.every((agent) => !isGroupAlive(agent.pgid)), { what: 'the orphaned agents to be killed' });
 
     const second = await start({ FAKE_CLAUDE_MODE: 'success' });
-    const tasks = await waitFor(async () => {
-      const all = await Promise.all(ids.map((id) => second.client.get(id)));
-      return all.every((t) => t.status === 'completed') ? all : null;
-    }, { what: 'every task completed after the restart' });
+    const tasks = await waitFor(
+      async () => {
+        const all = await Promise.all(ids.map((id) => second.client.get(id)));
+        return all.every((t) => t.status === 'completed') ? all : null;
+      },
+      { what: 'every task completed after the restart' },
+    );
 
     expect(tasks.map((t) => t.attempts).sort()).toEqual([1, 2, 2]);
     expect(await second.stop()).toBe(0);
@@ -93,10 +99,13 @@ describe('two servers on one database', () => {
     });
     const ids = await submitTasks(a, 16, 'quick task');
 
-    await waitFor(async () => {
-      const all = await Promise.all(ids.map((id) => a.client.get(id)));
-      return all.every((t) => t.status === 'completed');
-    }, { what: 'all tasks completed', timeoutMs: 60_000 });
+    await waitFor(
+      async () => {
+        const all = await Promise.all(ids.map((id) => a.client.get(id)));
+        return all.every((t) => t.status === 'completed');
+      },
+      { what: 'all tasks completed', timeoutMs: 60_000 },
+    );
 
     const runners = new Set<string>();
     for (const id of ids) {

@@ -85,9 +85,7 @@ it('runs that finished while the database was down are recorded once it is back,
       },
       { what: 'every task to end after the outage', timeoutMs: 45_000, intervalMs: 100 },
     );
-    expect(done.map((task) => [task.status, task.attempts, task.error_code])).toEqual(
-      prompts.map(() => ['completed', 1, null]),
-    );
+    expect(done.map((task) => [task.status, task.attempts, task.error_code])).toEqual(prompts.map(() => ['completed', 1, null]));
   } finally {
     await store?.close();
     const codes = await Promise.all(workers.map((worker) => worker.stop()));

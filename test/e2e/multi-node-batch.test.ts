@@ -36,55 +36,59 @@ afterAll(async () => {
   await rm(home, { recursive: true, force: true });
 });
 
-it('three workers run 200 tasks to completion, each task exactly once', async () => {
-  const runLog = join(home, 'runs.jsonl');
-  const prompts = new Set<string>();
-  for (let i = 0; i < TASKS; i++) {
-    const prompt = `[fake:success] batch task ${i}`;
-    prompts.add(prompt);
-    await store.enqueue(taskSpec({ execution_prompt: prompt, working_directory: home }));
-  }
-  const env = nodeEnv(home, { FAKE_CLAUDE_RUN_LOG: runLog });
-  const workers: WorkerProcess[] = [];
-  try {
-    for (const name of ['node-a', 'node-b', 'node-c']) workers.push(await startWorkerProcess({ db: cluster.url, name, env }));
-    await waitFor(async () => (await store.countByStatus()).completed === TASKS, {
-      what: `${TASKS} completed tasks`,
-      timeoutMs: BATCH_TIMEOUT_MS,
-      intervalMs: 250,
-    });
-  } finally {
-    const codes = await Promise.all(workers.map((worker) => worker.stop()));
-    expect(codes, workers.map((worker) => worker.output()).join('\n')).toEqual(workers.map(() => 0));
-  }
+it(
+  'three workers run 200 tasks to completion, each task exactly once',
+  async () => {
+    const runLog = join(home, 'runs.jsonl');
+    const prompts = new Set<string>();
+    for (let i = 0; i < TASKS; i++) {
+      const prompt = `[fake:success] batch task ${i}`;
+      prompts.add(prompt);
+      await store.enqueue(taskSpec({ execution_prompt: prompt, working_directory: home }));
+    }
+    const env = nodeEnv(home, { FAKE_CLAUDE_RUN_LOG: runLog });
+    const workers: WorkerProcess[] = [];
+    try {
+      for (const name of ['node-a', 'node-b', 'node-c']) workers.push(await startWorkerProcess({ db: cluster.url, name, env }));
+      await waitFor(async () => (await store.countByStatus()).completed === TASKS, {
+        what: `${TASKS} completed tasks`,
+        timeoutMs: BATCH_TIMEOUT_MS,
+        intervalMs: 250,
+      });
+    } finally {
+      const codes = await Promise.all(workers.map((worker) => worker.stop()));
+      expect(codes, workers.map((worker) => worker.output()).join('\n')).toEqual(workers.map(() => 0));
+    }
 
-  expect(await store.countByStatus()).toMatchObject({ completed: TASKS, pending: 0, running: 0, failed: 0 });
-  const db = new pg.Client({ connectionString: cluster.url });
-  await db.connect();
-  try {
-    const attempts = await db.query<{ task_id: string; attempt: number; outcome: string; worker_id: string }>(
-      'SELECT task_id, attempt, outcome, worker_id FROM task_attempts ORDER BY task_id',
-    );
-    expect(attempts.rows).toHaveLength(TASKS);
-    expect(new Set(attempts.rows.map((row) => row.task_id)).size).toBe(TASKS);
-    expect(attempts.rows.every((row) => row.attempt === 1 && row.outcome === 'completed')).toBe(true);
-    // The batch was shared: each worker ran some of it, under the id it registered with.
-    const registered = await store.listWorkers();
-    expect(registered.map((worker) => [worker.name, worker.state])).toEqual([
-      ['node-a', 'stopped'],
-      ['node-b', 'stopped'],
-      ['node-c', 'stopped'],
-    ]);
-    const ranBy = new Set(attempts.rows.map((row) => row.worker_id));
-    expect(ranBy).toEqual(new Set(registered.map((worker) => worker.id)));
-  } finally {
-    await db.end();
-  }
+    expect(await store.countByStatus()).toMatchObject({ completed: TASKS, pending: 0, running: 0, failed: 0 });
+    const db = new pg.Client({ connectionString: cluster.url });
+    await db.connect();
+    try {
+      const attempts = await db.query<{ task_id: string; attempt: number; outcome: string; worker_id: string }>(
+        'SELECT task_id, attempt, outcome, worker_id FROM task_attempts ORDER BY task_id',
+      );
+      expect(attempts.rows).toHaveLength(TASKS);
+      expect(new Set(attempts.rows.map((row) => row.task_id)).size).toBe(TASKS);
+      expect(attempts.rows.every((row) => row.attempt === 1 && row.outcome === 'completed')).toBe(true);
+      // The batch was shared: each worker ran some of it, under the id it registered with.
+      const registered = await store.listWorkers();
+      expect(registered.map((worker) => [worker.name, worker.state])).toEqual([
+        ['node-a', 'stopped'],
+        ['node-b', 'stopped'],
+        ['node-c', 'stopped'],
+      ]);
+      const ranBy = new Set(attempts.rows.map((row) => row.worker_id));
+      expect(ranBy).toEqual(new Set(registered.map((worker) => worker.id)));
+    } finally {
+      await db.end();
+    }
 
-  // What the fake itself saw: one start and one end per task, nothing else.
-  const runs = await readRunLog(runLog);
-  const starts = runs.filter((run) => run.event === 'start').map((run) => run.prompt);
-  expect(starts).toHaveLength(TASKS);
-  expect(new Set(starts)).toEqual(prompts);
-  expect(runs.filter((run) => run.event === 'end')).toHaveLength(TASKS);
-}, BATCH_TIMEOUT_MS + 10_000);
+    // What the fake itself saw: one start and one end per task, nothing else.
+    const runs = await readRunLog(runLog);
+    const starts = runs.filter((run) => run.event === 'start').map((run) => run.prompt);
+    expect(starts).toHaveLength(TASKS);
+    expect(new Set(starts)).toEqual(prompts);
+    expect(runs.filter((run) => run.event === 'end')).toHaveLength(TASKS);
+  },
+  BATCH_TIMEOUT_MS + 10_000,
+);

@@ -65,7 +65,8 @@ it('a worker killed mid-task: its agent dies with it, and another worker runs th
   });
   const workers: WorkerProcess[] = [];
   try {
-    for (const name of ['node-a', 'node-b', 'node-c']) workers.push(await startWorkerProcess({ db: cluster.url, name, env, workers: 1 }));
+    for (const name of ['node-a', 'node-b', 'node-c'])
+      workers.push(await startWorkerProcess({ db: cluster.url, name, env, workers: 1 }));
     const prompt = '[fake:slow] the task whose worker dies';
     const { task } = await store.enqueue(taskSpec({ execution_prompt: prompt, working_directory: home }));
 

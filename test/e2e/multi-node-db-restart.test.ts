@@ -15,7 +15,14 @@ import type { TaskStore } from '../../src/store/task-store.js';
 import { taskSpec } from '../store/contract/fixture.js';
 import { startPostgresCluster, type PostgresCluster } from '../support/postgres-cluster.js';
 import { waitFor } from '../support/wait.js';
-import { nodeEnv, readRunLog, SHORT_LEASES, startWorkerProcess, type FakeRun, type WorkerProcess } from '../support/worker-process.js';
+import {
+  nodeEnv,
+  readRunLog,
+  SHORT_LEASES,
+  startWorkerProcess,
+  type FakeRun,
+  type WorkerProcess,
+} from '../support/worker-process.js';
 
 /** One per slot (three workers, two each): all of them running when the database goes. */
 const LONG_TASKS = 6;
@@ -67,7 +74,8 @@ it('workers ride out a database restart: nothing lost, no task run twice at once
       workers.push(await startWorkerProcess({ db: cluster.url, name, env, workers: 2 }));
     }
     store = await openStore(cluster.url, { warn: () => undefined });
-    for (const prompt of [...long, ...quick]) await store.enqueue(taskSpec({ execution_prompt: prompt, working_directory: home }));
+    for (const prompt of [...long, ...quick])
+      await store.enqueue(taskSpec({ execution_prompt: prompt, working_directory: home }));
     await store.close();
     store = null;
     await waitFor(async () => (await readRunLog(runLog)).filter((run) => run.event === 'start').length === LONG_TASKS, {

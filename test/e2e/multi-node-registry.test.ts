@@ -86,10 +86,19 @@ it('a task that requires gpu=true runs only on the node that has it; one nobody 
   const gpuTasks: number[] = [];
   const anyTasks: number[] = [];
   for (let i = 0; i < 3; i++) {
-    gpuTasks.push((await cliJson<Task>(['run', `[fake:success] gpu task ${i}`, '--dir', project, '--require-label', 'gpu=true'])).id);
+    gpuTasks.push(
+      (await cliJson<Task>(['run', `[fake:success] gpu task ${i}`, '--dir', project, '--require-label', 'gpu=true'])).id,
+    );
     anyTasks.push((await cliJson<Task>(['run', `[fake:success] any task ${i}`, '--dir', project])).id);
   }
-  const nowhere = await cliJson<Task>(['run', '[fake:success] on mars', '--dir', project, '--require-labels', 'gpu=true,region=mars']);
+  const nowhere = await cliJson<Task>([
+    'run',
+    '[fake:success] on mars',
+    '--dir',
+    project,
+    '--require-labels',
+    'gpu=true,region=mars',
+  ]);
   expect(nowhere.required_labels).toEqual({ gpu: 'true', region: 'mars' });
 
   for (const id of [...gpuTasks, ...anyTasks]) await untilStatus(id, 'completed');

@@ -63,24 +63,33 @@ describe('a server killed with SIGKILL mid-graph', () => {
     });
 
     const store = await openSqliteStore(join(home, 'tasks.db'));
-    await waitFor(async () => {
-      const attempts = await store.runningAttemptsOnHost(hostName());
-      return attempts.length === 2 && attempts.every((attempt) => attempt.agent);
-    }, { what: 'b and c running' });
+    await waitFor(
+      async () => {
+        const attempts = await store.runningAttemptsOnHost(hostName());
+        return attempts.length === 2 && attempts.every((attempt) => attempt.agent);
+      },
+      { what: 'b and c running' },
+    );
     await store.close();
     // Their agents are at work (they recorded their start) before the server dies.
-    await waitFor(async () => {
-      const events = await readFile(join(home, 'events.log'), 'utf8').catch(() => '');
-      return events.includes('start b') && events.includes('start c');
-    }, { what: 'the agents of b and c to start' });
+    await waitFor(
+      async () => {
+        const events = await readFile(join(home, 'events.log'), 'utf8').catch(() => '');
+        return events.includes('start b') && events.includes('start c');
+      },
+      { what: 'the agents of b and c to start' },
+    );
     first.child.kill('SIGKILL');
     await once(first.child, 'exit');
 
     const second = await start('success');
-    const done = await waitFor(async () => {
-      const current = await second.client.getOrchestration(orchestration.id);
-      return current.status === 'running' ? null : current;
-    }, { what: 'the graph to end after the restart', timeoutMs: 60_000 });
+    const done = await waitFor(
+      async () => {
+        const current = await second.client.getOrchestration(orchestration.id);
+        return current.status === 'running' ? null : current;
+      },
+      { what: 'the graph to end after the restart', timeoutMs: 60_000 },
+    );
 
     expect(done.status).toBe('completed');
     expect(Object.fromEntries(done.tasks.map((t) => [t.identifier, [t.status, t.attempts]]))).toEqual({

@@ -23,7 +23,11 @@ beforeAll(async () => {
   home = await mkdtemp(join(tmpdir(), 'cw-orch-real-'));
   api = await startFakeAnthropicApi();
   server = await startServerProcess(
-    { ...realClaudeEnv(api.url, home), CLAUDE_WORKER_HOME: join(home, 'worker'), CLAUDE_WORKER_PERMISSION_MODE: 'bypassPermissions' },
+    {
+      ...realClaudeEnv(api.url, home),
+      CLAUDE_WORKER_HOME: join(home, 'worker'),
+      CLAUDE_WORKER_PERMISSION_MODE: 'bypassPermissions',
+    },
     { workers: 3 },
   );
 });
@@ -77,11 +81,20 @@ describe('orchestrations with the real Claude Code', () => {
   it('run a diamond in order, passing each summary to the tasks after it', async () => {
     const dir = join(home, 'diamond');
     await mkdir(dir);
-    const done = await runGraph('diamond', [task('a', dir), task('b', dir, ['a']), task('c', dir, ['a']), task('d', dir, ['b', 'c'])]);
+    const done = await runGraph('diamond', [
+      task('a', dir),
+      task('b', dir, ['a']),
+      task('c', dir, ['a']),
+      task('d', dir, ['b', 'c']),
+    ]);
 
     expect(done.status).toBe('completed');
     for (const t of done.tasks) {
-      expect(t).toMatchObject({ status: 'completed', final_summary: `Summary of ${t.identifier}: done`, last_action_cache: `[Write] ${t.identifier}.txt` });
+      expect(t).toMatchObject({
+        status: 'completed',
+        final_summary: `Summary of ${t.identifier}: done`,
+        last_action_cache: `[Write] ${t.identifier}.txt`,
+      });
     }
     expectAfter('b', ['a']);
     expectAfter('c', ['a']);

@@ -38,10 +38,13 @@ it('a server with CLAUDE_WORKER_DB=postgres://… runs tasks on PostgreSQL', asy
     const project = join(home, 'project');
     await mkdir(project, { recursive: true });
     const { task } = await server.client.submit({ execution_prompt: '[fake:success] write it', working_directory: project });
-    const done = await waitFor(async () => {
-      const current = await server.client.get(task.id);
-      return current.status === 'completed' ? current : null;
-    }, { what: 'the task to complete' });
+    const done = await waitFor(
+      async () => {
+        const current = await server.client.get(task.id);
+        return current.status === 'completed' ? current : null;
+      },
+      { what: 'the task to complete' },
+    );
     expect(done.final_summary).toBe('Done: the file is written.');
     expect(await readFile(join(project, 'fake-output.txt'), 'utf8')).toMatch(/written by fake claude/);
     expect(server.output()).not.toMatch(/tasks\.db/); // it did not fall back to a SQLite file
@@ -57,7 +60,9 @@ it('two `worker` processes on one PostgreSQL run a batch, each task once, and st
   for (let i = 0; i < 12; i++) {
     const dir = join(home, `batch-${i}`);
     await mkdir(dir, { recursive: true });
-    const { task } = await store.enqueue(taskSpec({ execution_prompt: '[fake:slow] batch task', working_directory: dir, timeout_seconds: 60 }));
+    const { task } = await store.enqueue(
+      taskSpec({ execution_prompt: '[fake:slow] batch task', working_directory: dir, timeout_seconds: 60 }),
+    );
     ids.push(task.id);
   }
   const workers: ChildProcess[] = [0, 1].map(() =>
@@ -68,10 +73,13 @@ it('two `worker` processes on one PostgreSQL run a batch, each task once, and st
     }),
   );
   try {
-    await waitFor(async () => {
-      const tasks = await Promise.all(ids.map((id) => store.get(id)));
-      return tasks.every((t) => t?.status === 'completed');
-    }, { what: 'the batch to complete', timeoutMs: 60_000 });
+    await waitFor(
+      async () => {
+        const tasks = await Promise.all(ids.map((id) => store.get(id)));
+        return tasks.every((t) => t?.status === 'completed');
+      },
+      { what: 'the batch to complete', timeoutMs: 60_000 },
+    );
     for (const id of ids) expect((await store.get(id))!.attempts).toBe(1);
     const starts = await Promise.all(ids.map((id) => readFile(join(home, 'batch-logs', `task-${id}.log`), 'utf8')));
     expect(starts.every((log) => log.split('=== attempt').length === 2)).toBe(true);

@@ -35,7 +35,10 @@ function withPassword(url: string): string {
   return parsed.toString();
 }
 
-async function cli(args: string[], env: Record<string, string | undefined>): Promise<{ code: number | null; stdout: string; stderr: string }> {
+async function cli(
+  args: string[],
+  env: Record<string, string | undefined>,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const child = spawn(process.execPath, [CLI, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
@@ -62,13 +65,17 @@ it('with PostgreSQL down, /health and a submit answer 503 naming the database, a
           expect(response.status).toBe(503);
           const { error } = (await response.json()) as { error: { code: string; message: string } };
           expect(error.code).toBe('store_unavailable');
-          expect(error.message).toMatch(/^The database postgres:\/\/postgres:\*\*\*@127\.0\.0\.1:\d+\/\w+ cannot be reached \(.+\); nothing was stored\./);
+          expect(error.message).toMatch(
+            /^The database postgres:\/\/postgres:\*\*\*@127\.0\.0\.1:\d+\/\w+ cannot be reached \(.+\); nothing was stored\./,
+          );
           expect(error.message).not.toContain('hunter2secret');
         }
         await expect(server.client.health()).rejects.toMatchObject({ code: 'store_unavailable', httpStatus: 503 });
         const run = await cli(['run', 'Write the report', '--dir', home], { ...env, CLAUDE_WORKER_SERVER_URL: server.url });
         expect(run.code).toBe(1);
-        expect(run.stderr).toMatch(/^error: The database postgres:\/\/postgres:\*\*\*@.+ cannot be reached .*nothing was stored\. Check that PostgreSQL runs/m);
+        expect(run.stderr).toMatch(
+          /^error: The database postgres:\/\/postgres:\*\*\*@.+ cannot be reached .*nothing was stored\. Check that PostgreSQL runs/m,
+        );
         expect(run.stderr).not.toMatch(/hunter2secret|at .*\.js:\d+/);
       },
     });

@@ -38,7 +38,10 @@ it('continues the Claude Code session of a task whose server was killed with SIG
   const silent = await startFakeAnthropicApi({ hang: true });
   cleanups.push(() => silent.close());
   const first = await serverAgainst(silent, home);
-  const { task } = await first.client.submit({ execution_prompt: 'Summarize the project [reply:summary from the resumed run]', working_directory: project });
+  const { task } = await first.client.submit({
+    execution_prompt: 'Summarize the project [reply:summary from the resumed run]',
+    working_directory: project,
+  });
   await silent.waitForRequest();
   await waitFor(async () => (await first.client.get(task.id)).session_id, { what: 'the session id to be recorded' });
   first.child.kill('SIGKILL');
@@ -47,10 +50,13 @@ it('continues the Claude Code session of a task whose server was killed with SIG
   const answering = await startFakeAnthropicApi();
   cleanups.push(() => answering.close());
   const second = await serverAgainst(answering, home);
-  const ended = await waitFor(async () => {
-    const current = await second.client.get(task.id);
-    return current.status === 'running' || current.status === 'pending' ? null : current;
-  }, { what: 'the task to end after the restart' });
+  const ended = await waitFor(
+    async () => {
+      const current = await second.client.get(task.id);
+      return current.status === 'running' || current.status === 'pending' ? null : current;
+    },
+    { what: 'the task to end after the restart' },
+  );
 
   // The reply marker is only in the first attempt's prompt: the model saw that conversation again.
   expect(ended).toMatchObject({ status: 'completed', attempts: 2, final_summary: 'summary from the resumed run' });

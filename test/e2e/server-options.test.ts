@@ -28,14 +28,27 @@ it('server start --permission-mode sets the default for tasks that name none', a
   );
   const { task } = await server.client.submit({ execution_prompt: '[fake:hang] x', working_directory: home });
   expect(task.permission_mode).toBe('plan');
-  const explicit = await server.client.submit({ execution_prompt: '[fake:hang] y', working_directory: home, permission_mode: 'acceptEdits' });
+  const explicit = await server.client.submit({
+    execution_prompt: '[fake:hang] y',
+    working_directory: home,
+    permission_mode: 'acceptEdits',
+  });
   expect(explicit.task.permission_mode).toBe('acceptEdits');
 });
 
 it('server start --name and --labels register its runner under that name; the daemon keeps them', async () => {
   const cli = await createCliHome();
   try {
-    const started = await cli.run(['server', 'start', '--name', 'front-1', '--labels', 'gpu=true,region=eu', '--drain-timeout', '5']);
+    const started = await cli.run([
+      'server',
+      'start',
+      '--name',
+      'front-1',
+      '--labels',
+      'gpu=true,region=eu',
+      '--drain-timeout',
+      '5',
+    ]);
     expect(started.code, started.stderr).toBe(0);
     const list = JSON.parse((await cli.run(['workers', '--json'])).stdout) as WorkerList;
     expect(list.workers).toEqual([

@@ -32,7 +32,6 @@ afterEach(async () => {
   await rm(home, { recursive: true, force: true });
 });
 
-
 async function worker(drainTimeoutSeconds: number): Promise<WorkerProcess> {
   const process = await startWorkerProcess({
     db,
@@ -52,7 +51,9 @@ async function untilDraining(node: WorkerProcess): Promise<void> {
   try {
     await waitFor(async () => (await stateOfWorker()) === 'draining', { what: 'the worker to drain' });
   } catch (error) {
-    throw new Error(`${(error as Error).message}; worker state ${await stateOfWorker()}, output:\n${node.output()}`, { cause: error });
+    throw new Error(`${(error as Error).message}; worker state ${await stateOfWorker()}, output:\n${node.output()}`, {
+      cause: error,
+    });
   }
 }
 
@@ -74,10 +75,13 @@ it('the first SIGTERM drains: the running task finishes, nothing more is claimed
 it('a second signal exits at once: the agent dies with the worker, and the next start recovers the task', async () => {
   const id = (await store.enqueue(taskSpec({ execution_prompt: '[fake:hang] never finishes', working_directory: home }))).task.id;
   const node = await worker(300);
-  const [attempt] = await waitFor(async () => {
-    const attempts = await store.runningAttemptsOnHost(hostName());
-    return attempts[0]?.agent ? attempts : null;
-  }, { what: 'the agent to start' });
+  const [attempt] = await waitFor(
+    async () => {
+      const attempts = await store.runningAttemptsOnHost(hostName());
+      return attempts[0]?.agent ? attempts : null;
+    },
+    { what: 'the agent to start' },
+  );
   const grandchild = Number(await waitFor(() => readFile(join(home, 'grandchild.pid'), 'utf8').catch(() => '')));
 
   node.child.kill('SIGTERM');

@@ -30,8 +30,14 @@ describe('TaskLogWriter', () => {
     await writer.close();
 
     expect(readFileSync(logs.summaryPath(taskId), 'utf8')).toMatch(/^\S+ === attempt 1\n\S+ two ⏎ lines\n$/);
-    const events = readFileSync(logs.eventsPath(taskId), 'utf8').trim().split('\n').map((line) => JSON.parse(line));
-    expect(events).toEqual([{ type: 'system', n: 1 }, { type: 'result', n: 2 }]);
+    const events = readFileSync(logs.eventsPath(taskId), 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
+    expect(events).toEqual([
+      { type: 'system', n: 1 },
+      { type: 'result', n: 2 },
+    ]);
     expect((await store.readLog(taskId, { tail: 10 })).map((line) => line.text)).toEqual(['=== attempt 1', 'two ⏎ lines']);
     await store.close();
   });
@@ -57,7 +63,9 @@ describe('TaskLogWriter', () => {
     writer.event({ type: 'system' });
     const texts = async () => (await store.readLog(taskId, { tail: 10 })).map((line) => line.text);
     // The files fail at their first batch, while the run goes on.
-    await waitFor(async () => (await texts()).filter((text) => text.includes('no space left on device')).length === 2, { what: 'both notes' });
+    await waitFor(async () => (await texts()).filter((text) => text.includes('no space left on device')).length === 2, {
+      what: 'both notes',
+    });
     writer.line('still running');
     await writer.close();
 

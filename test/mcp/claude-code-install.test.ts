@@ -42,7 +42,11 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 describe("the README's Claude Code install", () => {
   it('runs npm link, claude mcp add and claude mcp get, each successfully', () => {
     const commands = readmeCommands(STEP);
-    expect(commands).toEqual(['npm link', 'claude mcp add claude-worker -s user -- claude-worker-mcp', 'claude mcp get claude-worker']);
+    expect(commands).toEqual([
+      'npm link',
+      'claude mcp add claude-worker -s user -- claude-worker-mcp',
+      'claude mcp get claude-worker',
+    ]);
     results.forEach((result, i) => expect(result.code, `${commands[i]}:\n${result.output}`).toBe(0));
     const config = JSON.parse(readFileSync(join(env.CLAUDE_CONFIG_DIR!, '.claude.json'), 'utf8'));
     expect(config.mcpServers['claude-worker']).toMatchObject({ type: 'stdio', command: 'claude-worker-mcp' });

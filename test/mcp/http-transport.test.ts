@@ -65,7 +65,10 @@ describe('MCP over Streamable HTTP at /mcp', () => {
       execution_prompt: validPrompt('success'),
       working_directory: join(home.dir, 'project'),
     });
-    const waited = await callOk<{ all_terminal: boolean }>(client, 'wait_for_tasks', { task_ids: [created.task_id], timeout_seconds: 45 });
+    const waited = await callOk<{ all_terminal: boolean }>(client, 'wait_for_tasks', {
+      task_ids: [created.task_id],
+      timeout_seconds: 45,
+    });
     expect(waited.all_terminal).toBe(true);
     const status = await callOk<TaskSummary>(client, 'get_task_status', { task_id: created.task_id });
     expect(status).toMatchObject({ status: 'completed', mcp_status: 'completed', terminal: true });

@@ -15,7 +15,8 @@ import { createTestHome, TOOL_NAMES, validPrompt, type McpTestHome } from '../su
 
 /** Not a devDependency: it wants Node 22, and would warn so on every `npm install` (see cached-package.ts). */
 const INSPECTOR_VERSION = '2.12.0';
-const inspectorLauncher = (dir: string) => join(dir, 'node_modules', '@modelcontextprotocol', 'inspector', 'clients', 'launcher', 'build', 'index.js');
+const inspectorLauncher = (dir: string) =>
+  join(dir, 'node_modules', '@modelcontextprotocol', 'inspector', 'clients', 'launcher', 'build', 'index.js');
 const MCP_BIN = new URL('../../dist/app/mcp-bin.js', import.meta.url).pathname;
 /** The inspector's exit code for a tool call answered with `isError: true`. */
 const TOOL_ERROR_EXIT = 5;
@@ -34,7 +35,9 @@ let serverUrl: string;
 
 beforeAll(async () => {
   nodeForInspector = await node22();
-  const installed = await cachedPackage('@modelcontextprotocol/inspector', INSPECTOR_VERSION, 'inspector', async (dir) => existsSync(inspectorLauncher(dir)));
+  const installed = await cachedPackage('@modelcontextprotocol/inspector', INSPECTOR_VERSION, 'inspector', async (dir) =>
+    existsSync(inspectorLauncher(dir)),
+  );
   inspector = inspectorLauncher(installed);
   // Nothing listens at the server URL, so every server the inspector starts is standalone.
   serverUrl = `http://127.0.0.1:${await freePort()}`;
@@ -68,7 +71,8 @@ function inspect(request: string[]): Promise<InspectorRun> {
   });
 }
 
-const toolArgs = (args: Record<string, string>) => Object.entries(args).flatMap(([key, value]) => ['--tool-arg', `${key}=${value}`]);
+const toolArgs = (args: Record<string, string>) =>
+  Object.entries(args).flatMap(([key, value]) => ['--tool-arg', `${key}=${value}`]);
 
 describe('MCP Inspector CLI against claude-worker-mcp', () => {
   it('tools/list lists every tool', async () => {
@@ -92,7 +96,13 @@ describe('MCP Inspector CLI against claude-worker-mcp', () => {
     const taskId = (created.output.result!.structuredContent as { task_id: number }).task_id;
     expect(taskId).toBeGreaterThan(0);
 
-    const status = await inspect(['--method', 'tools/call', '--tool-name', 'get_task_status', ...toolArgs({ task_id: String(taskId) })]);
+    const status = await inspect([
+      '--method',
+      'tools/call',
+      '--tool-name',
+      'get_task_status',
+      ...toolArgs({ task_id: String(taskId) }),
+    ]);
     expect(status.code, status.stderr).toBe(0);
     expect(status.output.result!.structuredContent).toMatchObject({ task_id: taskId, working_directory: project });
 

@@ -3,7 +3,15 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TaskSummary } from '../../src/mcp/task-summary.js';
 import { freePort } from '../support/server-process.js';
-import { callError, callOk, createTestHome, openMcpSession, validPrompt, type McpSession, type McpTestHome } from '../support/mcp-process.js';
+import {
+  callError,
+  callOk,
+  createTestHome,
+  openMcpSession,
+  validPrompt,
+  type McpSession,
+  type McpTestHome,
+} from '../support/mcp-process.js';
 
 interface OrchestrationSummary {
   orchestration_id: number;
@@ -53,7 +61,10 @@ describe('MCP orchestration tools, standalone', () => {
 
     let working = submitted.task_ids;
     while (working.length > 0) {
-      const waited = await callOk<{ working_task_ids: number[] }>(session.client, 'wait_for_tasks', { task_ids: working, timeout_seconds: 20 });
+      const waited = await callOk<{ working_task_ids: number[] }>(session.client, 'wait_for_tasks', {
+        task_ids: working,
+        timeout_seconds: 20,
+      });
       working = waited.working_task_ids;
     }
     const status = await callOk<OrchestrationSummary>(session.client, 'get_orchestration_status', {
@@ -69,7 +80,10 @@ describe('MCP orchestration tools, standalone', () => {
       tasks: [{ ...graphTask('train'), required_labels: { gpu: 'true' } }, graphTask('report', ['train'])],
     });
     expect(submitted.tasks.map((t) => t.required_labels)).toEqual([{ gpu: 'true' }, {}]);
-    const waited = await callOk<{ tasks: TaskSummary[] }>(session.client, 'wait_for_tasks', { task_ids: [submitted.task_ids[0]], timeout_seconds: 1 });
+    const waited = await callOk<{ tasks: TaskSummary[] }>(session.client, 'wait_for_tasks', {
+      task_ids: [submitted.task_ids[0]],
+      timeout_seconds: 1,
+    });
     // No worker here has gpu=true.
     expect(waited.tasks[0]!.status).toBe('pending');
     const cancelled = await callOk<OrchestrationSummary>(session.client, 'cancel_orchestration', {
@@ -103,7 +117,9 @@ describe('MCP orchestration tools, standalone', () => {
       code: 'idempotency_conflict',
       issues: [{ field: 'tasks[1].depends_on', message: `differs from orchestration ${first.orchestration_id}` }],
     });
-    expect(refused.error.message).toMatch(/^This idempotency key was already used for orchestration \d+, which differs in tasks\[1\]\.depends_on\. Nothing was stored\./);
+    expect(refused.error.message).toMatch(
+      /^This idempotency key was already used for orchestration \d+, which differs in tasks\[1\]\.depends_on\. Nothing was stored\./,
+    );
   });
 
   it('skips the tasks after a failed one, which wait_for_tasks reports as ended', async () => {
@@ -112,7 +128,8 @@ describe('MCP orchestration tools, standalone', () => {
     });
     let working = submitted.task_ids;
     while (working.length > 0) {
-      working = (await callOk<{ working_task_ids: number[] }>(session.client, 'wait_for_tasks', { task_ids: working })).working_task_ids;
+      working = (await callOk<{ working_task_ids: number[] }>(session.client, 'wait_for_tasks', { task_ids: working }))
+        .working_task_ids;
     }
     const status = await callOk<OrchestrationSummary>(session.client, 'get_orchestration_status', {
       orchestration_id: submitted.orchestration_id,

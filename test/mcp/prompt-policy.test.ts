@@ -17,7 +17,10 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const goodPrompt = 'Refactor src/app/config.ts so that every setting is read in one function; '.repeat(3);
 
 async function problemsOf(promise: Promise<unknown>) {
-  const error = await promise.then(() => null, (e: unknown) => e);
+  const error = await promise.then(
+    () => null,
+    (e: unknown) => e,
+  );
   expect(error).toBeInstanceOf(PromptPolicyError);
   return (error as PromptPolicyError).problems;
 }
@@ -40,7 +43,9 @@ describe('prompt policy', () => {
   });
 
   it('strict: a file is not a working directory', async () => {
-    const problems = await problemsOf(applyPromptPolicy({ execution_prompt: goodPrompt, working_directory: 'file.txt' }, 'strict', dir));
+    const problems = await problemsOf(
+      applyPromptPolicy({ execution_prompt: goodPrompt, working_directory: 'file.txt' }, 'strict', dir),
+    );
     expect(problems).toHaveLength(1);
     expect(problems[0]!.message).toContain('is not a directory');
   });
@@ -48,7 +53,9 @@ describe('prompt policy', () => {
   it('lenient: skips the length and path rules but still needs an existing directory', async () => {
     const task = await applyPromptPolicy({ execution_prompt: 'fix it', working_directory: '.' }, 'lenient', dir);
     expect(task.working_directory).toBe(dir);
-    const problems = await problemsOf(applyPromptPolicy({ execution_prompt: 'fix it', working_directory: 'gone' }, 'lenient', dir));
+    const problems = await problemsOf(
+      applyPromptPolicy({ execution_prompt: 'fix it', working_directory: 'gone' }, 'lenient', dir),
+    );
     expect(problems.map((p) => p.field)).toEqual(['working_directory']);
   });
 

@@ -3,7 +3,16 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TaskSummary } from '../../src/mcp/task-summary.js';
 import { startServerProcess, type ServerProcess } from '../support/server-process.js';
-import { callError, callOk, createTestHome, openMcpSession, TOOL_NAMES, validPrompt, type McpSession, type McpTestHome } from '../support/mcp-process.js';
+import {
+  callError,
+  callOk,
+  createTestHome,
+  openMcpSession,
+  TOOL_NAMES,
+  validPrompt,
+  type McpSession,
+  type McpTestHome,
+} from '../support/mcp-process.js';
 
 describe('MCP server over stdio, proxy to a REST server', () => {
   let home: McpTestHome;
@@ -46,7 +55,11 @@ describe('MCP server over stdio, proxy to a REST server', () => {
   });
 
   it('a standalone MCP server on the same home sees the same tasks', async () => {
-    const standalone = await openMcpSession({ ...home.env, CLAUDE_WORKER_SERVER_URL: server.url, CLAUDE_WORKER_MODE: 'standalone' });
+    const standalone = await openMcpSession({
+      ...home.env,
+      CLAUDE_WORKER_SERVER_URL: server.url,
+      CLAUDE_WORKER_MODE: 'standalone',
+    });
     try {
       expect(await callOk(standalone.client, 'check_api_health', {})).toMatchObject({ mode: 'standalone' });
       const fromStandalone = await callOk<{ tasks: TaskSummary[] }>(standalone.client, 'list_tasks', {});

@@ -12,7 +12,12 @@ import type { Client } from '@modelcontextprotocol/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TaskSummary } from '../../src/mcp/task-summary.js';
 import { realClaudeEnv } from '../support/agent-env.js';
-import { DEFAULT_REPLY_TEXT, startFakeAnthropicApi, WRITTEN_CONTENT, type FakeAnthropicApi } from '../support/fake-anthropic-api.js';
+import {
+  DEFAULT_REPLY_TEXT,
+  startFakeAnthropicApi,
+  WRITTEN_CONTENT,
+  type FakeAnthropicApi,
+} from '../support/fake-anthropic-api.js';
 import { freePort, startServerProcess, type ServerProcess } from '../support/server-process.js';
 import { callOk, createTestHome, openMcpSession, type McpSession, type McpTestHome } from '../support/mcp-process.js';
 
@@ -66,7 +71,9 @@ async function waitForAll(client: Client, taskIds: number[]): Promise<void> {
 async function delegateFiveTasks(client: Client, project: string): Promise<void> {
   const files = Array.from({ length: TASKS }, (_, i) => `reports/task-${i + 1}.txt`);
   const created = await Promise.all(
-    files.map((file) => callOk<TaskSummary>(client, 'create_task', { execution_prompt: taskPrompt(file), working_directory: project })),
+    files.map((file) =>
+      callOk<TaskSummary>(client, 'create_task', { execution_prompt: taskPrompt(file), working_directory: project }),
+    ),
   );
   const ids = created.map((task) => task.task_id);
   expect(new Set(ids).size).toBe(TASKS);

@@ -3,7 +3,16 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TaskSummary } from '../../src/mcp/task-summary.js';
 import { freePort } from '../support/server-process.js';
-import { callError, callOk, createTestHome, openMcpSession, TOOL_NAMES, validPrompt, type McpSession, type McpTestHome } from '../support/mcp-process.js';
+import {
+  callError,
+  callOk,
+  createTestHome,
+  openMcpSession,
+  TOOL_NAMES,
+  validPrompt,
+  type McpSession,
+  type McpTestHome,
+} from '../support/mcp-process.js';
 
 const TOOLS = TOOL_NAMES;
 
@@ -52,7 +61,10 @@ describe('MCP server over stdio, standalone', () => {
   });
 
   it('rejects a vague task with every problem listed, and creates nothing', async () => {
-    const { error } = await callError(session.client, 'create_task', { execution_prompt: 'fix it', working_directory: 'missing' });
+    const { error } = await callError(session.client, 'create_task', {
+      execution_prompt: 'fix it',
+      working_directory: 'missing',
+    });
     expect(error.code).toBe('validation_failed');
     const problems = error.problems as { field: string; current_value: string; hint: string; example: string }[];
     expect(problems.map((p) => p.field)).toEqual(['execution_prompt', 'execution_prompt', 'working_directory']);
@@ -73,7 +85,9 @@ describe('MCP server over stdio, standalone', () => {
     // Returned when the tasks ended, not at the timeout.
     expect(waited.waited_seconds).toBeLessThan(45);
     expect(waited.working_task_ids).toEqual([]);
-    expect(waited.tasks.map((task) => [task.task_id, task.status, task.mcp_status])).toEqual(ids.map((id) => [id, 'completed', 'completed']));
+    expect(waited.tasks.map((task) => [task.task_id, task.status, task.mcp_status])).toEqual(
+      ids.map((id) => [id, 'completed', 'completed']),
+    );
 
     const status = await callOk<TaskSummary>(session.client, 'get_task_status', { task_id: ids[0] });
     expect(status.result_summary).toBeTruthy();
@@ -86,13 +100,19 @@ describe('MCP server over stdio, standalone', () => {
 
   it('wait_for_tasks returns at its timeout with a hanging task still working; cancel_task then ends it', async () => {
     const hanging = await createTask('hang');
-    const waited = await callOk<WaitResult>(session.client, 'wait_for_tasks', { task_ids: [hanging.task_id], timeout_seconds: 1 });
+    const waited = await callOk<WaitResult>(session.client, 'wait_for_tasks', {
+      task_ids: [hanging.task_id],
+      timeout_seconds: 1,
+    });
     expect(waited.all_terminal).toBe(false);
     expect(waited.working_task_ids).toEqual([hanging.task_id]);
     expect(waited.tasks[0]!.mcp_status).toBe('working');
 
     await callOk(session.client, 'cancel_task', { task_id: hanging.task_id });
-    const after = await callOk<WaitResult>(session.client, 'wait_for_tasks', { task_ids: [hanging.task_id], timeout_seconds: 30 });
+    const after = await callOk<WaitResult>(session.client, 'wait_for_tasks', {
+      task_ids: [hanging.task_id],
+      timeout_seconds: 30,
+    });
     expect(after.all_terminal).toBe(true);
     expect(after.tasks[0]).toMatchObject({ status: 'cancelled', mcp_status: 'cancelled' });
   });
@@ -105,7 +125,10 @@ describe('MCP server over stdio, standalone', () => {
     });
     expect(labelled.required_labels).toEqual({ gpu: 'true' });
     // This standalone runner has no labels: nothing takes the task.
-    const waited = await callOk<WaitResult>(session.client, 'wait_for_tasks', { task_ids: [labelled.task_id], timeout_seconds: 1 });
+    const waited = await callOk<WaitResult>(session.client, 'wait_for_tasks', {
+      task_ids: [labelled.task_id],
+      timeout_seconds: 1,
+    });
     expect(waited.tasks[0]).toMatchObject({ status: 'pending', mcp_status: 'working' });
     await callOk(session.client, 'cancel_task', { task_id: labelled.task_id });
 
@@ -126,7 +149,12 @@ describe('MCP server over stdio, standalone', () => {
     });
     expect(error).toMatchObject({
       code: 'validation_failed',
-      issues: [{ field: 'required_labels.__proto__', message: 'the key "__proto__" is refused: it would change the prototype of the object that holds it' }],
+      issues: [
+        {
+          field: 'required_labels.__proto__',
+          message: 'the key "__proto__" is refused: it would change the prototype of the object that holds it',
+        },
+      ],
     });
     const { tasks } = await callOk<{ tasks: TaskSummary[] }>(session.client, 'list_tasks', { status: 'pending' });
     expect(tasks).toEqual([]);
@@ -138,7 +166,10 @@ describe('MCP server over stdio, standalone', () => {
       working_directory: 'project',
       timeout_second: 5,
     });
-    expect(error).toMatchObject({ code: 'validation_failed', issues: [{ field: 'arguments', message: 'unknown field(s): timeout_second' }] });
+    expect(error).toMatchObject({
+      code: 'validation_failed',
+      issues: [{ field: 'arguments', message: 'unknown field(s): timeout_second' }],
+    });
     const status = await callError(session.client, 'get_task_status', { task_id: 1, verbose: true });
     expect(status.error.issues).toEqual([{ field: 'arguments', message: 'unknown field(s): verbose' }]);
     const graph = await callError(session.client, 'submit_orchestration', {

@@ -84,7 +84,10 @@ describe('MCP stdio stream', () => {
       arguments: { execution_prompt: validPrompt('success'), working_directory: join(home.dir, 'project') },
     });
     const taskId = (created.result as { structuredContent: { task_id: number } }).structuredContent.task_id;
-    const waited = await session.request('tools/call', { name: 'wait_for_tasks', arguments: { task_ids: [taskId], timeout_seconds: 30 } });
+    const waited = await session.request('tools/call', {
+      name: 'wait_for_tasks',
+      arguments: { task_ids: [taskId], timeout_seconds: 30 },
+    });
     expect((waited.result as { structuredContent: { all_terminal: boolean } }).structuredContent.all_terminal).toBe(true);
 
     const exited = once(session.child, 'exit');
@@ -133,7 +136,9 @@ describe('MCP stdio stream', () => {
     // A valid request after them is still answered: the connection survived.
     const ping = await session.request('ping', {});
     expect(ping).toMatchObject({ jsonrpc: '2.0', result: {} });
-    const answers = session.stdoutLines.slice(before).map((line) => JSON.parse(line) as { id: unknown; error?: { code: number; message: string } });
+    const answers = session.stdoutLines
+      .slice(before)
+      .map((line) => JSON.parse(line) as { id: unknown; error?: { code: number; message: string } });
     const errors = answers.filter((answer) => answer.error !== undefined);
     expect(errors.map((answer) => [answer.id, answer.error!.code])).toEqual([
       [null, -32700],

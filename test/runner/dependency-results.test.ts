@@ -52,7 +52,10 @@ describe('the results section of a dependent task', () => {
     expect(one).toMatch(/\[… \d+ characters left out …\]/);
     expect(one.length).toBeLessThan(41_000);
 
-    const many = withDependencyResults('p', Array.from({ length: 100 }, (_, i) => result(`t${i}`, { final_summary: long })));
+    const many = withDependencyResults(
+      'p',
+      Array.from({ length: 100 }, (_, i) => result(`t${i}`, { final_summary: long })),
+    );
     expect(many.length).toBeLessThan(100 * 1_200);
   });
 

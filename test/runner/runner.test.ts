@@ -28,7 +28,13 @@ interface Harness {
   logs: TaskLogs;
   service: TaskService;
   clock: { now: number };
-  startRunner(options?: { concurrency?: number; agent?: Agent; heartbeatMs?: number; labels?: Labels; store?: TaskStore }): Promise<Runner>;
+  startRunner(options?: {
+    concurrency?: number;
+    agent?: Agent;
+    heartbeatMs?: number;
+    labels?: Labels;
+    store?: TaskStore;
+  }): Promise<Runner>;
   submit(prompt: string, extra?: { timeout_seconds?: number }): Promise<number>;
 }
 
@@ -140,7 +146,10 @@ describe('Runner', () => {
     expect(summary).toMatch(/=== attempt 1 of 3 started/);
     expect(summary).toMatch(/\[Write\] fake-output\.txt/);
     expect(summary).toMatch(/=== completed/);
-    const events = (await readFile(h.logs.eventsPath(id), 'utf8')).trim().split('\n').map((line) => JSON.parse(line));
+    const events = (await readFile(h.logs.eventsPath(id), 'utf8'))
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
     expect(events.map((e) => e.type)).toContain('assistant');
     expect(events.at(-1)).toMatchObject({ type: 'result', subtype: 'success', is_error: false });
   });
@@ -196,7 +205,10 @@ describe('Runner', () => {
     const grandchild = Number(await waitFor(() => readFile(join(h.dir, 'grandchild.pid'), 'utf8').catch(() => '')));
     await h.service.cancel(id);
     await untilStatus(id, 'cancelled');
-    expect(await h.service.get(id)).toMatchObject({ error_code: 'cancelled', error_message: expect.stringMatching(/^Cancelled while it ran/) });
+    expect(await h.service.get(id)).toMatchObject({
+      error_code: 'cancelled',
+      error_message: expect.stringMatching(/^Cancelled while it ran/),
+    });
     expect(isProcessRunning(grandchild)).toBe(false);
     expect(await h.logs.readSummary(id)).toMatch(/cancelled/);
   });
@@ -257,11 +269,20 @@ describe('Runner', () => {
     const id = await h.submit('[fake:hang] keeps the runner draining');
     const runner = await h.startRunner({ concurrency: 2, labels: { gpu: 'true' } });
     expect(await h.store.listWorkers()).toEqual([
-      expect.objectContaining({ id: runner.worker.id, name: 'test-node', pid: process.pid, labels: { gpu: 'true' }, capacity: 2, state: 'active' }),
+      expect.objectContaining({
+        id: runner.worker.id,
+        name: 'test-node',
+        pid: process.pid,
+        labels: { gpu: 'true' },
+        capacity: 2,
+        state: 'active',
+      }),
     ]);
     await untilStatus(id, 'running');
     h.clock.now += 5000;
-    await waitFor(async () => (await h.store.listWorkers())[0]?.last_heartbeat_at === h.clock.now, { what: 'a renewed registration' });
+    await waitFor(async () => (await h.store.listWorkers())[0]?.last_heartbeat_at === h.clock.now, {
+      what: 'a renewed registration',
+    });
     expect((await h.store.listWorkers())[0]).toMatchObject({ running: 1, state: 'active' });
 
     const stopped = runner.shutdown({ graceMs: 60_000 });
@@ -295,7 +316,13 @@ describe('Runner', () => {
   });
 
   it('claims only the tasks whose required labels it has', async () => {
-    const gpu = (await h.service.submit({ execution_prompt: '[fake:success] on a gpu', working_directory: h.dir, required_labels: { gpu: 'true' } })).task.id;
+    const gpu = (
+      await h.service.submit({
+        execution_prompt: '[fake:success] on a gpu',
+        working_directory: h.dir,
+        required_labels: { gpu: 'true' },
+      })
+    ).task.id;
     const anywhere = await h.submit('[fake:success] anywhere');
     await h.startRunner();
     await untilStatus(anywhere, 'completed');
@@ -312,7 +339,7 @@ describe('Runner', () => {
     // The lease runs out (time travel) and the reaper hands the task to the queue again.
     h.clock.now += 61_000;
     expect(await h.store.reapExpired(0)).toEqual([id]);
-    await waitFor(() => readFile(h.logs.summaryPath(id), "utf8").then((log) => /lost its lease/.test(log)));
+    await waitFor(() => readFile(h.logs.summaryPath(id), 'utf8').then((log) => /lost its lease/.test(log)));
     const task = await h.service.get(id);
     expect(['pending', 'running']).toContain(task.status);
     expect(task.attempts).toBeGreaterThanOrEqual(1);
@@ -329,7 +356,11 @@ describe('Runner', () => {
     );
     expect(claimed?.lease.taskId).toBe(id);
     const orphan = spawn('sleep', ['600'], { detached: true, stdio: 'ignore' });
-    await h.store.recordSpawn(claimed!.lease, { pid: orphan.pid!, pgid: orphan.pid!, procStartTime: processStartTime(orphan.pid!) });
+    await h.store.recordSpawn(claimed!.lease, {
+      pid: orphan.pid!,
+      pgid: orphan.pid!,
+      procStartTime: processStartTime(orphan.pid!),
+    });
 
     await h.startRunner();
     await untilStatus(id, 'completed');
@@ -337,4 +368,3 @@ describe('Runner', () => {
     expect((await h.service.get(id)).attempts).toBe(2);
   });
 });
-

@@ -68,7 +68,11 @@ describe('a task body with problems', () => {
 
   it('lists every bad required label, by name', async () => {
     const issues = issuesOf(
-      await post({ execution_prompt: 'x', working_directory: api.dir, required_labels: { 'gpu type': 'a100', region: 'eu,us', ok: 'yes' } }),
+      await post({
+        execution_prompt: 'x',
+        working_directory: api.dir,
+        required_labels: { 'gpu type': 'a100', region: 'eu,us', ok: 'yes' },
+      }),
     );
     expect(issues).toEqual({
       'required_labels.gpu type': expect.stringMatching(/label name "gpu type" must start with a letter or digit/),
@@ -194,12 +198,15 @@ describe('numbers written loosely', () => {
     });
   });
 
-  it.each(['9223372036854775808', '99999999999999999999999999'])('refuses the cursor %s, past any id, on both lists', async (cursor) => {
-    for (const list of ['tasks', 'orchestrations']) {
-      const response = await api.app.inject({ method: 'GET', url: `/api/v1/${list}?cursor=${cursor}` });
-      expect(issuesOf(response)).toEqual({ cursor: `cursor must be a value returned as next_cursor (got "${cursor}")` });
-    }
-  });
+  it.each(['9223372036854775808', '99999999999999999999999999'])(
+    'refuses the cursor %s, past any id, on both lists',
+    async (cursor) => {
+      for (const list of ['tasks', 'orchestrations']) {
+        const response = await api.app.inject({ method: 'GET', url: `/api/v1/${list}?cursor=${cursor}` });
+        expect(issuesOf(response)).toEqual({ cursor: `cursor must be a value returned as next_cursor (got "${cursor}")` });
+      }
+    },
+  );
 });
 
 describe('text that would reach the Claude Code process', () => {
@@ -224,12 +231,15 @@ describe('text that would reach the Claude Code process', () => {
     );
   });
 
-  it.each(['sonnet', 'claude-sonnet-4-5-20250929', 'sonnet[1m]', 'us.anthropic.claude-sonnet-4-5-v1:0', 'claude-opus-4@20250514'])(
-    'accepts the model %s',
-    async (model) => {
-      expect((await post({ execution_prompt: 'x', working_directory: api.dir, model })).statusCode).toBe(201);
-    },
-  );
+  it.each([
+    'sonnet',
+    'claude-sonnet-4-5-20250929',
+    'sonnet[1m]',
+    'us.anthropic.claude-sonnet-4-5-v1:0',
+    'claude-opus-4@20250514',
+  ])('accepts the model %s', async (model) => {
+    expect((await post({ execution_prompt: 'x', working_directory: api.dir, model })).statusCode).toBe(201);
+  });
 });
 
 describe('an unexpected failure inside the service', () => {

@@ -33,7 +33,6 @@ afterEach(async () => {
   await rm(home, { recursive: true, force: true });
 });
 
-
 describe('the daemon', () => {
   it('starts once ready, refuses a second start, and stops without leaving a process or pid file', async () => {
     const port = await freePort();

@@ -28,7 +28,11 @@ function connectionOf(store: SqliteTaskStore): Database.Database {
 }
 
 function submit(prompt: string) {
-  return api.app.inject({ method: 'POST', url: '/api/v1/tasks', payload: { execution_prompt: prompt, working_directory: api.dir } });
+  return api.app.inject({
+    method: 'POST',
+    url: '/api/v1/tasks',
+    payload: { execution_prompt: prompt, working_directory: api.dir },
+  });
 }
 
 describe('a full disk under the database', () => {

@@ -112,7 +112,10 @@ describe('what an error reply echoes', () => {
     const payload = `{"execution_prompt": "x", "working_directory": ${JSON.stringify(api.dir)}, "required_labels": {"__proto__": {"gpu": "true"}}}`;
     const response = await postRaw('/api/v1/tasks', { 'content-type': 'application/json' }, payload);
     expect(errorOf(response, 400).issues).toEqual([
-      { field: 'required_labels.__proto__', message: 'the key "__proto__" is refused: it would change the prototype of the object that holds it' },
+      {
+        field: 'required_labels.__proto__',
+        message: 'the key "__proto__" is refused: it would change the prototype of the object that holds it',
+      },
     ]);
     expect((await api.service.list()).tasks).toEqual([]);
   });

@@ -53,7 +53,10 @@ async function runningTask(): Promise<{ id: number; lease: Lease; writer: TaskLo
 }
 
 /** Collects lines from an async iterable, calling `onLine` after each. */
-async function collect(lines: AsyncIterable<string>, onLine: (count: number) => void | Promise<void> = () => {}): Promise<string[]> {
+async function collect(
+  lines: AsyncIterable<string>,
+  onLine: (count: number) => void | Promise<void> = () => {},
+): Promise<string[]> {
   const seen: string[] = [];
   for await (const line of lines) {
     seen.push(line.replace(/^\S+ /, ''));

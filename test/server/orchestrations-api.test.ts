@@ -97,8 +97,14 @@ describe('POST /api/v1/orchestrations', () => {
     expect(again.statusCode).toBe(409);
     const { error } = again.json<{ error: { code: string; message: string; issues: { field: string }[] } }>();
     expect(error.code).toBe('idempotency_conflict');
-    expect(error.message).toContain(`already used for orchestration ${first.id}, which differs in failure_policy, tasks[2].execution_prompt, tasks[3].depends_on.`);
-    expect(error.issues.map((issue) => issue.field)).toEqual(['failure_policy', 'tasks[2].execution_prompt', 'tasks[3].depends_on']);
+    expect(error.message).toContain(
+      `already used for orchestration ${first.id}, which differs in failure_policy, tasks[2].execution_prompt, tasks[3].depends_on.`,
+    );
+    expect(error.issues.map((issue) => issue.field)).toEqual([
+      'failure_policy',
+      'tasks[2].execution_prompt',
+      'tasks[3].depends_on',
+    ]);
     const tasks = await api.app.inject({ method: 'GET', url: '/api/v1/tasks?limit=100' });
     expect(tasks.json<{ tasks: Task[] }>().tasks).toHaveLength(4);
   });
@@ -120,7 +126,9 @@ describe('POST /api/v1/orchestrations', () => {
       // The second "c" depends on the first one's name: on itself.
       { field: 'tasks[3].depends_on[1]', message: 'task "c" depends on itself' },
     ]);
-    expect((await api.app.inject({ method: 'GET', url: '/api/v1/orchestrations' })).json<OrchestrationPage>().orchestrations).toEqual([]);
+    expect(
+      (await api.app.inject({ method: 'GET', url: '/api/v1/orchestrations' })).json<OrchestrationPage>().orchestrations,
+    ).toEqual([]);
   });
 
   it('rejects cycles by naming each, and unknown fields, through the typed client', async () => {
@@ -152,7 +160,9 @@ describe('reading and cancelling orchestrations', () => {
   });
 
   it('cancels: running asked to stop, pending cancelled, waiting skipped; the status follows', async () => {
-    const created = (await post({ ...diamond(), tasks: [...diamond().tasks, { ...diamond().tasks[0]!, identifier: 'e' }] })).json<OrchestrationDetail>();
+    const created = (
+      await post({ ...diamond(), tasks: [...diamond().tasks, { ...diamond().tasks[0]!, identifier: 'e' }] })
+    ).json<OrchestrationDetail>();
     const { lease } = await api.claim();
     const response = await api.app.inject({ method: 'POST', url: `/api/v1/orchestrations/${created.id}/cancel` });
     expect(response.statusCode).toBe(200);
@@ -200,7 +210,16 @@ describe('reading and cancelling orchestrations', () => {
 
   it('documents the name as optional, with its default', async () => {
     const document = (await api.app.inject({ method: 'GET', url: '/openapi.json' })).json<{
-      paths: Record<string, { post?: { requestBody: { content: Record<string, { schema: { required: string[]; properties: Record<string, { description?: string }> } }> } } }>;
+      paths: Record<
+        string,
+        {
+          post?: {
+            requestBody: {
+              content: Record<string, { schema: { required: string[]; properties: Record<string, { description?: string }> } }>;
+            };
+          };
+        }
+      >;
     }>();
     const body = document.paths['/api/v1/orchestrations']!.post!.requestBody.content['application/json']!.schema;
     expect(body.required).toEqual(['tasks']);

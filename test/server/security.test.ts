@@ -68,7 +68,9 @@ describe('the bearer token', () => {
       });
       expect(response.statusCode, String(authorization)).toBe(401);
       expect(response.headers['www-authenticate']).toBe('Bearer realm="claude-worker"');
-      expect(response.json()).toMatchObject({ error: { code: 'unauthorized', message: expect.stringContaining('CLAUDE_WORKER_TOKEN') } });
+      expect(response.json()).toMatchObject({
+        error: { code: 'unauthorized', message: expect.stringContaining('CLAUDE_WORKER_TOKEN') },
+      });
     }
   });
 
@@ -121,7 +123,9 @@ describe('Host and Origin checks', () => {
     for (const host of ['evil.example', 'evil.example:8000', 'localhost.evil.example', 'evil@localhost']) {
       const response = await api.app.inject({ method: 'GET', url: '/health', headers: { host } });
       expect(response.statusCode, host).toBe(403);
-      expect(response.json()).toMatchObject({ error: { code: 'forbidden', message: expect.stringContaining('CLAUDE_WORKER_ALLOWED_HOSTS') } });
+      expect(response.json()).toMatchObject({
+        error: { code: 'forbidden', message: expect.stringContaining('CLAUDE_WORKER_ALLOWED_HOSTS') },
+      });
     }
   });
 

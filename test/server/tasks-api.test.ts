@@ -71,7 +71,13 @@ describe('POST /api/v1/tasks', () => {
     const again = await api.app.inject({
       method: 'POST',
       url: '/api/v1/tasks',
-      payload: { execution_prompt: 'Something else', working_directory: api.dir, idempotency_key: 'job-8', model: 'opus', required_labels: { gpu: 'true' } },
+      payload: {
+        execution_prompt: 'Something else',
+        working_directory: api.dir,
+        idempotency_key: 'job-8',
+        model: 'opus',
+        required_labels: { gpu: 'true' },
+      },
     });
     expect(again.statusCode).toBe(409);
     expect(again.json()).toEqual({
@@ -154,11 +160,12 @@ describe('GET /api/v1/tasks/:id/logs', () => {
     const all = await api.app.inject({ method: 'GET', url: `/api/v1/tasks/${task.id}/logs` });
     expect(all.statusCode).toBe(200);
     expect(all.headers['content-type']).toBe('text/plain; charset=utf-8');
-    expect(all.body.trimEnd().split('\n').map((line) => line.replace(/^\S+ /, ''))).toEqual([
-      '[Read] a.ts',
-      '[Write] b.ts',
-      '[assistant] Done.',
-    ]);
+    expect(
+      all.body
+        .trimEnd()
+        .split('\n')
+        .map((line) => line.replace(/^\S+ /, '')),
+    ).toEqual(['[Read] a.ts', '[Write] b.ts', '[assistant] Done.']);
 
     const tail = await api.app.inject({ method: 'GET', url: `/api/v1/tasks/${task.id}/logs?tail=1` });
     expect(tail.body).toMatch(/^\S+ \[assistant\] Done\.\n$/);

@@ -139,6 +139,12 @@ describe('reading tasks', () => {
 
   it('reports health with counts', async () => {
     await service.submit({ execution_prompt: 'x', working_directory: dir });
-    expect(await service.health()).toMatchObject({ status: 'healthy', service: 'claude-worker', max_concurrency: 3, pending: 1, running: 0 });
+    expect(await service.health()).toMatchObject({
+      status: 'healthy',
+      service: 'claude-worker',
+      max_concurrency: 3,
+      pending: 1,
+      running: 0,
+    });
   });
 });

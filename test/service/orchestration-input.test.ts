@@ -58,7 +58,10 @@ describe('orchestration input validation', () => {
     });
     expect(issues).toEqual(
       expect.arrayContaining([
-        { field: 'tasks[1].depends_on[1]', message: expect.stringMatching(/^no task has the identifier "ghost" \(identifiers: a, b, c, self, bad\)/) },
+        {
+          field: 'tasks[1].depends_on[1]',
+          message: expect.stringMatching(/^no task has the identifier "ghost" \(identifiers: a, b, c, self, bad\)/),
+        },
         { field: 'tasks[3].identifier', message: '"a" is already the identifier of tasks[0]' },
         { field: 'tasks[4].depends_on[0]', message: 'task "self" depends on itself' },
         { field: 'tasks[1].depends_on[0]', message: 'cycle: a -> c -> b -> a' },
@@ -103,7 +106,9 @@ describe('orchestration input validation', () => {
   });
 
   it('walks a long chain without running out of stack', async () => {
-    const chain = Array.from({ length: MAX_ORCHESTRATION_TASKS }, (_, i) => node(`n${i}`, i === 0 ? [`n${MAX_ORCHESTRATION_TASKS - 1}`] : [`n${i - 1}`]));
+    const chain = Array.from({ length: MAX_ORCHESTRATION_TASKS }, (_, i) =>
+      node(`n${i}`, i === 0 ? [`n${MAX_ORCHESTRATION_TASKS - 1}`] : [`n${i - 1}`]),
+    );
     const issues = await issuesOf({ name: 'ring', tasks: chain });
     expect(issues).toHaveLength(1);
     expect(issues[0]!.message).toMatch(/^cycle: n0 -> n499 -> n498 .* -> n1 -> n0$/);

@@ -72,7 +72,9 @@ describe('retention', () => {
     const logs = new TaskLogs(join(dir, 'logs'), store);
     await store.close();
     const warnings: string[] = [];
-    await new RetentionSweeper(store, logs, { finishedMaxAgeMs: DAY_MS, failedMaxAgeMs: DAY_MS }, (m) => warnings.push(m)).sweep();
+    await new RetentionSweeper(store, logs, { finishedMaxAgeMs: DAY_MS, failedMaxAgeMs: DAY_MS }, (m) =>
+      warnings.push(m),
+    ).sweep();
     expect(warnings).toEqual([expect.stringContaining('retention: could not delete old tasks')]);
   });
 });

@@ -20,7 +20,7 @@ function scriptedService(scripts: Record<number, TaskStatus[]>): TaskService & {
 }
 
 describe('waitForTasks', () => {
-  it('returns once every task is terminal, with each one\'s final state', async () => {
+  it("returns once every task is terminal, with each one's final state", async () => {
     const service = scriptedService({ 1: ['pending', 'running', 'completed'], 2: ['running', 'failed'] });
     const outcome = await waitForTasks(service.get, [1, 2], 30);
     expect(outcome.all_terminal).toBe(true);

@@ -18,7 +18,11 @@ describe('PostgreSQL errors as the typed errors a user can act on', () => {
   });
 
   it('does not claim nothing was stored when the connection was cut under a statement (a commit may have gone through)', () => {
-    for (const cut of [new Error('Connection terminated unexpectedly'), withCode('read ECONNRESET', 'ECONNRESET'), withCode('terminating connection due to administrator command', '57P01')]) {
+    for (const cut of [
+      new Error('Connection terminated unexpectedly'),
+      withCode('read ECONNRESET', 'ECONNRESET'),
+      withCode('terminating connection due to administrator command', '57P01'),
+    ]) {
       const error = asStoreError(cut, URL) as Error;
       expect(error).toBeInstanceOf(StoreUnavailableError);
       expect(error.message).not.toContain('nothing was stored');

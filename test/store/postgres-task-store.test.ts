@@ -79,7 +79,7 @@ describe('PostgreSQL task store', () => {
     for (const close of closers.splice(0).reverse()) await close();
   });
 
-  it('refuses writes while the database server\'s disk is full, saying so, and takes them again once there is room', async () => {
+  it("refuses writes while the database server's disk is full, saying so, and takes them again once there is room", async () => {
     const url = await cluster.createDatabase();
     const store = await openNode(url);
     const db = admin(url);
@@ -171,7 +171,7 @@ describe('PostgreSQL task store', () => {
       nodes.map(async (node, n) => {
         const loop = async (slot: number) => {
           const claimed: ClaimedTask[] = [];
-          for (let next; (next = await node.claim(workerOn(`node-${n}`, `slot-${slot}`), LEASE_MS)); ) claimed.push(next);
+          for (let next; (next = await node.claim(workerOn(`node-${n}`, `slot-${slot}`), LEASE_MS));) claimed.push(next);
           return claimed;
         };
         return (await Promise.all([loop(1), loop(2), loop(3)])).flat();

@@ -94,7 +94,9 @@ describe('SQLite task store', () => {
     await expect(openSqliteStore(dir)).rejects.toMatchObject({
       code: 'store_unavailable',
       httpStatus: 503,
-      message: expect.stringMatching(new RegExp(`^The database ${dir} cannot be reached \\(SQLITE_CANTOPEN: .*\\); nothing was stored\\. Check that the file`)),
+      message: expect.stringMatching(
+        new RegExp(`^The database ${dir} cannot be reached \\(SQLITE_CANTOPEN: .*\\); nothing was stored\\. Check that the file`),
+      ),
     });
   });
 
@@ -176,7 +178,11 @@ describe('SQLite task store', () => {
     const first = await open();
     const done = await runningTask(first);
     await first.recordProgress(done.lease, { last_action_cache: '[Edit] a.ts' });
-    await first.complete(done.lease, { ...emptyRunStats(), final_summary: 'ok', usage: { input_tokens: 1, output_tokens: 2, cache_creation_input_tokens: 3, cache_read_input_tokens: 4 } });
+    await first.complete(done.lease, {
+      ...emptyRunStats(),
+      final_summary: 'ok',
+      usage: { input_tokens: 1, output_tokens: 2, cache_creation_input_tokens: 3, cache_read_input_tokens: 4 },
+    });
     const running = await runningTask(first);
     await first.recordSpawn(running.lease, { pid: 77, pgid: 77, procStartTime: '5' });
     const saved = await first.list({ limit: 10 });
@@ -186,7 +192,9 @@ describe('SQLite task store', () => {
     const second = await open();
     expect(await second.list({ limit: 10 })).toEqual(saved);
     expect(await second.runningAttemptsOnHost(WORKER_A.host)).toEqual(attempts);
-    expect(await second.heartbeat([running.lease], 1000)).toEqual([{ taskId: running.lease.taskId, owned: true, cancelRequested: false }]);
+    expect(await second.heartbeat([running.lease], 1000)).toEqual([
+      { taskId: running.lease.taskId, owned: true, cancelRequested: false },
+    ]);
   });
 
   it('rejects a row that is running without a lease token, or holds one while not running', async () => {

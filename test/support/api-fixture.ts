@@ -52,7 +52,13 @@ export async function createApiFixture(options: ApiFixtureOptions = {}): Promise
     config: { concurrency: 2, permissionMode: 'acceptEdits', defaultTimeoutSeconds: 600, maxAttempts: 2 },
   });
   const { serve = (local) => local, ...appOptions } = options;
-  const app = buildApp(serve(service), { token: null, allowedHosts: [], version: '0.0.0-test', mcp: { policy: 'strict', cwd: process.cwd() }, ...appOptions });
+  const app = buildApp(serve(service), {
+    token: null,
+    allowedHosts: [],
+    version: '0.0.0-test',
+    mcp: { policy: 'strict', cwd: process.cwd() },
+    ...appOptions,
+  });
   return {
     dir,
     store,

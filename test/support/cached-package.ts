@@ -26,9 +26,13 @@ export async function cachedPackage(
 ): Promise<string> {
   const dir = join(ROOT, 'node_modules', '.cache', `claude-worker-${label}-${version}`);
   if (!(await ready(dir))) {
-    await run('npm', ['install', '--no-save', '--no-package-lock', '--no-audit', '--no-fund', '--prefix', dir, `${name}@${version}`], {
-      cwd: ROOT,
-    });
+    await run(
+      'npm',
+      ['install', '--no-save', '--no-package-lock', '--no-audit', '--no-fund', '--prefix', dir, `${name}@${version}`],
+      {
+        cwd: ROOT,
+      },
+    );
     if (!(await ready(dir))) throw new Error(`npm installed ${name}@${version} into ${dir}, but it is not usable`);
   }
   return dir;

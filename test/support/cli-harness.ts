@@ -149,4 +149,3 @@ function startCli(args: string[], options: CliRunOptions): RunningCli {
     },
   };
 }
-

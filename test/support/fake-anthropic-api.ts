@@ -92,7 +92,8 @@ export async function startFakeAnthropicApi(options: FakeApiOptions = {}): Promi
       requestWaiters.delete(waiter);
       waiter.resolve(recorded);
     }
-    if (!req.url?.startsWith('/v1/messages')) return sendJson(res, 404, { type: 'error', error: { type: 'not_found_error', message: 'not found' } });
+    if (!req.url?.startsWith('/v1/messages'))
+      return sendJson(res, 404, { type: 'error', error: { type: 'not_found_error', message: 'not found' } });
     if (options.rejectAll || (options.rejectApiKey && recorded.apiKey)) {
       return sendJson(res, 401, { type: 'error', error: { type: 'authentication_error', message: 'invalid x-api-key' } });
     }
@@ -152,7 +153,11 @@ function decideReply(body: MessagesBody, options: FakeApiOptions): Reply {
   const hasToolResult = messages.some((m) => typeof m.content !== 'string' && m.content.some((c) => c.type === 'tool_result'));
   const canWrite = (body.tools ?? []).some((t) => t.name === 'Write');
   if (options.alwaysToolUse && canWrite) {
-    return { kind: 'tool_use', name: 'Write', input: { file_path: join(workingDirectory(body), `turn-${messages.length}.txt`), content: 'again' } };
+    return {
+      kind: 'tool_use',
+      name: 'Write',
+      input: { file_path: join(workingDirectory(body), `turn-${messages.length}.txt`), content: 'again' },
+    };
   }
   const marker = texts.join('\n').match(/\[write:([^\]]+)\]/);
   if (marker && canWrite && !hasToolResult) {
@@ -194,7 +199,10 @@ function streamReply(res: ServerResponse, model: string, reply: Reply): void {
     event('content_block_start', { index: 0, content_block: { type: 'text', text: '' } });
     event('content_block_delta', { index: 0, delta: { type: 'text_delta', text: reply.text } });
   } else {
-    event('content_block_start', { index: 0, content_block: { type: 'tool_use', id: `toolu_${Date.now()}`, name: reply.name, input: {} } });
+    event('content_block_start', {
+      index: 0,
+      content_block: { type: 'tool_use', id: `toolu_${Date.now()}`, name: reply.name, input: {} },
+    });
     event('content_block_delta', { index: 0, delta: { type: 'input_json_delta', partial_json: JSON.stringify(reply.input) } });
   }
   event('content_block_stop', { index: 0 });
@@ -212,7 +220,10 @@ function fullMessage(model: string, reply: Reply): object {
     type: 'message',
     role: 'assistant',
     model,
-    content: reply.kind === 'text' ? [{ type: 'text', text: reply.text }] : [{ type: 'tool_use', id: 'toolu_1', name: reply.name, input: reply.input }],
+    content:
+      reply.kind === 'text'
+        ? [{ type: 'text', text: reply.text }]
+        : [{ type: 'tool_use', id: 'toolu_1', name: reply.name, input: reply.input }],
     stop_reason: reply.kind === 'text' ? 'end_turn' : 'tool_use',
     stop_sequence: null,
     usage: { input_tokens: 50, output_tokens: 12, cache_creation_input_tokens: 0, cache_read_input_tokens: 0 },

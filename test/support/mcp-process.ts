@@ -67,14 +67,22 @@ export async function openMcpSession(env: Record<string, string>, cwd?: string):
 }
 
 /** The structured result of a successful tool call; fails the test with the text of an error result. */
-export async function callOk<T = Record<string, unknown>>(client: Client, name: string, args: Record<string, unknown>): Promise<T> {
+export async function callOk<T = Record<string, unknown>>(
+  client: Client,
+  name: string,
+  args: Record<string, unknown>,
+): Promise<T> {
   const result = await client.callTool({ name, arguments: args });
   if (result.isError) throw new Error(`${name} failed: ${JSON.stringify(result.content)}`);
   return result.structuredContent as T;
 }
 
 /** The parsed JSON body of an error result. */
-export async function callError(client: Client, name: string, args: Record<string, unknown>): Promise<{ error: Record<string, unknown> }> {
+export async function callError(
+  client: Client,
+  name: string,
+  args: Record<string, unknown>,
+): Promise<{ error: Record<string, unknown> }> {
   const result = await client.callTool({ name, arguments: args });
   if (!result.isError) throw new Error(`${name} succeeded unexpectedly: ${JSON.stringify(result.structuredContent)}`);
   const text = (result.content as { type: string; text: string }[])[0]!.text;

@@ -55,7 +55,8 @@ export async function startPostgresCluster(options: { throwaway?: boolean } = {}
       url,
       createDatabase,
       restartServer: async ({ whileDown }) => {
-        if (!server.restart) throw new Error('only a throwaway server can be restarted: use startPostgresCluster({ throwaway: true })');
+        if (!server.restart)
+          throw new Error('only a throwaway server can be restarted: use startPostgresCluster({ throwaway: true })');
         await server.restart(whileDown);
       },
       stop: async () => {

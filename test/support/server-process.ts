@@ -46,7 +46,17 @@ export async function startServerProcess(
   const url = `http://127.0.0.1:${port}`;
   const child = spawn(
     process.execPath,
-    [CLI, 'server', 'start', '--foreground', '--port', String(port), '--concurrency', String(options.workers ?? 2), ...(options.args ?? [])],
+    [
+      CLI,
+      'server',
+      'start',
+      '--foreground',
+      '--port',
+      String(port),
+      '--concurrency',
+      String(options.workers ?? 2),
+      ...(options.args ?? []),
+    ],
     { env: { ...env, CLAUDE_WORKER_SERVER_URL: url }, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let output = '';

@@ -47,7 +47,10 @@ export interface WorkerProcessOptions {
 export async function startWorkerProcess(options: WorkerProcessOptions): Promise<WorkerProcess> {
   const args = [CLI, 'worker', '--db', options.db, '--name', options.name, '--concurrency', String(options.workers ?? 4)];
   if (options.labels) args.push('--labels', options.labels);
-  const child = spawn(process.execPath, [...args, ...(options.args ?? [])], { env: options.env, stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(process.execPath, [...args, ...(options.args ?? [])], {
+    env: options.env,
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   let output = '';
   child.stderr!.on('data', (chunk) => (output += chunk));
   const exited = once(child, 'exit').then(([code]) => code as number | null);

@@ -9,7 +9,11 @@ export function describeMessage(message: ClaudeMessage, cwd: string): AgentActiv
   switch (message.type) {
     case 'system':
       if (message.subtype === 'api_retry') {
-        return [{ line: `[retry] API request failed (${message.error_status ?? 'no response'}); attempt ${message.attempt ?? '?'} of ${message.max_retries ?? '?'}` }];
+        return [
+          {
+            line: `[retry] API request failed (${message.error_status ?? 'no response'}); attempt ${message.attempt ?? '?'} of ${message.max_retries ?? '?'}`,
+          },
+        ];
       }
       if (message.subtype !== 'init') return [];
       return [

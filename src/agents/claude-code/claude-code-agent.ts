@@ -50,7 +50,9 @@ export class ClaudeCodeAgent implements Agent {
       observer.onActivity({ line: `[resume] continuing session ${sessionId} of the interrupted attempt` });
       return { ...request, prompt: CONTINUE_PROMPT };
     }
-    observer.onActivity({ line: `[resume] session ${sessionId} of the interrupted attempt is not on this machine or cannot be read; starting over` });
+    observer.onActivity({
+      line: `[resume] session ${sessionId} of the interrupted attempt is not on this machine or cannot be read; starting over`,
+    });
     return { ...request, resumeSessionId: null };
   }
 
@@ -72,7 +74,12 @@ export class ClaudeCodeAgent implements Agent {
     request.signal.addEventListener('abort', onAbort, { once: true });
     let thrown: unknown = null;
     try {
-      const options = buildQueryOptions(request, { env, executablePath: this.executablePath, abortController, spawn: proc.spawn });
+      const options = buildQueryOptions(request, {
+        env,
+        executablePath: this.executablePath,
+        abortController,
+        spawn: proc.spawn,
+      });
       for await (const raw of query({ prompt: request.prompt, options })) {
         observer.onMessage(raw);
         const message = asClaudeMessage(raw);

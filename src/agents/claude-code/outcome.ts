@@ -8,7 +8,8 @@ import type { AgentRunResult } from '../agent.js';
 import { contentBlocks, resultText, type ClaudeMessage } from './messages.js';
 
 const ROOT_BYPASS_SIGNATURE = /cannot be used with root\/sudo privileges/i;
-const AUTH_TEXT = /invalid api key|not logged in|authentication[_ ]failed|invalid bearer token|oauth token (has )?expired|please run \/login/i;
+const AUTH_TEXT =
+  /invalid api key|not logged in|authentication[_ ]failed|invalid bearer token|oauth token (has )?expired|please run \/login/i;
 
 export const ROOT_BYPASS_ADVICE =
   'Claude Code refuses permission mode bypassPermissions when it runs as root. Run claude-worker as a normal user, ' +
@@ -35,7 +36,10 @@ export class RunObservation {
       this.apiKeySource = message.apiKeySource;
     } else if (message.type === 'assistant') {
       if (message.error === 'authentication_failed') this.authErrorSeen = true;
-      const text = contentBlocks(message).filter((b) => b.type === 'text' && b.text).map((b) => b.text).join('\n');
+      const text = contentBlocks(message)
+        .filter((b) => b.type === 'text' && b.text)
+        .map((b) => b.text)
+        .join('\n');
       if (text.trim()) this.lastText = text.trim();
     } else if (message.type === 'result') {
       // One result per turn; the latest carries the cumulative cost.
@@ -97,7 +101,8 @@ export function classifyRun(observation: RunObservation, end: ProcessEnd, maxTur
   }
   if (result) {
     const reported = resultText(result) || 'no details given';
-    if (observation.isAuthFailure()) return fail('auth_failed', `Claude Code could not authenticate: ${reported}. ${AUTH_ADVICE}`);
+    if (observation.isAuthFailure())
+      return fail('auth_failed', `Claude Code could not authenticate: ${reported}. ${AUTH_ADVICE}`);
     if (result.subtype === 'error_max_turns') {
       const limit = maxTurns ? `max_turns (${maxTurns})` : 'the max_turns limit';
       return fail('max_turns', `Stopped after reaching ${limit} before finishing; raise --max-turns or split the task.`);

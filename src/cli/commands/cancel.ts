@@ -52,12 +52,14 @@ export function registerCancelCommand(program: Command): void {
         return;
       }
       print(orchestrationLine(orchestration, stdoutStyle()));
-      if (orchestration.status === 'running') print(`Its running tasks are being stopped; follow it with: claude-worker orchestration-status ${id} --watch`);
+      if (orchestration.status === 'running')
+        print(`Its running tasks are being stopped; follow it with: claude-worker orchestration-status ${id} --watch`);
     });
 }
 
 function describeCancelled(task: Task, style: Style): string {
   if (task.status === 'cancelled') return `Task ${task.id} ${style.status('cancelled')}.`;
-  if (task.status === 'running') return `Task ${task.id} is being stopped; it ends ${style.status('cancelled', 'cancelled')} shortly.`;
+  if (task.status === 'running')
+    return `Task ${task.id} is being stopped; it ends ${style.status('cancelled', 'cancelled')} shortly.`;
   return `Task ${task.id} had already ended: ${style.status(task.status)}.`;
 }

@@ -23,6 +23,9 @@ export function registerListOrchestrationsCommand(program: Command): void {
         return;
       }
       const command = `claude-worker list-orchestrations --limit ${options.limit}`;
-      print(renderOrchestrationTable(page.orchestrations, Date.now(), stdoutStyle()) + nextPageLine('orchestrations', command, page.next_cursor));
+      print(
+        renderOrchestrationTable(page.orchestrations, Date.now(), stdoutStyle()) +
+          nextPageLine('orchestrations', command, page.next_cursor),
+      );
     });
 }

@@ -33,7 +33,9 @@ Example file:
       const input = (await readOrchestrationFile(file, process.cwd())) as CreateOrchestrationInput;
       // Bad input is reported before anything starts: no daemon, nothing stored.
       await reportedInFile(file, () =>
-        isLocalServerUrl(config.serverUrl) ? validateOrchestrationInput(input) : parseOrThrow(createOrchestrationInputSchema, input),
+        isLocalServerUrl(config.serverUrl)
+          ? validateOrchestrationInput(input)
+          : parseOrThrow(createOrchestrationInputSchema, input),
       );
 
       const client = await connect(config, notice);

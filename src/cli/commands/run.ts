@@ -104,7 +104,10 @@ async function taskInput(prompt: string | undefined, options: RunOptions): Promi
     timeout_seconds: options.timeout ?? null,
     idempotency_key: options.idempotencyKey ?? null,
     // One list, so a name given twice with different values is reported.
-    required_labels: parseLabelList([...(options.requireLabel ?? []), ...(options.requireLabels ?? [])].join(','), 'required_labels'),
+    required_labels: parseLabelList(
+      [...(options.requireLabel ?? []), ...(options.requireLabels ?? [])].join(','),
+      'required_labels',
+    ),
   };
 }
 

@@ -31,10 +31,17 @@ export function registerServerCommand(program: Command): void {
       .command('start')
       .description('Start the server (default: a background daemon with a pid file and a log)')
       .option('--host <host>', 'address to bind (default: the host of CLAUDE_WORKER_SERVER_URL, else 127.0.0.1)')
-      .option('--port <port>', 'port to listen on (default: the port of CLAUDE_WORKER_SERVER_URL, else 8000)', integerIn(1, 65_535))
+      .option(
+        '--port <port>',
+        'port to listen on (default: the port of CLAUDE_WORKER_SERVER_URL, else 8000)',
+        integerIn(1, 65_535),
+      )
       .option('--no-worker', 'serve the API only; tasks run on `claude-worker worker` nodes')
       .addOption(
-        new Option('--permission-mode <mode>', 'Claude Code permission mode for tasks that set none (default: CLAUDE_WORKER_PERMISSION_MODE, else bypassPermissions)').choices(PERMISSION_MODES),
+        new Option(
+          '--permission-mode <mode>',
+          'Claude Code permission mode for tasks that set none (default: CLAUDE_WORKER_PERMISSION_MODE, else bypassPermissions)',
+        ).choices(PERMISSION_MODES),
       )
       .option('--foreground', 'run in this process until SIGTERM or Ctrl-C'),
   ).action(startServer);
@@ -50,7 +57,7 @@ export function registerServerCommand(program: Command): void {
   server
     .command('restart')
     .description(
-      'Stop the background server and start it again with the options it was started with, in this shell\'s environment',
+      "Stop the background server and start it again with the options it was started with, in this shell's environment",
     )
     .action(async () => {
       const config = loadConfig();
@@ -74,8 +81,7 @@ export function registerServerCommand(program: Command): void {
       if (options.json) {
         const pidFile = daemon === null ? null : { pid: daemon.pid, url: daemon.url, log_file: daemon.logFile };
         printJson({ url: config.serverUrl, healthy: health !== null, health, daemon: pidFile });
-      }
-      else print(describeStatus(config, health, daemon));
+      } else print(describeStatus(config, health, daemon));
       if (health === null) process.exitCode = 1;
     });
 }

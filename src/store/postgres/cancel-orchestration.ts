@@ -4,13 +4,13 @@
  * cancelled the way a single task is.
  */
 import { CANCELLED_ORCHESTRATION_REASON } from '../decisions.js';
-import { flagOrchestrationCancelled, skipWaitingOfOrchestration, UNFINISHED_TASK_IDS_OF_ORCHESTRATION } from '../sql/orchestrations.js';
+import * as orchestrationSql from '../sql/orchestrations.js';
 import type { PostgresContext } from './pool.js';
 import { cancelRow } from './cancel.js';
 import { isTaskId, POSTGRES_DIALECT, TASK_COLUMNS, type TaskRow } from './row.js';
 
-const FLAG = flagOrchestrationCancelled(POSTGRES_DIALECT);
-const SKIP_WAITING = skipWaitingOfOrchestration(POSTGRES_DIALECT);
+const FLAG = orchestrationSql.flagOrchestrationCancelled(POSTGRES_DIALECT);
+const SKIP_WAITING = orchestrationSql.skipWaitingOfOrchestration(POSTGRES_DIALECT);
 // Locked in id order, like every other path that locks several tasks of a graph.
 const LOCK_TASKS = `SELECT ${TASK_COLUMNS} FROM tasks WHERE orchestration_id = @orchestration_id ORDER BY id FOR UPDATE`;
 
@@ -22,9 +22,12 @@ export async function cancelOrchestration(ctx: PostgresContext, orchestrationId:
     if ((await tx.rows(FLAG, params)).length === 0) return null;
     await tx.rows(LOCK_TASKS, params);
     const skipped = await tx.rows<{ id: number }>(SKIP_WAITING, { ...params, reason: CANCELLED_ORCHESTRATION_REASON });
-    tx.moved.note(skipped.map((row) => row.id), 'skipped');
+    tx.moved.note(
+      skipped.map((row) => row.id),
+      'skipped',
+    );
     const stopping: number[] = [];
-    for (const { id } of await tx.rows<{ id: number }>(UNFINISHED_TASK_IDS_OF_ORCHESTRATION, params)) {
+    for (const { id } of await tx.rows<{ id: number }>(orchestrationSql.UNFINISHED_TASK_IDS_OF_ORCHESTRATION, params)) {
       const [row] = await tx.rows<TaskRow>(`SELECT ${TASK_COLUMNS} FROM tasks WHERE id = @id`, { id });
       const { outcome } = await cancelRow(tx, row!);
       tx.moved.note([id], outcome === 'cancelled' ? 'cancelled' : 'running');

@@ -73,5 +73,9 @@ export async function claimMany(
     worker_pid: worker.pid,
     worker_start_time: worker.procStartTime,
   });
-  return rows.map((row) => ({ task: toTaskRecord(row), lease: { taskId: row.id, token: row.lease_token! }, attempt: row.attempts }));
+  return rows.map((row) => ({
+    task: toTaskRecord(row),
+    lease: { taskId: row.id, token: row.lease_token! },
+    attempt: row.attempts,
+  }));
 }

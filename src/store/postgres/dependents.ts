@@ -24,18 +24,23 @@ const LOCK_DESCENDANTS = `SELECT id FROM tasks WHERE id IN (${DESCENDANT_IDS}) O
 
 /** Call inside a transaction, after `taskId` reached a terminal status. */
 export async function settleDependents(tx: Sql, taskId: number): Promise<void> {
-  const [ended] = await tx.rows<{ identifier: string; status: TaskStatus; failure_policy: FailurePolicy }>(
-    ENDED_TASK_IN_GRAPH,
-    { task_id: taskId },
-  );
+  const [ended] = await tx.rows<{ identifier: string; status: TaskStatus; failure_policy: FailurePolicy }>(ENDED_TASK_IN_GRAPH, {
+    task_id: taskId,
+  });
   if (!ended) return;
   await tx.rows(LOCK_DESCENDANTS, { task_id: taskId });
   if (skipsDescendants(ended.status, ended.failure_policy)) {
     const skipped = await tx.rows<{ id: number }>(SKIP, { task_id: taskId, reason: skipReason(ended) });
-    tx.moved.note(skipped.map((row) => row.id), 'skipped');
+    tx.moved.note(
+      skipped.map((row) => row.id),
+      'skipped',
+    );
   }
   const promoted = await tx.rows<{ id: number }>(PROMOTE, { task_id: taskId, failure_policy: ended.failure_policy });
-  tx.moved.note(promoted.map((row) => row.id), 'pending');
+  tx.moved.note(
+    promoted.map((row) => row.id),
+    'pending',
+  );
   // Runners on other nodes hear of the new work at once.
   if (promoted.length > 0) await notifyWork(tx, promoted[0]!.id);
 }

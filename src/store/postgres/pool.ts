@@ -167,7 +167,8 @@ export class PostgresContext extends Statements {
       try {
         return await this.transactionOnce(fn);
       } catch (error) {
-        if (attempt >= MAX_TRANSACTION_ATTEMPTS || !RETRYABLE_CODES.has((error as { code?: unknown }).code as string)) throw error;
+        if (attempt >= MAX_TRANSACTION_ATTEMPTS || !RETRYABLE_CODES.has((error as { code?: unknown }).code as string))
+          throw error;
       }
     }
   }

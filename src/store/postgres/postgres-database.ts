@@ -8,33 +8,14 @@
 import { randomUUID } from 'node:crypto';
 import { DatabaseTaskStore, type StoreDatabase } from '../database-task-store.js';
 import type { StoreOperations } from '../store-operations.js';
+import * as operations from './operations.js';
 import { StoreSignals } from '../store-signals.js';
-import { abandon } from './abandon.js';
-import { requestCancel } from './cancel.js';
-import { cancelOrchestration } from './cancel-orchestration.js';
-import { claimMany } from './claim.js';
-import { enqueue } from './enqueue.js';
-import { heartbeat } from './heartbeat.js';
 import { NotificationListener } from './listener.js';
-import { appendLog, readLog } from './log-lines.js';
 import { migrate } from './migrations.js';
 import { createPool, PostgresContext } from './pool.js';
-import { recordProgress, recordSpawn } from './progress.js';
-import { prune } from './prune.js';
-import { countByStatus, getTask, listTasks, runningAttemptsOnHost } from './read.js';
-import { dependencyResults, getOrchestration, listOrchestrations } from './read-orchestration.js';
-import { reapExpired } from './reap.js';
-import { complete, fail, markCancelled, release } from './settle.js';
-import { submitOrchestration } from './submit-orchestration.js';
-import { listWorkers, registerWorker, setWorkerState, workerHeartbeat } from './workers.js';
 
-const POSTGRES_OPERATIONS: StoreOperations<PostgresContext> = {
-  ...{ enqueue, claimMany, recordSpawn, recordProgress, appendLog, heartbeat },
-  ...{ complete, fail, release, markCancelled, abandon, requestCancel, reapExpired },
-  ...{ runningAttemptsOnHost, getTask, readLog, listTasks, countByStatus, prune },
-  ...{ submitOrchestration, getOrchestration, listOrchestrations, cancelOrchestration, dependencyResults },
-  ...{ registerWorker, workerHeartbeat, setWorkerState, listWorkers },
-};
+// The statement modules, each one operation's SQL: the interface checks that none is missing.
+const POSTGRES_OPERATIONS: StoreOperations<PostgresContext> = operations;
 
 export interface PostgresStoreOptions {
   /** Pooled connections at most; default 10. The listener uses one more. */

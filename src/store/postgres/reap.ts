@@ -14,10 +14,7 @@ const SELECT_EXPIRED = `
    ORDER BY id
      FOR UPDATE SKIP LOCKED`;
 
-export async function reapExpired(
-  ctx: PostgresContext,
-  retryDelayMs: number,
-): Promise<{ taskId: number; status: TaskStatus }[]> {
+export async function reapExpired(ctx: PostgresContext, retryDelayMs: number): Promise<{ taskId: number; status: TaskStatus }[]> {
   return ctx.transaction(async (tx) => {
     const expired = await tx.rows<TaskRow>(SELECT_EXPIRED);
     const reaped: { taskId: number; status: TaskStatus }[] = [];

@@ -85,7 +85,6 @@ export const STATS_ASSIGNMENTS = `
   session_id = COALESCE(@session_id, session_id),
   api_key_source = COALESCE(@api_key_source, api_key_source)`;
 
-
 /**
  * Whether `taskId` can name a row at all. Ids are bigint: binding 1.5 or 1e20
  * would be an SQL error, where a lookup of an id that cannot exist should
@@ -94,4 +93,3 @@ export const STATS_ASSIGNMENTS = `
 export function isTaskId(taskId: number): boolean {
   return Number.isSafeInteger(taskId);
 }
-

@@ -4,23 +4,14 @@
  * `running`, close the attempt, and hint other nodes when the task is queued
  * again.
  */
-import { isTerminal, type FailureCode, type RunStats, type TaskStatus } from '../../core/task.js';
+import { isTerminal } from '../../core/task.js';
+import type { RunEnd } from '../run-end.js';
 import { statsParams } from '../sql/tasks.js';
 import type { Lease } from '../task-store.js';
 import { settleDependents } from './dependents.js';
 import { notifyWork } from './notify.js';
 import type { PostgresContext, Sql } from './pool.js';
-import {
-  LEASE_CLEARED,
-  leaseParams,
-  msInterval,
-  OWNED_BY_LEASE,
-  STATS_ASSIGNMENTS,
-  TASK_COLUMNS,
-  type TaskRow,
-} from './row.js';
-
-export type AttemptOutcome = 'completed' | 'failed' | 'cancelled' | 'lost';
+import { LEASE_CLEARED, leaseParams, msInterval, OWNED_BY_LEASE, STATS_ASSIGNMENTS, TASK_COLUMNS, type TaskRow } from './row.js';
 
 // FOR UPDATE: a concurrent writer (the reaper, another node's late write)
 // waits for this transaction, then finds the row no longer matches.
@@ -40,17 +31,6 @@ export async function whileOwned<T>(
     const [row] = await tx.rows<TaskRow>(SELECT_OWNED, leaseParams(lease));
     return row ? fn(tx, row) : null;
   });
-}
-
-export interface RunEnd {
-  status: Exclude<TaskStatus, 'running'>;
-  /** A `pending` task may run again this long after now. */
-  runAfterMs?: number;
-  /** Becomes the task's last error; null clears it; absent keeps the one stored. */
-  error?: { code: FailureCode; message: string } | null;
-  finalSummary?: string | null;
-  stats?: Partial<RunStats>;
-  attempt: { outcome: AttemptOutcome; error: string | null };
 }
 
 // A task back in the queue has not ended.

@@ -5,11 +5,12 @@
  * owns the task (nothing is written then).
  */
 import type { RunStats, TaskStatus } from '../../core/task.js';
-import { CANCELLED_RUN } from '../decisions.js';
+import { CANCELLED_RUN, decideFailure } from '../decisions.js';
 import type { CompletedResult, FailureRecord, Lease } from '../task-store.js';
 import { notifyWork } from './notify.js';
 import type { PostgresContext } from './pool.js';
-import { LEASE_CLEARED, leaseParams } from './row.js';
+import { DELETE_ATTEMPT, refundAttempt } from '../sql/tasks.js';
+import { leaseParams, POSTGRES_DIALECT } from './row.js';
 import { endRun, endTerminalRun, whileOwned } from './run-end.js';
 
 export async function complete(ctx: PostgresContext, lease: Lease, result: CompletedResult): Promise<TaskStatus | null> {
@@ -31,44 +32,18 @@ export async function fail(
   retryDelayMs: number | null,
 ): Promise<TaskStatus | null> {
   return whileOwned(ctx, lease, async (tx, row) => {
-    // Once a cancel is requested nobody wants the task run again.
-    const retry = retryDelayMs !== null && row.attempts < row.max_attempts && row.cancel_requested_at === null;
-    const status = retry ? 'pending' : 'failed';
-    await endRun(tx, lease, {
-      status,
-      ...(retry ? { runAfterMs: retryDelayMs } : {}),
-      // Kept on a retried task too: it says why the task is waiting.
-      error: { code: failure.error_code, message: failure.error_message },
-      finalSummary: failure.final_summary ?? null,
-      stats: failure,
-      attempt: { outcome: 'failed', error: failure.error_message },
-    });
-    return status;
+    const end = decideFailure(row, failure, retryDelayMs);
+    await endRun(tx, lease, end);
+    return end.status;
   });
 }
 
-export async function markCancelled(
-  ctx: PostgresContext,
-  lease: Lease,
-  stats?: Partial<RunStats>,
-): Promise<TaskStatus | null> {
+export async function markCancelled(ctx: PostgresContext, lease: Lease, stats?: Partial<RunStats>): Promise<TaskStatus | null> {
   const ended = await endTerminalRun(ctx, lease, { ...CANCELLED_RUN, stats });
   return ended ? 'cancelled' : null;
 }
 
-// The refunded attempt never happened: started_at goes back to the previous
-// attempt's start (NULL when there was none).
-const REFUND = `
-  UPDATE tasks
-     SET status = 'pending',
-         run_at = now(),
-         attempts = attempts - 1,
-         started_at = (SELECT started_at FROM task_attempts a
-                        WHERE a.task_id = tasks.id AND a.attempt = tasks.attempts - 1),
-         ${LEASE_CLEARED}
-   WHERE id = @task_id`;
-
-const DELETE_ATTEMPT = `DELETE FROM task_attempts WHERE task_id = @task_id AND lease_token = @token`;
+const REFUND = refundAttempt(POSTGRES_DIALECT);
 
 /**
  * Hands the task back without counting the attempt (a graceful shutdown is

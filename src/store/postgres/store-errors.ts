@@ -13,7 +13,16 @@ import { DiskFullError, StoreUnavailableError } from '../../core/errors.js';
 const DISK_FULL = '53100';
 
 /** Socket errors of a connection that could not be made or was cut. */
-const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EPIPE']);
+const NETWORK_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EPIPE',
+]);
 
 /**
  * SQLSTATE class 08 (connection exception), 57P01..57P03 (the server is
@@ -50,7 +59,8 @@ function isUnreachable(error: unknown): error is Error {
 /** `error` as the typed error for what it says about the database at `url`; else `error` itself. */
 export function asStoreError(error: unknown, url: string): unknown {
   const database = describeDatabase(url);
-  if ((error as { code?: unknown } | null)?.code === DISK_FULL) return new DiskFullError(`the PostgreSQL database ${database}`, error);
+  if ((error as { code?: unknown } | null)?.code === DISK_FULL)
+    return new DiskFullError(`the PostgreSQL database ${database}`, error);
   if (!isUnreachable(error)) return error;
   const reason = error.message || (error instanceof AggregateError ? error.errors.map(String).join(', ') : error.name);
   const { hostname, port } = new URL(url);

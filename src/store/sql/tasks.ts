@@ -165,3 +165,22 @@ export function insertTaskParams(spec: EnqueueSpec, placement: NewTaskPlacement 
 export function labelsParam(labels: EnqueueSpec['required_labels']): string {
   return JSON.stringify(sortedLabels(labels ?? {}));
 }
+
+/**
+ * Hands a running task back without counting its attempt: the refunded
+ * attempt never happened, so started_at goes back to the previous attempt's
+ * start (NULL when there was none). Its attempt row goes with DELETE_ATTEMPT.
+ */
+export function refundAttempt(d: Dialect): string {
+  return `
+  UPDATE tasks
+     SET status = 'pending',
+         run_at = ${d.now},
+         attempts = attempts - 1,
+         started_at = (SELECT started_at FROM task_attempts a
+                        WHERE a.task_id = tasks.id AND a.attempt = tasks.attempts - 1),
+         ${LEASE_CLEARED}
+   WHERE id = @task_id`;
+}
+
+export const DELETE_ATTEMPT = `DELETE FROM task_attempts WHERE task_id = @task_id AND lease_token = @token`;

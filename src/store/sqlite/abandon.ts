@@ -25,7 +25,7 @@ export function abandonRow(ctx: SqliteContext, row: TaskRow, reason: string, ret
   const decision = decideAbandon(row, reason);
   endRun(ctx, lease, {
     status: decision.status,
-    ...(decision.status === 'pending' ? { runAt: ctx.now() + retryDelayMs } : {}),
+    ...(decision.status === 'pending' ? { runAfterMs: retryDelayMs } : {}),
     error: decision.error,
     attempt,
   });

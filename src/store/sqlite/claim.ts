@@ -52,7 +52,13 @@ const INSERT_ATTEMPT = `
     @task_id, @attempt, @token, @worker_id, @host, @boot_id, @worker_pid, @worker_start_time, @now
   )`;
 
-export function claimMany(ctx: SqliteContext, worker: WorkerIdentity, leaseMs: number, limit: number, labels: Labels): ClaimedTask[] {
+export function claimMany(
+  ctx: SqliteContext,
+  worker: WorkerIdentity,
+  leaseMs: number,
+  limit: number,
+  labels: Labels,
+): ClaimedTask[] {
   // Relaxed: after a power loss the agent is gone too, and a pending task is the right state.
   return ctx.relaxed(() =>
     ctx.immediate(() => {

@@ -16,14 +16,19 @@ const PROMOTE = promoteReadyDependents(SQLITE_DIALECT);
 /** Call inside a write transaction, after `taskId` reached a terminal status. */
 export function settleDependents(ctx: SqliteContext, taskId: number): void {
   const ended = ctx.statement(ENDED_TASK_IN_GRAPH).get({ task_id: taskId }) as
-    | { identifier: string; status: TaskStatus; failure_policy: FailurePolicy }
-    | undefined;
+    { identifier: string; status: TaskStatus; failure_policy: FailurePolicy } | undefined;
   if (!ended) return;
   const now = ctx.now();
   if (skipsDescendants(ended.status, ended.failure_policy)) {
     const skipped = ctx.statement(SKIP).all({ task_id: taskId, now, reason: skipReason(ended) }) as { id: number }[];
-    ctx.moved.note(skipped.map((row) => row.id), 'skipped');
+    ctx.moved.note(
+      skipped.map((row) => row.id),
+      'skipped',
+    );
   }
   const promoted = ctx.statement(PROMOTE).all({ task_id: taskId, now, failure_policy: ended.failure_policy }) as { id: number }[];
-  ctx.moved.note(promoted.map((row) => row.id), 'pending');
+  ctx.moved.note(
+    promoted.map((row) => row.id),
+    'pending',
+  );
 }

@@ -16,17 +16,18 @@ const RENEW = `
  */
 export function heartbeat(ctx: SqliteContext, leases: readonly Lease[], leaseMs: number): HeartbeatResult[] {
   if (leases.length === 0) return [];
-  return ctx.relaxed(() => ctx.immediate(() => {
-    const expiresAt = ctx.now() + leaseMs;
-    return leases.map((lease) => {
-      const renewed = ctx.statement(RENEW).get({ ...leaseParams(lease), expires_at: expiresAt }) as
-        | { cancel_requested_at: number | null }
-        | undefined;
-      return {
-        taskId: lease.taskId,
-        owned: renewed !== undefined,
-        cancelRequested: renewed !== undefined && renewed.cancel_requested_at !== null,
-      };
-    });
-  }));
+  return ctx.relaxed(() =>
+    ctx.immediate(() => {
+      const expiresAt = ctx.now() + leaseMs;
+      return leases.map((lease) => {
+        const renewed = ctx.statement(RENEW).get({ ...leaseParams(lease), expires_at: expiresAt }) as
+          { cancel_requested_at: number | null } | undefined;
+        return {
+          taskId: lease.taskId,
+          owned: renewed !== undefined,
+          cancelRequested: renewed !== undefined && renewed.cancel_requested_at !== null,
+        };
+      });
+    }),
+  );
 }

@@ -1,5 +1,5 @@
 /** Reads of orchestrations: one with its tasks, newest-first pages, and what a starting task learns of its dependencies. */
-import { countRange, type CountRow, DEPENDENCY_RESULTS, ORCHESTRATION_COUNTS, ORCHESTRATION_EDGES, type OrchestrationRow, toOrchestrationRecords, withDependencies } from '../sql/orchestrations.js';
+import * as orchestrationSql from '../sql/orchestrations.js';
 import type { DependencyResult, OrchestrationGraph, OrchestrationRecord } from '../orchestration-records.js';
 import type { SqliteContext } from './context.js';
 import { toTaskRecord, type TaskRow } from './row.js';
@@ -10,13 +10,21 @@ const SELECT_TASKS = `SELECT * FROM tasks WHERE orchestration_id = @orchestratio
 /** One snapshot: the reads run in one transaction, so counts and tasks agree. */
 export function getOrchestration(ctx: SqliteContext, orchestrationId: number): OrchestrationGraph | null {
   return ctx.db.transaction(() => {
-    const row = ctx.statement(SELECT_ONE).get({ id: orchestrationId }) as OrchestrationRow | undefined;
+    const row = ctx.statement(SELECT_ONE).get({ id: orchestrationId }) as orchestrationSql.OrchestrationRow | undefined;
     if (!row) return null;
     const byOrchestration = { orchestration_id: row.id };
-    const counts = ctx.statement(ORCHESTRATION_COUNTS).all(countRange([row])) as CountRow[];
+    const counts = ctx
+      .statement(orchestrationSql.ORCHESTRATION_COUNTS)
+      .all(orchestrationSql.countRange([row])) as orchestrationSql.CountRow[];
     const tasks = (ctx.statement(SELECT_TASKS).all(byOrchestration) as TaskRow[]).map(toTaskRecord);
-    const edges = ctx.statement(ORCHESTRATION_EDGES).all(byOrchestration) as { task_id: number; identifier: string }[];
-    return { orchestration: toOrchestrationRecords([row], counts)[0]!, tasks: withDependencies(tasks, edges) };
+    const edges = ctx.statement(orchestrationSql.ORCHESTRATION_EDGES).all(byOrchestration) as {
+      task_id: number;
+      identifier: string;
+    }[];
+    return {
+      orchestration: orchestrationSql.toOrchestrationRecords([row], counts)[0]!,
+      tasks: orchestrationSql.withDependencies(tasks, edges),
+    };
   })();
 }
 
@@ -24,13 +32,15 @@ export function listOrchestrations(ctx: SqliteContext, filter: { beforeId?: numb
   return ctx.db.transaction(() => {
     const rows = ctx
       .statement(`SELECT * FROM orchestrations WHERE id < @before_id ORDER BY id DESC LIMIT @limit`)
-      .all({ before_id: filter.beforeId ?? Number.MAX_SAFE_INTEGER, limit: filter.limit }) as OrchestrationRow[];
+      .all({ before_id: filter.beforeId ?? Number.MAX_SAFE_INTEGER, limit: filter.limit }) as orchestrationSql.OrchestrationRow[];
     if (rows.length === 0) return [];
-    const counts = ctx.statement(ORCHESTRATION_COUNTS).all(countRange(rows)) as CountRow[];
-    return toOrchestrationRecords(rows, counts);
+    const counts = ctx
+      .statement(orchestrationSql.ORCHESTRATION_COUNTS)
+      .all(orchestrationSql.countRange(rows)) as orchestrationSql.CountRow[];
+    return orchestrationSql.toOrchestrationRecords(rows, counts);
   })();
 }
 
 export function dependencyResults(ctx: SqliteContext, taskId: number): DependencyResult[] {
-  return ctx.statement(DEPENDENCY_RESULTS).all({ task_id: taskId }) as DependencyResult[];
+  return ctx.statement(orchestrationSql.DEPENDENCY_RESULTS).all({ task_id: taskId }) as DependencyResult[];
 }

@@ -35,5 +35,4 @@ export const STATS_ASSIGNMENTS = `
   session_id = COALESCE(@session_id, session_id),
   api_key_source = COALESCE(@api_key_source, api_key_source)`;
 
-
 export { LEASE_CLEARED, leaseParams, OWNED_BY_LEASE } from '../sql/tasks.js';

@@ -3,14 +3,13 @@
  * reap): check that the lease still owns the task, move the task out of
  * `running`, and close the attempt.
  */
-import { isTerminal, type FailureCode, type RunStats, type TaskStatus } from '../../core/task.js';
+import { isTerminal } from '../../core/task.js';
+import type { RunEnd } from '../run-end.js';
 import type { Lease } from '../task-store.js';
 import type { SqliteContext } from './context.js';
 import { statsParams } from '../sql/tasks.js';
 import { settleDependents } from './dependents.js';
 import { LEASE_CLEARED, leaseParams, OWNED_BY_LEASE, STATS_ASSIGNMENTS, type TaskRow } from './row.js';
-
-export type AttemptOutcome = 'completed' | 'failed' | 'cancelled' | 'lost';
 
 const SELECT_OWNED = `SELECT * FROM tasks WHERE ${OWNED_BY_LEASE}`;
 
@@ -23,17 +22,6 @@ export function whileOwned<T>(ctx: SqliteContext, lease: Lease, fn: (row: TaskRo
     const row = ctx.statement(SELECT_OWNED).get(leaseParams(lease)) as TaskRow | undefined;
     return row ? fn(row) : null;
   });
-}
-
-export interface RunEnd {
-  status: Exclude<TaskStatus, 'running'>;
-  /** When a `pending` task may run again. */
-  runAt?: number;
-  /** Becomes the task's last error; null clears it; absent keeps the one stored. */
-  error?: { code: FailureCode; message: string } | null;
-  finalSummary?: string | null;
-  stats?: Partial<RunStats>;
-  attempt: { outcome: AttemptOutcome; error: string | null };
 }
 
 const END_RUN = `
@@ -61,7 +49,7 @@ export function endRun(ctx: SqliteContext, lease: Lease, end: RunEnd): void {
     status: end.status,
     // A task back in the queue has not ended.
     ended_at: end.status === 'pending' ? null : now,
-    run_at: end.runAt ?? null,
+    run_at: end.runAfterMs === undefined ? null : now + end.runAfterMs,
     final_summary: end.finalSummary ?? null,
     keep_error: end.error === undefined ? 1 : 0,
     error_code: end.error?.code ?? null,

@@ -5,10 +5,11 @@
  * owns the task (nothing is written then).
  */
 import type { RunStats, TaskStatus } from '../../core/task.js';
-import { CANCELLED_RUN } from '../decisions.js';
+import { CANCELLED_RUN, decideFailure } from '../decisions.js';
 import type { CompletedResult, FailureRecord, Lease } from '../task-store.js';
-import type { SqliteContext } from './context.js';
-import { LEASE_CLEARED, leaseParams } from './row.js';
+import { DELETE_ATTEMPT, refundAttempt } from '../sql/tasks.js';
+import { SQLITE_DIALECT, type SqliteContext } from './context.js';
+import { leaseParams } from './row.js';
 import { endRun, whileOwned } from './run-end.js';
 
 export function complete(ctx: SqliteContext, lease: Lease, result: CompletedResult): TaskStatus | null {
@@ -25,26 +26,11 @@ export function complete(ctx: SqliteContext, lease: Lease, result: CompletedResu
   });
 }
 
-export function fail(
-  ctx: SqliteContext,
-  lease: Lease,
-  failure: FailureRecord,
-  retryDelayMs: number | null,
-): TaskStatus | null {
+export function fail(ctx: SqliteContext, lease: Lease, failure: FailureRecord, retryDelayMs: number | null): TaskStatus | null {
   return whileOwned(ctx, lease, (row) => {
-    // Once a cancel is requested nobody wants the task run again.
-    const retry = retryDelayMs !== null && row.attempts < row.max_attempts && row.cancel_requested_at === null;
-    const status = retry ? 'pending' : 'failed';
-    endRun(ctx, lease, {
-      status,
-      ...(retry ? { runAt: ctx.now() + retryDelayMs } : {}),
-      // Kept on a retried task too: it says why the task is waiting.
-      error: { code: failure.error_code, message: failure.error_message },
-      finalSummary: failure.final_summary ?? null,
-      stats: failure,
-      attempt: { outcome: 'failed', error: failure.error_message },
-    });
-    return status;
+    const end = decideFailure(row, failure, retryDelayMs);
+    endRun(ctx, lease, end);
+    return end.status;
   });
 }
 
@@ -55,19 +41,7 @@ export function markCancelled(ctx: SqliteContext, lease: Lease, stats?: Partial<
   });
 }
 
-// The refunded attempt never happened: started_at goes back to the previous
-// attempt's start (NULL when there was none).
-const REFUND = `
-  UPDATE tasks
-     SET status = 'pending',
-         run_at = @now,
-         attempts = attempts - 1,
-         started_at = (SELECT started_at FROM task_attempts a
-                        WHERE a.task_id = tasks.id AND a.attempt = tasks.attempts - 1),
-         ${LEASE_CLEARED}
-   WHERE id = @task_id`;
-
-const DELETE_ATTEMPT = `DELETE FROM task_attempts WHERE task_id = @task_id AND lease_token = @token`;
+const REFUND = refundAttempt(SQLITE_DIALECT);
 
 /**
  * Hands the task back without counting the attempt (a graceful shutdown is

@@ -6,33 +6,14 @@
 import type Database from 'better-sqlite3';
 import { DatabaseTaskStore, type StoreDatabase } from '../database-task-store.js';
 import type { StoreOperations } from '../store-operations.js';
-import { abandon } from './abandon.js';
-import { requestCancel } from './cancel.js';
-import { cancelOrchestration } from './cancel-orchestration.js';
-import { claimMany } from './claim.js';
+import * as operations from './operations.js';
 import { SqliteContext } from './context.js';
-import { enqueue } from './enqueue.js';
-import { heartbeat } from './heartbeat.js';
-import { appendLog, readLog } from './log-lines.js';
 import { migrate } from './migrations.js';
 import { openDatabase } from './open.js';
 import { asStoreError } from './store-errors.js';
-import { recordProgress, recordSpawn } from './progress.js';
-import { prune } from './prune.js';
-import { countByStatus, getTask, listTasks, runningAttemptsOnHost } from './read.js';
-import { dependencyResults, getOrchestration, listOrchestrations } from './read-orchestration.js';
-import { reapExpired } from './reap.js';
-import { complete, fail, markCancelled, release } from './settle.js';
-import { submitOrchestration } from './submit-orchestration.js';
-import { listWorkers, registerWorker, setWorkerState, workerHeartbeat } from './workers.js';
 
-const SQLITE_OPERATIONS: StoreOperations<SqliteContext> = {
-  ...{ enqueue, claimMany, recordSpawn, recordProgress, appendLog, heartbeat },
-  ...{ complete, fail, release, markCancelled, abandon, requestCancel, reapExpired },
-  ...{ runningAttemptsOnHost, getTask, readLog, listTasks, countByStatus, prune },
-  ...{ submitOrchestration, getOrchestration, listOrchestrations, cancelOrchestration, dependencyResults },
-  ...{ registerWorker, workerHeartbeat, setWorkerState, listWorkers },
-};
+// The statement modules, each one operation's SQL: the interface checks that none is missing.
+const SQLITE_OPERATIONS: StoreOperations<SqliteContext> = operations;
 
 export interface SqliteStoreOptions {
   /** Epoch milliseconds; default `Date.now`. Tests inject a clock they move by hand. */

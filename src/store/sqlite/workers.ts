@@ -24,7 +24,10 @@ export function setWorkerState(ctx: SqliteContext, workerId: string, state: Excl
 }
 
 export function listWorkers(ctx: SqliteContext): WorkerRecord[] {
-  const rows = ctx.statement(REGISTRY.list).all({ now: ctx.now(), retention_ms: WORKER_RETENTION_MS }) as (Omit<WorkerRow, 'labels'> & {
+  const rows = ctx.statement(REGISTRY.list).all({ now: ctx.now(), retention_ms: WORKER_RETENTION_MS }) as (Omit<
+    WorkerRow,
+    'labels'
+  > & {
     labels: string;
   })[];
   return rows.map((row) => toWorkerRecord({ ...row, labels: JSON.parse(row.labels) as Labels }));

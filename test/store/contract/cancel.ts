@@ -10,7 +10,12 @@ export function describeCancelContract(current: CurrentFixture): void {
       const result = await store.requestCancel(id);
 
       expect(result?.outcome).toBe('cancelled');
-      expect(result?.task).toMatchObject({ id, status: 'cancelled', error_code: 'cancelled', error_message: 'Cancelled before it started.' });
+      expect(result?.task).toMatchObject({
+        id,
+        status: 'cancelled',
+        error_code: 'cancelled',
+        error_message: 'Cancelled before it started.',
+      });
       expect(result?.task.ended_at).not.toBeNull();
       expect(result?.task.cancel_requested_at).not.toBeNull();
       expect(await store.get(id)).toEqual(result?.task);

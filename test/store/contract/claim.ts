@@ -81,7 +81,8 @@ export function describeClaimContract(current: CurrentFixture): void {
       expect((await store.claimMany(WORKER_B, LEASE_MS, 10)).map((c) => c.task.id)).toEqual(ids.slice(3));
       expect(await store.claimMany(WORKER_B, LEASE_MS, 10)).toEqual([]);
       // Every lease works: the claimed tasks complete.
-      for (const { lease } of first) expect(await store.complete(lease, { final_summary: 'done', ...emptyRunStats() })).toBe(true);
+      for (const { lease } of first)
+        expect(await store.complete(lease, { final_summary: 'done', ...emptyRunStats() })).toBe(true);
     });
 
     it('gives each of 40 tasks to exactly one of many concurrent batch claimers', async () => {

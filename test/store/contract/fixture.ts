@@ -40,11 +40,7 @@ export async function enqueueTask(store: TaskStore, overrides: Partial<EnqueueSp
 }
 
 /** Claims and insists that something was claimed. */
-export async function claimTask(
-  store: TaskStore,
-  worker: WorkerIdentity = WORKER_A,
-  leaseMs = LEASE_MS,
-): Promise<ClaimedTask> {
+export async function claimTask(store: TaskStore, worker: WorkerIdentity = WORKER_A, leaseMs = LEASE_MS): Promise<ClaimedTask> {
   const claimed = await store.claim(worker, leaseMs);
   expect(claimed, 'a runnable task to claim').not.toBeNull();
   return claimed!;

@@ -34,7 +34,14 @@ export function describeLabelContract(current: CurrentFixture): void {
         failure_policy: 'skip_dependents',
         pass_results: true,
         key: null,
-        tasks: [{ ...taskSpec({ required_labels: { gpu: 'true', region: 'eu' } }), identifier: 'train', depends_on: [], initial_delay: 0 }],
+        tasks: [
+          {
+            ...taskSpec({ required_labels: { gpu: 'true', region: 'eu' } }),
+            identifier: 'train',
+            depends_on: [],
+            initial_delay: 0,
+          },
+        ],
       });
       expect(tasks[0]!.required_labels).toEqual({ gpu: 'true', region: 'eu' });
       expect(await store.claim(WORKER_A, LEASE_MS)).toBeNull();

@@ -46,7 +46,13 @@ export function describeLeaseContract(current: CurrentFixture): void {
 
       expect(await store.reapExpired(RETRY_DELAY_MS)).toEqual([lease.taskId]);
       const waiting = (await store.get(lease.taskId))!;
-      expect(waiting).toMatchObject({ status: 'pending', attempts: 1, lease_owner: null, lease_expires_at: null, ended_at: null });
+      expect(waiting).toMatchObject({
+        status: 'pending',
+        attempts: 1,
+        lease_owner: null,
+        lease_expires_at: null,
+        ended_at: null,
+      });
       expect(await store.claim(WORKER_B, LEASE)).toBeNull();
 
       await clock.advance(RETRY_DELAY_MS);

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { emptyRunStats } from '../../../src/core/task.js';
 import { type CurrentFixture, enqueueTask, runningTask } from './fixture.js';
 
-const lines = (taskId: number, ...texts: string[]) => texts.map((text, index) => ({ taskId, at: 1_700_000_000_000 + index, text }));
+const lines = (taskId: number, ...texts: string[]) =>
+  texts.map((text, index) => ({ taskId, at: 1_700_000_000_000 + index, text }));
 
 export function describeLogContract(current: CurrentFixture): void {
   describe('task logs', () => {

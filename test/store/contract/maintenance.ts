@@ -31,7 +31,15 @@ export function describeMaintenanceContract(current: CurrentFixture): void {
 
     it('counts tasks in every status, zeros included', async () => {
       const { store } = current();
-      expect(await store.countByStatus()).toEqual({ pending: 0, running: 0, completed: 0, failed: 0, cancelled: 0, waiting: 0, skipped: 0 });
+      expect(await store.countByStatus()).toEqual({
+        pending: 0,
+        running: 0,
+        completed: 0,
+        failed: 0,
+        cancelled: 0,
+        waiting: 0,
+        skipped: 0,
+      });
 
       const completed = await runningTask(store);
       await store.complete(completed.lease, { final_summary: 'done', ...emptyRunStats() });
@@ -42,12 +50,28 @@ export function describeMaintenanceContract(current: CurrentFixture): void {
       await enqueueTask(store);
       await enqueueTask(store);
 
-      expect(await store.countByStatus()).toEqual({ pending: 2, running: 1, completed: 1, failed: 1, cancelled: 1, waiting: 0, skipped: 0 });
+      expect(await store.countByStatus()).toEqual({
+        pending: 2,
+        running: 1,
+        completed: 1,
+        failed: 1,
+        cancelled: 1,
+        waiting: 0,
+        skipped: 0,
+      });
     });
 
     it('prunes only terminal tasks older than their retention, measured from when they ended', async () => {
       const { store, clock } = current();
-      const names = ['failedOld', 'runningOld', 'completedOld', 'failedRecent', 'cancelledOld', 'completedRecent', 'pendingOld'] as const;
+      const names = [
+        'failedOld',
+        'runningOld',
+        'completedOld',
+        'failedRecent',
+        'cancelledOld',
+        'completedRecent',
+        'pendingOld',
+      ] as const;
       const id = {} as Record<(typeof names)[number], number>;
       for (const name of names) id[name] = await enqueueTask(store, { execution_prompt: name });
       // Enqueued in this order and at one time, so claims take them in this order.

@@ -7,7 +7,11 @@ import { type CurrentFixture, LEASE_MS, runningTask, taskSpec, WORKER_A } from '
 type Edges = Record<string, string[]>;
 
 /** A graph from `{ identifier: [its dependencies] }`, in the order given. */
-function graph(edges: Edges, overrides: Partial<Omit<OrchestrationSpec, 'tasks'>> = {}, delays: Record<string, number> = {}): OrchestrationSpec {
+function graph(
+  edges: Edges,
+  overrides: Partial<Omit<OrchestrationSpec, 'tasks'>> = {},
+  delays: Record<string, number> = {},
+): OrchestrationSpec {
   return {
     name: 'graph',
     failure_policy: 'skip_dependents',
@@ -55,7 +59,12 @@ export function describeOrchestrationContract(current: CurrentFixture): void {
       const submitted = await store.submitOrchestration(graph(DIAMOND, { name: 'diamond' }));
 
       expect(submitted.deduplicated).toBe(false);
-      expect(submitted.orchestration).toMatchObject({ name: 'diamond', failure_policy: 'skip_dependents', pass_results: true, key: null });
+      expect(submitted.orchestration).toMatchObject({
+        name: 'diamond',
+        failure_policy: 'skip_dependents',
+        pass_results: true,
+        key: null,
+      });
       expect(submitted.orchestration.counts).toMatchObject({ pending: 1, waiting: 3, running: 0 });
       expect(submitted.tasks.map((t) => [t.identifier, t.status, t.depends_on])).toEqual([
         ['a', 'pending', []],
@@ -223,7 +232,13 @@ export function describeOrchestrationContract(current: CurrentFixture): void {
       await runToFailure(store, 'b');
       const c = passing.tasks[2]!;
       expect(await store.dependencyResults(c.id)).toEqual([
-        { identifier: 'a', status: 'completed', final_summary: 'Wrote the schema.', error_message: null, working_directory: '/srv/a' },
+        {
+          identifier: 'a',
+          status: 'completed',
+          final_summary: 'Wrote the schema.',
+          error_message: null,
+          working_directory: '/srv/a',
+        },
         { identifier: 'b', status: 'failed', final_summary: null, error_message: 'b broke', working_directory: '/srv/b' },
       ]);
       expect(await store.dependencyResults(passing.tasks[0]!.id)).toEqual([]);

@@ -147,7 +147,13 @@ export function describeSettleContract(current: CurrentFixture): void {
       expect(await store.markCancelled(lease, { cost_usd: 0.05, num_turns: 2 })).toBe(true);
 
       const task = (await store.get(lease.taskId))!;
-      expect(task).toMatchObject({ status: 'cancelled', error_code: 'cancelled', cost_usd: 0.05, num_turns: 2, lease_owner: null });
+      expect(task).toMatchObject({
+        status: 'cancelled',
+        error_code: 'cancelled',
+        cost_usd: 0.05,
+        num_turns: 2,
+        lease_owner: null,
+      });
       expect(task.error_message).toMatch(/^Cancelled while it ran/);
       expect(task.ended_at).not.toBeNull();
       expect(task.cancel_requested_at).not.toBeNull();
