@@ -48,14 +48,19 @@ export function git(cwd: string, args: readonly string[], options: GitOptions = 
   const env: NodeJS.ProcessEnv = { ...process.env, GIT_TERMINAL_PROMPT: '0', GIT_PAGER: 'cat', LC_ALL: 'C', ...options.env };
   for (const name of STRIPPED) delete env[name];
   return new Promise((resolve, reject) => {
-    const child = execFile('git', [...args], { cwd, env, maxBuffer: MAX_OUTPUT_BYTES, encoding: 'utf8' }, (error, stdout, stderr) => {
-      const exitCode = error ? (typeof error.code === 'number' ? error.code : null) : 0;
-      if (exitCode === 0 || (exitCode !== null && options.allowExitCodes?.includes(exitCode))) {
-        resolve({ stdout, stderr, exitCode });
-      } else {
-        reject(new GitError(args, exitCode, stderr || (error?.message ?? '')));
-      }
-    });
+    const child = execFile(
+      'git',
+      [...args],
+      { cwd, env, maxBuffer: MAX_OUTPUT_BYTES, encoding: 'utf8' },
+      (error, stdout, stderr) => {
+        const exitCode = error ? (typeof error.code === 'number' ? error.code : null) : 0;
+        if (exitCode === 0 || (exitCode !== null && options.allowExitCodes?.includes(exitCode))) {
+          resolve({ stdout, stderr, exitCode });
+        } else {
+          reject(new GitError(args, exitCode, stderr || (error?.message ?? '')));
+        }
+      },
+    );
     if (options.input !== undefined) child.stdin?.end(options.input);
   });
 }
