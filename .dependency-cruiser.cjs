@@ -48,6 +48,13 @@ module.exports = {
       to: { path: '^src/(store|runner|service)/' },
     },
     {
+      name: 'workspace-knows-only-git',
+      comment: 'src/workspace/ prepares and finalises git worktrees for the runner; it knows nothing of stores, agents or doors.',
+      severity: 'error',
+      from: { path: '^src/workspace/' },
+      to: { path: '^src/(store|runner|agents|service|server|mcp|cli|app|client)/' },
+    },
+    {
       name: 'store-knows-no-runner',
       comment: 'The store is the durable queue; runners, agents and services use it, not the other way round.',
       severity: 'error',
