@@ -1,3 +1,6 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { BranchNotFoundError, DirtyCheckoutError, MergeConflictError } from '../../src/workspace/errors.js';
 import { mergeIntoBranch } from '../../src/workspace/merge.js';
@@ -69,6 +72,26 @@ describe('mergeIntoBranch into the branch of the user’s checkout', () => {
     expect(await repo.read('shared.txt')).toBe('from the task\n');
     expect(await repo.read('other.txt')).toBe('uncommitted edit\n');
     expect(await repo.run(['status', '--porcelain'])).toBe('M other.txt');
+  });
+});
+
+describe('mergeIntoBranch into a branch checked out in another worktree', () => {
+  it('moves it through that worktree, whose files follow', async () => {
+    const other = await mkdtemp(join(tmpdir(), 'cw-other-'));
+    try {
+      await repo.run(['worktree', 'add', '-q', '-b', 'release', other, 'main']);
+      await repo.write('other.txt', 'release fix\n', other);
+      await repo.commitAll('release fix', other);
+      const task = await repo.branchWith('task', { 'shared.txt': 'from the task\n' });
+
+      const merged = await mergeIntoBranch(repo.root, { source: task, into: 'release', message: 'Merge into release' });
+      expect(await repo.run(['rev-parse', 'HEAD'], other)).toBe(merged.mergeCommit);
+      expect(await repo.read('shared.txt', other)).toBe('from the task\n');
+      expect(await repo.run(['status', '--porcelain'], other)).toBe('');
+      expect(await repo.read('shared.txt')).toBe('base\n');
+    } finally {
+      await rm(other, { recursive: true, force: true });
+    }
   });
 });
 
