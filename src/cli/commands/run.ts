@@ -14,6 +14,7 @@ import {
 } from '../../core/task.js';
 import { validateTaskInput } from '../../service/task-input.js';
 import type { TaskService } from '../../service/task-service.js';
+import { settleWorkspace } from '../../service/task-workspace.js';
 import { integerIn, moreLabels } from '../arguments.js';
 import { openConnection } from '../connect.js';
 import { isLocalServerUrl } from '../server-address.js';
@@ -21,6 +22,7 @@ import { failureAdvice, localDaemonPid, restartAdvice, warningsFor } from '../se
 import { notice, print, printJson, stdoutStyle } from '../io.js';
 import { composePrompt, readInstruction, readPipedStdin, STDIN_FIRST_BYTE_WAIT_MS } from '../prompt-input.js';
 import { renderOutcome, watchTask } from '../watch.js';
+import { UsageError } from '../usage-error.js';
 import { unmatchedLabelsWarning } from '../worker-labels.js';
 
 interface RunOptions {
@@ -76,8 +78,14 @@ Examples:
       const config = loadConfig();
       const input = await taskInput(prompt, options);
       // Bad input is reported before anything starts: no daemon, no task.
-      if (isLocalServerUrl(config.serverUrl)) await validateTaskInput(input);
-      else parseOrThrow(createTaskInputSchema, input);
+      if (isLocalServerUrl(config.serverUrl)) {
+        await validateTaskInput(input);
+        // A --base or --isolation the repository cannot honour is a bad option value, as a usage error.
+        const { issues } = await settleWorkspace(input, config.isolation);
+        if (issues.length > 0) throw new UsageError(issues);
+      } else {
+        parseOrThrow(createTaskInputSchema, input);
+      }
 
       const { client, warnings, started } = await openConnection(config, notice);
       const { task, deduplicated } = await client.submit(input);
