@@ -38,7 +38,7 @@ export const FAILURE_CODES = [
   'root_bypass_refused', // bypassPermissions as root without IS_SANDBOX=1
   'lost', // the runner that owned the task died and no attempts were left
   'cancelled', // a cancel was requested; every cancelled task carries it (error_message: at which stage)
-  'setup_failed', // the task's git worktree could not be prepared before the agent started
+  'setup_failed', // the task's git worktree could not be prepared, or its worktree.setup command failed
 ] as const;
 export type FailureCode = (typeof FAILURE_CODES)[number];
 

@@ -11,9 +11,9 @@ import type { OrphanGuard } from '../host/orphan-guard.js';
 import type { RunStats } from '../core/task.js';
 import type { TaskLogs, TaskLogWriter } from '../logs/task-logs.js';
 import type { ClaimedTask, Lease, TaskProgress, TaskStore, WorkspaceProgress } from '../store/task-store.js';
-import { finishWorkspace, prepareWorkspace, type PreparedWorkspace } from '../workspace/workspace.js';
 import { ProgressRecorder } from './progress-recorder.js';
 import { withDependencyResults } from './dependency-results.js';
+import { TaskWorktree } from './task-worktree.js';
 
 export type StopReason = 'cancel' | 'timeout' | 'shutdown' | 'lease_lost';
 
@@ -45,14 +45,14 @@ export class TaskExecution {
   private readonly controller = new AbortController();
   /** Resolves once the outcome is recorded and the agent's process tree is gone. */
   readonly done: Promise<void>;
-  /** The task's worktree, once prepared (isolation `worktree`). */
-  private workspace: PreparedWorkspace | null = null;
+  private readonly worktree: TaskWorktree;
 
   constructor(
     private readonly deps: TaskExecutionDeps,
     private readonly claimed: ClaimedTask,
   ) {
     this.lease = claimed.lease;
+    this.worktree = new TaskWorktree(deps, claimed.task, claimed.lease, this.controller.signal);
     this.done = this.execute();
   }
 
@@ -93,60 +93,16 @@ export class TaskExecution {
     }
     const reason = this.controller.signal.aborted ? (this.controller.signal.reason as StopReason) : null;
     log.line(`=== ${describeEnd(result, reason, task.timeout_seconds)}`);
-    const finished = await this.finishWorkspace(log, outcomeWord(result, reason));
+    const finished = await this.worktree.finish(log, outcomeWord(result, reason));
     await Promise.all([log.close(), progress.flush()]);
     await this.record(result, reason, finished);
-  }
-
-  /**
-   * Makes the task's worktree (isolation `worktree`) and records where it
-   * is; a problem ends the task before the agent starts.
-   */
-  private async prepareWorkspace(log: TaskLogWriter): Promise<string | null> {
-    const { task } = this.claimed;
-    if (task.isolation !== 'worktree' || task.base_commit === null) return null;
-    try {
-      this.workspace = await prepareWorkspace({
-        taskId: task.id,
-        prompt: task.execution_prompt,
-        workingDirectory: task.working_directory,
-        baseCommit: task.base_commit,
-        worktreesDir: this.deps.worktreesDir,
-      });
-    } catch (error) {
-      return `Could not prepare the task's git worktree: ${error instanceof Error ? error.message : String(error)}`;
-    }
-    const { branch, worktreePath, cwd, reused } = this.workspace;
-    log.line(
-      `=== ${reused ? 'going on in the worktree of an earlier attempt' : `new worktree from ${task.base_commit.slice(0, 12)}`}: ` +
-        `branch ${branch}, agent in ${cwd}`,
-    );
-    await this.deps.store.recordWorkspace(this.lease, { branch, worktree_path: worktreePath }).catch(ignoreStoreHiccup);
-    return null;
-  }
-
-  /** Commits what the agent left in its worktree, whatever the outcome; null without a worktree or when git failed. */
-  private async finishWorkspace(log: TaskLogWriter, outcome: string): Promise<WorkspaceProgress | null> {
-    const workspace = this.workspace;
-    if (!workspace) return null;
-    try {
-      const { head_commit, changes, committedLeftovers } = await finishWorkspace(workspace, this.taskId, outcome);
-      log.line(
-        `=== ${committedLeftovers ? 'committed what the agent left uncommitted (--no-verify)' : 'nothing left uncommitted'}; ` +
-          `branch ${workspace.branch} at ${head_commit.slice(0, 12)}: ${changes.files} file(s), +${changes.insertions} -${changes.deletions}`,
-      );
-      return { branch: workspace.branch, worktree_path: workspace.worktreePath, head_commit, changes };
-    } catch (error) {
-      log.line(`=== could not commit the worktree ${workspace.worktreePath}; its files are still there: ${String(error)}`);
-      return null;
-    }
   }
 
   private async runAgent(log: TaskLogWriter, progressRecorder: ProgressRecorder): Promise<AgentRunResult> {
     const { task } = this.claimed;
     const missing = await missingDirectoryProblem(task.working_directory);
     if (missing) return { outcome: 'failed', code: 'spawn_failed', message: missing, summary: null, stats: {} };
-    const setupProblem = await this.prepareWorkspace(log);
+    const setupProblem = await this.worktree.prepare(log);
     if (setupProblem) return { outcome: 'failed', code: 'setup_failed', message: setupProblem, summary: null, stats: {} };
     const groups: number[] = [];
     try {
@@ -172,7 +128,7 @@ export class TaskExecution {
         // Set only when an earlier attempt started and was interrupted (released or
         // lost): agent failures are never retried, and a claim keeps the last session.
         resumeSessionId: task.session_id,
-        cwd: this.workspace?.cwd ?? task.working_directory,
+        cwd: this.worktree.cwd ?? task.working_directory,
         env: this.deps.env,
         signal: this.controller.signal,
       },

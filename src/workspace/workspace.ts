@@ -7,22 +7,11 @@
 import { createHash } from 'node:crypto';
 import { mkdir, realpath, stat } from 'node:fs/promises';
 import { basename, dirname, join, relative } from 'node:path';
-import { ClaudeWorkerError } from '../core/errors.js';
 import type { ChangeCounts } from '../core/task.js';
 import { git } from './git-command.js';
 import { withRepositoryLock } from './repository-lock.js';
 import { findRepository, resolveCommit } from './repository.js';
-
-/** A worktree that cannot be made where it belongs; the message says why and what to do. */
-export class WorkspaceError extends ClaudeWorkerError {
-  readonly code = 'server_error' as const;
-  readonly httpStatus = 500;
-
-  constructor(message: string) {
-    super(message);
-    this.name = 'WorkspaceError';
-  }
-}
+import { WorkspaceError } from './workspace-error.js';
 
 export interface WorkspaceRequest {
   taskId: number;

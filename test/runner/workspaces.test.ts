@@ -114,6 +114,49 @@ describe('tasks with isolation worktree', () => {
   });
 });
 
+describe('a repository with .claude-worker.json', () => {
+  it('gets the ignored files it names copied in and its setup run, with the output in the task log', async () => {
+    const repo = await makeRepository(join(dir, 'repo'), {
+      '.gitignore': '.env*\nsetup-ran.txt\nbuild/\n',
+      '.claude-worker.json': JSON.stringify({
+        worktree: { copy: ['.env*', 'build'], setup: 'cat .env.local > setup-ran.txt && echo hello from setup' },
+      }),
+    });
+    await writeFile(join(repo, '.env.local'), 'SECRET=1\n');
+    await mkdir(join(repo, 'build'));
+    await writeFile(join(repo, 'build', 'out.js'), 'built\n');
+    const { task } = await service.submit({ execution_prompt: '[fake:success] Use the env', working_directory: repo });
+    await startRunner();
+    await ended(task.id, 'completed');
+
+    const done = await service.get(task.id);
+    expect(await readFile(join(done.worktree_path!, 'setup-ran.txt'), 'utf8')).toBe('SECRET=1\n');
+    expect(await readFile(join(done.worktree_path!, 'build', 'out.js'), 'utf8')).toBe('built\n');
+    const log = await service.logs(task.id);
+    expect(log).toMatch(/copied 2 ignored path\(s\) into the worktree: \.env\.local, build/);
+    expect(log).toMatch(/\[setup\] hello from setup/);
+    // Ignored files stay out of the branch.
+    expect(gitIn(repo, 'show', '--name-only', '--format=', done.branch!)).toBe('shared.txt');
+  });
+
+  it('ends the task setup_failed when the setup command fails, before the agent starts', async () => {
+    const repo = await makeRepository(join(dir, 'repo'), {
+      '.claude-worker.json': JSON.stringify({ worktree: { setup: 'echo missing tool >&2; exit 3' } }),
+    });
+    const { task } = await service.submit({ execution_prompt: '[fake:success] Never runs', working_directory: repo });
+    await startRunner();
+    await ended(task.id, 'failed');
+
+    const failed = await service.get(task.id);
+    expect(failed).toMatchObject({ error_code: 'setup_failed', changes: { files: 0, insertions: 0, deletions: 0 } });
+    expect(failed.error_message).toBe(
+      `Could not set up the task's worktree: worktree.setup "echo missing tool >&2; exit 3" exited with 3; its output is in the task log`,
+    );
+    expect(await service.logs(task.id)).toMatch(/\[setup\] missing tool/);
+    await expect(readFile(join(failed.worktree_path!, 'shared.txt'))).rejects.toThrow(/ENOENT/);
+  });
+});
+
 describe('a task outside any git repository', () => {
   it('runs in place, as before', async () => {
     const plain = join(dir, 'plain');

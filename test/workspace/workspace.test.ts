@@ -2,7 +2,9 @@ import { mkdtemp, readFile, realpath, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { branchName, finishWorkspace, prepareWorkspace, WorkspaceError } from '../../src/workspace/workspace.js';
+import { WorkspaceError } from '../../src/workspace/workspace-error.js';
+import { branchName, finishWorkspace, prepareWorkspace } from '../../src/workspace/workspace.js';
+import { globMatcher } from '../../src/workspace/file-glob.js';
 import { gitIn, makeRepository } from '../support/git-repo.js';
 
 let dir: string;
@@ -60,5 +62,16 @@ describe('a task workspace', () => {
       'claude-worker/7-fix-the-login-bug-in',
     );
     expect(branchName(8, '!!!')).toBe('claude-worker/8');
+  });
+});
+
+describe('worktree.copy patterns', () => {
+  it('match names at any depth with * and ?, or paths from the root when they hold a /', () => {
+    const env = globMatcher('.env*');
+    expect(['.env', '.env.local', 'app/.env.test'].every(env)).toBe(true);
+    expect(env('app/env')).toBe(false);
+    expect(globMatcher('config/?.json')('config/a.json')).toBe(true);
+    expect(globMatcher('config/?.json')('x/config/a.json')).toBe(false);
+    expect(globMatcher('a.b')('axb')).toBe(false);
   });
 });
