@@ -10,11 +10,14 @@ export type { CreateTaskInput, Health, ListTasksQuery, ServerWarning } from './c
 export type { CreateOrchestrationInput, ListOrchestrationsQuery, OrchestrationTaskInput } from './core/orchestration-schemas.js';
 export {
   FAILURE_CODES,
+  ISOLATION_MODES,
   PERMISSION_MODES,
   TASK_STATUSES,
   TERMINAL_STATUSES,
   isTerminal,
+  type ChangeCounts,
   type FailureCode,
+  type Isolation,
   type PermissionMode,
   type RunStats,
   type Task,

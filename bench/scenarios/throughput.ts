@@ -109,6 +109,7 @@ async function claudeWorker(dbSpec: string, dir: string, jobs: number): Promise<
         reapIntervalMs: 15_000,
         labels: {},
         workerName: 'bench',
+        worktreesDir: join(dir, 'worktrees'),
       },
       warn: () => {},
     });

@@ -135,20 +135,25 @@ export function renderTable<Row>(rows: readonly Row[], columns: readonly Column<
 
 const SNIPPET_WIDTH = 60;
 
-/** The task table of `list` and `status`, newest first as given. */
+/** `+40 -2`: what a task's branch changed, once it is known. */
+function changeCounts(task: Task): string | null {
+  return task.changes === null ? null : `+${task.changes.insertions} -${task.changes.deletions}`;
+}
+
+/** The task table of `list` and `status`, newest first as given; a BRANCH column when a task has a branch. */
 export function renderTaskTable(tasks: readonly Task[], now: number, style: Style = PLAIN): string {
   if (tasks.length === 0) return 'No tasks.\n';
-  return renderTable<Task>(
-    tasks,
-    [
-      { header: 'ID', cell: (t) => String(t.id) },
-      { header: 'STATUS', cell: (t) => t.status, paint: (t, padded) => style.status(t.status, padded) },
-      { header: 'AGE', cell: (t) => formatAge(t.created_at, now) },
-      { header: 'LAST ACTION / RESULT', cell: (t) => truncate(taskSnippet(t), SNIPPET_WIDTH) },
-      { header: 'DIR', cell: (t) => shortenHome(t.working_directory) },
-    ],
-    style,
-  );
+  const columns: Column<Task>[] = [
+    { header: 'ID', cell: (t) => String(t.id) },
+    { header: 'STATUS', cell: (t) => t.status, paint: (t, padded) => style.status(t.status, padded) },
+    { header: 'AGE', cell: (t) => formatAge(t.created_at, now) },
+    { header: 'LAST ACTION / RESULT', cell: (t) => truncate(taskSnippet(t), SNIPPET_WIDTH) },
+    { header: 'DIR', cell: (t) => shortenHome(t.working_directory) },
+  ];
+  if (tasks.some((t) => t.branch !== null)) {
+    columns.push({ header: 'BRANCH', cell: (t) => [t.branch ?? '', changeCounts(t)].filter(Boolean).join(' ') });
+  }
+  return renderTable<Task>(tasks, columns, style);
 }
 
 /** The footer of a page that is not the last: the command that reads the next one. */
@@ -172,6 +177,12 @@ export function renderTaskDetail(
   const fields: [string, string | null][] = [
     ['Status', style.status(task.status) + (task.cancel_requested && task.status === 'running' ? ' (cancelling)' : '')],
     ['Directory', task.working_directory],
+    [
+      'Branch',
+      task.branch === null ? null : task.branch + (task.changes ? ` (${changeCounts(task)} in ${task.changes.files} files)` : ''),
+    ],
+    ['Worktree', task.worktree_path],
+    ['Base', task.base_commit?.slice(0, 12) ?? null],
     ['Created', `${task.created_at} (${formatAge(task.created_at, now)} ago)`],
     ['Started', task.started_at],
     ['Ended', task.ended_at],

@@ -8,7 +8,7 @@ import { homedir, hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import { ValidationError } from './errors.js';
 import { parseLabelList, type Labels } from './labels.js';
-import { PERMISSION_MODES, type PermissionMode } from './task.js';
+import { ISOLATION_MODES, PERMISSION_MODES, type Isolation, type PermissionMode } from './task.js';
 
 export const DEFAULT_SERVER_URL = 'http://127.0.0.1:8000';
 
@@ -49,6 +49,10 @@ export interface Config {
   promptPolicy: PromptPolicy;
   /** Where the MCP server's tasks go; null: proxy when a server answers, else standalone. */
   mcpMode: McpMode | null;
+  /** A task's isolation when its submitter names none; null: a worktree wherever the directory is in a git repository with a commit. */
+  isolation: Isolation | null;
+  /** Where task worktrees go, one directory per repository beneath it: outside every repository, so tools scanning one do not see them. */
+  worktreesDir: string;
 }
 
 export const PROMPT_POLICIES = ['strict', 'lenient'] as const;
@@ -130,6 +134,8 @@ export function loadConfig(env: Env = process.env, overrides: ConfigOverrides = 
     failedRetentionDays: int('CLAUDE_WORKER_FAILED_RETENTION_DAYS', 90, 0),
     promptPolicy: oneOf('CLAUDE_WORKER_PROMPT_POLICY', PROMPT_POLICIES, 'strict'),
     mcpMode: oneOf('CLAUDE_WORKER_MODE', MCP_MODES, null),
+    isolation: oneOf('CLAUDE_WORKER_ISOLATION', ISOLATION_MODES, null),
+    worktreesDir: resolve(expandHome(env.CLAUDE_WORKER_WORKTREES_DIR || join(home, 'worktrees'))),
     ...definedOnly(overrides),
   };
   if (overrides.dbPath !== undefined) config.dbPath = databaseSpec(overrides.dbPath);

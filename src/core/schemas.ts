@@ -15,7 +15,7 @@ import {
   wholeNumber,
 } from './input-rules.js';
 import { labelsSchema } from './labels.js';
-import { FAILURE_CODES, PERMISSION_MODES, TASK_STATUSES } from './task.js';
+import { FAILURE_CODES, ISOLATION_MODES, PERMISSION_MODES, TASK_STATUSES } from './task.js';
 import { WORKER_STATES } from './worker.js';
 
 /** Prompts past this size are almost certainly a mistake (a binary piped in, say). */
@@ -28,6 +28,24 @@ const nonBlank = (field: string, max: number) =>
     .string({ error: (issue) => (issue.input === undefined ? 'is required' : `${field} must be a string`) })
     .max(max, { error: `${field} is longer than ${max} characters` })
     .refine((s) => s.trim().length > 0, { error: `${field} must not be empty` });
+
+/** How a new task's workspace is made; orchestration task specs take the same fields. */
+export const workspaceInputShape = {
+  isolation: z
+    .enum(ISOLATION_MODES)
+    .nullish()
+    .describe(
+      "worktree: run in a git worktree and branch of the task's own; none: in the working directory itself. " +
+        "Default: the server's (worktree inside a git repository with a commit).",
+    ),
+  base: refusesNul(z.string().min(1).max(1000), 'base')
+    .nullish()
+    .describe('The git ref the task starts from (isolation worktree); default: HEAD of the repository.'),
+  include_uncommitted: z
+    .boolean()
+    .nullish()
+    .describe("Start from a snapshot of the repository's uncommitted tracked changes instead of a commit."),
+};
 
 export const createTaskInputSchema = z.strictObject({
   execution_prompt: refusesNul(nonBlank('execution_prompt', MAX_PROMPT_CHARS), 'execution_prompt').describe(
@@ -67,6 +85,7 @@ export const createTaskInputSchema = z.strictObject({
   required_labels: labelsSchema
     .nullish()
     .describe('Only a worker whose labels include every one of these pairs runs the task, e.g. {"gpu": "true"}.'),
+  ...workspaceInputShape,
 });
 export type CreateTaskInput = z.infer<typeof createTaskInputSchema>;
 
@@ -105,6 +124,8 @@ const tokenUsageSchema = z.object({
   cache_read_input_tokens: z.number(),
 });
 
+export const changeCountsSchema = z.object({ files: z.int(), insertions: z.int(), deletions: z.int() });
+
 export const taskSchema = z.object({
   id: z.int(),
   status: z.enum(TASK_STATUSES),
@@ -135,6 +156,17 @@ export const taskSchema = z.object({
   required_labels: z.record(z.string(), z.string()),
   orchestration_id: z.int().nullable(),
   identifier: z.string().nullable(),
+  isolation: z
+    .enum(ISOLATION_MODES)
+    .describe('worktree: the agent works in a git worktree and branch of its own; none: in place.'),
+  base_commit: z.string().nullable().describe('The commit the task starts from (isolation worktree).'),
+  branch: z.string().nullable().describe('The branch holding the task’s work, once its worktree is prepared.'),
+  worktree_path: z.string().nullable(),
+  head_commit: z.string().nullable().describe('The branch’s last commit when the agent stopped.'),
+  changes: changeCountsSchema.nullable().describe('What the branch changed since base_commit.'),
+  merged_at: z.string().nullable(),
+  merge_commit: z.string().nullable(),
+  continues: z.int().nullable().describe('The task this one follows up.'),
 });
 
 export const taskPageSchema = z.object({

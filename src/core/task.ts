@@ -38,6 +38,7 @@ export const FAILURE_CODES = [
   'root_bypass_refused', // bypassPermissions as root without IS_SANDBOX=1
   'lost', // the runner that owned the task died and no attempts were left
   'cancelled', // a cancel was requested; every cancelled task carries it (error_message: at which stage)
+  'setup_failed', // the task's git worktree could not be prepared, or its worktree.setup command failed
 ] as const;
 export type FailureCode = (typeof FAILURE_CODES)[number];
 
@@ -57,6 +58,38 @@ export interface RunStats {
   session_id: string | null;
   /** Which credential Claude Code used (`ANTHROPIC_API_KEY`, `/login managed key`, `none`, ...). */
   api_key_source: string | null;
+}
+
+/**
+ * Where a task's agent works: `worktree`, in a git worktree and branch of its
+ * own made from `base_commit`; `none`, in the working directory itself.
+ */
+export const ISOLATION_MODES = ['worktree', 'none'] as const;
+export type Isolation = (typeof ISOLATION_MODES)[number];
+
+/** What a task's branch changed since its base (`git diff --shortstat`). */
+export interface ChangeCounts {
+  files: number;
+  insertions: number;
+  deletions: number;
+}
+
+/**
+ * Where a task's work lives. `isolation` and `base_commit` are fixed at
+ * submit; the runner records branch and worktree when it prepares them, and
+ * head and changes when the agent stops. The merge fields and `continues`
+ * (the task this one follows up) stay null until those features set them.
+ */
+export interface TaskWorkspace {
+  isolation: Isolation;
+  /** The commit the task starts from; null with isolation `none`. */
+  base_commit: string | null;
+  branch: string | null;
+  worktree_path: string | null;
+  head_commit: string | null;
+  changes: ChangeCounts | null;
+  merge_commit: string | null;
+  continues: number | null;
 }
 
 /** What a task is asked to do and how; fixed when it is submitted. */
@@ -106,10 +139,11 @@ export interface TaskPlacement {
 }
 
 /** A task as every interface shows it. Times are ISO 8601 UTC (`...Z`). */
-export interface Task extends TaskDefinition, TaskState, TaskPlacement {
+export interface Task extends TaskDefinition, TaskState, TaskPlacement, TaskWorkspace {
   created_at: string;
   started_at: string | null;
   ended_at: string | null;
+  merged_at: string | null;
   cancel_requested: boolean;
 }
 

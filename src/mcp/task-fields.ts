@@ -4,6 +4,7 @@
  * only: the service validates every value with the schemas of core/.
  */
 import { z } from 'zod';
+import { ISOLATION_MODES } from '../core/task.js';
 
 export const taskFieldsShape = {
   execution_prompt: z.string().describe('Self-contained instructions: goal, file paths, constraints, how to verify'),
@@ -18,4 +19,16 @@ export const taskFieldsShape = {
     .describe(
       'Only a worker whose labels include all these pairs runs the task, e.g. {"gpu": "true"}; it waits until such a worker runs',
     ),
+  isolation: z
+    .enum(ISOLATION_MODES)
+    .optional()
+    .describe(
+      "worktree: the worker edits a git worktree and branch of the task's own, so parallel tasks never collide; " +
+        'none: it edits working_directory itself. Default: worktree inside a git repository with a commit',
+    ),
+  base: z.string().optional().describe('Git ref the task starts from (isolation worktree); default: HEAD'),
+  include_uncommitted: z
+    .boolean()
+    .optional()
+    .describe("Start from the repository's uncommitted tracked changes too, not only from the last commit"),
 };

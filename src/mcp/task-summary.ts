@@ -4,6 +4,7 @@
  * vocabulary so a native Tasks layer can later sit on the same data.
  */
 import { z } from 'zod';
+import { changeCountsSchema } from '../core/schemas.js';
 import { isTerminal, TASK_STATUSES, type Task, type TaskStatus } from '../core/task.js';
 
 export const MCP_TASK_STATUSES = ['working', 'completed', 'failed', 'cancelled'] as const;
@@ -29,6 +30,8 @@ export const taskSummarySchema = z.object({
   error_message: z.string().nullable(),
   cost_usd: z.number().nullable(),
   num_turns: z.int().nullable(),
+  branch: z.string().nullable().describe("The git branch holding the task's work (isolation worktree)"),
+  changes: changeCountsSchema.nullable().describe('What the branch changed since the task started'),
   created_at: z.string(),
   started_at: z.string().nullable(),
   ended_at: z.string().nullable(),
@@ -49,6 +52,8 @@ export function summarizeTask(task: Task): TaskSummary {
     error_message: task.error_message,
     cost_usd: task.cost_usd,
     num_turns: task.num_turns,
+    branch: task.branch,
+    changes: task.changes,
     created_at: task.created_at,
     started_at: task.started_at,
     ended_at: task.ended_at,

@@ -27,7 +27,7 @@ export interface RunnerOptions {
   store: TaskStore;
   agent: Agent;
   logs: TaskLogs;
-  config: Pick<Config, 'concurrency' | 'leaseMs' | 'heartbeatMs' | 'reapIntervalMs' | 'labels' | 'workerName'>;
+  config: Pick<Config, 'concurrency' | 'leaseMs' | 'heartbeatMs' | 'reapIntervalMs' | 'labels' | 'workerName' | 'worktreesDir'>;
   /** Environment passed to every agent process; default: this process's. */
   env?: Readonly<Record<string, string | undefined>>;
   /** Where the runner reports problems it cannot hand to anyone (default: stderr). */
@@ -146,7 +146,15 @@ export class Runner {
   private launch(claimed: ConstructorParameters<typeof TaskExecution>[1]): void {
     const { store, agent, logs, env = process.env } = this.options;
     const execution = new TaskExecution(
-      { store, agent, logs, env, workerId: this.worker.id, orphanGuard: this.orphanGuard! },
+      {
+        store,
+        agent,
+        logs,
+        env,
+        workerId: this.worker.id,
+        orphanGuard: this.orphanGuard!,
+        worktreesDir: this.options.config.worktreesDir,
+      },
       claimed,
     );
     this.executions.add(execution);

@@ -10,9 +10,10 @@ import type { Agent, AgentActivity, AgentRunResult } from '../agents/agent.js';
 import type { OrphanGuard } from '../host/orphan-guard.js';
 import type { RunStats } from '../core/task.js';
 import type { TaskLogs, TaskLogWriter } from '../logs/task-logs.js';
-import type { ClaimedTask, Lease, TaskProgress, TaskStore } from '../store/task-store.js';
+import type { ClaimedTask, Lease, TaskProgress, TaskStore, WorkspaceProgress } from '../store/task-store.js';
 import { ProgressRecorder } from './progress-recorder.js';
 import { withDependencyResults } from './dependency-results.js';
+import { TaskWorktree } from './task-worktree.js';
 
 export type StopReason = 'cancel' | 'timeout' | 'shutdown' | 'lease_lost';
 
@@ -35,6 +36,8 @@ export interface TaskExecutionDeps {
   workerId: string;
   /** Told about every agent process group while it lives, so the group dies with the runner. */
   orphanGuard: Pick<OrphanGuard, 'watch' | 'unwatch'>;
+  /** Where the worktrees of tasks with isolation `worktree` go. */
+  worktreesDir: string;
 }
 
 export class TaskExecution {
@@ -42,12 +45,14 @@ export class TaskExecution {
   private readonly controller = new AbortController();
   /** Resolves once the outcome is recorded and the agent's process tree is gone. */
   readonly done: Promise<void>;
+  private readonly worktree: TaskWorktree;
 
   constructor(
     private readonly deps: TaskExecutionDeps,
     private readonly claimed: ClaimedTask,
   ) {
     this.lease = claimed.lease;
+    this.worktree = new TaskWorktree(deps, claimed.task, claimed.lease, this.controller.signal);
     this.done = this.execute();
   }
 
@@ -88,14 +93,17 @@ export class TaskExecution {
     }
     const reason = this.controller.signal.aborted ? (this.controller.signal.reason as StopReason) : null;
     log.line(`=== ${describeEnd(result, reason, task.timeout_seconds)}`);
+    const finished = await this.worktree.finish(log, outcomeWord(result, reason));
     await Promise.all([log.close(), progress.flush()]);
-    await this.record(result, reason);
+    await this.record(result, reason, finished);
   }
 
   private async runAgent(log: TaskLogWriter, progressRecorder: ProgressRecorder): Promise<AgentRunResult> {
     const { task } = this.claimed;
     const missing = await missingDirectoryProblem(task.working_directory);
     if (missing) return { outcome: 'failed', code: 'spawn_failed', message: missing, summary: null, stats: {} };
+    const setupProblem = await this.worktree.prepare(log);
+    if (setupProblem) return { outcome: 'failed', code: 'setup_failed', message: setupProblem, summary: null, stats: {} };
     const groups: number[] = [];
     try {
       return await this.startAgent(log, progressRecorder, groups);
@@ -120,7 +128,7 @@ export class TaskExecution {
         // Set only when an earlier attempt started and was interrupted (released or
         // lost): agent failures are never retried, and a claim keeps the last session.
         resumeSessionId: task.session_id,
-        cwd: task.working_directory,
+        cwd: this.worktree.cwd ?? task.working_directory,
         env: this.deps.env,
         signal: this.controller.signal,
       },
@@ -148,10 +156,12 @@ export class TaskExecution {
     return withDependencyResults(task.execution_prompt, await this.deps.store.dependencyResults(task.id));
   }
 
-  private async record(result: AgentRunResult, reason: StopReason | null): Promise<void> {
+  private async record(result: AgentRunResult, reason: StopReason | null, workspace: WorkspaceProgress | null): Promise<void> {
     const deadline = Date.now() + OUTCOME_RETRY_MS;
     for (let retry = 0; ; retry++) {
       try {
+        // Before the outcome, while the lease still fences it: a task seen ended has its head recorded.
+        if (workspace) await this.deps.store.recordWorkspace(this.lease, workspace);
         return await this.writeOutcome(result, reason);
       } catch (error) {
         if (Date.now() >= deadline) throw error;
@@ -188,6 +198,19 @@ function timeoutFailure(seconds: number, stats: Partial<RunStats>) {
     error_code: 'timeout' as const,
     error_message: `Timed out after ${seconds} s; the agent and every process it started were stopped. Give the task more time with --timeout (timeout_seconds) or split it.`,
   };
+}
+
+/** How the agent's run ended, for the message of claude-worker's commit. */
+function outcomeWord(result: AgentRunResult, reason: StopReason | null): string {
+  if (result.outcome === 'completed') return 'completed';
+  if (result.outcome === 'failed') return `failed (${result.code})`;
+  const words: Record<StopReason, string> = {
+    cancel: 'cancelled',
+    timeout: 'timed out',
+    shutdown: 'released at shutdown',
+    lease_lost: 'stopped: lease lost',
+  };
+  return reason ? words[reason] : 'stopped';
 }
 
 function describeEnd(result: AgentRunResult, reason: StopReason | null, timeoutSeconds: number): string {

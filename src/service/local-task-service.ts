@@ -4,7 +4,7 @@
  * door; the runner picks submitted tasks up from the store.
  */
 import type { Config } from '../core/config.js';
-import { OrchestrationNotFoundError, TaskNotFoundError } from '../core/errors.js';
+import { OrchestrationNotFoundError, TaskNotFoundError, ValidationError } from '../core/errors.js';
 import {
   listOrchestrationsQuerySchema,
   type CreateOrchestrationInput,
@@ -29,6 +29,7 @@ import { validateOrchestrationInput } from './orchestration-input.js';
 import { orchestrationSpec, toOrchestration, toOrchestrationDetail } from './orchestration-view.js';
 import { taskDefinition } from './task-definition.js';
 import { validateTaskInput } from './task-input.js';
+import { settleWorkspace } from './task-workspace.js';
 import type { LogsOptions, SubmitOrchestrationResult, SubmitResult, TaskService } from './task-service.js';
 import { toTask } from './task-view.js';
 import { waitForTasks, type ChangeWatch } from './wait-for-tasks.js';
@@ -40,7 +41,9 @@ const FOLLOW_POLL_MS = 250;
 export interface LocalTaskServiceOptions {
   store: TaskStore;
   logs: TaskLogs;
-  config: Pick<Config, 'concurrency' | 'permissionMode' | 'defaultTimeoutSeconds' | 'maxAttempts'>;
+  /** `isolation` left out: the default of an unset CLAUDE_WORKER_ISOLATION. */
+  config: Pick<Config, 'concurrency' | 'permissionMode' | 'defaultTimeoutSeconds' | 'maxAttempts'> &
+    Partial<Pick<Config, 'isolation'>>;
   /** Reported by health (see serverWarnings); none when omitted. */
   warnings?: readonly ServerWarning[];
 }
@@ -57,7 +60,9 @@ class LocalTaskService implements TaskService {
   async submit(input: CreateTaskInput): Promise<SubmitResult> {
     const valid = await validateTaskInput(input);
     const { config, store } = this.options;
-    const spec = taskDefinition(valid, config);
+    const { workspace, issues } = await settleWorkspace(valid, config.isolation ?? null);
+    if (issues.length > 0) throw new ValidationError(issues);
+    const spec = { ...taskDefinition(valid, config), ...workspace };
     const { task, deduplicated } = await store.enqueue(spec);
     if (deduplicated) checkSameTask(spec, task);
     return { task: toTask(task), deduplicated };
@@ -135,7 +140,14 @@ class LocalTaskService implements TaskService {
 
   async submitOrchestration(input: CreateOrchestrationInput): Promise<SubmitOrchestrationResult> {
     const valid = await validateOrchestrationInput(input);
-    const spec = orchestrationSpec(valid, this.options.config);
+    const { config } = this.options;
+    const settled = await Promise.all(
+      valid.tasks.map((task, i) => settleWorkspace(task, config.isolation ?? null, `tasks[${i}].`)),
+    );
+    const issues = settled.flatMap((s) => s.issues);
+    if (issues.length > 0) throw new ValidationError(issues);
+    const spec = orchestrationSpec(valid, config);
+    spec.tasks.forEach((task, i) => Object.assign(task, settled[i]!.workspace));
     const { deduplicated, ...graph } = await this.options.store.submitOrchestration(spec);
     if (deduplicated) checkSameOrchestration(spec, graph);
     return { orchestration: toOrchestrationDetail(graph), deduplicated };

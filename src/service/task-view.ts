@@ -35,5 +35,14 @@ export function toTask(record: TaskRecord): Task {
     required_labels: record.required_labels,
     orchestration_id: record.orchestration_id,
     identifier: record.identifier,
+    isolation: record.isolation,
+    base_commit: record.base_commit,
+    branch: record.branch,
+    worktree_path: record.worktree_path,
+    head_commit: record.head_commit,
+    changes: record.changes,
+    merged_at: iso(record.merged_at),
+    merge_commit: record.merge_commit,
+    continues: record.continues,
   };
 }

@@ -70,6 +70,12 @@ export class DatabaseTaskStore<C, D extends StoreDatabase<C> = StoreDatabase<C>>
     return owned;
   }
 
+  async recordWorkspace(lease: Records.Lease, workspace: Records.WorkspaceProgress): Promise<boolean> {
+    const owned = await this.ops.recordWorkspace(this.ctx, lease, workspace);
+    if (owned) this.signals.taskChanged(lease.taskId);
+    return owned;
+  }
+
   async appendLog(lines: readonly Records.TaskLogLine[]): Promise<void> {
     if (lines.length === 0) return;
     await this.ops.appendLog(this.ctx, lines);

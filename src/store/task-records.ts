@@ -1,15 +1,26 @@
 /** The records the TaskStore takes and returns for tasks, leases, attempts and logs (see task-store.ts). */
 import type { Labels } from '../core/labels.js';
-import type { FailureCode, RunStats, TaskDefinition, TaskPlacement, TaskState, TaskStatus } from '../core/task.js';
+import type {
+  ChangeCounts,
+  FailureCode,
+  Isolation,
+  RunStats,
+  TaskDefinition,
+  TaskPlacement,
+  TaskState,
+  TaskStatus,
+  TaskWorkspace,
+} from '../core/task.js';
 import type { AgentProcessInfo, WorkerIdentity } from '../core/worker.js';
 
 export type { AgentProcessInfo, WorkerIdentity };
 
 /** A task row as stored. Times are epoch milliseconds. */
-export interface TaskRecord extends TaskDefinition, TaskState, TaskPlacement {
+export interface TaskRecord extends TaskDefinition, TaskState, TaskPlacement, TaskWorkspace {
   created_at: number;
   started_at: number | null;
   ended_at: number | null;
+  merged_at: number | null;
   /** When a pending task may next be claimed. */
   run_at: number;
   cancel_requested_at: number | null;
@@ -17,8 +28,15 @@ export interface TaskRecord extends TaskDefinition, TaskState, TaskPlacement {
   lease_expires_at: number | null;
 }
 
-/** `required_labels` defaults to none (any worker may run the task). */
-export type EnqueueSpec = Omit<TaskDefinition, 'required_labels'> & { required_labels?: Labels };
+/**
+ * `required_labels` defaults to none (any worker may run the task); `isolation`
+ * to `none`, with no base commit.
+ */
+export type EnqueueSpec = Omit<TaskDefinition, 'required_labels'> & {
+  required_labels?: Labels;
+  isolation?: Isolation;
+  base_commit?: string | null;
+};
 
 export interface EnqueueResult {
   task: TaskRecord;
@@ -59,6 +77,14 @@ export interface TaskProgress {
   last_action_cache?: string;
   session_id?: string;
   api_key_source?: string;
+}
+
+/** Where a running task's work lives, as its runner learns it. Undefined fields are left as they are. */
+export interface WorkspaceProgress {
+  branch?: string;
+  worktree_path?: string;
+  head_commit?: string;
+  changes?: ChangeCounts;
 }
 
 export interface CompletedResult extends RunStats {

@@ -48,6 +48,7 @@ import type {
   TaskLogLine,
   TaskProgress,
   TaskRecord,
+  WorkspaceProgress,
 } from './task-records.js';
 import type { WorkerRecord, WorkerRegistration } from './worker-records.js';
 
@@ -75,6 +76,12 @@ export interface TaskStore {
 
   /** Records what the agent is doing (fenced). */
   recordProgress(lease: Lease, progress: TaskProgress): Promise<boolean>;
+
+  /**
+   * Records where a running task's work lives (fenced): its branch and
+   * worktree once prepared, its head and changes once the agent stopped.
+   */
+  recordWorkspace(lease: Lease, workspace: WorkspaceProgress): Promise<boolean>;
 
   /**
    * Appends lines to the readable logs of their tasks, each task's in the

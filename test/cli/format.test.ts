@@ -247,3 +247,31 @@ describe('argument parsing', () => {
     expect(serverAddress('http://localhost')).toEqual({ host: 'localhost', port: 80 });
   });
 });
+
+describe('workspaces', () => {
+  const branched = task({
+    id: 12,
+    status: 'completed',
+    isolation: 'worktree',
+    base_commit: '0123456789abcdef0123456789abcdef01234567',
+    branch: 'claude-worker/12-add-tests',
+    worktree_path: '/srv/worktrees/project-1a2b3c4d/12',
+    head_commit: 'fedcba9876543210fedcba9876543210fedcba98',
+    changes: { files: 3, insertions: 40, deletions: 2 },
+  });
+
+  it('show the branch, its +/- counts, the worktree and the base in status', () => {
+    const detail = renderTaskDetail(branched, NOW);
+    expect(detail).toContain('Branch:      claude-worker/12-add-tests (+40 -2 in 3 files)\n');
+    expect(detail).toContain('Worktree:    /srv/worktrees/project-1a2b3c4d/12\n');
+    expect(detail).toContain('Base:        0123456789ab\n');
+    expect(renderTaskDetail(task(), NOW)).not.toMatch(/Branch|Worktree|Base/);
+  });
+
+  it('add a branch column to the list only when a task has a branch', () => {
+    const table = renderTaskTable([branched, task({ id: 11 })], NOW);
+    expect(table.split('\n')[0]).toMatch(/ BRANCH$/);
+    expect(table.split('\n')[1]).toMatch(/ claude-worker\/12-add-tests \+40 -2$/);
+    expect(renderTaskTable([task()], NOW)).not.toContain('BRANCH');
+  });
+});

@@ -12,6 +12,19 @@ describe('loadConfig', () => {
     expect(config).toMatchObject({ serverUrl: 'http://127.0.0.1:8000', concurrency: 4, permissionMode: 'bypassPermissions' });
   });
 
+  it('reads the default isolation and where worktrees go', () => {
+    expect(loadConfig({ CLAUDE_WORKER_HOME: '/srv/cw' })).toMatchObject({ isolation: null, worktreesDir: '/srv/cw/worktrees' });
+    expect(loadConfig({ CLAUDE_WORKER_ISOLATION: 'none', CLAUDE_WORKER_WORKTREES_DIR: '/var/worktrees' })).toMatchObject({
+      isolation: 'none',
+      worktreesDir: '/var/worktrees',
+    });
+    expect(() => loadConfig({ CLAUDE_WORKER_ISOLATION: 'copy' })).toThrow(
+      expect.objectContaining({
+        issues: [{ field: 'CLAUDE_WORKER_ISOLATION', message: 'must be one of worktree, none (got "copy")' }],
+      }),
+    );
+  });
+
   it('defaults to ~/.claude-worker and expands ~ in paths', () => {
     expect(loadConfig({}).home).toBe(join(homedir(), '.claude-worker'));
     expect(loadConfig({ CLAUDE_WORKER_DB: '~/x/tasks.db' }).dbPath).toBe(join(homedir(), 'x/tasks.db'));

@@ -67,6 +67,7 @@ beforeEach(async () => {
           reapIntervalMs: 60_000,
           labels: options.labels ?? {},
           workerName: 'test-node',
+          worktreesDir: join(dir, 'worktrees'),
         },
         env,
         warn: () => {},

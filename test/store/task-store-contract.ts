@@ -17,6 +17,7 @@ import { describeOrchestrationContract } from './contract/orchestrations.js';
 import { describeSettleContract } from './contract/settle.js';
 import { describeSignalContract } from './contract/signals.js';
 import { describeWorkerRegistryContract } from './contract/workers.js';
+import { describeWorkspaceContract } from './contract/workspaces.js';
 
 export type { TaskStoreFactory, TaskStoreFixture, TestClock } from './contract/fixture.js';
 
@@ -46,5 +47,6 @@ export function describeTaskStoreContract(name: string, factory: TaskStoreFactor
     describeLabelContract(current);
     describeWorkerRegistryContract(current);
     describeOrchestrationContract(current);
+    describeWorkspaceContract(current);
   });
 }

@@ -27,6 +27,15 @@ export function task(overrides: Partial<Task> = {}): Task {
     required_labels: {},
     orchestration_id: null,
     identifier: null,
+    isolation: 'none',
+    base_commit: null,
+    branch: null,
+    worktree_path: null,
+    head_commit: null,
+    changes: null,
+    merged_at: null,
+    merge_commit: null,
+    continues: null,
     ...overrides,
   };
 }

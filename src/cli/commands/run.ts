@@ -4,9 +4,17 @@ import { Option, type Command } from 'commander';
 import { loadConfig } from '../../core/config.js';
 import { parseLabelList } from '../../core/labels.js';
 import { MAX_TIMEOUT_SECONDS, createTaskInputSchema, parseOrThrow, type CreateTaskInput } from '../../core/schemas.js';
-import { PERMISSION_MODES, isTerminal, type PermissionMode, type Task } from '../../core/task.js';
+import {
+  ISOLATION_MODES,
+  PERMISSION_MODES,
+  isTerminal,
+  type Isolation,
+  type PermissionMode,
+  type Task,
+} from '../../core/task.js';
 import { validateTaskInput } from '../../service/task-input.js';
 import type { TaskService } from '../../service/task-service.js';
+import { settleWorkspace } from '../../service/task-workspace.js';
 import { integerIn, moreLabels } from '../arguments.js';
 import { openConnection } from '../connect.js';
 import { isLocalServerUrl } from '../server-address.js';
@@ -14,6 +22,7 @@ import { failureAdvice, localDaemonPid, restartAdvice, warningsFor } from '../se
 import { notice, print, printJson, stdoutStyle } from '../io.js';
 import { composePrompt, readInstruction, readPipedStdin, STDIN_FIRST_BYTE_WAIT_MS } from '../prompt-input.js';
 import { renderOutcome, watchTask } from '../watch.js';
+import { UsageError } from '../usage-error.js';
 import { unmatchedLabelsWarning } from '../worker-labels.js';
 
 interface RunOptions {
@@ -26,6 +35,9 @@ interface RunOptions {
   idempotencyKey?: string;
   requireLabel?: string[];
   requireLabels?: string[];
+  isolation?: Isolation;
+  base?: string;
+  includeUncommitted?: boolean;
   watch?: boolean;
   json?: boolean;
 }
@@ -44,6 +56,14 @@ export function registerRunCommand(program: Command): void {
     .option('--idempotency-key <key>', 'submitting the same key again returns the existing task')
     .option('--require-label <name=value>', 'run only on a worker with this label (repeatable)', moreLabels)
     .option('--require-labels <list>', 'run only on a worker with all these labels, e.g. gpu=true,region=eu', moreLabels)
+    .addOption(
+      new Option(
+        '--isolation <mode>',
+        "worktree: a git worktree and branch of the task's own; none: in the directory itself (default: worktree in a git repository with a commit, CLAUDE_WORKER_ISOLATION)",
+      ).choices(ISOLATION_MODES),
+    )
+    .option('--base <ref>', 'the commit, branch or tag the task starts from (default: HEAD)')
+    .option('--include-uncommitted', 'start from the uncommitted changes to tracked files too, not only from HEAD')
     .option('-w, --watch', 'follow the task until it ends; exit 0 when completed, 1 otherwise')
     .option('--json', 'print the task as JSON (with --watch: the final task)')
     .addHelpText(
@@ -58,8 +78,14 @@ Examples:
       const config = loadConfig();
       const input = await taskInput(prompt, options);
       // Bad input is reported before anything starts: no daemon, no task.
-      if (isLocalServerUrl(config.serverUrl)) await validateTaskInput(input);
-      else parseOrThrow(createTaskInputSchema, input);
+      if (isLocalServerUrl(config.serverUrl)) {
+        await validateTaskInput(input);
+        // A --base or --isolation the repository cannot honour is a bad option value, as a usage error.
+        const { issues } = await settleWorkspace(input, config.isolation);
+        if (issues.length > 0) throw new UsageError(issues);
+      } else {
+        parseOrThrow(createTaskInputSchema, input);
+      }
 
       const { client, warnings, started } = await openConnection(config, notice);
       const { task, deduplicated } = await client.submit(input);
@@ -108,6 +134,9 @@ async function taskInput(prompt: string | undefined, options: RunOptions): Promi
       [...(options.requireLabel ?? []), ...(options.requireLabels ?? [])].join(','),
       'required_labels',
     ),
+    isolation: options.isolation ?? null,
+    base: options.base ?? null,
+    include_uncommitted: options.includeUncommitted ?? null,
   };
 }
 

@@ -151,6 +151,24 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX task_dependents ON task_dependencies (depends_on_id);
     `,
   },
+  {
+    name: 'workspaces: isolation, base, branch, worktree, head and changes of a task',
+    sql: `
+      ALTER TABLE tasks
+        ADD COLUMN isolation text NOT NULL DEFAULT 'none' CHECK (isolation IN ('worktree', 'none')),
+        ADD COLUMN base_commit text,
+        ADD COLUMN branch text,
+        ADD COLUMN worktree_path text,
+        ADD COLUMN head_commit text,
+        ADD COLUMN changes_files integer,
+        ADD COLUMN changes_insertions integer,
+        ADD COLUMN changes_deletions integer,
+        ADD COLUMN merged_at timestamptz,
+        ADD COLUMN merge_commit text,
+        -- The task a follow-up continues; a follow-up outlives its parent's deletion.
+        ADD COLUMN continues bigint REFERENCES tasks (id) ON DELETE SET NULL;
+    `,
+  },
 ];
 
 /** The table that records which steps a database has run. */

@@ -1,6 +1,6 @@
 /** What a runner records while its agent works (fenced by the lease). */
-import { progressParams, RECORD_PROGRESS, RECORD_SPAWN, spawnParams } from '../sql/tasks.js';
-import type { AgentProcessInfo, Lease, TaskProgress } from '../task-store.js';
+import { progressParams, RECORD_PROGRESS, RECORD_SPAWN, RECORD_WORKSPACE, spawnParams, workspaceParams } from '../sql/tasks.js';
+import type { AgentProcessInfo, Lease, TaskProgress, WorkspaceProgress } from '../task-store.js';
 import type { PostgresContext } from './pool.js';
 
 export async function recordSpawn(ctx: PostgresContext, lease: Lease, agent: AgentProcessInfo): Promise<boolean> {
@@ -9,4 +9,8 @@ export async function recordSpawn(ctx: PostgresContext, lease: Lease, agent: Age
 
 export async function recordProgress(ctx: PostgresContext, lease: Lease, progress: TaskProgress): Promise<boolean> {
   return (await ctx.run(RECORD_PROGRESS, progressParams(lease, progress))) === 1;
+}
+
+export async function recordWorkspace(ctx: PostgresContext, lease: Lease, workspace: WorkspaceProgress): Promise<boolean> {
+  return (await ctx.run(RECORD_WORKSPACE, workspaceParams(lease, workspace))) === 1;
 }

@@ -1,19 +1,29 @@
 /** Mapping between `tasks` rows and TaskRecords, and the SQL fragments every write shares. */
 import { TASK_DEFINITION_FIELDS } from '../../core/task.js';
 import type { Dialect } from '../dialect.js';
+import { CHANGES_COLUMNS, changesOf } from '../sql/tasks.js';
 import type { TaskRecord } from '../task-store.js';
 
 export { LEASE_CLEARED, leaseParams, OWNED_BY_LEASE } from '../sql/tasks.js';
 
 /** A `tasks` row as selected with TASK_COLUMNS. */
-export interface TaskRow extends TaskRecord {
+export interface TaskRow extends Omit<TaskRecord, 'changes'> {
   /** Proof of ownership: it never leaves the store inside a TaskRecord, only inside a Lease. */
   lease_token: string | null;
+  changes_files: number | null;
+  changes_insertions: number | null;
+  changes_deletions: number | null;
 }
 
 export function toTaskRecord(row: TaskRow): TaskRecord {
-  const { lease_token: _token, ...record } = row;
-  return record;
+  const {
+    lease_token: _token,
+    changes_files: _files,
+    changes_insertions: _insertions,
+    changes_deletions: _deletions,
+    ...record
+  } = row;
+  return { ...record, changes: changesOf(row) };
 }
 
 /** A timestamptz as the epoch milliseconds of a TaskRecord (NULL stays NULL). */
@@ -35,7 +45,7 @@ export const POSTGRES_DIALECT: Dialect = {
   json: (param) => `${param}::jsonb`,
 };
 
-const TIME_COLUMNS = ['created_at', 'started_at', 'ended_at', 'run_at', 'cancel_requested_at', 'lease_expires_at'];
+const TIME_COLUMNS = ['created_at', 'started_at', 'ended_at', 'run_at', 'cancel_requested_at', 'lease_expires_at', 'merged_at'];
 
 const OTHER_COLUMNS = [
   'id',
@@ -56,6 +66,14 @@ const OTHER_COLUMNS = [
   'lease_token',
   'orchestration_id',
   'identifier',
+  'isolation',
+  'base_commit',
+  'branch',
+  'worktree_path',
+  'head_commit',
+  ...CHANGES_COLUMNS,
+  'merge_commit',
+  'continues',
 ];
 
 /** The select list that reads a `tasks` row (or a RETURNING of one) as a TaskRow. */

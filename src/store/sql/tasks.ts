@@ -3,9 +3,9 @@
  * run as they are (see dialect.ts), and the mapping of their rows.
  */
 import { sortedLabels } from '../../core/labels.js';
-import { TASK_STATUSES, type RunStats, type TaskStatus } from '../../core/task.js';
+import { TASK_STATUSES, type ChangeCounts, type RunStats, type TaskStatus } from '../../core/task.js';
 import type { Dialect } from '../dialect.js';
-import type { AgentProcessInfo, EnqueueSpec, Lease, RunningAttempt, TaskProgress } from '../task-store.js';
+import type { AgentProcessInfo, EnqueueSpec, Lease, RunningAttempt, TaskProgress, WorkspaceProgress } from '../task-store.js';
 
 /** Every transition out of `running` drops the lease (the CHECK constraint insists). */
 export const LEASE_CLEARED = 'lease_owner = NULL, lease_token = NULL, lease_expires_at = NULL';
@@ -41,6 +41,41 @@ export function progressParams(lease: Lease, progress: TaskProgress) {
     session_id: progress.session_id ?? null,
     api_key_source: progress.api_key_source ?? null,
   };
+}
+
+/** The columns that hold a task's ChangeCounts: one integer each, all null or none. */
+export const CHANGES_COLUMNS = ['changes_files', 'changes_insertions', 'changes_deletions'] as const;
+
+export const RECORD_WORKSPACE = `
+  UPDATE tasks
+     SET branch = COALESCE(@branch, branch),
+         worktree_path = COALESCE(@worktree_path, worktree_path),
+         head_commit = COALESCE(@head_commit, head_commit),
+         changes_files = COALESCE(@changes_files, changes_files),
+         changes_insertions = COALESCE(@changes_insertions, changes_insertions),
+         changes_deletions = COALESCE(@changes_deletions, changes_deletions)
+   WHERE ${OWNED_BY_LEASE}`;
+
+export function workspaceParams(lease: Lease, workspace: WorkspaceProgress) {
+  return {
+    ...leaseParams(lease),
+    branch: workspace.branch ?? null,
+    worktree_path: workspace.worktree_path ?? null,
+    head_commit: workspace.head_commit ?? null,
+    changes_files: workspace.changes?.files ?? null,
+    changes_insertions: workspace.changes?.insertions ?? null,
+    changes_deletions: workspace.changes?.deletions ?? null,
+  };
+}
+
+/** A task's ChangeCounts from its three columns. */
+export function changesOf(row: {
+  changes_files: number | null;
+  changes_insertions: number | null;
+  changes_deletions: number | null;
+}): ChangeCounts | null {
+  if (row.changes_files === null || row.changes_insertions === null || row.changes_deletions === null) return null;
+  return { files: row.changes_files, insertions: row.changes_insertions, deletions: row.changes_deletions };
 }
 
 /** `text` with every U+0000, which PostgreSQL cannot store, replaced by U+FFFD. */
@@ -125,10 +160,12 @@ export function insertTask(d: Dialect, tail: string): string {
   return `
   INSERT INTO tasks (
     status, execution_prompt, working_directory, system_prompt, model, permission_mode, max_turns, timeout_seconds,
-    max_attempts, idempotency_key, required_labels, orchestration_id, identifier, initial_delay, created_at, run_at
+    max_attempts, idempotency_key, required_labels, isolation, base_commit, orchestration_id, identifier, initial_delay,
+    created_at, run_at
   ) VALUES (
     @status, @execution_prompt, @working_directory, @system_prompt, @model, @permission_mode, @max_turns, @timeout_seconds,
-    @max_attempts, @idempotency_key, ${d.json('@required_labels')}, @orchestration_id, @identifier, @initial_delay,
+    @max_attempts, @idempotency_key, ${d.json('@required_labels')}, @isolation, @base_commit, @orchestration_id,
+    @identifier, @initial_delay,
     ${d.now}, ${d.afterSeconds('CAST(@initial_delay AS INTEGER)')}
   )
   ${tail}`;
@@ -157,6 +194,8 @@ export function insertTaskParams(spec: EnqueueSpec, placement: NewTaskPlacement 
     max_attempts: spec.max_attempts,
     idempotency_key: spec.idempotency_key,
     required_labels: labelsParam(spec.required_labels),
+    isolation: spec.isolation ?? 'none',
+    base_commit: spec.base_commit ?? null,
     ...placement,
   };
 }

@@ -205,6 +205,23 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX task_dependents ON task_dependencies (depends_on_id);
     `,
   },
+  {
+    name: 'workspaces: isolation, base, branch, worktree, head and changes of a task',
+    sql: `
+      ALTER TABLE tasks ADD COLUMN isolation TEXT NOT NULL DEFAULT 'none' CHECK (isolation IN ('worktree', 'none'));
+      ALTER TABLE tasks ADD COLUMN base_commit TEXT;
+      ALTER TABLE tasks ADD COLUMN branch TEXT;
+      ALTER TABLE tasks ADD COLUMN worktree_path TEXT;
+      ALTER TABLE tasks ADD COLUMN head_commit TEXT;
+      ALTER TABLE tasks ADD COLUMN changes_files INTEGER;
+      ALTER TABLE tasks ADD COLUMN changes_insertions INTEGER;
+      ALTER TABLE tasks ADD COLUMN changes_deletions INTEGER;
+      ALTER TABLE tasks ADD COLUMN merged_at INTEGER;
+      ALTER TABLE tasks ADD COLUMN merge_commit TEXT;
+      -- The task a follow-up continues; a follow-up outlives its parent's deletion.
+      ALTER TABLE tasks ADD COLUMN continues INTEGER REFERENCES tasks (id) ON DELETE SET NULL;
+    `,
+  },
 ];
 
 /**

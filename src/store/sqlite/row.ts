@@ -1,8 +1,12 @@
 /** Mapping between `tasks` rows and TaskRecords, and the SQL fragments every write shares. */
+import { changesOf } from '../sql/tasks.js';
 import type { TaskRecord } from '../task-store.js';
 
 /** A `tasks` row as SQLite returns it. */
-export interface TaskRow extends Omit<TaskRecord, 'usage' | 'required_labels'> {
+export interface TaskRow extends Omit<TaskRecord, 'usage' | 'required_labels' | 'changes'> {
+  changes_files: number | null;
+  changes_insertions: number | null;
+  changes_deletions: number | null;
   /** JSON text of a TokenUsage. */
   usage: string | null;
   /** JSON text of the Labels. */
@@ -14,9 +18,19 @@ export interface TaskRow extends Omit<TaskRecord, 'usage' | 'required_labels'> {
 }
 
 export function toTaskRecord(row: TaskRow): TaskRecord {
-  const { lease_token: _token, initial_delay: _delay, usage, required_labels, ...fields } = row;
+  const {
+    lease_token: _token,
+    initial_delay: _delay,
+    usage,
+    required_labels,
+    changes_files: _files,
+    changes_insertions: _insertions,
+    changes_deletions: _deletions,
+    ...fields
+  } = row;
   return {
     ...fields,
+    changes: changesOf(row),
     usage: usage === null ? null : (JSON.parse(usage) as TaskRecord['usage']),
     required_labels: JSON.parse(required_labels) as TaskRecord['required_labels'],
   };

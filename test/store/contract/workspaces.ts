@@ -1,0 +1,72 @@
+import { describe, expect, it } from 'vitest';
+import { emptyRunStats } from '../../../src/core/task.js';
+import { type CurrentFixture, claimTask, enqueueTask, runningTask, taskSpec, WORKER_B } from './fixture.js';
+
+const BASE = '0123456789abcdef0123456789abcdef01234567';
+const HEAD = 'fedcba9876543210fedcba9876543210fedcba98';
+
+export function describeWorkspaceContract(current: CurrentFixture): void {
+  describe('workspaces', () => {
+    it('store a task in place with no workspace fields unless asked', async () => {
+      const { store } = current();
+      const { task } = await store.enqueue(taskSpec());
+      expect(task).toMatchObject({
+        isolation: 'none',
+        base_commit: null,
+        branch: null,
+        worktree_path: null,
+        head_commit: null,
+        changes: null,
+        merged_at: null,
+        merge_commit: null,
+        continues: null,
+      });
+    });
+
+    it('keep the isolation and base commit of a submitted task, in its orchestration too', async () => {
+      const { store } = current();
+      const { task } = await store.enqueue(taskSpec({ isolation: 'worktree', base_commit: BASE }));
+      expect(task).toMatchObject({ isolation: 'worktree', base_commit: BASE });
+      expect(await store.get(task.id)).toEqual(task);
+
+      const graph = await store.submitOrchestration({
+        name: null,
+        key: null,
+        failure_policy: 'skip_dependents',
+        pass_results: true,
+        tasks: [{ ...taskSpec({ isolation: 'worktree', base_commit: HEAD }), identifier: 'a', depends_on: [], initial_delay: 0 }],
+      });
+      expect(graph.tasks[0]).toMatchObject({ isolation: 'worktree', base_commit: HEAD });
+    });
+
+    it('record the branch and worktree, then the head and changes, for the lease holder only', async () => {
+      const { store } = current();
+      const { lease } = await runningTask(store, { isolation: 'worktree', base_commit: BASE });
+      expect(await store.recordWorkspace(lease, { branch: 'claude-worker/1-fix', worktree_path: '/w/1' })).toBe(true);
+      expect(await store.recordWorkspace(lease, { head_commit: HEAD, changes: { files: 2, insertions: 10, deletions: 3 } })).toBe(
+        true,
+      );
+      await store.complete(lease, { final_summary: 'done', ...emptyRunStats() });
+      expect(await store.get(lease.taskId)).toMatchObject({
+        status: 'completed',
+        base_commit: BASE,
+        branch: 'claude-worker/1-fix',
+        worktree_path: '/w/1',
+        head_commit: HEAD,
+        changes: { files: 2, insertions: 10, deletions: 3 },
+      });
+      expect(await store.recordWorkspace(lease, { head_commit: BASE })).toBe(false);
+      expect((await store.get(lease.taskId))?.head_commit).toBe(HEAD);
+    });
+
+    it('refuse a workspace write under a lease that is not the current one', async () => {
+      const { store } = current();
+      await enqueueTask(store, { isolation: 'worktree', base_commit: BASE });
+      const { lease } = await claimTask(store);
+      await store.release(lease);
+      await claimTask(store, WORKER_B);
+      expect(await store.recordWorkspace(lease, { branch: 'stale' })).toBe(false);
+      expect((await store.get(lease.taskId))?.branch).toBeNull();
+    });
+  });
+}
