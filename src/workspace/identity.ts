@@ -1,6 +1,6 @@
 /**
  * The author and committer of the commits claude-worker makes itself
- * (merges, combined dependencies): given in the environment so that they
+ * (what an agent left uncommitted, merges, combined dependencies): given in the environment so that they
  * never depend on, or fail for lack of, the git configuration of the
  * machine it runs on.
  */

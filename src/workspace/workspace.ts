@@ -9,6 +9,7 @@ import { mkdir, realpath, stat } from 'node:fs/promises';
 import { basename, dirname, join, relative } from 'node:path';
 import type { ChangeCounts } from '../core/task.js';
 import { git } from './git-command.js';
+import { CLAUDE_WORKER_IDENTITY } from './identity.js';
 import { withRepositoryLock } from './repository-lock.js';
 import { findRepository, resolveCommit } from './repository.js';
 import { WorkspaceError } from './workspace-error.js';
@@ -73,14 +74,6 @@ export interface FinishedWorkspace {
   committedLeftovers: boolean;
 }
 
-/** Who claude-worker's own commits are by. */
-const OWN_IDENTITY = {
-  GIT_AUTHOR_NAME: 'claude-worker',
-  GIT_AUTHOR_EMAIL: 'claude-worker@localhost',
-  GIT_COMMITTER_NAME: 'claude-worker',
-  GIT_COMMITTER_EMAIL: 'claude-worker@localhost',
-};
-
 /**
  * Commits whatever the agent left uncommitted (its own commits stay as they
  * are) and measures the branch against its base. `--no-verify`: a hook that
@@ -96,7 +89,7 @@ export async function finishWorkspace(workspace: PreparedWorkspace, taskId: numb
     if (committedLeftovers) {
       const message = `claude-worker: task ${taskId} ${outcome}\n\nWhat the agent of task ${taskId} left uncommitted when it stopped (${outcome}).`;
       await git(worktreePath, ['-c', 'commit.gpgsign=false', 'commit', '--quiet', '--no-verify', '-m', message], {
-        env: OWN_IDENTITY,
+        env: CLAUDE_WORKER_IDENTITY,
       });
     }
     const head = (await git(worktreePath, ['rev-parse', 'HEAD'])).stdout.trim();
