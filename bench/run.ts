@@ -12,6 +12,7 @@ import { parseArgs } from 'node:util';
 import { INTRO } from './intro.js';
 import { describeMachine } from './lib/machine.js';
 import { writeReport, type Figure } from './lib/report.js';
+import { isolationCost } from './scenarios/isolation.js';
 import { serverMemory } from './scenarios/memory.js';
 import { overheadPerTask } from './scenarios/overhead.js';
 import { plannerWallTime } from './scenarios/planner.js';
@@ -36,6 +37,7 @@ const SCENARIOS: Record<string, () => Promise<Figure | Figure[]>> = {
   memory: () => serverMemory(Math.max(1, Math.ceil(runs / 2))),
   'read-path': () => readPathUnderLoad(runs * 200),
   recovery: async () => [await sameHostRecovery(runs), await crossNodeRecovery(Math.max(1, Math.floor(runs / 3)))],
+  isolation: () => isolationCost(runs * 4),
 };
 
 const selected = values.only ? values.only.split(',') : Object.keys(SCENARIOS);

@@ -9,16 +9,8 @@ import { once } from 'node:events';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { startServerProcess, type ServerProcess } from '../../test/support/server-process.js';
-import {
-  benchPrompt,
-  CLI,
-  createBenchHome,
-  MCP_BIN,
-  preciseNow,
-  readAgentTimes,
-  sleep,
-  type BenchHome,
-} from '../lib/environment.js';
+import { benchPrompt, CLI, createBenchHome, MCP_BIN, preciseNow, type BenchHome } from '../lib/environment.js';
+import { measureDoor, recorded } from '../lib/door-latency.js';
 import { openMcpSession } from '../lib/mcp-session.js';
 import { latencyFigure as latency, type Figure } from '../lib/report.js';
 
@@ -32,11 +24,11 @@ export async function overheadPerTask(samples: number): Promise<Figure[]> {
   mkdirSync(project);
   const server = await startServerProcess(home.env, { workers: 4 });
   try {
-    const rest = await measureDoor(home, samples, 'rest', async (prompt) => {
+    const rest = await measureDoor(home, samples, AGENT_MS, 'rest', async (prompt) => {
       await server.client.submit({ execution_prompt: prompt, working_directory: project });
     });
     const exitToVisible = await measureExitToVisible(home, server, project, samples);
-    const cli = await measureDoor(home, Math.max(5, Math.round(samples / 3)), 'cli', async (prompt) => {
+    const cli = await measureDoor(home, Math.max(5, Math.round(samples / 3)), AGENT_MS, 'cli', async (prompt) => {
       const child = spawn(process.execPath, [CLI, 'run', prompt, '--dir', project, '--json'], {
         env: { ...home.env, CLAUDE_WORKER_SERVER_URL: server.url },
         stdio: 'ignore',
@@ -76,31 +68,11 @@ function latencyFigure(name: string, samples: number[], note?: string): Figure {
   return latency('2. Overhead per task', name, samples, TARGET, note);
 }
 
-/** Submits one task at a time and waits for its agent to finish before the next, so every submit finds an idle system. */
-async function measureDoor(
-  home: BenchHome,
-  count: number,
-  door: string,
-  submit: (prompt: string) => Promise<void>,
-): Promise<number[]> {
-  const latencies: number[] = [];
-  for (let i = 0; i < count; i++) {
-    const marker = `${door}-${i}`;
-    const submittedAt = preciseNow();
-    await submit(benchPrompt(marker));
-    const startedAt = await recorded(home.startsFile, marker);
-    latencies.push(startedAt - submittedAt);
-    await recorded(home.exitsFile, marker);
-    await sleep(AGENT_MS);
-  }
-  return latencies;
-}
-
 async function measureMcp(home: BenchHome, project: string, count: number): Promise<number[]> {
   const mcpHome = { ...home, env: { ...home.env, CLAUDE_WORKER_MODE: 'standalone' } };
   const session = await openMcpSession(process.execPath, [MCP_BIN], mcpHome.env, project);
   try {
-    return await measureDoor(mcpHome, count, 'mcp', async (prompt) => {
+    return await measureDoor(mcpHome, count, AGENT_MS, 'mcp', async (prompt) => {
       await session.call('create_task', { execution_prompt: prompt, working_directory: project });
     });
   } finally {
@@ -123,15 +95,4 @@ async function measureExitToVisible(home: BenchHome, server: ServerProcess, proj
     latencies.push(preciseNow() - exitedAt);
   }
   return latencies;
-}
-
-/** The time an agent recorded for `marker`, once it has (the agents write it to a file). */
-async function recorded(file: string, marker: string): Promise<number> {
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    const at = readAgentTimes(file).get(marker);
-    if (at !== undefined) return at;
-    if (Date.now() > deadline) throw new Error(`no agent recorded ${marker} in ${file}`);
-    await sleep(1);
-  }
 }
