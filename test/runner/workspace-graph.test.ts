@@ -76,7 +76,7 @@ describe('a task that depends on several', () => {
   });
 
   it('fails merge_conflict naming the file when their changes overlap, and its dependents are skipped', async () => {
-    const { tasks } = await runGraph({
+    const { repo, tasks } = await runGraph({
       a: ['A: make the file', []],
       b: ['[line:5] B: change line 5', ['a']],
       c: ['[line:5] C: change line 5 too', ['a']],
@@ -88,6 +88,8 @@ describe('a task that depends on several', () => {
     expect(d!.error_message).toMatch(
       /^Merging the work of b \([0-9a-f]{12}\) and c \([0-9a-f]{12}\), the tasks it depends on, conflicts in shared\.txt\. /,
     );
+    // Failed before anything was made: no branch, no worktree.
+    expect(gitIn(repo, 'branch', '--list', `claude-worker/${d!.id}-*`)).toBe('');
     expect(e!.status).toBe('skipped');
   });
 
