@@ -39,6 +39,7 @@ export const FAILURE_CODES = [
   'lost', // the runner that owned the task died and no attempts were left
   'cancelled', // a cancel was requested; every cancelled task carries it (error_message: at which stage)
   'setup_failed', // the task's git worktree could not be prepared, or its worktree.setup command failed
+  'merge_conflict', // the work of the tasks it depends on could not be merged into one start (error_message names the files)
 ] as const;
 export type FailureCode = (typeof FAILURE_CODES)[number];
 

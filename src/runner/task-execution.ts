@@ -102,8 +102,8 @@ export class TaskExecution {
     const { task } = this.claimed;
     const missing = await missingDirectoryProblem(task.working_directory);
     if (missing) return { outcome: 'failed', code: 'spawn_failed', message: missing, summary: null, stats: {} };
-    const setupProblem = await this.worktree.prepare(log);
-    if (setupProblem) return { outcome: 'failed', code: 'setup_failed', message: setupProblem, summary: null, stats: {} };
+    const problem = await this.worktree.prepare(log);
+    if (problem) return { outcome: 'failed', code: problem.code, message: problem.message, summary: null, stats: {} };
     const groups: number[] = [];
     try {
       return await this.startAgent(log, progressRecorder, groups);

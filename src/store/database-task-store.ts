@@ -169,6 +169,10 @@ export class DatabaseTaskStore<C, D extends StoreDatabase<C> = StoreDatabase<C>>
     return this.ops.dependencyResults(this.ctx, taskId);
   }
 
+  async dependencyHeads(taskId: number): Promise<Graphs.DependencyHead[]> {
+    return this.ops.dependencyHeads(this.ctx, taskId);
+  }
+
   async prune(policy: Records.RetentionPolicy, batchSize: number): Promise<number> {
     return this.ops.prune(this.ctx, policy, batchSize);
   }

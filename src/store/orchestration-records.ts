@@ -1,6 +1,6 @@
 /** What the store keeps of orchestrations: the graph as submitted, and as read back. */
 import type { FailurePolicy } from '../core/orchestration.js';
-import type { TaskStatus } from '../core/task.js';
+import type { Isolation, TaskStatus } from '../core/task.js';
 import type { EnqueueSpec, TaskRecord } from './task-records.js';
 
 /** A task of a new orchestration: what to run, and where it sits in the graph. */
@@ -42,6 +42,14 @@ export interface OrchestrationGraph {
 export interface SubmitOrchestrationResult extends OrchestrationGraph {
   /** True when `key` matched an existing orchestration, which is returned instead. */
   deduplicated: boolean;
+}
+
+/** Where the work of a task that another depends on ended: the second one starts from it. */
+export interface DependencyHead {
+  identifier: string;
+  isolation: Isolation;
+  /** Null while it has no workspace (isolation none, or it ended before its worktree was made). */
+  head_commit: string | null;
 }
 
 /** What a task that depends on another learns about it when it starts. */

@@ -9,7 +9,13 @@
  */
 import type { Labels } from '../core/labels.js';
 import type { RunStats, TaskStatus } from '../core/task.js';
-import type { DependencyResult, OrchestrationGraph, OrchestrationRecord, OrchestrationSpec } from './orchestration-records.js';
+import type {
+  DependencyHead,
+  DependencyResult,
+  OrchestrationGraph,
+  OrchestrationRecord,
+  OrchestrationSpec,
+} from './orchestration-records.js';
 // One namespace: the operations take the same records as the TaskStore methods they serve.
 import type * as Records from './task-store.js';
 import type { WorkerRecord, WorkerRegistration } from './worker-records.js';
@@ -78,6 +84,7 @@ export interface StoreOperations<C> {
   /** The running tasks it flagged for their runners to stop, or null when there is no such orchestration. */
   cancelOrchestration(ctx: C, orchestrationId: number): Awaitable<number[] | null>;
   dependencyResults(ctx: C, taskId: number): Awaitable<DependencyResult[]>;
+  dependencyHeads(ctx: C, taskId: number): Awaitable<DependencyHead[]>;
   prune(ctx: C, policy: Records.RetentionPolicy, batchSize: number): Awaitable<number>;
   registerWorker(ctx: C, worker: WorkerRegistration): Awaitable<void>;
   workerHeartbeat(ctx: C, workerId: string): Awaitable<boolean>;

@@ -81,6 +81,8 @@ export interface TaskProgress {
 
 /** Where a running task's work lives, as its runner learns it. Undefined fields are left as they are. */
 export interface WorkspaceProgress {
+  /** The commit the worktree was really made from, when it is not the one named at submit (the work of its dependencies). */
+  base_commit?: string;
   branch?: string;
   worktree_path?: string;
   head_commit?: string;

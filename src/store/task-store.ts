@@ -25,6 +25,7 @@ import type { Labels } from '../core/labels.js';
 import type { RunStats, TaskStatus } from '../core/task.js';
 import type { AgentProcessInfo, WorkerIdentity } from '../core/worker.js';
 import type {
+  DependencyHead,
   DependencyResult,
   OrchestrationGraph,
   OrchestrationRecord,
@@ -172,6 +173,13 @@ export interface TaskStore {
    * for a task without dependencies or whose orchestration does not pass results.
    */
   dependencyResults(taskId: number): Promise<DependencyResult[]>;
+
+  /**
+   * Where the work of each task `taskId` depends on ended (its isolation and
+   * head commit), in id order, whatever the orchestration's pass_results: the
+   * task's worktree starts from those heads. Empty for a task without dependencies.
+   */
+  dependencyHeads(taskId: number): Promise<DependencyHead[]>;
 
   /** Deletes old terminal tasks in batches; returns how many were deleted. */
   prune(policy: RetentionPolicy, batchSize: number): Promise<number>;

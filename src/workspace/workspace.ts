@@ -12,6 +12,7 @@ import { git } from './git-command.js';
 import { CLAUDE_WORKER_IDENTITY } from './identity.js';
 import { withRepositoryLock } from './repository-lock.js';
 import { findRepository, resolveCommit } from './repository.js';
+import { startPoint, type DependencyWork } from './start-point.js';
 import { WorkspaceError } from './workspace-error.js';
 
 export interface WorkspaceRequest {
@@ -19,6 +20,8 @@ export interface WorkspaceRequest {
   prompt: string;
   workingDirectory: string;
   baseCommit: string;
+  /** The work of the tasks it depends on: a new branch starts from it instead of baseCommit when there is any. */
+  dependencies?: readonly DependencyWork[];
   /** Worktrees go beneath it, one directory per repository. */
   worktreesDir: string;
 }
@@ -29,12 +32,21 @@ export interface PreparedWorkspace {
   worktreePath: string;
   /** Where the agent runs: the worktree's directory at the working directory's place in the repository. */
   cwd: string;
+  /** The commit the branch started from: baseCommit, or the work of its dependencies. */
   baseCommit: string;
   /** True when an earlier attempt on this machine made the worktree, which goes on from where it was. */
   reused: boolean;
+  /** Dependencies whose work the new branch started from (none when reused). */
+  startedFrom: string[];
+  /** Dependencies left out because their work is in another repository. */
+  elsewhere: string[];
 }
 
-/** Makes the task's branch and worktree, or finds the ones an earlier attempt made. */
+/**
+ * Makes the task's branch and worktree, or finds the ones an earlier attempt
+ * made. Throws MergeConflictError when the work of its dependencies cannot
+ * be merged, before anything is made.
+ */
 export async function prepareWorkspace(request: WorkspaceRequest): Promise<PreparedWorkspace> {
   const dir = await realpath(request.workingDirectory);
   const repository = await findRepository(dir);
@@ -48,22 +60,34 @@ export async function prepareWorkspace(request: WorkspaceRequest): Promise<Prepa
   const worktreePath = join(request.worktreesDir, repositoryDirName(root), String(request.taskId));
   return withRepositoryLock(root, async () => {
     const reused = await existingWorktree(root, worktreePath);
+    // An earlier attempt's branch already holds its start, recorded as the task's base.
+    let start = { commit: request.baseCommit, from: [] as string[], elsewhere: [] as string[] };
     if (!reused) {
       // Records of worktrees deleted by hand would block a new one at the same path.
       await git(root, ['worktree', 'prune']);
       await mkdir(dirname(worktreePath), { recursive: true });
       const branchExists = (await resolveCommit(root, `refs/heads/${branch}`)) !== null;
+      if (!branchExists) start = await startPoint(root, request.taskId, request.baseCommit, request.dependencies ?? []);
       await git(
         root,
         branchExists
           ? ['worktree', 'add', '--quiet', worktreePath, branch]
-          : ['worktree', 'add', '--quiet', '-b', branch, worktreePath, request.baseCommit],
+          : ['worktree', 'add', '--quiet', '-b', branch, worktreePath, start.commit],
       );
     }
     const cwd = join(worktreePath, relative(root, dir));
     // A directory with no tracked file in it is not in the checkout; the agent still starts there.
     await mkdir(cwd, { recursive: true });
-    return { repositoryRoot: root, branch, worktreePath, cwd, baseCommit: request.baseCommit, reused };
+    return {
+      repositoryRoot: root,
+      branch,
+      worktreePath,
+      cwd,
+      baseCommit: start.commit,
+      reused,
+      startedFrom: start.from,
+      elsewhere: start.elsewhere,
+    };
   });
 }
 

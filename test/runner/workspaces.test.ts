@@ -1,60 +1,19 @@
-import { mkdir, mkdtemp, readFile, realpath, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ClaudeCodeAgent } from '../../src/agents/claude-code/claude-code-agent.js';
-import { TaskLogs } from '../../src/logs/task-logs.js';
-import { Runner } from '../../src/runner/runner.js';
-import { createLocalTaskService } from '../../src/service/local-task-service.js';
+import { beforeEach, describe, expect, it } from 'vitest';
 import type { TaskService } from '../../src/service/task-service.js';
-import { openSqliteStore } from '../../src/store/sqlite/sqlite-database.js';
-import type { TaskStore } from '../../src/store/task-store.js';
 import { gitIn, makeRepository } from '../support/git-repo.js';
 import { waitFor } from '../support/wait.js';
+import { useWorkspaceRunner } from '../support/workspace-runner.js';
 
-const FAKE_CLAUDE = new URL('../fixtures/fake-claude.mjs', import.meta.url).pathname;
-
+const harness = useWorkspaceRunner();
+const { startRunner, ended } = harness;
 let dir: string;
-let store: TaskStore;
 let service: TaskService;
-let runner: Runner | null = null;
 
-beforeEach(async () => {
-  dir = await realpath(await mkdtemp(join(tmpdir(), 'cw-ws-runner-')));
-  store = await openSqliteStore(join(dir, 'tasks.db'));
-  const config = { concurrency: 4, permissionMode: 'acceptEdits' as const, defaultTimeoutSeconds: 60, maxAttempts: 1 };
-  service = createLocalTaskService({ store, logs: new TaskLogs(join(dir, 'logs'), store), config });
+beforeEach(() => {
+  ({ dir, service } = harness);
 });
-
-afterEach(async () => {
-  await runner?.shutdown();
-  runner = null;
-  await store.close();
-  await rm(dir, { recursive: true, force: true });
-});
-
-async function startRunner(env: Record<string, string> = {}): Promise<void> {
-  runner = new Runner({
-    store,
-    logs: new TaskLogs(join(dir, 'logs'), store),
-    agent: new ClaudeCodeAgent({ executablePath: FAKE_CLAUDE }),
-    config: {
-      concurrency: 4,
-      leaseMs: 60_000,
-      heartbeatMs: 50,
-      reapIntervalMs: 60_000,
-      labels: {},
-      workerName: 'test-node',
-      worktreesDir: join(dir, 'worktrees'),
-    },
-    env: { ...process.env, HOME: dir, FAKE_CLAUDE_WRITE_FILE: 'shared.txt', ...env },
-    warn: () => {},
-  });
-  await runner.start();
-}
-
-const ended = (id: number, status: string) =>
-  waitFor(async () => (await service.get(id)).status === status, { what: `task ${id} ${status}` });
 
 describe('tasks with isolation worktree', () => {
   it('run side by side on one repository, each leaving a commit on its own branch, the checkout untouched', async () => {

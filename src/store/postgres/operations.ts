@@ -9,7 +9,7 @@ export { appendLog, readLog } from './log-lines.js';
 export { recordProgress, recordSpawn, recordWorkspace } from './progress.js';
 export { prune } from './prune.js';
 export { countByStatus, getTask, listTasks, runningAttemptsOnHost } from './read.js';
-export { dependencyResults, getOrchestration, listOrchestrations } from './read-orchestration.js';
+export { dependencyHeads, dependencyResults, getOrchestration, listOrchestrations } from './read-orchestration.js';
 export { reapExpired } from './reap.js';
 export { complete, fail, markCancelled, release } from './settle.js';
 export { submitOrchestration } from './submit-orchestration.js';

@@ -1,6 +1,6 @@
 /** Reads of orchestrations: one with its tasks, newest-first pages, and what a starting task learns of its dependencies. */
 import * as orchestrationSql from '../sql/orchestrations.js';
-import type { DependencyResult, OrchestrationGraph, OrchestrationRecord } from '../orchestration-records.js';
+import type { DependencyHead, DependencyResult, OrchestrationGraph, OrchestrationRecord } from '../orchestration-records.js';
 import type { PostgresContext, Sql } from './pool.js';
 import { isTaskId, ORCHESTRATION_COLUMNS, TASK_COLUMNS, toTaskRecord, type TaskRow } from './row.js';
 
@@ -54,4 +54,9 @@ export async function listOrchestrations(
 export async function dependencyResults(ctx: PostgresContext, taskId: number): Promise<DependencyResult[]> {
   if (!isTaskId(taskId)) return [];
   return ctx.rows<DependencyResult>(orchestrationSql.DEPENDENCY_RESULTS, { task_id: taskId });
+}
+
+export async function dependencyHeads(ctx: PostgresContext, taskId: number): Promise<DependencyHead[]> {
+  if (!isTaskId(taskId)) return [];
+  return ctx.rows<DependencyHead>(orchestrationSql.DEPENDENCY_HEADS, { task_id: taskId });
 }

@@ -56,6 +56,14 @@ export const DEPENDENCY_RESULTS = `
    WHERE d.task_id = @task_id AND o.pass_results
    ORDER BY dep.id`;
 
+/** Where the work of each task that @task_id depends on ended, whether results are passed or not. */
+export const DEPENDENCY_HEADS = `
+  SELECT dep.identifier, dep.isolation, dep.head_commit
+    FROM task_dependencies d
+    JOIN tasks dep ON dep.id = d.depends_on_id
+   WHERE d.task_id = @task_id
+   ORDER BY dep.id`;
+
 /** The graph context of a task that just ended; no row for a task outside any orchestration. */
 export const ENDED_TASK_IN_GRAPH = `
   SELECT t.identifier, t.status, o.failure_policy

@@ -48,7 +48,8 @@ export const CHANGES_COLUMNS = ['changes_files', 'changes_insertions', 'changes_
 
 export const RECORD_WORKSPACE = `
   UPDATE tasks
-     SET branch = COALESCE(@branch, branch),
+     SET base_commit = COALESCE(@base_commit, base_commit),
+         branch = COALESCE(@branch, branch),
          worktree_path = COALESCE(@worktree_path, worktree_path),
          head_commit = COALESCE(@head_commit, head_commit),
          changes_files = COALESCE(@changes_files, changes_files),
@@ -59,6 +60,7 @@ export const RECORD_WORKSPACE = `
 export function workspaceParams(lease: Lease, workspace: WorkspaceProgress) {
   return {
     ...leaseParams(lease),
+    base_commit: workspace.base_commit ?? null,
     branch: workspace.branch ?? null,
     worktree_path: workspace.worktree_path ?? null,
     head_commit: workspace.head_commit ?? null,

@@ -1,6 +1,6 @@
 /** Reads of orchestrations: one with its tasks, newest-first pages, and what a starting task learns of its dependencies. */
 import * as orchestrationSql from '../sql/orchestrations.js';
-import type { DependencyResult, OrchestrationGraph, OrchestrationRecord } from '../orchestration-records.js';
+import type { DependencyHead, DependencyResult, OrchestrationGraph, OrchestrationRecord } from '../orchestration-records.js';
 import type { SqliteContext } from './context.js';
 import { toTaskRecord, type TaskRow } from './row.js';
 
@@ -43,4 +43,8 @@ export function listOrchestrations(ctx: SqliteContext, filter: { beforeId?: numb
 
 export function dependencyResults(ctx: SqliteContext, taskId: number): DependencyResult[] {
   return ctx.statement(orchestrationSql.DEPENDENCY_RESULTS).all({ task_id: taskId }) as DependencyResult[];
+}
+
+export function dependencyHeads(ctx: SqliteContext, taskId: number): DependencyHead[] {
+  return ctx.statement(orchestrationSql.DEPENDENCY_HEADS).all({ task_id: taskId }) as DependencyHead[];
 }

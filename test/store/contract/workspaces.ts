@@ -1,9 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { emptyRunStats } from '../../../src/core/task.js';
+import type { EnqueueSpec } from '../../../src/store/task-store.js';
 import { type CurrentFixture, claimTask, enqueueTask, runningTask, taskSpec, WORKER_B } from './fixture.js';
 
 const BASE = '0123456789abcdef0123456789abcdef01234567';
 const HEAD = 'fedcba9876543210fedcba9876543210fedcba98';
+const START = '00112233445566778899aabbccddeeff00112233';
+
+/** A task of an orchestration: `identifier`, after `depends_on`. */
+function graphTask(identifier: string, depends_on: string[], overrides: Partial<EnqueueSpec> = {}) {
+  return { ...taskSpec({ execution_prompt: `Do ${identifier}`, ...overrides }), identifier, depends_on, initial_delay: 0 };
+}
 
 export function describeWorkspaceContract(current: CurrentFixture): void {
   describe('workspaces', () => {
@@ -57,6 +64,52 @@ export function describeWorkspaceContract(current: CurrentFixture): void {
       });
       expect(await store.recordWorkspace(lease, { head_commit: BASE })).toBe(false);
       expect((await store.get(lease.taskId))?.head_commit).toBe(HEAD);
+    });
+
+    it('record the commit a task really started from in place of the one named at submit', async () => {
+      const { store } = current();
+      const { lease } = await runningTask(store, { isolation: 'worktree', base_commit: BASE });
+      expect(await store.recordWorkspace(lease, { base_commit: START, branch: 'claude-worker/1-fix' })).toBe(true);
+      expect(await store.recordWorkspace(lease, { head_commit: HEAD })).toBe(true);
+      expect(await store.get(lease.taskId)).toMatchObject({
+        base_commit: START,
+        branch: 'claude-worker/1-fix',
+        head_commit: HEAD,
+      });
+    });
+
+    it("give a starting task its dependencies' heads and isolation, whether results are passed or not", async () => {
+      const { store } = current();
+      const worktree = { isolation: 'worktree' as const, base_commit: BASE };
+      const { tasks } = await store.submitOrchestration({
+        name: null,
+        key: null,
+        failure_policy: 'continue',
+        pass_results: false,
+        tasks: [
+          graphTask('a', [], worktree),
+          graphTask('b', [], worktree),
+          graphTask('n', []),
+          graphTask('d', ['a', 'b', 'n'], worktree),
+        ],
+      });
+      const [a, b, n, d] = tasks.map((task) => task.id);
+      const { lease: leaseA } = await claimTask(store);
+      expect(leaseA.taskId).toBe(a);
+      await store.recordWorkspace(leaseA, { branch: 'claude-worker/a', head_commit: HEAD });
+      await store.complete(leaseA, { final_summary: 'a done', ...emptyRunStats() });
+      // b failed before it had a workspace: no head.
+      const { lease: leaseB } = await claimTask(store);
+      expect(leaseB.taskId).toBe(b);
+      await store.fail(leaseB, { error_code: 'setup_failed', error_message: 'no worktree' }, null);
+
+      expect(await store.dependencyHeads(d!)).toEqual([
+        { identifier: 'a', isolation: 'worktree', head_commit: HEAD },
+        { identifier: 'b', isolation: 'worktree', head_commit: null },
+        { identifier: 'n', isolation: 'none', head_commit: null },
+      ]);
+      expect(await store.dependencyHeads(a!)).toEqual([]);
+      expect(await store.dependencyHeads(n!)).toEqual([]);
     });
 
     it('refuse a workspace write under a lease that is not the current one', async () => {
