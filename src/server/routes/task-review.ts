@@ -66,7 +66,8 @@ export function registerTaskReviewRoutes(app: FastifyInstance, service: TaskServ
           'checkout has uncommitted changes in files it touches (both name the files), or when no branch is checked out. ' +
           NOT_IN_PLACE,
         params: taskIdParamsSchema,
-        body: mergeInputSchema.optional(),
+        // No body at all: the defaults.
+        body: mergeInputSchema.nullish(),
         response: { 200: mergeOutcomeSchema, ...apiErrorResponses(404, 409) },
       },
     },
@@ -83,7 +84,7 @@ export function registerTaskReviewRoutes(app: FastifyInstance, service: TaskServ
           'Never loses work: a worktree with uncommitted changes is kept (409), and a branch with commits no other ' +
           'branch holds is deleted only with `force` (409 otherwise, naming the files). The task record stays.',
         params: taskIdParamsSchema,
-        body: discardInputSchema.optional(),
+        body: discardInputSchema.nullish(),
         response: { 200: discardOutcomeSchema, ...apiErrorResponses(404, 409) },
       },
     },
