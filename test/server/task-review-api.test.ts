@@ -25,17 +25,9 @@ afterEach(async () => {
   await fx.close();
 });
 
-async function twoTasksWritingOneFile(): Promise<[number, number]> {
-  const first = await fx.submit('[fake:success] First version of the shared file');
-  const second = await fx.submit('[fake:success] Second version of the shared file');
-  await fx.ended(first);
-  await fx.ended(second);
-  return [first, second];
-}
-
 describe('the review routes', () => {
   it('serve the diff as text and its stat as JSON, merge the first task and refuse the conflicting second with 409', async () => {
-    const [first, second] = await twoTasksWritingOneFile();
+    const [first, second] = await fx.twoTasksWritingOneFile();
     const diff = await app.inject({ method: 'GET', url: `/api/v1/tasks/${first}/diff` });
     expect(diff.statusCode).toBe(200);
     expect(diff.headers['content-type']).toMatch(/^text\/plain/);

@@ -32,17 +32,9 @@ function checkout() {
   };
 }
 
-async function twoTasksWritingOneFile(): Promise<[number, number]> {
-  const first = await fx.submit('[fake:success] First version of the shared file');
-  const second = await fx.submit('[fake:success] Second version of the shared file');
-  await fx.ended(first);
-  await fx.ended(second);
-  return [first, second];
-}
-
 describe('reviewing the work of tasks on one repository', () => {
   it('shows each task its own diff, fast-forwards the first merge and refuses the conflicting second, changing nothing', async () => {
-    const [first, second] = await twoTasksWritingOneFile();
+    const [first, second] = await fx.twoTasksWritingOneFile();
 
     const firstDiff = await fx.service.diff(first);
     expect(firstDiff).toMatchObject({ truncated: false });

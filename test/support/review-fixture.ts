@@ -31,6 +31,8 @@ export interface ReviewFixture {
   /** Submits a task in the repository and returns its id. */
   submit(prompt: string, options?: { isolation?: 'worktree' | 'none' }): Promise<number>;
   ended(taskId: number, status?: TaskStatus): Promise<void>;
+  /** Two tasks submitted at once, each writing shared.txt with different content; both completed. */
+  twoTasksWritingOneFile(): Promise<[number, number]>;
   close(): Promise<void>;
 }
 
@@ -72,6 +74,13 @@ export async function createReviewFixture(): Promise<ReviewFixture> {
     },
     async ended(taskId, status = 'completed') {
       await waitFor(async () => (await service.get(taskId)).status === status, { what: `task ${taskId} ${status}` });
+    },
+    async twoTasksWritingOneFile() {
+      const first = await this.submit('[fake:success] First version of the shared file');
+      const second = await this.submit('[fake:success] Second version of the shared file');
+      await this.ended(first);
+      await this.ended(second);
+      return [first, second];
     },
     async close() {
       await runner.shutdown();
