@@ -62,7 +62,7 @@ export async function createReviewFixture(): Promise<ReviewFixture> {
     warn: () => {},
   });
   await runner.start();
-  return {
+  const fixture: ReviewFixture = {
     dir,
     repo,
     store,
@@ -76,10 +76,10 @@ export async function createReviewFixture(): Promise<ReviewFixture> {
       await waitFor(async () => (await service.get(taskId)).status === status, { what: `task ${taskId} ${status}` });
     },
     async twoTasksWritingOneFile() {
-      const first = await this.submit('[fake:success] First version of the shared file');
-      const second = await this.submit('[fake:success] Second version of the shared file');
-      await this.ended(first);
-      await this.ended(second);
+      const first = await fixture.submit('[fake:success] First version of the shared file');
+      const second = await fixture.submit('[fake:success] Second version of the shared file');
+      await fixture.ended(first);
+      await fixture.ended(second);
       return [first, second];
     },
     async close() {
@@ -88,4 +88,5 @@ export async function createReviewFixture(): Promise<ReviewFixture> {
       await rm(dir, { recursive: true, force: true });
     },
   };
+  return fixture;
 }
