@@ -80,6 +80,9 @@ describe('reviewing the work of tasks on one repository', () => {
     gitIn(fx.repo, 'checkout', '-q', '--detach');
     await expect(fx.service.merge(id)).rejects.toThrow(DetachedCheckoutError);
     await expect(fx.service.merge(id)).rejects.toThrow(/has no branch checked out \(detached HEAD\).*--into BRANCH/);
+    await expect(fx.service.merge(id, { into: 'no-such-branch' })).rejects.toThrow(
+      /There is no branch no-such-branch in .*Name an existing local branch/,
+    );
     const merged = await fx.service.merge(id, { into: 'release', squash: true });
     expect(merged).toMatchObject({ into: 'release', fast_forward: false });
     expect(gitIn(fx.repo, 'rev-parse', 'release')).toBe(merged.merge_commit);
