@@ -11,6 +11,8 @@ export interface Style {
   status(status: TaskStatus, text?: string): string;
   dim(text: string): string;
   bold(text: string): string;
+  /** A line of a unified diff: added lines green, removed ones red, hunk headers cyan, file headers bold. */
+  diffLine(line: string): string;
 }
 
 const ANSI = {
@@ -33,12 +35,26 @@ const STATUS_COLOUR: Record<TaskStatus, string> = {
   skipped: ANSI.dim,
 };
 
-export const PLAIN: Style = { status: (status, text = status) => text, dim: (t) => t, bold: (t) => t };
+export const PLAIN: Style = { status: (status, text = status) => text, dim: (t) => t, bold: (t) => t, diffLine: (t) => t };
+
+function colouredDiffLine(line: string): string {
+  const colour = /^(\+\+\+|---|diff |index )/.test(line)
+    ? ANSI.bold
+    : line.startsWith('+')
+      ? ANSI.green
+      : line.startsWith('-')
+        ? ANSI.red
+        : line.startsWith('@@')
+          ? ANSI.cyan
+          : null;
+  return colour && line !== '' ? `${colour}${line}${ANSI.reset}` : line;
+}
 
 const COLOURED: Style = {
   status: (status, text = status) => `${STATUS_COLOUR[status]}${text}${ANSI.reset}`,
   dim: (t) => `${ANSI.dim}${t}${ANSI.reset}`,
   bold: (t) => `${ANSI.bold}${t}${ANSI.reset}`,
+  diffLine: colouredDiffLine,
 };
 
 /** Colour only on a terminal, and never when NO_COLOR is set (https://no-color.org). */

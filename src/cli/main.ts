@@ -14,6 +14,7 @@ import { registerLogsCommand } from './commands/logs.js';
 import { registerMcpCommand } from './commands/mcp.js';
 import { registerOrchestrateCommand } from './commands/orchestrate.js';
 import { registerOrchestrationStatusCommand } from './commands/orchestration-status.js';
+import { registerReviewCommands } from './commands/review.js';
 import { registerRunCommand } from './commands/run.js';
 import { registerServerCommand } from './commands/server.js';
 import { registerStatusCommand } from './commands/status.js';
@@ -46,6 +47,7 @@ Environment:
   registerLogsCommand(program);
   registerCancelCommand(program);
   registerWaitCommand(program);
+  registerReviewCommands(program);
   registerOrchestrateCommand(program);
   registerOrchestrationStatusCommand(program);
   registerListOrchestrationsCommand(program);

@@ -19,11 +19,21 @@ import {
 } from '../core/errors.js';
 import type { CreateOrchestrationInput, ListOrchestrationsQuery } from '../core/orchestration-schemas.js';
 import type { OrchestrationDetail, OrchestrationPage } from '../core/orchestration.js';
+import {
+  DIFF_TOTAL_BYTES_HEADER,
+  DIFF_TRUNCATED_HEADER,
+  type DiscardInput,
+  type DiscardOutcome,
+  type MergeInput,
+  type MergeOutcome,
+  type TaskDiff,
+  type TaskDiffStat,
+} from '../core/review.js';
 import { healthSchema, type CreateTaskInput, type Health, type ListTasksQuery } from '../core/schemas.js';
 import type { Task, TaskPage, WaitOutcome } from '../core/task.js';
 import type { WorkerList } from '../core/worker.js';
 import { readServerSentEvents } from './sse.js';
-import type { LogsOptions, SubmitOrchestrationResult, SubmitResult, TaskService } from '../service/task-service.js';
+import type { DiffOptions, LogsOptions, SubmitOrchestrationResult, SubmitResult, TaskService } from '../service/task-service.js';
 
 export interface ClaudeWorkerClientOptions {
   /** Server URL; default `CLAUDE_WORKER_SERVER_URL`, else http://127.0.0.1:8000. */
@@ -142,6 +152,33 @@ export class ClaudeWorkerClient implements TaskService {
       ...(signal ? { signal } : {}),
     });
     return this.json<WaitOutcome>(response);
+  }
+
+  async diff(taskId: number, options: DiffOptions = {}): Promise<TaskDiff> {
+    const search = searchOf({ max_bytes: options.maxBytes });
+    const response = await this.request('GET', `${taskPath(taskId)}/diff${search}`, { taskId, accept: 'text/plain' });
+    const text = await response.text();
+    return {
+      text,
+      truncated: response.headers.get(DIFF_TRUNCATED_HEADER) === 'true',
+      total_bytes: Number(response.headers.get(DIFF_TOTAL_BYTES_HEADER) ?? Buffer.byteLength(text)),
+    };
+  }
+
+  async diffStat(taskId: number): Promise<TaskDiffStat> {
+    return this.json<TaskDiffStat>(await this.request('GET', `${taskPath(taskId)}/diff?stat=1`, { taskId }));
+  }
+
+  async merge(taskId: number, input: MergeInput = {}): Promise<MergeOutcome> {
+    return this.json<MergeOutcome>(await this.request('POST', `${taskPath(taskId)}/merge`, { taskId, body: input }));
+  }
+
+  async discard(taskId: number, input: DiscardInput = {}): Promise<DiscardOutcome> {
+    return this.json<DiscardOutcome>(await this.request('POST', `${taskPath(taskId)}/discard`, { taskId, body: input }));
+  }
+
+  async worktree(taskId: number): Promise<{ path: string }> {
+    return this.json<{ path: string }>(await this.request('GET', `${taskPath(taskId)}/worktree`, { taskId }));
   }
 
   async submitOrchestration(input: CreateOrchestrationInput): Promise<SubmitOrchestrationResult> {

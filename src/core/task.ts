@@ -78,8 +78,9 @@ export interface ChangeCounts {
 /**
  * Where a task's work lives. `isolation` and `base_commit` are fixed at
  * submit; the runner records branch and worktree when it prepares them, and
- * head and changes when the agent stops. The merge fields and `continues`
- * (the task this one follows up) stay null until those features set them.
+ * head and changes when the agent stops; a merge of its branch records
+ * merged_at and merge_commit. `continues` (the task this one follows up)
+ * stays null until follow-ups set it.
  */
 export interface TaskWorkspace {
   isolation: Isolation;

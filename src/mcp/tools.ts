@@ -11,6 +11,7 @@ import { TASK_STATUSES } from '../core/task.js';
 import { MAX_WAIT_SECONDS } from '../service/wait-for-tasks.js';
 import { VERSION } from '../version.js';
 import { registerOrchestrationTools } from './orchestration-tools.js';
+import { registerReviewTools } from './review-tools.js';
 import { applyPromptPolicy, MIN_EXECUTION_PROMPT_CHARS } from './prompt-policy.js';
 import type { McpToolsOptions } from './tool-options.js';
 import { summarizeTask, taskSummarySchema } from './task-summary.js';
@@ -184,5 +185,6 @@ export function createMcpServer(options: McpToolsOptions): McpServer {
   );
 
   registerOrchestrationTools(server, options);
+  registerReviewTools(server, options);
   return server;
 }

@@ -15,6 +15,7 @@ import { registerMcpEndpoint, type McpEndpointOptions } from './mcp-endpoint.js'
 import { registerHealthRoute } from './routes/health.js';
 import { registerOrchestrationRoutes } from './routes/orchestrations.js';
 import { registerTaskLogRoutes } from './routes/task-logs.js';
+import { registerTaskReviewRoutes } from './routes/task-review.js';
 import { registerTaskRoutes } from './routes/tasks.js';
 import { registerWorkerRoutes } from './routes/workers.js';
 import { registerRequestGuards } from './security.js';
@@ -67,6 +68,7 @@ export function buildApp(service: TaskService, options: AppOptions): FastifyInst
   app.register(async (routes) => {
     registerTaskRoutes(routes, service);
     registerTaskLogRoutes(routes, service, streams);
+    registerTaskReviewRoutes(routes, service);
     registerWorkerRoutes(routes, service);
     registerOrchestrationRoutes(routes, service);
     registerHealthRoute(routes, service);

@@ -12,6 +12,16 @@ import {
 } from '../core/orchestration-schemas.js';
 import type { OrchestrationDetail, OrchestrationPage } from '../core/orchestration.js';
 import {
+  discardInputSchema,
+  mergeInputSchema,
+  type DiscardInput,
+  type DiscardOutcome,
+  type MergeInput,
+  type MergeOutcome,
+  type TaskDiff,
+  type TaskDiffStat,
+} from '../core/review.js';
+import {
   listTasksQuerySchema,
   parseOrThrow,
   type CreateTaskInput,
@@ -29,8 +39,9 @@ import { validateOrchestrationInput } from './orchestration-input.js';
 import { orchestrationSpec, toOrchestration, toOrchestrationDetail } from './orchestration-view.js';
 import { taskDefinition } from './task-definition.js';
 import { validateTaskInput } from './task-input.js';
+import { diffOfTask, diffStatOfTask, discardTask, mergeTask, worktreeOfTask } from './task-review.js';
 import { settleWorkspace } from './task-workspace.js';
-import type { LogsOptions, SubmitOrchestrationResult, SubmitResult, TaskService } from './task-service.js';
+import type { DiffOptions, LogsOptions, SubmitOrchestrationResult, SubmitResult, TaskService } from './task-service.js';
 import { toTask } from './task-view.js';
 import { waitForTasks, type ChangeWatch } from './wait-for-tasks.js';
 import { toWorkerList } from './worker-view.js';
@@ -169,6 +180,35 @@ class LocalTaskService implements TaskService {
     const graph = await this.options.store.cancelOrchestration(orchestrationId);
     if (!graph) throw new OrchestrationNotFoundError(orchestrationId);
     return toOrchestrationDetail(graph);
+  }
+
+  async diff(taskId: number, options: DiffOptions = {}): Promise<TaskDiff> {
+    return diffOfTask(await this.record(taskId), options);
+  }
+
+  async diffStat(taskId: number): Promise<TaskDiffStat> {
+    return diffStatOfTask(await this.record(taskId));
+  }
+
+  async merge(taskId: number, input: MergeInput = {}): Promise<MergeOutcome> {
+    const merged = await mergeTask(await this.record(taskId), parseOrThrow(mergeInputSchema, input));
+    await this.options.store.recordMerge(taskId, { merge_commit: merged.mergeCommit });
+    return {
+      task: await this.get(taskId),
+      into: merged.into,
+      merge_commit: merged.mergeCommit,
+      fast_forward: merged.fastForward,
+      already_merged: merged.alreadyMerged,
+    };
+  }
+
+  async discard(taskId: number, input: DiscardInput = {}): Promise<DiscardOutcome> {
+    const discarded = await discardTask(await this.record(taskId), parseOrThrow(discardInputSchema, input));
+    return { task: await this.get(taskId), removed_worktree: discarded.removedWorktree, deleted_branch: discarded.deletedBranch };
+  }
+
+  async worktree(taskId: number): Promise<{ path: string }> {
+    return { path: await worktreeOfTask(await this.record(taskId)) };
   }
 
   private async record(taskId: number): Promise<TaskRecord> {

@@ -5,6 +5,7 @@
  */
 import type { CreateOrchestrationInput, ListOrchestrationsQuery } from '../core/orchestration-schemas.js';
 import type { OrchestrationDetail, OrchestrationPage } from '../core/orchestration.js';
+import type { DiscardInput, DiscardOutcome, MergeInput, MergeOutcome, TaskDiff, TaskDiffStat } from '../core/review.js';
 import type { CreateTaskInput, Health, ListTasksQuery } from '../core/schemas.js';
 import type { Task, TaskPage, WaitOutcome } from '../core/task.js';
 import type { WorkerList } from '../core/worker.js';
@@ -24,6 +25,11 @@ export interface SubmitOrchestrationResult {
 export interface LogsOptions {
   /** Only the last N lines. */
   tail?: number;
+}
+
+export interface DiffOptions {
+  /** Cut the diff past this many bytes (default DEFAULT_DIFF_MAX_BYTES), with a note saying so. */
+  maxBytes?: number;
 }
 
 export interface TaskService {
@@ -63,4 +69,23 @@ export interface TaskService {
   listOrchestrations(query?: ListOrchestrationsQuery): Promise<OrchestrationPage>;
   /** Skips its waiting tasks, cancels its pending ones and stops its running ones. Throws OrchestrationNotFoundError. */
   cancelOrchestration(orchestrationId: number): Promise<OrchestrationDetail>;
+  /*
+   * The review of a task's work (isolation `worktree`). Each throws
+   * TaskNotFoundError, TaskRanInPlaceError for a task with isolation `none`,
+   * or another typed 409 error that changed nothing.
+   */
+  /** The unified diff from the task's base to the head of its branch, bounded. */
+  diff(taskId: number, options?: DiffOptions): Promise<TaskDiff>;
+  /** The files the task's branch changed, with line counts. */
+  diffStat(taskId: number): Promise<TaskDiffStat>;
+  /**
+   * Merges an ended task's branch into `into` (default: the branch checked
+   * out in its repository) and records merged_at and merge_commit. Refuses
+   * (MergeConflictError, DirtyCheckoutError, TaskNotEndedError, ...) without changing anything.
+   */
+  merge(taskId: number, input?: MergeInput): Promise<MergeOutcome>;
+  /** Removes an ended task's worktree and branch; a branch with unmerged work only with `force`. */
+  discard(taskId: number, input?: DiscardInput): Promise<DiscardOutcome>;
+  /** The task's worktree directory, while it exists. */
+  worktree(taskId: number): Promise<{ path: string }>;
 }

@@ -76,6 +76,12 @@ export class DatabaseTaskStore<C, D extends StoreDatabase<C> = StoreDatabase<C>>
     return owned;
   }
 
+  async recordMerge(taskId: number, merge: Records.MergeRecord): Promise<boolean> {
+    const recorded = await this.ops.recordMerge(this.ctx, taskId, merge);
+    if (recorded) this.signals.taskChanged(taskId);
+    return recorded;
+  }
+
   async appendLog(lines: readonly Records.TaskLogLine[]): Promise<void> {
     if (lines.length === 0) return;
     await this.ops.appendLog(this.ctx, lines);

@@ -64,6 +64,7 @@ export interface StoreOperations<C> {
   recordSpawn(ctx: C, lease: Records.Lease, agent: Records.AgentProcessInfo): Awaitable<boolean>;
   recordProgress(ctx: C, lease: Records.Lease, progress: Records.TaskProgress): Awaitable<boolean>;
   recordWorkspace(ctx: C, lease: Records.Lease, workspace: Records.WorkspaceProgress): Awaitable<boolean>;
+  recordMerge(ctx: C, taskId: number, merge: Records.MergeRecord): Awaitable<boolean>;
   appendLog(ctx: C, lines: readonly Records.TaskLogLine[]): Awaitable<void>;
   heartbeat(ctx: C, leases: readonly Records.Lease[], leaseMs: number): Awaitable<Records.HeartbeatResult[]>;
   complete(ctx: C, lease: Records.Lease, result: Records.CompletedResult): Awaitable<TaskStatus | null>;

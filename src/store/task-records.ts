@@ -89,6 +89,11 @@ export interface WorkspaceProgress {
   changes?: ChangeCounts;
 }
 
+/** What a merge of an ended task's branch left: the commit the branch merged into points at. */
+export interface MergeRecord {
+  merge_commit: string;
+}
+
 export interface CompletedResult extends RunStats {
   final_summary: string;
 }

@@ -44,6 +44,7 @@ import type {
   ListFilter,
   LogLine,
   LogRange,
+  MergeRecord,
   RetentionPolicy,
   RunningAttempt,
   TaskLogLine,
@@ -83,6 +84,13 @@ export interface TaskStore {
    * worktree once prepared, its head and changes once the agent stopped.
    */
   recordWorkspace(lease: Lease, workspace: WorkspaceProgress): Promise<boolean>;
+
+  /**
+   * Records that an ended task's branch was merged (now, and the commit it
+   * made); not fenced, no runner owns an ended task. False when there is no
+   * such task or it has not ended.
+   */
+  recordMerge(taskId: number, merge: MergeRecord): Promise<boolean>;
 
   /**
    * Appends lines to the readable logs of their tasks, each task's in the

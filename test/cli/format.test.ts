@@ -51,6 +51,20 @@ describe('text helpers', () => {
     expect(styleFor({ isTTY: true }, { NO_COLOR: '1' }).status('failed')).toBe('failed');
     expect(styleFor({ isTTY: true }, {}).status('failed')).toBe('\x1b[31mfailed\x1b[0m');
   });
+
+  it('colours the lines of a diff on a terminal only, by what each line is', () => {
+    const lines = ['--- a/x', '+++ b/x', '@@ -1 +1 @@', '-old', '+new', ' same', ''];
+    expect(lines.map(styleFor({ isTTY: false }, {}).diffLine)).toEqual(lines);
+    expect(lines.map(styleFor({ isTTY: true }, {}).diffLine)).toEqual([
+      '\x1b[1m--- a/x\x1b[0m',
+      '\x1b[1m+++ b/x\x1b[0m',
+      '\x1b[36m@@ -1 +1 @@\x1b[0m',
+      '\x1b[31m-old\x1b[0m',
+      '\x1b[32m+new\x1b[0m',
+      ' same',
+      '',
+    ]);
+  });
 });
 
 describe('task table', () => {

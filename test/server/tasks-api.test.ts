@@ -249,7 +249,11 @@ describe('GET /health and /openapi.json', () => {
       '/api/v1/tasks/wait',
       '/api/v1/tasks/{id}',
       '/api/v1/tasks/{id}/cancel',
+      '/api/v1/tasks/{id}/diff',
+      '/api/v1/tasks/{id}/discard',
       '/api/v1/tasks/{id}/logs',
+      '/api/v1/tasks/{id}/merge',
+      '/api/v1/tasks/{id}/worktree',
       '/api/v1/workers',
       '/health',
     ]);
@@ -258,6 +262,11 @@ describe('GET /health and /openapi.json', () => {
     expect(JSON.stringify(doc.paths['/api/v1/workers']!.get!.responses['200'])).toContain('heartbeat_age_seconds');
     expect(JSON.stringify(create.requestBody)).toContain('execution_prompt');
     expect(Object.keys(create.responses)).toEqual(expect.arrayContaining(['201', '400', '401', '413']));
+    const merge = doc.paths['/api/v1/tasks/{id}/merge']!.post!;
+    expect(JSON.stringify(merge.requestBody)).toContain('squash');
+    expect(JSON.stringify(merge.responses['200'])).toContain('fast_forward');
+    expect(Object.keys(merge.responses)).toEqual(expect.arrayContaining(['200', '404', '409']));
+    expect(JSON.stringify(doc.paths['/api/v1/tasks/{id}/diff']!.get!.responses['200'])).toContain('insertions');
     expect(Object.keys(doc.paths['/api/v1/tasks/{id}/logs']!.get!.responses['200']!.content!)).toEqual([
       'text/plain',
       'text/event-stream',

@@ -18,9 +18,11 @@ export const TOOL_NAMES = [
   'check_api_health',
   'create_task',
   'get_orchestration_status',
+  'get_task_diff',
   'get_task_logs',
   'get_task_status',
   'list_tasks',
+  'merge_task',
   'submit_orchestration',
   'wait_for_tasks',
 ];

@@ -70,6 +70,17 @@ export function workspaceParams(lease: Lease, workspace: WorkspaceProgress) {
   };
 }
 
+/**
+ * Records that a task's branch was merged. Not fenced by a lease: only an
+ * ended task is merged, and no runner owns it any more.
+ */
+export function recordMerge(d: Dialect): string {
+  return `
+  UPDATE tasks
+     SET merged_at = ${d.now}, merge_commit = @merge_commit
+   WHERE id = @task_id AND status IN ('completed', 'failed', 'cancelled')`;
+}
+
 /** A task's ChangeCounts from its three columns. */
 export function changesOf(row: {
   changes_files: number | null;

@@ -6,7 +6,7 @@ export { claimMany } from './claim.js';
 export { enqueue } from './enqueue.js';
 export { heartbeat } from './heartbeat.js';
 export { appendLog, readLog } from './log-lines.js';
-export { recordProgress, recordSpawn, recordWorkspace } from './progress.js';
+export { recordMerge, recordProgress, recordSpawn, recordWorkspace } from './progress.js';
 export { prune } from './prune.js';
 export { countByStatus, getTask, listTasks, runningAttemptsOnHost } from './read.js';
 export { dependencyHeads, dependencyResults, getOrchestration, listOrchestrations } from './read-orchestration.js';

@@ -1,7 +1,15 @@
 /** What a runner records while its agent works (fenced by the lease; not fsynced, see SqliteContext.relaxed). */
-import { progressParams, RECORD_PROGRESS, RECORD_SPAWN, RECORD_WORKSPACE, spawnParams, workspaceParams } from '../sql/tasks.js';
-import type { AgentProcessInfo, Lease, TaskProgress, WorkspaceProgress } from '../task-store.js';
-import type { SqliteContext } from './context.js';
+import {
+  progressParams,
+  RECORD_PROGRESS,
+  RECORD_SPAWN,
+  RECORD_WORKSPACE,
+  recordMerge as recordMergeSql,
+  spawnParams,
+  workspaceParams,
+} from '../sql/tasks.js';
+import type { AgentProcessInfo, Lease, TaskProgress, MergeRecord, WorkspaceProgress } from '../task-store.js';
+import { SQLITE_DIALECT, type SqliteContext } from './context.js';
 
 export function recordSpawn(ctx: SqliteContext, lease: Lease, agent: AgentProcessInfo): boolean {
   return ctx.relaxed(() => ctx.statement(RECORD_SPAWN).run(spawnParams(lease, agent)).changes === 1);
@@ -14,4 +22,10 @@ export function recordProgress(ctx: SqliteContext, lease: Lease, progress: TaskP
 /** Fsynced, unlike progress: a restart must find the worktree and branch again. */
 export function recordWorkspace(ctx: SqliteContext, lease: Lease, workspace: WorkspaceProgress): boolean {
   return ctx.statement(RECORD_WORKSPACE).run(workspaceParams(lease, workspace)).changes === 1;
+}
+
+const RECORD_MERGE = recordMergeSql(SQLITE_DIALECT);
+
+export function recordMerge(ctx: SqliteContext, taskId: number, merge: MergeRecord): boolean {
+  return ctx.statement(RECORD_MERGE).run({ task_id: taskId, merge_commit: merge.merge_commit, now: ctx.now() }).changes === 1;
 }

@@ -121,5 +121,19 @@ export function describeWorkspaceContract(current: CurrentFixture): void {
       expect(await store.recordWorkspace(lease, { branch: 'stale' })).toBe(false);
       expect((await store.get(lease.taskId))?.branch).toBeNull();
     });
+
+    it('record a merge of an ended task, and refuse one of a task that has not ended', async () => {
+      const { store } = current();
+      const { lease } = await runningTask(store, { isolation: 'worktree', base_commit: BASE });
+      expect(await store.recordMerge(lease.taskId, { merge_commit: HEAD })).toBe(false);
+      expect(await store.get(lease.taskId)).toMatchObject({ merged_at: null, merge_commit: null });
+
+      await store.complete(lease, { final_summary: 'done', ...emptyRunStats() });
+      expect(await store.recordMerge(lease.taskId, { merge_commit: HEAD })).toBe(true);
+      const merged = await store.get(lease.taskId);
+      expect(merged).toMatchObject({ status: 'completed', merge_commit: HEAD });
+      expect(merged?.merged_at).toBeGreaterThanOrEqual(merged!.ended_at!);
+      expect(await store.recordMerge(9999, { merge_commit: HEAD })).toBe(false);
+    });
   });
 }
