@@ -19,7 +19,7 @@ import {
 } from '../core/errors.js';
 import type { CreateOrchestrationInput, ListOrchestrationsQuery } from '../core/orchestration-schemas.js';
 import type { OrchestrationDetail, OrchestrationPage } from '../core/orchestration.js';
-import { healthSchema, type CreateTaskInput, type Health, type ListTasksQuery } from '../core/schemas.js';
+import { healthSchema, type ContinueTaskInput, type CreateTaskInput, type Health, type ListTasksQuery } from '../core/schemas.js';
 import type { Task, TaskPage, WaitOutcome } from '../core/task.js';
 import type { WorkerList } from '../core/worker.js';
 import { readServerSentEvents } from './sse.js';
@@ -82,6 +82,10 @@ export class ClaudeWorkerClient implements TaskService {
   async submit(input: CreateTaskInput): Promise<SubmitResult> {
     const response = await this.request('POST', '/api/v1/tasks', { body: input });
     return { task: await this.json<Task>(response), deduplicated: response.status === 200 };
+  }
+
+  async continueTask(taskId: number, input: ContinueTaskInput): Promise<Task> {
+    return this.json<Task>(await this.request('POST', `${taskPath(taskId)}/continue`, { taskId, body: input }));
   }
 
   async get(taskId: number): Promise<Task> {

@@ -46,13 +46,16 @@ export class TaskWorktree {
         workingDirectory: task.working_directory,
         baseCommit: task.base_commit,
         worktreesDir: this.deps.worktreesDir,
+        branch: task.branch,
+        worktreePath: task.worktree_path,
       });
     } catch (error) {
       return `Could not prepare the task's git worktree: ${error instanceof Error ? error.message : String(error)}`;
     }
     const { branch, worktreePath, cwd, reused } = this.prepared;
+    const earlier = task.continues === null ? 'an earlier attempt' : `task ${task.continues}, which this task continues`;
     log.line(
-      `=== ${reused ? 'going on in the worktree of an earlier attempt' : `new worktree from ${task.base_commit.slice(0, 12)}`}: ` +
+      `=== ${reused ? `going on in the worktree of ${earlier}` : `new worktree from ${task.base_commit.slice(0, 12)}`}: ` +
         `branch ${branch}, agent in ${cwd}`,
     );
     await this.deps.store.recordWorkspace(this.lease, { branch, worktree_path: worktreePath }).catch(() => {

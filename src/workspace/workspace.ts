@@ -21,6 +21,13 @@ export interface WorkspaceRequest {
   baseCommit: string;
   /** Worktrees go beneath it, one directory per repository. */
   worktreesDir: string;
+  /**
+   * Where the work already lives: set for a task that continues another
+   * (its branch and worktree) and after an earlier attempt. Default: the
+   * task's own branch name and a directory under `worktreesDir`.
+   */
+  branch?: string | null;
+  worktreePath?: string | null;
 }
 
 export interface PreparedWorkspace {
@@ -30,7 +37,7 @@ export interface PreparedWorkspace {
   /** Where the agent runs: the worktree's directory at the working directory's place in the repository. */
   cwd: string;
   baseCommit: string;
-  /** True when an earlier attempt on this machine made the worktree, which goes on from where it was. */
+  /** True when the worktree was already there (an earlier attempt, or the task continued), and goes on from where it was. */
   reused: boolean;
 }
 
@@ -44,8 +51,8 @@ export async function prepareWorkspace(request: WorkspaceRequest): Promise<Prepa
     );
   }
   const root = repository.root;
-  const branch = branchName(request.taskId, request.prompt);
-  const worktreePath = join(request.worktreesDir, repositoryDirName(root), String(request.taskId));
+  const branch = request.branch ?? branchName(request.taskId, request.prompt);
+  const worktreePath = request.worktreePath ?? join(request.worktreesDir, repositoryDirName(root), String(request.taskId));
   return withRepositoryLock(root, async () => {
     const reused = await existingWorktree(root, worktreePath);
     if (!reused) {
