@@ -67,7 +67,7 @@ export class ClaudeCodeAgent implements Agent {
     const why = followUp.sessionId
       ? `session ${followUp.sessionId} of task ${followUp.taskId} is not on this machine or cannot be read`
       : `task ${followUp.taskId} has no session to continue`;
-    observer.onActivity({ line: `[resume] ${why}; starting over with its prompt and summary in the prompt` });
+    observer.onActivity({ line: `[resume] ${why}; starting over with the prompt and summary of task ${followUp.taskId}` });
     return { ...request, resumeSessionId: null, prompt: followUp.startOverPrompt };
   }
 
