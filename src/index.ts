@@ -6,7 +6,7 @@
  */
 export { ClaudeWorkerClient, type ClaudeWorkerClientOptions } from './client/http-client.js';
 export type { LogsOptions, SubmitOrchestrationResult, SubmitResult, TaskService } from './service/task-service.js';
-export type { CreateTaskInput, Health, ListTasksQuery, ServerWarning } from './core/schemas.js';
+export type { ContinueTaskInput, CreateTaskInput, Health, ListTasksQuery, ServerWarning } from './core/schemas.js';
 export type { CreateOrchestrationInput, ListOrchestrationsQuery, OrchestrationTaskInput } from './core/orchestration-schemas.js';
 export {
   FAILURE_CODES,
