@@ -21,6 +21,13 @@ export interface AgentRunRequest {
    * stopped or died): the agent continues it when it can, else starts over.
    */
   resumeSessionId: string | null;
+  /**
+   * Set for a task that continues an ended one, when it has no interrupted
+   * attempt of its own to resume: the agent continues that task's session
+   * with `prompt` as the next message when the session is on this machine;
+   * else it starts over with `startOverPrompt` and says so.
+   */
+  followUp?: FollowUp | null;
   /** The complete environment of the agent process (the user's, passed through). */
   env: Readonly<Record<string, string | undefined>>;
   /**
@@ -28,6 +35,15 @@ export interface AgentRunRequest {
    * stop its whole process tree and resolve with `aborted`.
    */
   signal: AbortSignal;
+}
+
+/** The ended task a follow-up continues, as its agent needs it. */
+export interface FollowUp {
+  taskId: number;
+  /** Null when that task never got as far as a session. */
+  sessionId: string | null;
+  /** The prompt to start over with: the message, with what that task was asked and reported. */
+  startOverPrompt: string;
 }
 
 /** A readable account of one step, for the summary log and `last_action_cache`. */

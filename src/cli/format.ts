@@ -193,6 +193,7 @@ export function renderTaskDetail(
   const fields: [string, string | null][] = [
     ['Status', style.status(task.status) + (task.cancel_requested && task.status === 'running' ? ' (cancelling)' : '')],
     ['Directory', task.working_directory],
+    ['Continues', task.continues === null ? null : `task ${task.continues}`],
     [
       'Branch',
       task.branch === null ? null : task.branch + (task.changes ? ` (${changeCounts(task)} in ${task.changes.files} files)` : ''),

@@ -8,6 +8,7 @@
 import { Command, CommanderError } from 'commander';
 import { VERSION } from '../version.js';
 import { registerCancelCommand } from './commands/cancel.js';
+import { registerContinueCommand } from './commands/continue.js';
 import { registerListCommand } from './commands/list.js';
 import { registerListOrchestrationsCommand } from './commands/list-orchestrations.js';
 import { registerLogsCommand } from './commands/logs.js';
@@ -46,6 +47,7 @@ Environment:
   registerStatusCommand(program);
   registerLogsCommand(program);
   registerCancelCommand(program);
+  registerContinueCommand(program);
   registerWaitCommand(program);
   registerReviewCommands(program);
   registerOrchestrateCommand(program);

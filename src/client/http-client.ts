@@ -29,7 +29,7 @@ import {
   type TaskDiff,
   type TaskDiffStat,
 } from '../core/review.js';
-import { healthSchema, type CreateTaskInput, type Health, type ListTasksQuery } from '../core/schemas.js';
+import { healthSchema, type ContinueTaskInput, type CreateTaskInput, type Health, type ListTasksQuery } from '../core/schemas.js';
 import type { Task, TaskPage, WaitOutcome } from '../core/task.js';
 import type { WorkerList } from '../core/worker.js';
 import { readServerSentEvents } from './sse.js';
@@ -92,6 +92,10 @@ export class ClaudeWorkerClient implements TaskService {
   async submit(input: CreateTaskInput): Promise<SubmitResult> {
     const response = await this.request('POST', '/api/v1/tasks', { body: input });
     return { task: await this.json<Task>(response), deduplicated: response.status === 200 };
+  }
+
+  async continueTask(taskId: number, input: ContinueTaskInput): Promise<Task> {
+    return this.json<Task>(await this.request('POST', `${taskPath(taskId)}/continue`, { taskId, body: input }));
   }
 
   async get(taskId: number): Promise<Task> {

@@ -101,6 +101,28 @@ export class OrchestrationNotFoundError extends ClaudeWorkerError {
 }
 
 /**
+ * A follow-up asked of a task that has not ended (or never ran): there is no
+ * finished conversation to continue yet.
+ */
+export class TaskNotEndedError extends ClaudeWorkerError {
+  readonly code = 'conflict' as const;
+  readonly httpStatus = 409;
+
+  constructor(
+    readonly taskId: number,
+    readonly status: string,
+  ) {
+    super(
+      status === 'skipped'
+        ? `Task ${taskId} was skipped and never ran, so there is nothing to continue; submit a new task instead. Nothing was stored.`
+        : `Task ${taskId} is ${status}; only a completed, failed or cancelled task can be continued. ` +
+            `Wait for it to end (claude-worker wait ${taskId}) and continue it then. Nothing was stored.`,
+    );
+    this.name = 'TaskNotEndedError';
+  }
+}
+
+/**
  * An idempotency key sent again with a request that differs from the one
  * that first used it: the stored task (or orchestration) is not what the
  * caller asks for, so returning it would hide the mistake.

@@ -89,6 +89,16 @@ export const createTaskInputSchema = z.strictObject({
 });
 export type CreateTaskInput = z.infer<typeof createTaskInputSchema>;
 
+/** A follow-up of an ended task: the next message of its conversation, and what may differ from the task it continues. */
+export const continueTaskInputSchema = createTaskInputSchema
+  .pick({ model: true, permission_mode: true, max_turns: true, timeout_seconds: true })
+  .extend({
+    message: refusesNul(nonBlank('message', MAX_PROMPT_CHARS), 'message').describe(
+      "The next message of the task's conversation: what the agent should do now.",
+    ),
+  });
+export type ContinueTaskInput = z.infer<typeof continueTaskInputSchema>;
+
 export const taskIdSchema = wholeNumber('task id', 1);
 
 /** The paging fields of every newest-first list. */

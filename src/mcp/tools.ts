@@ -10,6 +10,7 @@ import { MAX_LIST_LIMIT } from '../core/schemas.js';
 import { TASK_STATUSES } from '../core/task.js';
 import { MAX_WAIT_SECONDS } from '../service/wait-for-tasks.js';
 import { VERSION } from '../version.js';
+import { registerContinueTool } from './continue-tool.js';
 import { registerOrchestrationTools } from './orchestration-tools.js';
 import { registerReviewTools } from './review-tools.js';
 import { applyPromptPolicy, MIN_EXECUTION_PROMPT_CHARS } from './prompt-policy.js';
@@ -186,5 +187,6 @@ export function createMcpServer(options: McpToolsOptions): McpServer {
 
   registerOrchestrationTools(server, options);
   registerReviewTools(server, options);
+  registerContinueTool(server, options);
   return server;
 }

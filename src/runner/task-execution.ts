@@ -13,6 +13,7 @@ import type { TaskLogs, TaskLogWriter } from '../logs/task-logs.js';
 import type { ClaimedTask, Lease, TaskProgress, TaskStore, WorkspaceProgress } from '../store/task-store.js';
 import { ProgressRecorder } from './progress-recorder.js';
 import { withDependencyResults } from './dependency-results.js';
+import { followUpOf } from './follow-up.js';
 import { TaskWorktree } from './task-worktree.js';
 
 export type StopReason = 'cancel' | 'timeout' | 'shutdown' | 'lease_lost';
@@ -128,6 +129,7 @@ export class TaskExecution {
         // Set only when an earlier attempt started and was interrupted (released or
         // lost): agent failures are never retried, and a claim keeps the last session.
         resumeSessionId: task.session_id,
+        followUp: await followUpOf(this.deps.store, task),
         cwd: this.worktree.cwd ?? task.working_directory,
         env: this.deps.env,
         signal: this.controller.signal,

@@ -57,6 +57,8 @@ export class TaskWorktree {
         baseCommit: task.base_commit,
         dependencies: await this.dependencyWork(),
         worktreesDir: this.deps.worktreesDir,
+        branch: task.branch,
+        worktreePath: task.worktree_path,
       });
     } catch (error) {
       if (error instanceof MergeConflictError) return { code: 'merge_conflict', message: error.message };
@@ -64,8 +66,9 @@ export class TaskWorktree {
     }
     const { branch, worktreePath, cwd, reused, baseCommit, startedFrom, elsewhere } = this.prepared;
     const from = startedFrom.length > 0 ? ` (the work of ${startedFrom.join(', ')})` : '';
+    const earlier = task.continues === null ? 'an earlier attempt' : `task ${task.continues}, which this task continues`;
     log.line(
-      `=== ${reused ? 'going on in the worktree of an earlier attempt' : `new worktree from ${baseCommit.slice(0, 12)}${from}`}: ` +
+      `=== ${reused ? `going on in the worktree of ${earlier}` : `new worktree from ${baseCommit.slice(0, 12)}${from}`}: ` +
         `branch ${branch}, agent in ${cwd}`,
     );
     if (elsewhere.length > 0) log.line(`=== not included, their work is in another repository: ${elsewhere.join(', ')}`);

@@ -22,8 +22,10 @@ import {
   type TaskDiffStat,
 } from '../core/review.js';
 import {
+  continueTaskInputSchema,
   listTasksQuerySchema,
   parseOrThrow,
+  type ContinueTaskInput,
   type CreateTaskInput,
   type Health,
   type ListTasksQuery,
@@ -34,6 +36,7 @@ import type { WorkerList } from '../core/worker.js';
 import type { TaskLogs } from '../logs/task-logs.js';
 import type { TaskRecord, TaskStore } from '../store/task-store.js';
 import { VERSION } from '../version.js';
+import { followUpSpec } from './follow-up.js';
 import { checkSameOrchestration, checkSameTask } from './idempotency.js';
 import { validateOrchestrationInput } from './orchestration-input.js';
 import { orchestrationSpec, toOrchestration, toOrchestrationDetail } from './orchestration-view.js';
@@ -77,6 +80,13 @@ class LocalTaskService implements TaskService {
     const { task, deduplicated } = await store.enqueue(spec);
     if (deduplicated) checkSameTask(spec, task);
     return { task: toTask(task), deduplicated };
+  }
+
+  async continueTask(taskId: number, input: ContinueTaskInput): Promise<Task> {
+    const valid = parseOrThrow(continueTaskInputSchema, input);
+    // An ended task never changes again, so what is read here still holds when the follow-up is stored.
+    const spec = followUpSpec(await this.record(taskId), valid, this.options.config);
+    return toTask((await this.options.store.enqueue(spec)).task);
   }
 
   async get(taskId: number): Promise<Task> {

@@ -6,7 +6,7 @@
 import type { CreateOrchestrationInput, ListOrchestrationsQuery } from '../core/orchestration-schemas.js';
 import type { OrchestrationDetail, OrchestrationPage } from '../core/orchestration.js';
 import type { DiscardInput, DiscardOutcome, MergeInput, MergeOutcome, TaskDiff, TaskDiffStat } from '../core/review.js';
-import type { CreateTaskInput, Health, ListTasksQuery } from '../core/schemas.js';
+import type { ContinueTaskInput, CreateTaskInput, Health, ListTasksQuery } from '../core/schemas.js';
 import type { Task, TaskPage, WaitOutcome } from '../core/task.js';
 import type { WorkerList } from '../core/worker.js';
 
@@ -35,6 +35,12 @@ export interface DiffOptions {
 export interface TaskService {
   /** Validates and persists a task; it runs in the background. Throws ValidationError listing every problem. */
   submit(input: CreateTaskInput): Promise<SubmitResult>;
+  /**
+   * A new task that continues an ended (completed, failed or cancelled)
+   * task's conversation in its worktree and on its branch, with `message` as
+   * the next message. Throws TaskNotFoundError, TaskNotEndedError (409).
+   */
+  continueTask(taskId: number, input: ContinueTaskInput): Promise<Task>;
   /** Throws TaskNotFoundError. */
   get(taskId: number): Promise<Task>;
   /** Newest first; pass `next_cursor` back as `cursor` for the next page. */

@@ -30,12 +30,16 @@ export interface TaskRecord extends TaskDefinition, TaskState, TaskPlacement, Ta
 
 /**
  * `required_labels` defaults to none (any worker may run the task); `isolation`
- * to `none`, with no base commit.
+ * to `none`, with no base commit. A follow-up names the task it `continues`
+ * and starts out with that task's branch and worktree.
  */
 export type EnqueueSpec = Omit<TaskDefinition, 'required_labels'> & {
   required_labels?: Labels;
   isolation?: Isolation;
   base_commit?: string | null;
+  continues?: number | null;
+  branch?: string | null;
+  worktree_path?: string | null;
 };
 
 export interface EnqueueResult {

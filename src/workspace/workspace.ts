@@ -24,6 +24,13 @@ export interface WorkspaceRequest {
   dependencies?: readonly DependencyWork[];
   /** Worktrees go beneath it, one directory per repository. */
   worktreesDir: string;
+  /**
+   * Where the work already lives: set for a task that continues another
+   * (its branch and worktree) and after an earlier attempt. Default: the
+   * task's own branch name and a directory under `worktreesDir`.
+   */
+  branch?: string | null;
+  worktreePath?: string | null;
 }
 
 export interface PreparedWorkspace {
@@ -34,7 +41,7 @@ export interface PreparedWorkspace {
   cwd: string;
   /** The commit the branch started from: baseCommit, or the work of its dependencies. */
   baseCommit: string;
-  /** True when an earlier attempt on this machine made the worktree, which goes on from where it was. */
+  /** True when the worktree was already there (an earlier attempt, or the task continued), and goes on from where it was. */
   reused: boolean;
   /** Dependencies whose work the new branch started from (none when reused). */
   startedFrom: string[];
@@ -56,8 +63,8 @@ export async function prepareWorkspace(request: WorkspaceRequest): Promise<Prepa
     );
   }
   const root = repository.root;
-  const branch = branchName(request.taskId, request.prompt);
-  const worktreePath = join(request.worktreesDir, repositoryDirName(root), String(request.taskId));
+  const branch = request.branch ?? branchName(request.taskId, request.prompt);
+  const worktreePath = request.worktreePath ?? join(request.worktreesDir, repositoryDirName(root), String(request.taskId));
   return withRepositoryLock(root, async () => {
     const reused = await existingWorktree(root, worktreePath);
     // An earlier attempt's branch already holds its start, recorded as the task's base.

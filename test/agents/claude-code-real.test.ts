@@ -271,5 +271,16 @@ describe('the real Claude Code binary against the API stand-in', () => {
       );
       expect(JSON.stringify(api!.requests.at(-1)!.body!.messages)).not.toContain(CONTINUE_PROMPT);
     });
+
+    it("starts a follow-up over with its start-over prompt, and says so, when the continued task's session is not here", async () => {
+      const elsewhere = '1c8d4e2f-6a11-4b3c-8d9e-8f7a6b5c4d3e';
+      const followUp = { taskId: 12, sessionId: elsewhere, startOverPrompt: 'Task 12 was asked to write [reply:summary seen]' };
+      const run = await startReal('Now add tests', {}, { followUp });
+      expect(await run.done).toMatchObject({ outcome: 'completed', summary: 'summary seen' });
+      expect(run.activity[0]!.line).toBe(
+        `[resume] session ${elsewhere} of task 12 is not on this machine or cannot be read; starting over with the prompt and summary of task 12`,
+      );
+      expect(JSON.stringify(api!.requests.at(-1)!.body!.messages)).toContain('Task 12 was asked to write');
+    });
   });
 });

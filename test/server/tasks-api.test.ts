@@ -249,6 +249,7 @@ describe('GET /health and /openapi.json', () => {
       '/api/v1/tasks/wait',
       '/api/v1/tasks/{id}',
       '/api/v1/tasks/{id}/cancel',
+      '/api/v1/tasks/{id}/continue',
       '/api/v1/tasks/{id}/diff',
       '/api/v1/tasks/{id}/discard',
       '/api/v1/tasks/{id}/logs',

@@ -3,9 +3,9 @@
  * binary runs its real agent loop, tools and exit codes offline. Point Claude
  * Code at it with `realClaudeEnv(api.url, home)` (test/support/agent-env.ts).
  *
- * Script of the "model": when the request offers the Write tool, the
- * conversation has no tool result yet and the prompt holds a
- * `[write:<path>]` marker, it answers with a Write tool use of that path
+ * Script of the "model": when the request offers the Write tool and the
+ * latest message with a `[write:<path>]` marker has no tool result after
+ * it, it answers with a Write tool use of that path
  * with the content `WRITTEN_CONTENT` (a relative path resolves against the
  * working directory Claude Code states in the request, "Primary working
  * directory: ..."); likewise a `[bash:<command>]` marker gets a Bash tool
@@ -149,8 +149,16 @@ type Reply = { kind: 'text'; text: string } | { kind: 'tool_use'; name: string; 
 
 function decideReply(body: MessagesBody, options: FakeApiOptions): Reply {
   const messages = body.messages ?? [];
-  const texts = messages.flatMap((m) => (typeof m.content === 'string' ? [m.content] : m.content.map((c) => c.text ?? '')));
-  const hasToolResult = messages.some((m) => typeof m.content !== 'string' && m.content.some((c) => c.type === 'tool_result'));
+  const textOf = (m: (typeof messages)[number]) =>
+    typeof m.content === 'string' ? m.content : m.content.map((c) => c.text ?? '').join('\n');
+  const texts = messages.map(textOf);
+  // A tool marker asks for one tool use after the message that holds it: a resumed
+  // conversation whose new message has a marker gets its own tool use.
+  const lastMarked = messages.findLastIndex((m) => /\[(write|bash):/.test(textOf(m)));
+  const hasToolResult = messages
+    .slice(Math.max(lastMarked, 0))
+    .some((m) => typeof m.content !== 'string' && m.content.some((c) => c.type === 'tool_result'));
+  const toolTexts = lastMarked === -1 ? [] : [texts[lastMarked]!];
   const canWrite = (body.tools ?? []).some((t) => t.name === 'Write');
   if (options.alwaysToolUse && canWrite) {
     return {
@@ -159,13 +167,13 @@ function decideReply(body: MessagesBody, options: FakeApiOptions): Reply {
       input: { file_path: join(workingDirectory(body), `turn-${messages.length}.txt`), content: 'again' },
     };
   }
-  const marker = texts.join('\n').match(/\[write:([^\]]+)\]/);
+  const marker = toolTexts.join('\n').match(/\[write:([^\]]+)\]/);
   if (marker && canWrite && !hasToolResult) {
     const target = marker[1]!;
     const path = isAbsolute(target) ? target : join(workingDirectory(body), target);
     return { kind: 'tool_use', name: 'Write', input: { file_path: path, content: WRITTEN_CONTENT } };
   }
-  const command = texts.join('\n').match(/\[bash:([^\]]+)\]/)?.[1];
+  const command = toolTexts.join('\n').match(/\[bash:([^\]]+)\]/)?.[1];
   if (command && (body.tools ?? []).some((t) => t.name === 'Bash') && !hasToolResult) {
     return { kind: 'tool_use', name: 'Bash', input: { command, description: 'Run the scripted command' } };
   }

@@ -16,6 +16,7 @@ export const TOOL_NAMES = [
   'cancel_orchestration',
   'cancel_task',
   'check_api_health',
+  'continue_task',
   'create_task',
   'get_orchestration_status',
   'get_task_diff',

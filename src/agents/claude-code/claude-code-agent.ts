@@ -42,18 +42,33 @@ export class ClaudeCodeAgent implements Agent {
     return this.runOnce(run, loginEnv, observer);
   }
 
-  /** The request to run: continuing the interrupted attempt's session when it is on this machine. */
+  /**
+   * The request to run: continuing the interrupted attempt's session when it
+   * is on this machine, else the session of the task this one follows up,
+   * else from the start.
+   */
   private async resumeIfPossible(request: AgentRunRequest, observer: AgentObserver): Promise<AgentRunRequest> {
     const sessionId = request.resumeSessionId;
-    if (!sessionId) return request;
-    if (await canResume(sessionId, request.cwd)) {
-      observer.onActivity({ line: `[resume] continuing session ${sessionId} of the interrupted attempt` });
-      return { ...request, prompt: CONTINUE_PROMPT };
+    if (sessionId) {
+      if (await canResume(sessionId, request.cwd)) {
+        observer.onActivity({ line: `[resume] continuing session ${sessionId} of the interrupted attempt` });
+        return { ...request, prompt: CONTINUE_PROMPT };
+      }
+      observer.onActivity({
+        line: `[resume] session ${sessionId} of the interrupted attempt is not on this machine or cannot be read; starting over`,
+      });
     }
-    observer.onActivity({
-      line: `[resume] session ${sessionId} of the interrupted attempt is not on this machine or cannot be read; starting over`,
-    });
-    return { ...request, resumeSessionId: null };
+    const followUp = request.followUp;
+    if (!followUp) return { ...request, resumeSessionId: null };
+    if (followUp.sessionId && (await canResume(followUp.sessionId, request.cwd))) {
+      observer.onActivity({ line: `[resume] continuing session ${followUp.sessionId} of task ${followUp.taskId}` });
+      return { ...request, resumeSessionId: followUp.sessionId };
+    }
+    const why = followUp.sessionId
+      ? `session ${followUp.sessionId} of task ${followUp.taskId} is not on this machine or cannot be read`
+      : `task ${followUp.taskId} has no session to continue`;
+    observer.onActivity({ line: `[resume] ${why}; starting over with the prompt and summary of task ${followUp.taskId}` });
+    return { ...request, resumeSessionId: null, prompt: followUp.startOverPrompt };
   }
 
   /** One Claude Code process, from spawn until its whole process group is gone. */

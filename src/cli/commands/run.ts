@@ -13,15 +13,14 @@ import {
   type Task,
 } from '../../core/task.js';
 import { validateTaskInput } from '../../service/task-input.js';
-import type { TaskService } from '../../service/task-service.js';
 import { settleWorkspace } from '../../service/task-workspace.js';
 import { integerIn, moreLabels } from '../arguments.js';
 import { openConnection } from '../connect.js';
 import { isLocalServerUrl } from '../server-address.js';
-import { failureAdvice, localDaemonPid, restartAdvice, warningsFor } from '../server-environment.js';
-import { notice, print, printJson, stdoutStyle } from '../io.js';
+import { localDaemonPid, restartAdvice, warningsFor } from '../server-environment.js';
+import { notice } from '../io.js';
 import { composePrompt, readInstruction, readPipedStdin, STDIN_FIRST_BYTE_WAIT_MS } from '../prompt-input.js';
-import { renderOutcome, watchTask } from '../watch.js';
+import { followHints, reportSubmitted } from '../submitted-task.js';
 import { UsageError } from '../usage-error.js';
 import { unmatchedLabelsWarning } from '../worker-labels.js';
 
@@ -95,18 +94,7 @@ Examples:
       if (predicted.length > 0) notice(restartAdvice(await localDaemonPid(config)));
       const labelsWarning = await unmatchedLabelsWarning(client, task);
       if (labelsWarning !== null) notice(labelsWarning);
-      if (options.watch) {
-        const final = await watch(client, task, options.json === true);
-        if (options.json) printJson(final);
-        else print(renderOutcome(final, stdoutStyle()));
-        const advice = failureAdvice(final, await localDaemonPid(config));
-        if (advice !== null) notice(advice);
-        // 130: interrupted while watching (the task itself keeps running).
-        process.exitCode = final.status === 'completed' ? 0 : isTerminal(final.status) ? 1 : 130;
-        return;
-      }
-      if (options.json) printJson(task);
-      else print(submittedMessage(task, deduplicated));
+      await reportSubmitted(client, config, task, options, submittedMessage(task, deduplicated));
     });
 }
 
@@ -140,25 +128,10 @@ async function taskInput(prompt: string | undefined, options: RunOptions): Promi
   };
 }
 
-/** Follows the task; Ctrl-C stops watching, never the task. */
-async function watch(client: TaskService, task: Task, quiet: boolean): Promise<Task> {
-  const stop = new AbortController();
-  const onInterrupt = () => stop.abort();
-  process.once('SIGINT', onInterrupt);
-  try {
-    // With --json, stdout carries the final task only.
-    const out = quiet ? { write: () => true } : process.stdout;
-    return await watchTask(client, task, { out, style: stdoutStyle(), signal: stop.signal });
-  } finally {
-    process.off('SIGINT', onInterrupt);
-  }
-}
-
 function submittedMessage(task: Task, deduplicated: boolean): string {
   const headline = deduplicated
     ? `Task ${task.id} already exists for this idempotency key (${task.status}).`
     : `Task ${task.id} submitted (${task.status}).`;
   return `${headline}
-Follow it:  claude-worker status ${task.id}   |   claude-worker logs ${task.id} -f
-Cancel it:  claude-worker cancel ${task.id}`;
+${followHints(task)}`;
 }

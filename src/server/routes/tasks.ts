@@ -2,6 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import {
+  continueTaskInputSchema,
   createTaskInputSchema,
   listTasksQuerySchema,
   taskPageSchema,
@@ -98,5 +99,24 @@ export function registerTaskRoutes(app: FastifyInstance, service: TaskService): 
       },
     },
     async (request) => service.cancel(request.params.id),
+  );
+
+  routes.post(
+    '/api/v1/tasks/:id/continue',
+    {
+      schema: {
+        ...apiRoute,
+        summary: 'Continue an ended task',
+        description:
+          'Submits a follow-up: a new task that resumes the conversation of a completed, failed or cancelled task ' +
+          'with `message` as its next message, in the same worktree and on the same branch. It records `continues`. ' +
+          'A task that has not ended (or was skipped) gets 409 and nothing is stored.',
+        params: taskIdParamsSchema,
+        body: continueTaskInputSchema,
+        response: { 201: taskSchema, ...apiErrorResponses(404, 409, 413, 415) },
+      },
+      validatorCompiler: bodyCheckedByService,
+    },
+    async (request, reply) => reply.code(201).send(await service.continueTask(request.params.id, request.body)),
   );
 }

@@ -173,12 +173,12 @@ export function insertTask(d: Dialect, tail: string): string {
   return `
   INSERT INTO tasks (
     status, execution_prompt, working_directory, system_prompt, model, permission_mode, max_turns, timeout_seconds,
-    max_attempts, idempotency_key, required_labels, isolation, base_commit, orchestration_id, identifier, initial_delay,
-    created_at, run_at
+    max_attempts, idempotency_key, required_labels, isolation, base_commit, continues, branch, worktree_path,
+    orchestration_id, identifier, initial_delay, created_at, run_at
   ) VALUES (
     @status, @execution_prompt, @working_directory, @system_prompt, @model, @permission_mode, @max_turns, @timeout_seconds,
-    @max_attempts, @idempotency_key, ${d.json('@required_labels')}, @isolation, @base_commit, @orchestration_id,
-    @identifier, @initial_delay,
+    @max_attempts, @idempotency_key, ${d.json('@required_labels')}, @isolation, @base_commit, @continues, @branch,
+    @worktree_path, @orchestration_id, @identifier, @initial_delay,
     ${d.now}, ${d.afterSeconds('CAST(@initial_delay AS INTEGER)')}
   )
   ${tail}`;
@@ -209,6 +209,9 @@ export function insertTaskParams(spec: EnqueueSpec, placement: NewTaskPlacement 
     required_labels: labelsParam(spec.required_labels),
     isolation: spec.isolation ?? 'none',
     base_commit: spec.base_commit ?? null,
+    continues: spec.continues ?? null,
+    branch: spec.branch ?? null,
+    worktree_path: spec.worktree_path ?? null,
     ...placement,
   };
 }

@@ -46,6 +46,16 @@ export function describeWorkspaceContract(current: CurrentFixture): void {
       expect(graph.tasks[0]).toMatchObject({ isolation: 'worktree', base_commit: HEAD });
     });
 
+    it("store a follow-up with the task it continues and that task's branch and worktree", async () => {
+      const { store } = current();
+      const { task: parent } = await store.enqueue(taskSpec({ isolation: 'worktree', base_commit: BASE }));
+      const where = { branch: 'claude-worker/1-fix', worktree_path: '/w/1' };
+      const spec = taskSpec({ isolation: 'worktree', base_commit: HEAD, continues: parent.id, ...where });
+      const { task } = await store.enqueue(spec);
+      expect(task).toMatchObject({ continues: parent.id, base_commit: HEAD, ...where });
+      expect(await store.get(task.id)).toEqual(task);
+    });
+
     it('record the branch and worktree, then the head and changes, for the lease holder only', async () => {
       const { store } = current();
       const { lease } = await runningTask(store, { isolation: 'worktree', base_commit: BASE });
