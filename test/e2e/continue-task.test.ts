@@ -11,22 +11,12 @@ import type { Task } from '../../src/core/task.js';
 import { realClaudeEnv } from '../support/agent-env.js';
 import { startFakeAnthropicApi, WRITTEN_CONTENT } from '../support/fake-anthropic-api.js';
 import { gitIn, makeRepository } from '../support/git-repo.js';
-import { startServerProcess, type ServerProcess } from '../support/server-process.js';
-import { waitFor } from '../support/wait.js';
+import { startServerProcess, taskEnded } from '../support/server-process.js';
 
 const cleanups: (() => Promise<unknown>)[] = [];
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
-
-const ended = (server: ServerProcess, id: number) =>
-  waitFor(
-    async () => {
-      const task = await server.client.get(id);
-      return ['pending', 'running', 'waiting'].includes(task.status) ? null : task;
-    },
-    { what: `task ${id} to end` },
-  );
 
 it('a follow-up of a completed task resumes its conversation and commits on its branch', async () => {
   const home = await realpath(await mkdtemp(join(tmpdir(), 'cw-continue-')));
@@ -44,7 +34,7 @@ it('a follow-up of a completed task resumes its conversation and commits on its 
     working_directory: repo,
     permission_mode: 'acceptEdits',
   });
-  const parent: Task = await ended(server, task.id);
+  const parent: Task = await taskEnded(server, task.id);
   expect(parent).toMatchObject({ status: 'completed', isolation: 'worktree', final_summary: 'The first file is written.' });
   const firstRequests = api.requests.length;
 
@@ -57,7 +47,7 @@ it('a follow-up of a completed task resumes its conversation and commits on its 
     worktree_path: parent.worktree_path,
     permission_mode: 'acceptEdits',
   });
-  const done = await ended(server, followUp.id);
+  const done = await taskEnded(server, followUp.id);
   expect(done.status).toBe('completed');
 
   // The follow-up's first request holds the whole first conversation: the prompt and the answer.

@@ -40,6 +40,11 @@ export interface FakeApiOptions {
   alwaysToolUse?: boolean;
   /** Never answer a Messages request (timeouts, cancel); `close()` drops the held connections. */
   hang?: boolean;
+  /**
+   * Answer only this many Messages requests, then hold the rest like `hang`:
+   * with 1, a `[write:...]` task writes its file and is then stuck mid-run.
+   */
+  answerOnly?: number;
   /** Wait this long before answering each Messages request. */
   delayMs?: number;
   /** The model's final text (default `DEFAULT_REPLY_TEXT`). */
@@ -78,6 +83,7 @@ export async function startFakeAnthropicApi(options: FakeApiOptions = {}): Promi
   const requestWaiters = new Set<{ match: (request: RecordedRequest) => boolean; resolve: (request: RecordedRequest) => void }>();
   const held = new Set<ServerResponse>();
   const timers = new Set<NodeJS.Timeout>();
+  let messageRequests = 0;
   const server = createServer(async (req, res) => {
     const body = await readJson(req);
     const recorded: RecordedRequest = {
@@ -98,7 +104,8 @@ export async function startFakeAnthropicApi(options: FakeApiOptions = {}): Promi
       return sendJson(res, 401, { type: 'error', error: { type: 'authentication_error', message: 'invalid x-api-key' } });
     }
     if (req.url.startsWith('/v1/messages/count_tokens')) return sendJson(res, 200, { input_tokens: 42 });
-    if (options.hang) {
+    messageRequests += 1;
+    if (options.hang || (options.answerOnly !== undefined && messageRequests > options.answerOnly)) {
       held.add(res);
       return;
     }

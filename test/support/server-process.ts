@@ -6,6 +6,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer } from 'node:net';
 import { ClaudeWorkerClient } from '../../src/client/http-client.js';
+import type { Task } from '../../src/core/task.js';
 import { waitFor } from './wait.js';
 
 export const CLI = new URL('../../dist/cli/main.js', import.meta.url).pathname;
@@ -36,6 +37,17 @@ export interface ServerProcess {
   output(): string;
   /** SIGTERM and wait for the exit code. */
   stop(): Promise<number | null>;
+}
+
+/** Resolves with task `id` once it has ended (neither pending, waiting nor running). */
+export function taskEnded(server: ServerProcess, id: number): Promise<Task> {
+  return waitFor(
+    async () => {
+      const task = await server.client.get(id);
+      return ['pending', 'running', 'waiting'].includes(task.status) ? null : task;
+    },
+    { what: `task ${id} to end` },
+  );
 }
 
 export async function startServerProcess(
