@@ -6,7 +6,15 @@
  */
 export { ClaudeWorkerClient, type ClaudeWorkerClientOptions } from './client/http-client.js';
 export type { DiffOptions, LogsOptions, SubmitOrchestrationResult, SubmitResult, TaskService } from './service/task-service.js';
-export type { DiscardInput, DiscardOutcome, MergeInput, MergeOutcome, TaskDiff, TaskDiffStat } from './core/review.js';
+export type {
+  DiscardInput,
+  DiscardOutcome,
+  MergeInput,
+  MergeOutcome,
+  OrchestrationMergeOutcome,
+  TaskDiff,
+  TaskDiffStat,
+} from './core/review.js';
 export type { ContinueTaskInput, CreateTaskInput, Health, ListTasksQuery, ServerWarning } from './core/schemas.js';
 export type { CreateOrchestrationInput, ListOrchestrationsQuery, OrchestrationTaskInput } from './core/orchestration-schemas.js';
 export {

@@ -26,6 +26,7 @@ import {
   type DiscardOutcome,
   type MergeInput,
   type MergeOutcome,
+  type OrchestrationMergeOutcome,
   type TaskDiff,
   type TaskDiffStat,
 } from '../core/review.js';
@@ -175,6 +176,12 @@ export class ClaudeWorkerClient implements TaskService {
 
   async merge(taskId: number, input: MergeInput = {}): Promise<MergeOutcome> {
     return this.json<MergeOutcome>(await this.request('POST', `${taskPath(taskId)}/merge`, { taskId, body: input }));
+  }
+
+  async mergeOrchestration(orchestrationId: number, input: MergeInput = {}): Promise<OrchestrationMergeOutcome> {
+    return this.json<OrchestrationMergeOutcome>(
+      await this.request('POST', `${orchestrationPath(orchestrationId)}/merge`, { orchestrationId, body: input }),
+    );
   }
 
   async discard(taskId: number, input: DiscardInput = {}): Promise<DiscardOutcome> {

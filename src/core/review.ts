@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { ClaudeWorkerError } from './errors.js';
 import { wholeNumber } from './input-rules.js';
+import { orchestrationDetailSchema } from './orchestration-schemas.js';
 import { taskSchema } from './schemas.js';
 import type { TaskStatus } from './task.js';
 
@@ -71,6 +72,17 @@ export const mergeOutcomeSchema = z.object({
 });
 export type MergeOutcome = z.infer<typeof mergeOutcomeSchema>;
 
+export const orchestrationMergeOutcomeSchema = z.object({
+  orchestration: orchestrationDetailSchema.describe('The orchestration, its sink tasks with merged_at and merge_commit.'),
+  into: z.string().describe('The branch merged into.'),
+  merge_commit: z.string().describe('What that branch points at now.'),
+  fast_forward: z
+    .boolean()
+    .describe('The branch moved to the sinks’ work (one sink’s head, or a merge of theirs); no commit on top.'),
+  already_merged: z.boolean().describe('The branch already held the sinks’ work; nothing changed.'),
+});
+export type OrchestrationMergeOutcome = z.infer<typeof orchestrationMergeOutcomeSchema>;
+
 export const discardInputSchema = z.strictObject({
   force: z.boolean().optional().describe('Delete the branch even when it holds commits no other branch has.'),
 });
@@ -109,6 +121,39 @@ export class TaskNotEndedError extends ClaudeWorkerError {
   ) {
     super(`Task ${taskId} is ${status}; ${action} it once it has ended (wait for it, or cancel it). Nothing was changed.`);
     this.name = 'TaskNotEndedError';
+  }
+}
+
+/** An orchestration is merged once all its work is done: a task still to run could change what its sinks hold. */
+export class OrchestrationNotEndedError extends ClaudeWorkerError {
+  readonly code = 'conflict' as const;
+  readonly httpStatus = 409;
+
+  constructor(
+    readonly orchestrationId: number,
+    readonly taskId: number,
+    identifier: string | null,
+    readonly status: TaskStatus,
+  ) {
+    super(
+      `Orchestration ${orchestrationId} has task ${taskId}${identifier === null ? '' : ` (${identifier})`} still ${status}; ` +
+        'merge it once all its tasks have ended (wait for them, or cancel the orchestration). Nothing was changed.',
+    );
+    this.name = 'OrchestrationNotEndedError';
+  }
+}
+
+/** An orchestration whose work cannot be merged as one; the message says why. */
+export class OrchestrationNotMergeableError extends ClaudeWorkerError {
+  readonly code = 'conflict' as const;
+  readonly httpStatus = 409;
+
+  constructor(
+    readonly orchestrationId: number,
+    detail: string,
+  ) {
+    super(`Orchestration ${orchestrationId} ${detail} Nothing was changed.`);
+    this.name = 'OrchestrationNotMergeableError';
   }
 }
 

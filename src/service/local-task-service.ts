@@ -18,6 +18,7 @@ import {
   type DiscardOutcome,
   type MergeInput,
   type MergeOutcome,
+  type OrchestrationMergeOutcome,
   type TaskDiff,
   type TaskDiffStat,
 } from '../core/review.js';
@@ -39,6 +40,7 @@ import { VERSION } from '../version.js';
 import { followUpSpec } from './follow-up.js';
 import { checkSameOrchestration, checkSameTask } from './idempotency.js';
 import { validateOrchestrationInput } from './orchestration-input.js';
+import { mergeOrchestrationSinks } from './orchestration-merge.js';
 import { orchestrationSpec, toOrchestration, toOrchestrationDetail } from './orchestration-view.js';
 import { taskDefinition } from './task-definition.js';
 import { validateTaskInput } from './task-input.js';
@@ -205,6 +207,20 @@ class LocalTaskService implements TaskService {
     await this.options.store.recordMerge(taskId, { merge_commit: merged.mergeCommit });
     return {
       task: await this.get(taskId),
+      into: merged.into,
+      merge_commit: merged.mergeCommit,
+      fast_forward: merged.fastForward,
+      already_merged: merged.alreadyMerged,
+    };
+  }
+
+  async mergeOrchestration(orchestrationId: number, input: MergeInput = {}): Promise<OrchestrationMergeOutcome> {
+    const graph = await this.options.store.getOrchestration(orchestrationId);
+    if (!graph) throw new OrchestrationNotFoundError(orchestrationId);
+    const merged = await mergeOrchestrationSinks(graph, parseOrThrow(mergeInputSchema, input));
+    for (const sink of merged.sinks) await this.options.store.recordMerge(sink.id, { merge_commit: merged.mergeCommit });
+    return {
+      orchestration: await this.getOrchestration(orchestrationId),
       into: merged.into,
       merge_commit: merged.mergeCommit,
       fast_forward: merged.fastForward,

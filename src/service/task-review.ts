@@ -29,7 +29,7 @@ import { listWorktrees } from '../workspace/worktrees.js';
 import type { TaskRecord } from '../store/task-store.js';
 
 /** A task with a branch: what every review operation starts from. */
-interface BranchedTask {
+export interface BranchedTask {
   record: TaskRecord;
   repositoryRoot: string;
   branch: string;
@@ -65,12 +65,28 @@ export async function mergeTask(record: TaskRecord, input: MergeInput): Promise<
   const task = await branchedTask(record, 'merge');
   if (!isTerminal(record.status)) throw new TaskNotEndedError(record.id, record.status, 'merge');
   const { repositoryRoot: root, branch } = task;
-  return withRepositoryLock(root, async () => {
-    const into = input.into ?? (await checkedOutBranch(root));
-    const message = `Merge task ${record.id} (${branch}) into ${into}\n\n${firstLine(record.execution_prompt)}\n`;
-    const merged = await mergeIntoBranch(root, { source: branch, into, message, ...(input.squash ? { squash: true } : {}) });
-    return { ...merged, into };
-  });
+  return withRepositoryLock(root, () =>
+    mergeIntoCheckout(root, input, async (into) => ({
+      source: branch,
+      message: `Merge task ${record.id} (${branch}) into ${into}\n\n${firstLine(record.execution_prompt)}\n`,
+    })),
+  );
+}
+
+/**
+ * Merges what `prepare` names into `input.into`, by default the branch
+ * checked out in the repository's main worktree; `prepare` learns that branch
+ * first (for its commit message). The caller holds the repository's lock.
+ */
+export async function mergeIntoCheckout(
+  root: string,
+  input: MergeInput,
+  prepare: (into: string) => Promise<{ source: string; message: string }>,
+): Promise<MergeResult & { into: string }> {
+  const into = input.into ?? (await checkedOutBranch(root));
+  const { source, message } = await prepare(into);
+  const merged = await mergeIntoBranch(root, { source, into, message, ...(input.squash ? { squash: true } : {}) });
+  return { ...merged, into };
 }
 
 /**
@@ -114,7 +130,7 @@ export async function worktreeOfTask(record: TaskRecord): Promise<string> {
   return path;
 }
 
-async function branchedTask(record: TaskRecord, action: string): Promise<BranchedTask> {
+export async function branchedTask(record: TaskRecord, action: string): Promise<BranchedTask> {
   if (record.isolation === 'none') throw new TaskRanInPlaceError(record.id, record.working_directory);
   if (record.branch === null || record.base_commit === null) {
     if (!isTerminal(record.status)) throw new TaskNotEndedError(record.id, record.status, action);
@@ -134,7 +150,7 @@ async function branchedTask(record: TaskRecord, action: string): Promise<Branche
 }
 
 /** The branch's tip while it exists (a later commit on it counts), else the head recorded when the agent stopped. */
-async function headOf(task: BranchedTask): Promise<string> {
+export async function headOf(task: BranchedTask): Promise<string> {
   try {
     return await branchHead(task.repositoryRoot, task.branch);
   } catch (error) {
@@ -151,7 +167,7 @@ async function checkedOutBranch(root: string): Promise<string> {
   return ref.slice('refs/heads/'.length);
 }
 
-function firstLine(text: string): string {
+export function firstLine(text: string): string {
   const line = text.trim().split('\n', 1)[0]!;
   return line.length > 72 ? `${line.slice(0, 71)}…` : line;
 }

@@ -5,7 +5,15 @@
  */
 import type { CreateOrchestrationInput, ListOrchestrationsQuery } from '../core/orchestration-schemas.js';
 import type { OrchestrationDetail, OrchestrationPage } from '../core/orchestration.js';
-import type { DiscardInput, DiscardOutcome, MergeInput, MergeOutcome, TaskDiff, TaskDiffStat } from '../core/review.js';
+import type {
+  DiscardInput,
+  DiscardOutcome,
+  MergeInput,
+  MergeOutcome,
+  OrchestrationMergeOutcome,
+  TaskDiff,
+  TaskDiffStat,
+} from '../core/review.js';
 import type { ContinueTaskInput, CreateTaskInput, Health, ListTasksQuery } from '../core/schemas.js';
 import type { Task, TaskPage, WaitOutcome } from '../core/task.js';
 import type { WorkerList } from '../core/worker.js';
@@ -90,6 +98,14 @@ export interface TaskService {
    * (MergeConflictError, DirtyCheckoutError, TaskNotEndedError, ...) without changing anything.
    */
   merge(taskId: number, input?: MergeInput): Promise<MergeOutcome>;
+  /**
+   * Merges the work of an ended orchestration: the heads of its sink tasks
+   * (no other task of it depends on them), combined, into `into` as `merge`
+   * does, and records merged_at and merge_commit on each sink. Throws
+   * OrchestrationNotFoundError, or a typed 409 error that changed nothing:
+   * a task not ended, a sink without a branch, a conflict.
+   */
+  mergeOrchestration(orchestrationId: number, input?: MergeInput): Promise<OrchestrationMergeOutcome>;
   /** Removes an ended task's worktree and branch; a branch with unmerged work only with `force`. */
   discard(taskId: number, input?: DiscardInput): Promise<DiscardOutcome>;
   /** The task's worktree directory, while it exists. */

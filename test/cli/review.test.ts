@@ -1,6 +1,7 @@
-import { realpath } from 'node:fs/promises';
+import { realpath, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { OrchestrationDetail } from '../../src/core/orchestration.js';
 import { createDaemonHome, type DaemonHome } from '../support/cli-harness.js';
 import { gitIn, makeRepository } from '../support/git-repo.js';
 
@@ -85,5 +86,36 @@ describe('claude-worker diff, merge, discard and open', () => {
     expect(diff.stderr).toContain(`ran in place (isolation none): its changes are in ${repo}, see git diff there.`);
     expect((await cli.run(['merge', 'abc'])).code).toBe(2);
     expect((await cli.run(['merge', '1', '--into'])).code).toBe(2);
+  });
+
+  it('merge --orchestration fast-forwards the checkout to the head of the last task, which holds the first', async () => {
+    const repo = await makeRepository(join(await realpath(cli.home), 'repo'));
+    const graph = join(cli.home, 'graph.json');
+    const task = (identifier: string, depends_on: string[]) => ({
+      identifier,
+      depends_on,
+      execution_prompt: `[fake:success] Work on ${identifier}`,
+      working_directory: repo,
+      isolation: 'worktree',
+    });
+    await writeFile(graph, JSON.stringify({ tasks: [task('first', []), task('last', ['first'])] }));
+    const run = await cli.run(['orchestrate', graph, '--wait', '--json']);
+    expect(run.code).toBe(0);
+    const orchestration = JSON.parse(run.stdout) as OrchestrationDetail;
+    const last = orchestration.tasks.find((t) => t.identifier === 'last')!;
+
+    expect((await cli.run(['merge'])).code).toBe(2);
+    expect((await cli.run(['merge', String(last.id), '--orchestration', String(orchestration.id)])).code).toBe(2);
+    expect(gitIn(repo, 'rev-parse', 'main')).not.toBe(last.head_commit);
+
+    const merged = await cli.run(['merge', '--orchestration', String(orchestration.id)]);
+    expect(merged.code).toBe(0);
+    expect(merged.stdout).toContain(
+      `Orchestration ${orchestration.id}: merged its work into main, fast-forwarded to ${last.head_commit!.slice(0, 12)}.`,
+    );
+    expect(gitIn(repo, 'rev-parse', 'main')).toBe(last.head_commit);
+    expect(gitIn(repo, 'status', '--porcelain')).toBe('');
+    const again = await cli.run(['merge', '--orchestration', String(orchestration.id), '--json']);
+    expect(JSON.parse(again.stdout)).toMatchObject({ into: 'main', already_merged: true, merge_commit: last.head_commit });
   });
 });

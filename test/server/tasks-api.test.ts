@@ -245,6 +245,7 @@ describe('GET /health and /openapi.json', () => {
       '/api/v1/orchestrations',
       '/api/v1/orchestrations/{id}',
       '/api/v1/orchestrations/{id}/cancel',
+      '/api/v1/orchestrations/{id}/merge',
       '/api/v1/tasks',
       '/api/v1/tasks/wait',
       '/api/v1/tasks/{id}',

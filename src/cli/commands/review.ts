@@ -1,17 +1,19 @@
 /**
  * Reviewing a task's work: `diff ID` (base..head), `merge ID` into the
- * checked-out branch or `--into BRANCH`, `discard ID` (its worktree and
+ * checked-out branch or `--into BRANCH` (`merge --orchestration ID`: the
+ * work of an orchestration's last tasks), `discard ID` (its worktree and
  * branch) and `open ID`, which prints only the worktree's path so that
  * `cd "$(claude-worker open 42)"` works. A refusal is an error on stderr and
  * exit 1, with nothing changed.
  */
 import type { Command } from 'commander';
 import { loadConfig } from '../../core/config.js';
-import type { DiscardOutcome, MergeOutcome, TaskDiffStat } from '../../core/review.js';
-import { parseTaskId } from '../arguments.js';
+import type { DiscardOutcome, MergeOutcome, OrchestrationMergeOutcome, TaskDiffStat } from '../../core/review.js';
+import { parseOrchestrationId, parseTaskId } from '../arguments.js';
 import { connect } from '../connect.js';
 import type { Style } from '../format.js';
 import { notice, print, printJson, stdoutStyle } from '../io.js';
+import { UsageError } from '../usage-error.js';
 
 export function registerReviewCommands(program: Command): void {
   program
@@ -36,20 +38,35 @@ export function registerReviewCommands(program: Command): void {
 
   program
     .command('merge')
-    .description("Merge a task's branch into the branch checked out in its repository (or --into BRANCH)")
-    .argument('<id>', 'task id', parseTaskId)
+    .description(
+      "Merge a task's branch, or an orchestration's work (its last tasks' heads), into the branch checked out in its repository (or --into BRANCH)",
+    )
+    .argument('[id]', 'task id', parseTaskId)
+    .option('--orchestration <id>', 'merge the work of this orchestration instead of one task', parseOrchestrationId)
     .option('--squash', 'one new commit instead of a merge commit')
     .option('--into <branch>', 'the local branch to merge into')
-    .option('--json', 'print the outcome (with the task) as JSON')
-    .action(async (id: number, options: { squash?: boolean; into?: string; json?: boolean }) => {
-      const client = await connect(loadConfig(), notice);
-      const outcome = await client.merge(id, {
-        ...(options.squash ? { squash: true } : {}),
-        ...(options.into === undefined ? {} : { into: options.into }),
-      });
-      if (options.json) printJson(outcome);
-      else print(describeMerge(outcome));
-    });
+    .option('--json', 'print the outcome (with the task or orchestration) as JSON')
+    .action(
+      async (id: number | undefined, options: { orchestration?: number; squash?: boolean; into?: string; json?: boolean }) => {
+        if ((id === undefined) === (options.orchestration === undefined)) {
+          throw new UsageError([{ field: 'id', message: 'give either a task id or --orchestration ID, exactly one of them' }]);
+        }
+        const client = await connect(loadConfig(), notice);
+        const input = {
+          ...(options.squash ? { squash: true } : {}),
+          ...(options.into === undefined ? {} : { into: options.into }),
+        };
+        if (options.orchestration !== undefined) {
+          const outcome = await client.mergeOrchestration(options.orchestration, input);
+          if (options.json) printJson(outcome);
+          else print(describeOrchestrationMerge(outcome));
+          return;
+        }
+        const outcome = await client.merge(id!, input);
+        if (options.json) printJson(outcome);
+        else print(describeMerge(outcome));
+      },
+    );
 
   program
     .command('discard')
@@ -90,6 +107,20 @@ function describeMerge({ task, into, merge_commit, fast_forward, already_merged 
     return `Task ${task.id}: ${into} already holds branch ${task.branch}; nothing changed (${into} at ${commit}).`;
   const how = fast_forward ? 'fast-forwarded to' : 'now at merge commit';
   return `Task ${task.id}: merged branch ${task.branch} into ${into}, ${how} ${commit}.`;
+}
+
+function describeOrchestrationMerge({
+  orchestration,
+  into,
+  merge_commit,
+  fast_forward,
+  already_merged,
+}: OrchestrationMergeOutcome): string {
+  const commit = merge_commit.slice(0, 12);
+  if (already_merged)
+    return `Orchestration ${orchestration.id}: ${into} already holds its work; nothing changed (${into} at ${commit}).`;
+  const how = fast_forward ? 'fast-forwarded to' : 'now at merge commit';
+  return `Orchestration ${orchestration.id}: merged its work into ${into}, ${how} ${commit}.`;
 }
 
 function describeDiscard({ task, removed_worktree, deleted_branch }: DiscardOutcome): string {

@@ -9,6 +9,7 @@ import {
   orchestrationIdSchema,
   orchestrationPageSchema,
 } from '../../core/orchestration-schemas.js';
+import { mergeInputSchema, orchestrationMergeOutcomeSchema } from '../../core/review.js';
 import type { TaskService } from '../../service/task-service.js';
 import { bodyCheckedByService } from '../validation.js';
 import { apiErrorResponses, apiRoute } from './route-schemas.js';
@@ -81,5 +82,25 @@ export function registerOrchestrationRoutes(app: FastifyInstance, service: TaskS
       },
     },
     async (request) => service.cancelOrchestration(request.params.id),
+  );
+
+  routes.post(
+    '/api/v1/orchestrations/:id/merge',
+    {
+      schema: {
+        ...orchestrationRoute,
+        summary: "Merge an orchestration's work",
+        description:
+          'Merges the heads of the sink tasks (those no other task of the orchestration depends on), combined into ' +
+          'one commit when there are several, into `into` (default: the branch checked out in their repository), ' +
+          'as a task merge does; records `merged_at` and `merge_commit` on each sink. 409, changing nothing, while ' +
+          'a task of it has not ended, when a sink has no branch (isolation none, or it never ran), or on a conflict ' +
+          '(naming the files).',
+        params: orchestrationIdParamsSchema,
+        body: mergeInputSchema.nullish(),
+        response: { 200: orchestrationMergeOutcomeSchema, ...apiErrorResponses(404, 409) },
+      },
+    },
+    async (request) => service.mergeOrchestration(request.params.id, request.body ?? {}),
   );
 }
