@@ -5,18 +5,7 @@
  * through it.
  */
 import { httpUrlProblem, loadConfig } from '../core/config.js';
-import {
-  ClaudeWorkerError,
-  ForbiddenError,
-  OrchestrationNotFoundError,
-  RemoteError,
-  ServerUnreachableError,
-  TaskNotFoundError,
-  UnauthorizedError,
-  ValidationError,
-  type ErrorCode,
-  type ValidationIssue,
-} from '../core/errors.js';
+import { ClaudeWorkerError, RemoteError, ServerUnreachableError, UnauthorizedError, ValidationError } from '../core/errors.js';
 import type { CreateOrchestrationInput, ListOrchestrationsQuery } from '../core/orchestration-schemas.js';
 import type { OrchestrationDetail, OrchestrationPage } from '../core/orchestration.js';
 import {
@@ -33,6 +22,7 @@ import {
 import { healthSchema, type ContinueTaskInput, type CreateTaskInput, type Health, type ListTasksQuery } from '../core/schemas.js';
 import type { Task, TaskPage, WaitOutcome } from '../core/task.js';
 import type { WorkerList } from '../core/worker.js';
+import { errorFromBody, parseJson } from './error-body.js';
 import { readServerSentEvents } from './sse.js';
 import type { DiffOptions, LogsOptions, SubmitOrchestrationResult, SubmitResult, TaskService } from '../service/task-service.js';
 
@@ -60,20 +50,6 @@ interface RequestOptions {
   /** The orchestration the request is about, for OrchestrationNotFoundError. */
   orchestrationId?: number;
 }
-
-const STATUS_OF_CODE: Readonly<Record<ErrorCode, number>> = {
-  validation_failed: 400,
-  unauthorized: 401,
-  forbidden: 403,
-  not_found: 404,
-  conflict: 409,
-  idempotency_conflict: 409,
-  payload_too_large: 413,
-  disk_full: 507,
-  server_error: 500,
-  server_unreachable: 503,
-  store_unavailable: 503,
-};
 
 export class ClaudeWorkerClient implements TaskService {
   readonly baseUrl: string;
@@ -288,50 +264,4 @@ function searchOf(query: Readonly<Record<string, unknown>>): string {
   const params = new URLSearchParams();
   for (const [name, value] of Object.entries(query)) if (value !== undefined) params.set(name, String(value));
   return params.size > 0 ? `?${params}` : '';
-}
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return undefined;
-  }
-}
-
-interface ErrorBodyShape {
-  error: { code: string; message: string; issues?: ValidationIssue[] };
-}
-
-function isErrorBody(body: unknown): body is ErrorBodyShape {
-  const error = (body as { error?: { code?: unknown; message?: unknown } } | null)?.error;
-  return typeof error?.code === 'string' && typeof error.message === 'string';
-}
-
-/**
- * The typed error for a server's error body; null when the body is not one
- * (something else answered). `status` is the HTTP status, or undefined for an
- * error event inside an event stream.
- */
-function errorFromBody(
-  status: number | undefined,
-  body: unknown,
-  about: Pick<RequestOptions, 'taskId' | 'orchestrationId'>,
-): ClaudeWorkerError | null {
-  if (!isErrorBody(body)) return null;
-  const { code, message, issues } = body.error;
-  const knownCode = Object.hasOwn(STATUS_OF_CODE, code) ? (code as ErrorCode) : 'server_error';
-  switch (knownCode) {
-    case 'validation_failed':
-      return issues && issues.length > 0 ? new ValidationError(issues) : new RemoteError(knownCode, message, status ?? 400);
-    case 'not_found':
-      if (about.taskId !== undefined) return new TaskNotFoundError(about.taskId);
-      if (about.orchestrationId !== undefined) return new OrchestrationNotFoundError(about.orchestrationId);
-      return new RemoteError(knownCode, message, 404);
-    case 'unauthorized':
-      return new UnauthorizedError(message);
-    case 'forbidden':
-      return new ForbiddenError(message);
-    default:
-      return new RemoteError(knownCode, message, status ?? STATUS_OF_CODE[knownCode]);
-  }
 }

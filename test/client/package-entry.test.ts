@@ -5,7 +5,7 @@
  * user's compiler reads its declarations.
  */
 import { execFile } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,7 +17,10 @@ import { FAKE_CLAUDE, freePort, startServerProcess, type ServerProcess } from '.
 const run = promisify(execFile);
 const ROOT = new URL('../..', import.meta.url).pathname;
 const README = readFileSync(join(ROOT, 'README.md'), 'utf8');
-const CLIENT_SOURCE = readFileSync(join(ROOT, 'src/client/http-client.ts'), 'utf8');
+/** Every module of the published client, where the errors it throws are made. */
+const CLIENT_SOURCE = readdirSync(join(ROOT, 'src/client'))
+  .map((name) => readFileSync(join(ROOT, 'src/client', name), 'utf8'))
+  .join('\n');
 
 /** README's "Programmatic use" section. */
 const PROGRAMMATIC_USE = /^## Programmatic use\n([\s\S]*?)^## /m.exec(README)?.[1] ?? '';
