@@ -27,46 +27,44 @@ export function spawnParams(lease: Lease, agent: AgentProcessInfo) {
   return { ...leaseParams(lease), pid: agent.pid, pgid: agent.pgid, start_time: agent.procStartTime };
 }
 
-export const RECORD_PROGRESS = `
-  UPDATE tasks
-     SET last_action_cache = COALESCE(@last_action_cache, last_action_cache),
-         session_id = COALESCE(@session_id, session_id),
-         api_key_source = COALESCE(@api_key_source, api_key_source)
-   WHERE ${OWNED_BY_LEASE}`;
+/**
+ * A fenced write of some columns by the lease holder: a column whose
+ * parameter is null keeps its stored value, so a later write never erases
+ * what an earlier one recorded.
+ */
+function keepUnlessGiven(columns: readonly string[]): string {
+  const assignments = columns.map((column) => `${column} = COALESCE(@${column}, ${column})`).join(', ');
+  return `UPDATE tasks SET ${assignments} WHERE ${OWNED_BY_LEASE}`;
+}
+
+const PROGRESS_COLUMNS = ['last_action_cache', 'session_id', 'api_key_source'] as const;
+
+export const RECORD_PROGRESS = keepUnlessGiven(PROGRESS_COLUMNS);
 
 export function progressParams(lease: Lease, progress: TaskProgress) {
-  return {
-    ...leaseParams(lease),
-    last_action_cache: progress.last_action_cache ?? null,
-    session_id: progress.session_id ?? null,
-    api_key_source: progress.api_key_source ?? null,
-  };
+  return { ...leaseParams(lease), ...givenOrNull(PROGRESS_COLUMNS, progress) };
+}
+
+/** Each of `names` with its value in `values`, null when it has none (keepUnlessGiven keeps the stored one then). */
+function givenOrNull<K extends string>(names: readonly K[], values: Partial<Record<K, unknown>>): Record<K, unknown> {
+  return Object.fromEntries(names.map((name) => [name, values[name] ?? null])) as Record<K, unknown>;
 }
 
 /** The columns that hold a task's ChangeCounts: one integer each, all null or none. */
 export const CHANGES_COLUMNS = ['changes_files', 'changes_insertions', 'changes_deletions'] as const;
 
-export const RECORD_WORKSPACE = `
-  UPDATE tasks
-     SET base_commit = COALESCE(@base_commit, base_commit),
-         branch = COALESCE(@branch, branch),
-         worktree_path = COALESCE(@worktree_path, worktree_path),
-         head_commit = COALESCE(@head_commit, head_commit),
-         changes_files = COALESCE(@changes_files, changes_files),
-         changes_insertions = COALESCE(@changes_insertions, changes_insertions),
-         changes_deletions = COALESCE(@changes_deletions, changes_deletions)
-   WHERE ${OWNED_BY_LEASE}`;
+const WORKSPACE_COLUMNS = ['base_commit', 'branch', 'worktree_path', 'head_commit'] as const;
+
+export const RECORD_WORKSPACE = keepUnlessGiven([...WORKSPACE_COLUMNS, ...CHANGES_COLUMNS]);
 
 export function workspaceParams(lease: Lease, workspace: WorkspaceProgress) {
+  const { changes } = workspace;
   return {
     ...leaseParams(lease),
-    base_commit: workspace.base_commit ?? null,
-    branch: workspace.branch ?? null,
-    worktree_path: workspace.worktree_path ?? null,
-    head_commit: workspace.head_commit ?? null,
-    changes_files: workspace.changes?.files ?? null,
-    changes_insertions: workspace.changes?.insertions ?? null,
-    changes_deletions: workspace.changes?.deletions ?? null,
+    ...givenOrNull(WORKSPACE_COLUMNS, workspace),
+    changes_files: changes?.files ?? null,
+    changes_insertions: changes?.insertions ?? null,
+    changes_deletions: changes?.deletions ?? null,
   };
 }
 
