@@ -1,17 +1,7 @@
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { TaskSummary } from '../../src/mcp/task-summary.js';
-import { freePort } from '../support/server-process.js';
-import {
-  callError,
-  callOk,
-  createTestHome,
-  openMcpSession,
-  validPrompt,
-  type McpSession,
-  type McpTestHome,
-} from '../support/mcp-process.js';
+import { callError, callOk, validPrompt, useStandaloneMcp } from '../support/mcp-process.js';
 
 interface OrchestrationSummary {
   orchestration_id: number;
@@ -24,18 +14,7 @@ interface OrchestrationSummary {
 }
 
 describe('MCP orchestration tools, standalone', () => {
-  let home: McpTestHome;
-  let session: McpSession;
-
-  beforeAll(async () => {
-    home = createTestHome({ CLAUDE_WORKER_SERVER_URL: `http://127.0.0.1:${await freePort()}` });
-    mkdirSync(join(home.dir, 'project'));
-    session = await openMcpSession(home.env, home.dir);
-  });
-  afterAll(async () => {
-    await session?.close();
-    home?.remove();
-  });
+  const mcp = useStandaloneMcp();
 
   const graphTask = (identifier: string, depends_on: string[] = [], mode = 'success') => ({
     identifier,
@@ -45,7 +24,7 @@ describe('MCP orchestration tools, standalone', () => {
   });
 
   it('submits a whole graph in one call; wait_for_tasks waits through waiting tasks to the end', async () => {
-    const submitted = await callOk<OrchestrationSummary>(session.client, 'submit_orchestration', {
+    const submitted = await callOk<OrchestrationSummary>(mcp.session.client, 'submit_orchestration', {
       name: 'mcp diamond',
       tasks: [graphTask('a'), graphTask('b', ['a']), graphTask('c', ['a']), graphTask('d', ['b', 'c'])],
     });
@@ -56,18 +35,18 @@ describe('MCP orchestration tools, standalone', () => {
       ['c', 'waiting', 'working'],
       ['d', 'waiting', 'working'],
     ]);
-    expect(submitted.tasks[3]!.working_directory).toBe(join(home.dir, 'project'));
+    expect(submitted.tasks[3]!.working_directory).toBe(join(mcp.home.dir, 'project'));
     expect(submitted.tasks[0]!.required_labels).toEqual({});
 
     let working = submitted.task_ids;
     while (working.length > 0) {
-      const waited = await callOk<{ working_task_ids: number[] }>(session.client, 'wait_for_tasks', {
+      const waited = await callOk<{ working_task_ids: number[] }>(mcp.session.client, 'wait_for_tasks', {
         task_ids: working,
         timeout_seconds: 20,
       });
       working = waited.working_task_ids;
     }
-    const status = await callOk<OrchestrationSummary>(session.client, 'get_orchestration_status', {
+    const status = await callOk<OrchestrationSummary>(mcp.session.client, 'get_orchestration_status', {
       orchestration_id: submitted.orchestration_id,
     });
     expect(status).toMatchObject({ status: 'completed', terminal: true });
@@ -75,18 +54,18 @@ describe('MCP orchestration tools, standalone', () => {
   });
 
   it('gives each task of a graph its required labels', async () => {
-    const submitted = await callOk<OrchestrationSummary>(session.client, 'submit_orchestration', {
+    const submitted = await callOk<OrchestrationSummary>(mcp.session.client, 'submit_orchestration', {
       name: 'labelled',
       tasks: [{ ...graphTask('train'), required_labels: { gpu: 'true' } }, graphTask('report', ['train'])],
     });
     expect(submitted.tasks.map((t) => t.required_labels)).toEqual([{ gpu: 'true' }, {}]);
-    const waited = await callOk<{ tasks: TaskSummary[] }>(session.client, 'wait_for_tasks', {
+    const waited = await callOk<{ tasks: TaskSummary[] }>(mcp.session.client, 'wait_for_tasks', {
       task_ids: [submitted.task_ids[0]],
       timeout_seconds: 1,
     });
     // No worker here has gpu=true.
     expect(waited.tasks[0]!.status).toBe('pending');
-    const cancelled = await callOk<OrchestrationSummary>(session.client, 'cancel_orchestration', {
+    const cancelled = await callOk<OrchestrationSummary>(mcp.session.client, 'cancel_orchestration', {
       orchestration_id: submitted.orchestration_id,
     });
     expect(cancelled).toMatchObject({ status: 'cancelled', terminal: true });
@@ -94,21 +73,21 @@ describe('MCP orchestration tools, standalone', () => {
   });
 
   it('names a graph submitted without a name after its id', async () => {
-    const submitted = await callOk<OrchestrationSummary>(session.client, 'submit_orchestration', {
+    const submitted = await callOk<OrchestrationSummary>(mcp.session.client, 'submit_orchestration', {
       // No worker here has gpu=true: the task stays pending until the cancel.
       tasks: [{ ...graphTask('only'), required_labels: { gpu: 'true' } }],
     });
     expect(submitted.name).toBe(`orchestration ${submitted.orchestration_id}`);
-    await callOk(session.client, 'cancel_orchestration', { orchestration_id: submitted.orchestration_id });
+    await callOk(mcp.session.client, 'cancel_orchestration', { orchestration_id: submitted.orchestration_id });
   });
 
   it('refuses a key already used for another graph, naming what differs', async () => {
-    const first = await callOk<OrchestrationSummary>(session.client, 'submit_orchestration', {
+    const first = await callOk<OrchestrationSummary>(mcp.session.client, 'submit_orchestration', {
       name: 'keyed',
       key: 'mcp-key-1',
       tasks: [graphTask('a'), graphTask('b', ['a'])],
     });
-    const refused = await callError(session.client, 'submit_orchestration', {
+    const refused = await callError(mcp.session.client, 'submit_orchestration', {
       name: 'keyed',
       key: 'mcp-key-1',
       tasks: [graphTask('a'), graphTask('b')],
@@ -123,15 +102,15 @@ describe('MCP orchestration tools, standalone', () => {
   });
 
   it('skips the tasks after a failed one, which wait_for_tasks reports as ended', async () => {
-    const submitted = await callOk<OrchestrationSummary>(session.client, 'submit_orchestration', {
+    const submitted = await callOk<OrchestrationSummary>(mcp.session.client, 'submit_orchestration', {
       tasks: [graphTask('broken', [], 'error'), graphTask('after', ['broken'])],
     });
     let working = submitted.task_ids;
     while (working.length > 0) {
-      working = (await callOk<{ working_task_ids: number[] }>(session.client, 'wait_for_tasks', { task_ids: working }))
+      working = (await callOk<{ working_task_ids: number[] }>(mcp.session.client, 'wait_for_tasks', { task_ids: working }))
         .working_task_ids;
     }
-    const status = await callOk<OrchestrationSummary>(session.client, 'get_orchestration_status', {
+    const status = await callOk<OrchestrationSummary>(mcp.session.client, 'get_orchestration_status', {
       orchestration_id: submitted.orchestration_id,
     });
     expect(status.status).toBe('failed');
@@ -143,13 +122,13 @@ describe('MCP orchestration tools, standalone', () => {
 
   it('rejects a graph listing every problem: prompt rules per task, and the graph rules', async () => {
     const short = { ...graphTask('short'), execution_prompt: 'Fix it' };
-    const policy = await callError(session.client, 'submit_orchestration', { tasks: [graphTask('a'), short] });
+    const policy = await callError(mcp.session.client, 'submit_orchestration', { tasks: [graphTask('a'), short] });
     expect((policy.error.problems as { field: string }[]).map((p) => p.field)).toEqual([
       'tasks[1].execution_prompt',
       'tasks[1].execution_prompt',
     ]);
 
-    const cyclic = await callError(session.client, 'submit_orchestration', {
+    const cyclic = await callError(mcp.session.client, 'submit_orchestration', {
       tasks: [graphTask('a', ['b']), graphTask('b', ['a']), graphTask('c', ['nope'])],
     });
     expect(cyclic.error.issues).toEqual([

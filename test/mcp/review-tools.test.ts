@@ -1,17 +1,7 @@
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { TaskSummary } from '../../src/mcp/task-summary.js';
 import { gitIn, makeRepository } from '../support/git-repo.js';
-import { freePort } from '../support/server-process.js';
-import {
-  callError,
-  callOk,
-  createTestHome,
-  openMcpSession,
-  validPrompt,
-  type McpSession,
-  type McpTestHome,
-} from '../support/mcp-process.js';
+import { callError, callOk, validPrompt, useStandaloneMcp } from '../support/mcp-process.js';
 
 interface DiffResult {
   task_id: number;
@@ -23,38 +13,29 @@ interface DiffResult {
 }
 
 describe('MCP review tools, standalone', () => {
-  let home: McpTestHome;
-  let session: McpSession;
   let repo: string;
-
-  beforeAll(async () => {
-    home = createTestHome({ CLAUDE_WORKER_SERVER_URL: `http://127.0.0.1:${await freePort()}` });
-    repo = await makeRepository(join(home.dir, 'project'));
-    session = await openMcpSession(home.env, home.dir);
-  });
-  afterAll(async () => {
-    await session?.close();
-    home?.remove();
+  const mcp = useStandaloneMcp(async (dir: string) => {
+    repo = await makeRepository(dir);
   });
 
   it('show each task its diff, bounded with a note, merge the first and refuse the conflicting second naming the file', async () => {
     // Two modes: the fake agent writes the same file with the start of each prompt, so the contents differ.
     const ids: number[] = [];
     for (const mode of ['success', 'slow']) {
-      const task = await callOk<TaskSummary>(session.client, 'create_task', {
+      const task = await callOk<TaskSummary>(mcp.session.client, 'create_task', {
         execution_prompt: validPrompt(mode),
         working_directory: 'project',
       });
       ids.push(task.task_id);
     }
-    const waited = await callOk<{ all_terminal: boolean }>(session.client, 'wait_for_tasks', {
+    const waited = await callOk<{ all_terminal: boolean }>(mcp.session.client, 'wait_for_tasks', {
       task_ids: ids,
       timeout_seconds: 50,
     });
     expect(waited.all_terminal).toBe(true);
     const [first, second] = ids as [number, number];
 
-    const diff = await callOk<DiffResult>(session.client, 'get_task_diff', { task_id: first });
+    const diff = await callOk<DiffResult>(mcp.session.client, 'get_task_diff', { task_id: first });
     expect(diff).toMatchObject({
       task_id: first,
       truncated: false,
@@ -62,18 +43,18 @@ describe('MCP review tools, standalone', () => {
     });
     expect(diff.diff).toContain('+written by fake claude for: [fake:success]');
     expect(diff.note).toBeUndefined();
-    const cut = await callOk<DiffResult>(session.client, 'get_task_diff', { task_id: second, max_bytes: 50 });
+    const cut = await callOk<DiffResult>(mcp.session.client, 'get_task_diff', { task_id: second, max_bytes: 50 });
     expect(cut.truncated).toBe(true);
     expect(cut.note).toMatch(/^The diff is \d+ bytes; 50 were shown\. Call again with a larger max_bytes/);
     expect(cut.files).toHaveLength(1);
 
-    const merged = await callOk<{ fast_forward: boolean; into: string; task: TaskSummary }>(session.client, 'merge_task', {
+    const merged = await callOk<{ fast_forward: boolean; into: string; task: TaskSummary }>(mcp.session.client, 'merge_task', {
       task_id: first,
     });
     expect(merged).toMatchObject({ fast_forward: true, into: 'main', task: { task_id: first } });
     const head = gitIn(repo, 'rev-parse', 'HEAD');
 
-    const { error } = await callError(session.client, 'merge_task', { task_id: second });
+    const { error } = await callError(mcp.session.client, 'merge_task', { task_id: second });
     expect(error).toMatchObject({
       code: 'conflict',
       message: expect.stringMatching(/conflicts in fake-output\.txt\. Nothing was changed/),
@@ -83,7 +64,7 @@ describe('MCP review tools, standalone', () => {
   });
 
   it('refuse arguments they do not know', async () => {
-    const { error } = await callError(session.client, 'merge_task', { task_id: 1, fast_forward_only: true });
+    const { error } = await callError(mcp.session.client, 'merge_task', { task_id: 1, fast_forward_only: true });
     expect(error.code).toBe('validation_failed');
     expect(JSON.stringify(error)).toContain('fast_forward_only');
   });

@@ -3,13 +3,14 @@
  * client spawning `claude-worker mcp` over stdio, with a throwaway home and
  * the fake Claude Code executable.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type PassThrough } from 'node:stream';
 import { Client } from '@modelcontextprotocol/client';
 import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
-import { CLI, FAKE_CLAUDE } from './server-process.js';
+import { afterAll, beforeAll } from 'vitest';
+import { CLI, FAKE_CLAUDE, freePort } from './server-process.js';
 
 /** Every tool the server offers, sorted by name. */
 export const TOOL_NAMES = [
@@ -98,4 +99,26 @@ export function validPrompt(mode: string): string {
     `[fake:${mode}] Create the file notes/summary.txt in the working directory with a one-line summary of the ` +
     'project, then check that it exists. Keep the change minimal and touch nothing else in the repository.'
   );
+}
+
+/**
+ * For a describe block: an MCP server in standalone mode (no server answers
+ * at its CLAUDE_WORKER_SERVER_URL) over a throwaway home, whose `project`
+ * directory `makeProject` creates. The fields are set once the hooks ran.
+ */
+export function useStandaloneMcp(makeProject: (dir: string) => unknown = (dir) => mkdirSync(dir)): {
+  home: McpTestHome;
+  session: McpSession;
+} {
+  const mcp = {} as { home: McpTestHome; session: McpSession };
+  beforeAll(async () => {
+    mcp.home = createTestHome({ CLAUDE_WORKER_SERVER_URL: `http://127.0.0.1:${await freePort()}` });
+    await makeProject(join(mcp.home.dir, 'project'));
+    mcp.session = await openMcpSession(mcp.home.env, mcp.home.dir);
+  });
+  afterAll(async () => {
+    await mcp.session?.close();
+    mcp.home?.remove();
+  });
+  return mcp;
 }
