@@ -2,8 +2,10 @@
 /**
  * The `claude-worker` command. Every subcommand talks to a server through the
  * HTTP client; exit codes: 0 success, 1 failure (a task that failed under
- * `run --watch` or `wait` included), 2 usage error, 124 `wait --timeout`
- * passed, 130 interrupted while watching.
+ * `run --watch` or `wait` included), 2 a request refused as it stands (a
+ * usage error, or any 4xx: bad input, unknown id, a conflict such as a merge
+ * that would overwrite work; nothing changed), 124 `wait --timeout` passed,
+ * 130 interrupted while watching.
  */
 import { Command, CommanderError } from 'commander';
 import { VERSION } from '../version.js';
@@ -23,9 +25,19 @@ import { registerWaitCommand } from './commands/wait.js';
 import { registerWorkerCommand } from './commands/worker.js';
 import { registerWorkersCommand } from './commands/workers.js';
 import { describeError } from '../app/report-error.js';
-import { UsageError } from './usage-error.js';
+import { ClaudeWorkerError } from '../core/errors.js';
 
 const USAGE_ERROR_EXIT_CODE = 2;
+
+/**
+ * One rule for every command: a request refused as it stands (what the
+ * server answers with a 4xx, or the same check made in the CLI) exits 2, so a
+ * script can tell "fix the command" from "it ran and failed" (exit 1).
+ */
+function exitCodeFor(error: unknown): number {
+  const refused = error instanceof ClaudeWorkerError && error.httpStatus >= 400 && error.httpStatus < 500;
+  return refused ? USAGE_ERROR_EXIT_CODE : 1;
+}
 
 function buildProgram(): Command {
   const program = new Command('claude-worker')
@@ -70,7 +82,7 @@ async function main(argv: string[]): Promise<void> {
       return;
     }
     process.stderr.write(`${describeError(error)}\n`);
-    process.exitCode = error instanceof UsageError ? USAGE_ERROR_EXIT_CODE : 1;
+    process.exitCode = exitCodeFor(error);
   }
 }
 

@@ -8,7 +8,6 @@ import { readFile } from 'node:fs/promises';
 import { extname, resolve } from 'node:path';
 import { isatty } from 'node:tty';
 import { ValidationError } from '../core/errors.js';
-import { UsageError } from './usage-error.js';
 
 const PROMPT_FILE_EXTENSIONS = new Set(['.md', '.txt']);
 
@@ -58,7 +57,7 @@ export function composePrompt(instruction: string | undefined, stdin: string): s
     return `${instruction.replace(/\s+$/, '')}\n\nThe following input was piped to this task on stdin:\n<stdin>\n${context}\n</stdin>\n`;
   }
   if (context !== null) return context;
-  throw new UsageError([
+  throw new ValidationError([
     {
       field: 'prompt',
       message: 'no prompt: give it as an argument (text or a .md/.txt file) or pipe it on stdin',

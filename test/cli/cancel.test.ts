@@ -80,7 +80,7 @@ describe('cancel-orchestration', () => {
 
   it('fails clearly for an unknown orchestration', async () => {
     const result = await cli.run(['cancel-orchestration', '999999']);
-    expect(result.code).toBe(1);
+    expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/^error: Orchestration 999999 not found/);
   });
 });

@@ -45,7 +45,7 @@ describe('claude-worker continue', () => {
     const run = await cli.run(['run', '[fake:hang] Wait for ever', '--json']);
     const hanging = JSON.parse(run.stdout) as Task;
     const refused = await cli.run(['continue', String(hanging.id), 'Go on']);
-    expect(refused.code).toBe(1);
+    expect(refused.code).toBe(2);
     expect(refused.stderr).toMatch(
       new RegExp(`Task ${hanging.id} is (pending|running); only a completed, failed or cancelled task can be continued`),
     );

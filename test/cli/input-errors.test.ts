@@ -58,7 +58,7 @@ describe('claude-worker without a server', () => {
   it('rejects a working directory that does not exist, before starting anything', async () => {
     const missing = join(cli.home, 'no-such-project');
     const result = await cli.run(['run', 'Add a README', '--dir', missing]);
-    expect(result.code).toBe(1);
+    expect(result.code).toBe(2);
     expect(result.stderr).toBe(`error: invalid input (1 problem)\n  working_directory: ${missing} does not exist\n`);
     expect(result.stdout).toBe('');
     nothingCreated();
@@ -73,7 +73,7 @@ describe('claude-worker without a server', () => {
 
   it('reports a prompt file that does not exist', async () => {
     const result = await cli.run(['run', 'missing-task.md'], { cwd: cli.home });
-    expect(result.code).toBe(1);
+    expect(result.code).toBe(2);
     expect(result.stderr).toContain(`prompt: prompt file ${join(cli.home, 'missing-task.md')} does not exist`);
     nothingCreated();
   });
@@ -111,7 +111,7 @@ describe('claude-worker without a server', () => {
       ['server', 'start', '--foreground', '--db', db],
     ]) {
       const result = await cli.run(args);
-      expect(result.code, args.join(' ')).toBe(1);
+      expect(result.code, args.join(' ')).toBe(2);
       expect(result.stderr).toContain(`db: the directory of the SQLite file ${db} does not exist (--db or CLAUDE_WORKER_DB).`);
       expect(result.stderr).toContain(`mkdir -p ${missing}`);
       expect(existsSync(join(cli.home, 'no-such-dir'))).toBe(false);
@@ -124,7 +124,7 @@ describe('error text names what the user wrote', () => {
     const file = join(cli.home, 'broken.json');
     await writeFile(file, '{\n  "name": "broken",\n  "tasks": [\n    { "identifier": "a" "execution_prompt": "x" }\n  ]\n}\n');
     const result = await cli.run(['orchestrate', file]);
-    expect(result.code).toBe(1);
+    expect(result.code).toBe(2);
     expect(result.stderr).toContain(`file: ${file} is not valid JSON: `);
     expect(result.stderr).toMatch(/ at line 4, column 25\n/);
     expect(result.stderr).not.toMatch(/position/);
@@ -134,7 +134,7 @@ describe('error text names what the user wrote', () => {
   it('says a graph file does not exist in words, not ENOENT', async () => {
     const file = join(cli.home, 'missing.json');
     const result = await cli.run(['orchestrate', file]);
-    expect(result.code).toBe(1);
+    expect(result.code).toBe(2);
     expect(result.stderr).toBe(`error: invalid input (1 problem)\n  file: no such file: ${file}\n`);
     nothingCreated();
   });
@@ -144,7 +144,7 @@ describe('error text names what the user wrote', () => {
     const task = { identifier: 'a', execution_prompt: 'Work', working_directory: cli.home };
     await writeFile(file, JSON.stringify({ name: 'extra', tasks: [task], extra: 1 }));
     const result = await cli.run(['orchestrate', file]);
-    expect(result.code).toBe(1);
+    expect(result.code).toBe(2);
     expect(result.stderr).toContain(`  ${file} (top level): unknown field(s): extra\n`);
     expect(result.stderr).not.toMatch(/\bbody\b/);
     nothingCreated();
@@ -153,7 +153,7 @@ describe('error text names what the user wrote', () => {
   it('names CLAUDE_WORKER_SERVER_URL when it is not an http(s) URL', async () => {
     for (const args of [['list'], ['server', 'status']]) {
       const result = await cli.run(args, { env: { CLAUDE_WORKER_SERVER_URL: 'localhost:8000' } });
-      expect(result.code).toBe(1);
+      expect(result.code).toBe(2);
       expect(result.stderr).toBe(
         'error: invalid input (1 problem)\n  CLAUDE_WORKER_SERVER_URL: must be an http(s) URL such as http://127.0.0.1:8000 (got "localhost:8000")\n',
       );

@@ -120,7 +120,7 @@ describe('claude-worker orchestrate', () => {
     const before = (await cli.run(['list-orchestrations', '--json'])).stdout;
     const result = await cli.run(['orchestrate', file]);
 
-    expect(result.code).toBe(1);
+    expect(result.code).toBe(2);
     expect(result.stdout).toBe('');
     expect(result.stderr).toContain('tasks[3].identifier: "c" is already the identifier of tasks[2]');
     expect(result.stderr).toContain('tasks[2].depends_on[0]: no task has the identifier "ghost"');

@@ -55,7 +55,7 @@ describe('claude-worker diff, merge, discard and open', () => {
 
     const head = gitIn(repo, 'rev-parse', 'HEAD');
     const conflict = await cli.run(['merge', String(second.id), '--json']);
-    expect(conflict.code).toBe(1);
+    expect(conflict.code).toBe(2);
     expect(conflict.stderr).toMatch(
       /error: Merging claude-worker\/.* into main conflicts in fake-output\.txt\. Nothing was changed\./,
     );
@@ -67,25 +67,37 @@ describe('claude-worker diff, merge, discard and open', () => {
     expect(open).toMatchObject({ code: 0, stdout: `${second.worktree_path}\n` });
 
     const unmerged = await cli.run(['discard', String(second.id)]);
-    expect(unmerged.code).toBe(1);
+    expect(unmerged.code).toBe(2);
     expect(unmerged.stderr).toMatch(/has 1 commit that no other branch holds \(changing fake-output\.txt\)/);
     const forced = await cli.run(['discard', String(second.id), '--force']);
     expect(forced.code).toBe(0);
     expect(forced.stdout).toContain(`removed worktree ${second.worktree_path} and branch ${second.branch}`);
 
     const gone = await cli.run(['open', String(second.id)]);
-    expect(gone).toMatchObject({ code: 1, stdout: '' });
+    expect(gone).toMatchObject({ code: 2, stdout: '' });
     expect(gone.stderr).toMatch(/no longer has its worktree/);
   });
 
-  it('refuses a task that ran in place with exit 1 and a bad id with exit 2', async () => {
+  it('refuses a task that ran in place and a bad id with exit 2', async () => {
     const repo = await makeRepository(join(await realpath(cli.home), 'repo'));
     const inPlace = await runTask('[fake:success] In place', repo, '--isolation', 'none');
     const diff = await cli.run(['diff', String(inPlace.id)]);
-    expect(diff.code).toBe(1);
+    expect(diff.code).toBe(2);
     expect(diff.stderr).toContain(`ran in place (isolation none): its changes are in ${repo}, see git diff there.`);
     expect((await cli.run(['merge', 'abc'])).code).toBe(2);
     expect((await cli.run(['merge', '1', '--into'])).code).toBe(2);
+  });
+
+  it('refuses to merge a task that is still running with exit 2, changing nothing', async () => {
+    const repo = await makeRepository(join(await realpath(cli.home), 'repo'));
+    const before = gitIn(repo, 'rev-parse', 'HEAD');
+    const run = await cli.run(['run', '[fake:hang] Still at it', '--dir', repo, '--json']);
+    const { id } = JSON.parse(run.stdout) as RunTask;
+    const merge = await cli.run(['merge', String(id)]);
+    expect(merge.code).toBe(2);
+    expect(merge.stderr).toMatch(new RegExp(`Task ${id} is (pending|running)`));
+    expect(gitIn(repo, 'rev-parse', 'HEAD')).toBe(before);
+    expect(gitIn(repo, 'status', '--porcelain')).toBe('');
   });
 
   it('merge --orchestration fast-forwards the checkout to the head of the last task, which holds the first', async () => {

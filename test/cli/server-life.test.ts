@@ -22,7 +22,7 @@ describe('one server per home', () => {
     const daemonPid = (await cli.daemonPid())!;
 
     const second = await cli.run(['server', 'start', '--foreground', '--port', String(await freePort())]);
-    expect(second.code).toBe(1);
+    expect(second.code).toBe(2);
     expect(second.stderr).toContain(`already running at ${cli.url} (pid ${daemonPid})`);
     expect(second.stderr).toContain('claude-worker server stop');
     expect(await cli.daemonPid()).toBe(daemonPid);
@@ -39,7 +39,7 @@ describe('one server per home', () => {
     expect(pid).toBe(foreground.child.pid);
 
     const daemon = await cli.run(['server', 'start', '--port', String(await freePort())]);
-    expect(daemon.code).toBe(1);
+    expect(daemon.code).toBe(2);
     expect(daemon.stderr).toContain(`already running at ${cli.url} (pid ${pid})`);
 
     foreground.child.kill('SIGINT');
@@ -69,7 +69,7 @@ describe('where the server listens', () => {
     try {
       cli = await createCliHome(() => ({ CLAUDE_WORKER_SERVER_URL: `http://127.0.0.1:${port}` }));
       const result = await cli.run(['server', 'start', '--foreground']);
-      expect(result.code).toBe(1);
+      expect(result.code).toBe(2);
       expect(result.stderr).toContain(`Port ${port} on 127.0.0.1 is already in use`);
       expect(result.stderr).toContain('--port');
       expect(result.stderr).toContain('claude-worker server status');

@@ -151,7 +151,7 @@ describe('run', () => {
     expect(again.stdout).toMatch(new RegExp(`^Task ${task.id} already exists for this idempotency key`));
   });
 
-  it('run with an idempotency key already used for another prompt exits 1 and names what differs', async () => {
+  it('run with an idempotency key already used for another prompt exits 2 and names what differs', async () => {
     const first = await cli.run([
       'run',
       '[fake:success] First use',
@@ -164,7 +164,7 @@ describe('run', () => {
     expect(first.code, first.stderr).toBe(0);
     const task = taskSchema.parse(JSON.parse(first.stdout));
     const again = await cli.run(['run', '[fake:success] Another prompt', '--dir', project, '--idempotency-key', 'reused-key']);
-    expect(again).toMatchObject({ code: 1, stdout: '' });
+    expect(again).toMatchObject({ code: 2, stdout: '' });
     expect(again.stderr).toBe(
       `error: This idempotency key was already used for task ${task.id}, which differs in execution_prompt. Nothing was stored. ` +
         `Send the same request to get task ${task.id} back, or use a new key for a new task.\n`,
@@ -224,7 +224,7 @@ describe('list, status and logs', () => {
 
   it('status of an unknown task fails with a clear message', async () => {
     const result = await cli.run(['status', '99999']);
-    expect(result.code).toBe(1);
+    expect(result.code).toBe(2);
     expect(result.stderr).toBe('error: Task 99999 not found. List tasks with: claude-worker list\n');
   });
 
@@ -287,7 +287,7 @@ describe('wait', () => {
 
   it('fails clearly for an unknown task', async () => {
     const result = await cli.run(['wait', '999999']);
-    expect(result.code).toBe(1);
+    expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/999999/);
   });
 });

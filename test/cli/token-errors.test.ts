@@ -19,7 +19,7 @@ afterAll(async () => {
 
 it('says to set CLAUDE_WORKER_TOKEN when it has none', async () => {
   const result = await cli.run(['list']);
-  expect(result.code).toBe(1);
+  expect(result.code).toBe(2);
   expect(result.stderr).toBe(
     `error: The server at ${cli.env.CLAUDE_WORKER_SERVER_URL} requires a token: set CLAUDE_WORKER_TOKEN to the token the server was started with.\n`,
   );
@@ -27,6 +27,6 @@ it('says to set CLAUDE_WORKER_TOKEN when it has none', async () => {
 
 it('says CLAUDE_WORKER_TOKEN is wrong when the server refuses it', async () => {
   const result = await cli.run(['list'], { env: { CLAUDE_WORKER_TOKEN: 'not-it' } });
-  expect(result.code).toBe(1);
+  expect(result.code).toBe(2);
   expect(result.stderr).toContain('refused the token: set CLAUDE_WORKER_TOKEN to the token the server was started with.');
 });

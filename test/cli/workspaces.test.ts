@@ -35,7 +35,7 @@ describe('claude-worker run in a git repository', () => {
     expect((await cli.run(['list'])).stdout).toMatch(new RegExp(`${task.branch} \\+1 -0$`, 'm'));
   });
 
-  it('exits 2 and stores nothing for a base that names no commit, or a worktree outside a repository', async () => {
+  it('exits 2 and stores nothing for a base that names no commit, a worktree outside a repository or in one with no commits', async () => {
     const repo = await makeRepository(join(cli.home, 'repo'));
     const badBase = await cli.run(['run', 'Fix the bug in ./src', '--dir', repo, '--base', 'no-such-branch']);
     expect(badBase.code).toBe(2);
@@ -43,6 +43,10 @@ describe('claude-worker run in a git repository', () => {
     const outside = await cli.run(['run', 'Fix the bug in ./src', '--dir', cli.project, '--isolation', 'worktree']);
     expect(outside.code).toBe(2);
     expect(outside.stderr).toMatch(/isolation: isolation worktree needs a git repository, and .* is not inside one/);
+    const empty = await makeRepository(join(cli.home, 'empty'), {});
+    const noCommit = await cli.run(['run', 'Fix the bug in ./src', '--dir', empty, '--isolation', 'worktree']);
+    expect(noCommit.code).toBe(2);
+    expect(noCommit.stderr).toMatch(/needs a commit to start from, and the repository at .* has none; commit first/);
     expect(JSON.parse((await cli.run(['list', '--json'])).stdout)).toMatchObject({ tasks: [] });
   });
 });

@@ -6,7 +6,7 @@
  * an agent stopped mid-run (cancelled, or its server killed) loses nothing.
  */
 import { once } from 'node:events';
-import { mkdtemp, readFile, realpath, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, realpath, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, expect, it } from 'vitest';
@@ -55,11 +55,17 @@ async function serverAgainst(api: FakeAnthropicApi, home: string, workers = 1): 
  * Write tool use and then never again; resolves once the file is written,
  * which the second request, carrying the tool's result, tells.
  */
-async function submitStuckAfterWrite(server: ServerProcess, api: FakeAnthropicApi, repo: string): Promise<Task> {
+async function submitStuckAfterWrite(
+  server: ServerProcess,
+  api: FakeAnthropicApi,
+  repo: string,
+  options: { timeout_seconds?: number } = {},
+): Promise<Task> {
   const { task } = await server.client.submit({
     execution_prompt: 'Write the partial file [write:partial.txt]',
     working_directory: repo,
     permission_mode: 'acceptEdits',
+    ...options,
   });
   await api.waitForRequest((request) => JSON.stringify(request.body?.messages ?? []).includes('tool_result'));
   return task;
@@ -134,6 +140,42 @@ it('a task cancelled mid-run keeps its partial edit, committed on its branch', a
   expect(gitIn(repo, 'log', '-1', '--format=%an%n%B', done.branch!)).toMatch(/^claude-worker\n[\s\S]*cancelled/);
   expect(gitIn(done.worktree_path!, 'status', '--porcelain')).toBe('');
   expect(checkout(repo)).toEqual(before);
+});
+
+it('a task that runs past its timeout keeps its partial edit, committed on its branch', async () => {
+  const { home, repo } = await homeWithRepository();
+  const before = checkout(repo);
+  const api = await standIn({ answerOnly: 1 });
+  const server = await serverAgainst(api, home);
+
+  // Long enough for the agent to start and write under load; the stand-in then never answers again.
+  const task = await submitStuckAfterWrite(server, api, repo, { timeout_seconds: 10 });
+  const done: Task = await taskEnded(server, task.id);
+
+  expect(done).toMatchObject({ status: 'failed', error_code: 'timeout' });
+  expect(gitIn(repo, 'rev-parse', done.branch!)).toBe(done.head_commit);
+  expect(gitIn(repo, 'show', `${done.branch!}:partial.txt`)).toBe(WRITTEN_CONTENT.trim());
+  expect(gitIn(repo, 'log', '-1', '--format=%an%n%B', done.branch!)).toMatch(/^claude-worker\n[\s\S]*timed out/);
+  expect(gitIn(done.worktree_path!, 'status', '--porcelain')).toBe('');
+  expect(checkout(repo)).toEqual(before);
+});
+
+it('a directory outside any git repository runs in place, as before', async () => {
+  const { home } = await homeWithRepository();
+  const plain = join(home, 'plain');
+  await mkdir(plain);
+  const server = await serverAgainst(await standIn(), home);
+
+  const { task } = await server.client.submit({
+    execution_prompt: 'Write here [write:here.txt]',
+    working_directory: plain,
+    permission_mode: 'acceptEdits',
+  });
+  const done = await taskEnded(server, task.id);
+
+  expect(done).toMatchObject({ status: 'completed', isolation: 'none', branch: null, worktree_path: null, base_commit: null });
+  expect(await readFile(join(plain, 'here.txt'), 'utf8')).toBe(WRITTEN_CONTENT);
+  await expect(server.client.diff(task.id)).rejects.toMatchObject({ code: 'conflict' });
 });
 
 it('a task whose server was killed with SIGKILL resumes in its worktree and its branch holds the edit', async () => {

@@ -13,7 +13,7 @@ import { parseOrchestrationId, parseTaskId } from '../arguments.js';
 import { connect } from '../connect.js';
 import type { Style } from '../format.js';
 import { notice, print, printJson, stdoutStyle } from '../io.js';
-import { UsageError } from '../usage-error.js';
+import { ValidationError } from '../../core/errors.js';
 
 export function registerReviewCommands(program: Command): void {
   program
@@ -49,7 +49,9 @@ export function registerReviewCommands(program: Command): void {
     .action(
       async (id: number | undefined, options: { orchestration?: number; squash?: boolean; into?: string; json?: boolean }) => {
         if ((id === undefined) === (options.orchestration === undefined)) {
-          throw new UsageError([{ field: 'id', message: 'give either a task id or --orchestration ID, exactly one of them' }]);
+          throw new ValidationError([
+            { field: 'id', message: 'give either a task id or --orchestration ID, exactly one of them' },
+          ]);
         }
         const client = await connect(loadConfig(), notice);
         const input = {

@@ -21,7 +21,7 @@ import { localDaemonPid, restartAdvice, warningsFor } from '../server-environmen
 import { notice } from '../io.js';
 import { composePrompt, readInstruction, readPipedStdin, STDIN_FIRST_BYTE_WAIT_MS } from '../prompt-input.js';
 import { followHints, reportSubmitted } from '../submitted-task.js';
-import { UsageError } from '../usage-error.js';
+import { ValidationError } from '../../core/errors.js';
 import { unmatchedLabelsWarning } from '../worker-labels.js';
 
 interface RunOptions {
@@ -79,9 +79,9 @@ Examples:
       // Bad input is reported before anything starts: no daemon, no task.
       if (isLocalServerUrl(config.serverUrl)) {
         await validateTaskInput(input);
-        // A --base or --isolation the repository cannot honour is a bad option value, as a usage error.
+        // A --base or --isolation the repository cannot honour is a bad option value (exit 2).
         const { issues } = await settleWorkspace(input, config.isolation);
-        if (issues.length > 0) throw new UsageError(issues);
+        if (issues.length > 0) throw new ValidationError(issues);
       } else {
         parseOrThrow(createTaskInputSchema, input);
       }
