@@ -4,39 +4,27 @@
  * only after their dependencies ended, and their prompt carries the
  * dependencies' summaries.
  */
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OrchestrationDetail } from '../../src/core/orchestration.js';
 import { RESULTS_BEGIN } from '../../src/runner/dependency-results.js';
-import { realClaudeEnv } from '../support/agent-env.js';
-import { startFakeAnthropicApi, type FakeAnthropicApi, type RecordedRequest } from '../support/fake-anthropic-api.js';
-import { startServerProcess, type ServerProcess } from '../support/server-process.js';
+import type { FakeAnthropicApi, RecordedRequest } from '../support/fake-anthropic-api.js';
+import { startRealClaudeServer, type RealClaudeServer } from '../support/real-claude-server.js';
+import type { ServerProcess } from '../support/server-process.js';
 import { waitFor } from '../support/wait.js';
 
 let home: string;
 let api: FakeAnthropicApi;
 let server: ServerProcess;
+let fixture: RealClaudeServer;
 
 beforeAll(async () => {
-  home = await mkdtemp(join(tmpdir(), 'cw-orch-real-'));
-  api = await startFakeAnthropicApi();
-  server = await startServerProcess(
-    {
-      ...realClaudeEnv(api.url, home),
-      CLAUDE_WORKER_HOME: join(home, 'worker'),
-      CLAUDE_WORKER_PERMISSION_MODE: 'bypassPermissions',
-    },
-    { workers: 3 },
-  );
+  fixture = await startRealClaudeServer('cw-orch-real-', 3);
+  ({ home, api, server } = fixture);
 });
 
-afterAll(async () => {
-  await server?.stop();
-  await api?.close();
-  await rm(home, { recursive: true, force: true });
-});
+afterAll(() => fixture?.dispose());
 
 /** A task whose "model" answers with `summary`; `[node:...]` finds its requests again. */
 function task(identifier: string, dir: string, depends_on: string[] = []) {

@@ -5,39 +5,27 @@
  * of its two dependencies' branches, and fails `merge_conflict`, naming the
  * file, before its agent starts when their changes overlap.
  */
-import { mkdtemp, readFile, realpath, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OrchestrationDetail } from '../../src/core/orchestration.js';
-import { realClaudeEnv } from '../support/agent-env.js';
-import { startFakeAnthropicApi, type FakeAnthropicApi } from '../support/fake-anthropic-api.js';
+import type { FakeAnthropicApi } from '../support/fake-anthropic-api.js';
 import { gitIn, makeRepository } from '../support/git-repo.js';
-import { startServerProcess, type ServerProcess } from '../support/server-process.js';
+import { startRealClaudeServer, type RealClaudeServer } from '../support/real-claude-server.js';
+import type { ServerProcess } from '../support/server-process.js';
 import { waitFor } from '../support/wait.js';
 
 let home: string;
 let api: FakeAnthropicApi;
 let server: ServerProcess;
+let fixture: RealClaudeServer;
 
 beforeAll(async () => {
-  home = await realpath(await mkdtemp(join(tmpdir(), 'cw-graph-real-')));
-  api = await startFakeAnthropicApi();
-  server = await startServerProcess(
-    {
-      ...realClaudeEnv(api.url, home),
-      CLAUDE_WORKER_HOME: join(home, 'worker'),
-      CLAUDE_WORKER_PERMISSION_MODE: 'bypassPermissions',
-    },
-    { workers: 3 },
-  );
+  fixture = await startRealClaudeServer('cw-graph-real-', 3);
+  ({ home, api, server } = fixture);
 });
 
-afterAll(async () => {
-  await server?.stop();
-  await api?.close();
-  await rm(home, { recursive: true, force: true });
-});
+afterAll(() => fixture?.dispose());
 
 const STORY = 'one\ntwo\nthree\nfour\nfive';
 
