@@ -39,8 +39,8 @@ let installed: InstalledPackage;
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'claude-worker-npm-'));
   tarball = await packTarball(dir);
+  // A first install downloads the dependencies (the Claude Code binary is the bulk); each compiles better-sqlite3.
   installed = await installTarball(tarball.path, join(dir, 'prefix'));
-  // A first install downloads the dependencies (the Claude Code binary is the bulk) and compiles better-sqlite3.
 }, 900_000);
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -194,6 +194,13 @@ describe('the Claude Code plugin, with the package installed from the tarball', 
       'claude mcp list',
     ]);
     results.forEach((result, i) => expect(result.code, `${commands[i]}:\n${result.output}`).toBe(0));
+  });
+
+  it('claude plugin details lists the delegate skill and the claude-worker MCP server', async () => {
+    const details = await runCommand('claude plugin details parallel-workers@parallel-workers', env);
+    expect(details.code, details.output).toBe(0);
+    expect(details.output).toMatch(/Skills \(1\) +delegate/);
+    expect(details.output).toMatch(/MCP servers \(1\) +claude-worker/);
   });
 
   it('claude mcp list shows the plugin server connected, and the server it started opened our database', () => {
