@@ -28,7 +28,7 @@ beforeAll(async () => {
     ...claudeCliEnv(join(dir, 'home'), [linkedBin]),
     // The global prefix `npm link` installs into, instead of the machine's.
     npm_config_prefix: prefix,
-    // The suite built dist/ already; a prepare script rebuilding it would race the other test files using it.
+    // No lifecycle script of ours may run: the suite built dist/ already, and a rebuild would race the test files using it.
     npm_config_ignore_scripts: 'true',
     CLAUDE_WORKER_HOME: join(dir, 'worker'),
     // Nothing listens there: the server Claude Code starts runs standalone.

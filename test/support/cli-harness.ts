@@ -39,9 +39,14 @@ export interface CliHome {
   dispose(): Promise<void>;
 }
 
-/** `extraEnv` adds to (or, with undefined, removes from) the environment, given the temp home. */
+/**
+ * `extraEnv` adds to (or, with undefined, removes from) the environment, given the temp home.
+ * `command` is the program and leading arguments that run the CLI: this checkout's build by default,
+ * or an installed `claude-worker` executable.
+ */
 export async function createCliHome(
   extraEnv: (home: string) => Record<string, string | undefined> = () => ({}),
+  command: string[] = [process.execPath, CLI],
 ): Promise<CliHome> {
   const home = await mkdtemp(join(tmpdir(), 'cw-cli-'));
   const url = `http://127.0.0.1:${await freePort()}`;
@@ -55,7 +60,8 @@ export async function createCliHome(
     NO_COLOR: '1',
     ...extraEnv(home),
   };
-  const start = (args: string[], options: CliRunOptions = {}) => startCli(args, { ...options, env: { ...env, ...options.env } });
+  const start = (args: string[], options: CliRunOptions = {}) =>
+    startCli([...command, ...args], { ...options, env: { ...env, ...options.env } });
   const daemonPid = async () => {
     try {
       const { pid } = JSON.parse(await readFile(join(home, 'server.json'), 'utf8')) as { pid?: unknown };
@@ -108,8 +114,8 @@ export interface RunningCli {
   result: Promise<CliResult>;
 }
 
-function startCli(args: string[], options: CliRunOptions): RunningCli {
-  const child = spawn(process.execPath, [CLI, ...args], {
+function startCli([program, ...args]: string[], options: CliRunOptions): RunningCli {
+  const child = spawn(program!, args, {
     cwd: options.cwd,
     env: options.env,
     stdio: [options.stdin === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],

@@ -1,0 +1,93 @@
+/**
+ * The package as a user gets it from npm: `npm pack` of this checkout's
+ * build, then `npm install -g` of the tarball into a throwaway prefix.
+ *
+ * npm runs with an environment of its own (a throwaway HOME, so no user
+ * .npmrc; none of the npm_config_* variables that `npm test` passes down),
+ * and with a download cache inside node_modules, kept between runs, so
+ * the registry is asked only for what the cache lacks.
+ */
+import { execFile } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
+const ROOT = new URL('../..', import.meta.url).pathname;
+const NPM_CACHE = join(ROOT, 'node_modules', '.cache', 'claude-worker-npm-cache');
+
+/** What `npm pack --json` reports of a tarball. */
+export interface PackedTarball {
+  path: string;
+  /** Compressed size, in bytes. */
+  size: number;
+  unpackedSize: number;
+  /** Paths inside the package, sorted. */
+  files: string[];
+}
+
+/** The headers this Node was installed with, when it was (node-gyp downloads them otherwise). */
+const NODE_HEADERS = dirname(dirname(process.execPath));
+
+/** The environment npm runs in: this Node first on the PATH (the compiler tools for native modules after it). */
+function npmEnv(home: string): Record<string, string> {
+  mkdirSync(home, { recursive: true });
+  return {
+    // better-sqlite3 compiles its native module when no prebuilt one can be downloaded.
+    ...(existsSync(join(NODE_HEADERS, 'include', 'node', 'node.h')) ? { npm_config_nodedir: NODE_HEADERS } : {}),
+    PATH: [dirname(process.execPath), process.env.PATH ?? '/usr/bin:/bin'].join(':'),
+    HOME: home,
+    npm_config_cache: NPM_CACHE,
+    npm_config_update_notifier: 'false',
+    npm_config_audit: 'false',
+    npm_config_fund: 'false',
+  };
+}
+
+/**
+ * Packs the checkout into `dir`. Scripts are not run: the suite built dist/
+ * already, and a prepack rebuilding it would race the test files using it.
+ */
+export async function packTarball(dir: string): Promise<PackedTarball> {
+  const { stdout } = await run('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', dir], {
+    cwd: ROOT,
+    env: npmEnv(join(dir, 'npm-home')),
+  });
+  const [report] = JSON.parse(stdout) as {
+    filename: string;
+    size: number;
+    unpackedSize: number;
+    files: { path: string }[];
+  }[];
+  return {
+    path: join(dir, report!.filename),
+    size: report!.size,
+    unpackedSize: report!.unpackedSize,
+    files: report!.files.map((file) => file.path).sort(),
+  };
+}
+
+export interface InstalledPackage {
+  prefix: string;
+  /** The directory holding the `claude-worker` and `claude-worker-mcp` commands. */
+  bin: string;
+  /** The installed package's own directory. */
+  root: string;
+  /** What npm printed. */
+  output: string;
+}
+
+/** `npm install -g TARBALL --prefix PREFIX`, as the README says, into a fresh `prefix`. */
+export async function installTarball(tarball: string, prefix: string): Promise<InstalledPackage> {
+  const { stdout, stderr } = await run('npm', ['install', '-g', tarball, '--prefix', prefix, '--prefer-offline'], {
+    cwd: dirname(tarball),
+    env: npmEnv(join(prefix, '..', 'npm-home')),
+    maxBuffer: 16 * 1024 * 1024,
+  });
+  return {
+    prefix,
+    bin: join(prefix, 'bin'),
+    root: join(prefix, 'lib', 'node_modules', 'claude-worker'),
+    output: stdout + stderr,
+  };
+}
