@@ -7,8 +7,8 @@
  * and with a download cache inside node_modules, kept between runs, so
  * the registry is asked only for what the cache lacks.
  */
-import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { execFile, execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 
@@ -29,11 +29,39 @@ export interface PackedTarball {
 /** The headers this Node was installed with, when it was (node-gyp downloads them otherwise). */
 const NODE_HEADERS = dirname(dirname(process.execPath));
 
+/**
+ * better-sqlite3's install downloads a prebuilt native module from its GitHub
+ * releases, which cannot be reached here; without one it compiles from
+ * source (~4 min on two cores). prebuild-install first looks in a "local
+ * prebuilds" directory for the very archive it would download, so this
+ * packs the module the checkout's own install made (same version, same
+ * Node ABI) under that name: the install then takes what a user with a
+ * network gets, in seconds. Null when the checkout has no built module.
+ */
+function localPrebuilds(): string | null {
+  const sqlite = join(ROOT, 'node_modules', 'better-sqlite3');
+  const module = join(sqlite, 'build', 'Release', 'better_sqlite3.node');
+  if (!existsSync(module)) return null;
+  const { version } = JSON.parse(readFileSync(join(sqlite, 'package.json'), 'utf8')) as { version: string };
+  const dir = join(ROOT, 'node_modules', '.cache', 'claude-worker-prebuilds');
+  const archive = join(
+    dir,
+    `better-sqlite3-v${version}-node-v${process.versions.modules}-${process.platform}-${process.arch}.tar.gz`,
+  );
+  if (!existsSync(archive)) {
+    mkdirSync(dir, { recursive: true });
+    execFileSync('tar', ['-czf', archive, '-C', sqlite, 'build/Release/better_sqlite3.node']);
+  }
+  return dir;
+}
+
 /** The environment npm runs in: this Node first on the PATH (the compiler tools for native modules after it). */
 function npmEnv(home: string): Record<string, string> {
   mkdirSync(home, { recursive: true });
+  const prebuilds = localPrebuilds();
   return {
-    // better-sqlite3 compiles its native module when no prebuilt one can be downloaded.
+    ...(prebuilds ? { npm_config_better_sqlite3_local_prebuilds: prebuilds } : {}),
+    // Otherwise better-sqlite3 compiles its native module, against this Node's headers.
     ...(existsSync(join(NODE_HEADERS, 'include', 'node', 'node.h')) ? { npm_config_nodedir: NODE_HEADERS } : {}),
     PATH: [dirname(process.execPath), process.env.PATH ?? '/usr/bin:/bin'].join(':'),
     HOME: home,
