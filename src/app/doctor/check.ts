@@ -1,0 +1,36 @@
+/** What every doctor check gets and what it reports. */
+import type { Config } from '../../core/config.js';
+
+export type Env = Readonly<Record<string, string | undefined>>;
+
+/** `warn` is worth knowing but does not make the doctor fail; `skip`: not relevant to this configuration. */
+export type CheckStatus = 'ok' | 'warn' | 'fail' | 'skip';
+
+export interface CheckResult {
+  /** Stable, for programs reading `--json`. */
+  id: string;
+  title: string;
+  status: CheckStatus;
+  /** What was found. */
+  detail: string;
+  /** What to do about it; only when the status is `warn` or `fail`. */
+  fix?: string;
+}
+
+export interface DoctorContext {
+  config: Config;
+  env: Env;
+  /** Undefined where the platform has no user ids. */
+  uid: number | undefined;
+  /** The version of this claude-worker, which the server should match. */
+  version: string;
+}
+
+export type Check = (context: DoctorContext) => Promise<CheckResult | CheckResult[]>;
+
+/** A result, with the fix only when there is something to fix. */
+export function result(id: string, title: string, status: CheckStatus, detail: string, fix?: string): CheckResult {
+  return status === 'ok' || status === 'skip' || fix === undefined
+    ? { id, title, status, detail }
+    : { id, title, status, detail, fix };
+}
