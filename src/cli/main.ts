@@ -8,6 +8,7 @@
 import { Command, CommanderError } from 'commander';
 import { VERSION } from '../version.js';
 import { registerCancelCommand } from './commands/cancel.js';
+import { registerCompletionCommand } from './commands/completion.js';
 import { registerContinueCommand } from './commands/continue.js';
 import { registerDoctorCommand } from './commands/doctor.js';
 import { registerListCommand } from './commands/list.js';
@@ -59,6 +60,7 @@ Environment:
   registerWorkerCommand(program);
   registerWorkersCommand(program);
   registerDoctorCommand(program);
+  registerCompletionCommand(program);
   return program;
 }
 
