@@ -3,7 +3,7 @@
  * it happens, each with what to do about it. The checks run one after the
  * other, in the order a newcomer would fix things.
  */
-import type { Check, CheckResult, DoctorContext } from './check.js';
+import { result, type Check, type CheckResult, type DoctorContext } from './check.js';
 import { checkClaudeCode } from './claude-code.js';
 import { checkCredentials } from './credentials.js';
 import { checkDiskSpace } from './disk-space.js';
@@ -39,6 +39,13 @@ export interface DoctorReport {
 
 export async function runDoctor(context: DoctorContext): Promise<DoctorReport> {
   const checks: CheckResult[] = [];
-  for (const check of CHECKS) checks.push(...[await check(context)].flat());
+  for (const check of CHECKS) {
+    try {
+      checks.push(...[await check(context)].flat());
+    } catch (error) {
+      // A check that cannot run must not hide the others' answers.
+      checks.push(result(check.name, check.name, 'fail', `could not be checked: ${(error as Error).message}`));
+    }
+  }
   return { ok: checks.every((check) => check.status !== 'fail'), version: context.version, checks };
 }
