@@ -9,9 +9,11 @@ import { once } from 'node:events';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DoctorReport } from '../../src/app/doctor/doctor.js';
+import { openStore } from '../../src/store/open-store.js';
 import { VERSION } from '../../src/version.js';
 import { createApiFixture, type ApiFixture } from '../support/api-fixture.js';
 import { createCliHome, type CliHome } from '../support/cli-harness.js';
+import { startPostgresCluster, type PostgresCluster } from '../support/postgres-cluster.js';
 
 let cli: CliHome;
 
@@ -153,5 +155,41 @@ describe('a server that answers', () => {
   it('passes when it runs this version', async () => {
     const { check } = await doctor({ CLAUDE_WORKER_SERVER_URL: apiUrl });
     expect(check('server')).toMatchObject({ status: 'ok', detail: `${apiUrl} answers, version ${VERSION}` });
+  });
+});
+
+describe('PostgreSQL', () => {
+  let cluster: PostgresCluster;
+
+  beforeAll(async () => {
+    cluster = await startPostgresCluster();
+  });
+
+  afterAll(async () => {
+    await cluster?.stop();
+  });
+
+  it('fails for a database not migrated yet, and passes once a store has migrated it', async () => {
+    const url = await cluster.createDatabase();
+    const fresh = await doctor({ CLAUDE_WORKER_DB: url });
+    expect(fresh.check('postgres')).toMatchObject({
+      status: 'fail',
+      detail: expect.stringMatching(/is at schema version 0 of \d+$/),
+      fix: expect.stringContaining('the first process to start migrates it'),
+    });
+    expect(fresh.check('sqlite_wal').status).toBe('skip');
+    await (await openStore(url)).close();
+    const migrated = await doctor({ CLAUDE_WORKER_DB: url });
+    expect(migrated.check('postgres')).toMatchObject({ status: 'ok', detail: expect.stringContaining('(current)') });
+  });
+
+  it('fails when it cannot connect, without showing the password', async () => {
+    const url = new URL(await cluster.createDatabase());
+    url.password = 'the-secret';
+    url.pathname = '/no_such_database';
+    const { code, check } = await doctor({ CLAUDE_WORKER_DB: url.toString() });
+    expect(code).toBe(1);
+    expect(check('postgres')).toMatchObject({ status: 'fail', detail: expect.stringMatching(/^cannot connect to /) });
+    expect(check('postgres').detail).not.toContain('the-secret');
   });
 });
