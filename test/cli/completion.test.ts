@@ -87,13 +87,31 @@ describe('bash', () => {
     expect((await bashComplete('logs', '')).sort()).toEqual([...ids].sort());
     expect(await bashComplete('cancel', ids[0]!, ids[1]!.slice(0, -1))).toContain(ids[1]);
   });
+
+  it('completes orchestration ids where an orchestration is asked for', async () => {
+    const file = join(cli.home, 'graph.json');
+    await writeFile(
+      file,
+      JSON.stringify({
+        name: 'completion graph',
+        tasks: [{ identifier: 'only', execution_prompt: 'Write a file', working_directory: cli.project }],
+      }),
+    );
+    const submitted = await cli.run(['orchestrate', file, '--json']);
+    expect(submitted.code, submitted.stderr).toBe(0);
+    const id = String((JSON.parse(submitted.stdout) as { id: number }).id);
+    expect(await bashComplete('merge', '--orchestration', '')).toEqual([id]);
+    expect(await bashComplete('orchestration-status', '')).toEqual([id]);
+  });
 });
 
 describe('the id helper', () => {
   it('lists ids with a description, newest first', async () => {
     const result = await cli.run(['__complete', 'task-ids']);
     expect(result.code).toBe(0);
-    expect(result.stdout).toMatch(/^\d+\t\w+: Second task\n\d+\t\w+: First task\n$/);
+    // The two tasks of the test above, the oldest last; every line an id, a tab and a description.
+    expect(result.stdout).toMatch(/\d+\t\w+: Second task\n\d+\t\w+: First task\n$/);
+    for (const line of result.stdout.trimEnd().split('\n')) expect(line).toMatch(/^\d+\t\w+: \S/);
   });
 
   it('prints nothing, and starts no server, when none answers', async () => {
