@@ -3,8 +3,8 @@ import type { Config } from '../../core/config.js';
 
 export type Env = Readonly<Record<string, string | undefined>>;
 
-/** `warn` is worth knowing but does not make the doctor fail; `skip`: not relevant to this configuration. */
-export type CheckStatus = 'ok' | 'warn' | 'fail' | 'skip';
+/** `skip`: not relevant to this configuration (e.g. PostgreSQL when SQLite is used). */
+export type CheckStatus = 'ok' | 'fail' | 'skip';
 
 export interface CheckResult {
   /** Stable, for programs reading `--json`. */
@@ -13,7 +13,7 @@ export interface CheckResult {
   status: CheckStatus;
   /** What was found. */
   detail: string;
-  /** What to do about it; only when the status is `warn` or `fail`. */
+  /** What to do about it; only when the check failed. */
   fix?: string;
 }
 
@@ -30,7 +30,5 @@ export type Check = (context: DoctorContext) => Promise<CheckResult | CheckResul
 
 /** A result, with the fix only when there is something to fix. */
 export function result(id: string, title: string, status: CheckStatus, detail: string, fix?: string): CheckResult {
-  return status === 'ok' || status === 'skip' || fix === undefined
-    ? { id, title, status, detail }
-    : { id, title, status, detail, fix };
+  return status !== 'fail' || fix === undefined ? { id, title, status, detail } : { id, title, status, detail, fix };
 }

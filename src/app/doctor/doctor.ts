@@ -31,7 +31,7 @@ const CHECKS: readonly Check[] = [
 ];
 
 export interface DoctorReport {
-  /** True when no check failed (warnings allowed). */
+  /** True when no check failed. */
   ok: boolean;
   version: string;
   checks: CheckResult[];

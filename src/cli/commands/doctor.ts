@@ -6,7 +6,7 @@ import { VERSION } from '../../version.js';
 import type { Style } from '../format.js';
 import { print, printJson, stdoutStyle } from '../io.js';
 
-const MARKS: Record<CheckStatus, string> = { ok: 'ok  ', warn: 'warn', fail: 'FAIL', skip: '-   ' };
+const MARKS: Record<CheckStatus, string> = { ok: 'ok  ', fail: 'FAIL', skip: '-   ' };
 
 export function registerDoctorCommand(program: Command): void {
   program
