@@ -72,6 +72,16 @@ it('prints a readable report, with a fix under each failed check', async () => {
   expect(run.stdout).toContain('1 check failed.');
 });
 
+it('finds the Claude Code binary bundled with the Agent SDK when none is configured, and asks its version', async () => {
+  const { check } = await doctor({ CLAUDE_WORKER_CLAUDE_PATH: undefined });
+  expect(check('claude_code')).toMatchObject({
+    status: 'ok',
+    detail: expect.stringMatching(
+      /^\d+\.\d+\.\d+ \(Claude Code\) at .*claude-agent-sdk-[\w-]+\/claude(\.exe)? \(bundled with the Agent SDK\)$/,
+    ),
+  });
+});
+
 it('fails when the configured Claude Code binary is missing', async () => {
   const { code, report, check } = await doctor({ CLAUDE_WORKER_CLAUDE_PATH: join(cli.home, 'no-claude') });
   expect(code).toBe(1);
