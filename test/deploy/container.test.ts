@@ -19,6 +19,7 @@ interface Service {
   environment?: Record<string, string | null>;
   volumes?: string[];
   healthcheck?: { disable?: boolean; test?: string[] };
+  hostname?: string;
   depends_on?: Record<string, { condition: string }>;
 }
 
@@ -94,6 +95,7 @@ describe('compose.yaml', () => {
       const command = services[name]!.command!;
       expect(parseCommandLine(command).name()).toBe('worker');
       expect(services[name]!.healthcheck).toEqual({ disable: true });
+      expect(services[name]!.hostname).toBe(name);
       return command[command.indexOf('--name') + 1];
     });
     expect(names).toEqual(['worker-1', 'worker-2']);
