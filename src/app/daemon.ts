@@ -120,7 +120,10 @@ export async function startDaemon(
     }
     if (exited !== null || Date.now() > deadline) {
       const why = exited !== null ? `exited with code ${exited}` : `did not answer within ${READY_TIMEOUT_MS / 1000} s`;
-      throw new DaemonStartError(`The claude-worker server ${why}. Its log (${logFile}) ends with:\n${logTail(logFile)}`);
+      throw new DaemonStartError(
+        `The claude-worker server ${why}. Its log (${logFile}) ends with:\n${logTail(logFile)}\n` +
+          "Run `claude-worker doctor` to check this machine's setup.",
+      );
     }
     await delay(POLL_MS);
   }

@@ -15,6 +15,7 @@ import { TaskLogs } from '../logs/task-logs.js';
 import { Runner } from '../runner/runner.js';
 import { openStore } from '../store/open-store.js';
 import { createLocalTaskService } from '../service/local-task-service.js';
+import { createMetricsExporter, type MetricsExporter } from '../service/metrics/metrics-exporter.js';
 import { RetentionSweeper, retentionPolicy } from '../service/retention.js';
 import { serverWarnings } from '../service/server-warnings.js';
 import type { TaskService } from '../service/task-service.js';
@@ -23,6 +24,8 @@ export interface LocalEngine {
   service: TaskService;
   /** What this process's environment will make its tasks fail with (also in the service's health). */
   warnings: ServerWarning[];
+  /** The Prometheus metrics of the whole database (every node's tasks and workers). */
+  metrics: MetricsExporter;
   /**
    * Stops the runner: it claims nothing more, lets running tasks finish for
    * up to `drainTimeoutSeconds`, then releases the rest to the queue; then
@@ -53,6 +56,7 @@ export async function startLocalEngine(config: Config, warn: (line: string) => v
   return {
     service: createLocalTaskService({ store, logs, config, warnings }),
     warnings,
+    metrics: createMetricsExporter(store),
     async stop() {
       await runner?.shutdown({ graceMs: config.drainTimeoutSeconds * 1000 });
       await retention?.stop();

@@ -5,6 +5,7 @@
 import swagger from '@fastify/swagger';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { serializerCompiler } from 'fastify-type-provider-zod';
+import type { MetricsExporter } from '../service/metrics/metrics-exporter.js';
 import type { TaskService } from '../service/task-service.js';
 import { registerErrorReplies } from './error-reply.js';
 import { EventStreams } from './event-stream.js';
@@ -13,6 +14,7 @@ import { registerJsonBodyParser } from './json-body.js';
 import { openApiOptions, registerOpenApiRoute } from './openapi.js';
 import { registerMcpEndpoint, type McpEndpointOptions } from './mcp-endpoint.js';
 import { registerHealthRoute } from './routes/health.js';
+import { registerMetricsRoute } from './routes/metrics.js';
 import { registerOrchestrationRoutes } from './routes/orchestrations.js';
 import { registerTaskLogRoutes } from './routes/task-logs.js';
 import { registerTaskReviewRoutes } from './routes/task-review.js';
@@ -41,6 +43,8 @@ export interface AppOptions {
   logToStderr?: boolean;
   /** The MCP endpoint's prompt policy and the directory relative working directories resolve against. */
   mcp: McpEndpointOptions;
+  /** Serves GET /metrics; without it there is no such route. */
+  metrics?: MetricsExporter;
 }
 
 export function buildApp(service: TaskService, options: AppOptions): FastifyInstance {
@@ -72,6 +76,7 @@ export function buildApp(service: TaskService, options: AppOptions): FastifyInst
     registerWorkerRoutes(routes, service);
     registerOrchestrationRoutes(routes, service);
     registerHealthRoute(routes, service);
+    if (options.metrics) registerMetricsRoute(routes, options.metrics);
     registerOpenApiRoute(routes);
     registerMcpEndpoint(routes, service, options.mcp);
   });

@@ -148,6 +148,10 @@ export class DatabaseTaskStore<C, D extends StoreDatabase<C> = StoreDatabase<C>>
     return this.ops.countByStatus(this.ctx);
   }
 
+  async metricsSnapshot(): Promise<Records.TaskMetricsSnapshot> {
+    return this.ops.metricsSnapshot(this.ctx);
+  }
+
   async submitOrchestration(spec: Graphs.OrchestrationSpec): Promise<Graphs.SubmitOrchestrationResult> {
     const { id, deduplicated } = await this.ops.submitOrchestration(this.ctx, spec);
     const graph = (await this.ops.getOrchestration(this.ctx, id))!;

@@ -79,6 +79,7 @@ export interface StoreOperations<C> {
   readLog(ctx: C, taskId: number, range: Records.LogRange): Awaitable<Records.LogLine[]>;
   listTasks(ctx: C, filter: Records.ListFilter): Awaitable<Records.TaskRecord[]>;
   countByStatus(ctx: C): Awaitable<Record<TaskStatus, number>>;
+  metricsSnapshot(ctx: C): Awaitable<Records.TaskMetricsSnapshot>;
   submitOrchestration(ctx: C, spec: OrchestrationSpec): Awaitable<{ id: number; deduplicated: boolean }>;
   getOrchestration(ctx: C, orchestrationId: number): Awaitable<OrchestrationGraph | null>;
   listOrchestrations(ctx: C, filter: { beforeId?: number; limit: number }): Awaitable<OrchestrationRecord[]>;

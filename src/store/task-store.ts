@@ -52,10 +52,12 @@ import type {
   TaskRecord,
   WorkspaceProgress,
 } from './task-records.js';
+import type { TaskMetricsSnapshot } from './metrics-records.js';
 import type { WorkerRecord, WorkerRegistration } from './worker-records.js';
 
 // The records live in a module of their own, so that orchestration-records.ts can use them without a cycle.
 export type * from './task-records.js';
+export type * from './metrics-records.js';
 
 export interface TaskStore {
   /** Adds a pending task, or returns the existing one with the same idempotency key. */
@@ -146,6 +148,9 @@ export interface TaskStore {
   list(filter: ListFilter): Promise<TaskRecord[]>;
 
   countByStatus(): Promise<Record<TaskStatus, number>>;
+
+  /** What /metrics reports about tasks: the oldest pending task's age, usage by model, failures by code, run timings. */
+  metricsSnapshot(): Promise<TaskMetricsSnapshot>;
 
   /**
    * Stores an orchestration and all its tasks in one transaction: tasks

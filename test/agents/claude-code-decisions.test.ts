@@ -231,7 +231,8 @@ describe('classifying a run', () => {
       classifyRun(observed(), { ...cleanExit, exitCode: null, startFailure: 'spawn /opt/claude EACCES' }, null),
     ).toMatchObject({
       code: 'spawn_failed',
-      message: 'Could not start Claude Code: spawn /opt/claude EACCES',
+      message:
+        'Could not start Claude Code: spawn /opt/claude EACCES. Run `claude-worker doctor` to see which executable is used and why it fails.',
     });
   });
 

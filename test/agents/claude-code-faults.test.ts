@@ -150,6 +150,7 @@ describe('Claude Code faults (fake executable)', () => {
     const result = failure(await startFake('success', {}, {}, join(dir, 'no-such-claude')).done);
     expect(result.code).toBe('spawn_failed');
     expect(result.message).toMatch(/ENOENT/);
+    expect(result.message).toContain('Run `claude-worker doctor`');
   });
 
   it('on abort while the agent hangs, kills the whole group, grandchild included, before resolving aborted', async () => {

@@ -13,6 +13,7 @@ import { describeLabelContract } from './contract/labels.js';
 import { describeLeaseContract } from './contract/leases.js';
 import { describeLogContract } from './contract/log-lines.js';
 import { describeMaintenanceContract } from './contract/maintenance.js';
+import { describeMetricsContract } from './contract/metrics.js';
 import { describeOrchestrationContract } from './contract/orchestrations.js';
 import { describeSettleContract } from './contract/settle.js';
 import { describeSignalContract } from './contract/signals.js';
@@ -42,6 +43,7 @@ export function describeTaskStoreContract(name: string, factory: TaskStoreFactor
     describeLeaseContract(current);
     describeCancelContract(current);
     describeMaintenanceContract(current);
+    describeMetricsContract(current);
     describeLogContract(current);
     describeSignalContract(current);
     describeLabelContract(current);

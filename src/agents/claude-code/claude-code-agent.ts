@@ -7,6 +7,7 @@
 import { query } from '@anthropic-ai/claude-agent-sdk';
 import type { Agent, AgentObserver, AgentRunRequest, AgentRunResult } from '../agent.js';
 import { describeMessage } from './activity.js';
+import { resolveClaudeExecutable } from './executable.js';
 import { loginFallbackEnv, refusesRootBypass } from './credentials.js';
 import { asClaudeMessage } from './messages.js';
 import { buildQueryOptions } from './options.js';
@@ -15,6 +16,11 @@ import { canResume, CONTINUE_PROMPT } from './resume.js';
 import { AgentProcess } from './spawn.js';
 
 type Env = AgentRunRequest['env'];
+
+const MISSING_EXECUTABLE_ADVICE =
+  'Claude Code is not installed: the binary bundled with the Agent SDK is missing (installed with --omit=optional?). ' +
+  'Reinstall claude-worker without --omit=optional, or set CLAUDE_WORKER_CLAUDE_PATH to a Claude Code executable. ' +
+  'Run `claude-worker doctor` to check the setup.';
 
 export interface ClaudeCodeAgentOptions {
   /** A Claude Code executable to run instead of the one bundled with the SDK (`.js`/`.mjs` run with node). */
@@ -33,6 +39,11 @@ export class ClaudeCodeAgent implements Agent {
     if (refusesRootBypass(process.getuid?.(), request.permissionMode, request.env)) {
       observer.onActivity({ line: `[error] ${ROOT_BYPASS_ADVICE}` });
       return { outcome: 'failed', code: 'root_bypass_refused', message: ROOT_BYPASS_ADVICE, summary: null, stats: {} };
+    }
+    // Without this the SDK's own error would name an option of its API, not the setting a user can change.
+    if (resolveClaudeExecutable(this.executablePath) === null) {
+      observer.onActivity({ line: `[error] ${MISSING_EXECUTABLE_ADVICE}` });
+      return { outcome: 'failed', code: 'spawn_failed', message: MISSING_EXECUTABLE_ADVICE, summary: null, stats: {} };
     }
     const run = await this.resumeIfPossible(request, observer);
     const first = await this.runOnce(run, run.env, observer);

@@ -94,7 +94,11 @@ export function classifyRun(observation: RunObservation, end: ProcessEnd, maxTur
   if (result && result.subtype === 'success' && result.is_error !== true) {
     return { outcome: 'completed', summary: summary ?? '', stats };
   }
-  if (end.startFailure !== null) return fail('spawn_failed', `Could not start Claude Code: ${end.startFailure}`);
+  if (end.startFailure !== null)
+    return fail(
+      'spawn_failed',
+      `Could not start Claude Code: ${end.startFailure}. Run \`claude-worker doctor\` to see which executable is used and why it fails.`,
+    );
   const thrownText = errorText(end.thrown);
   if (ROOT_BYPASS_SIGNATURE.test(end.stderrTail) || ROOT_BYPASS_SIGNATURE.test(thrownText)) {
     return fail('root_bypass_refused', ROOT_BYPASS_ADVICE);

@@ -172,7 +172,7 @@ export const MIGRATIONS: readonly Migration[] = [
 ];
 
 /** The table that records which steps a database has run. */
-const MIGRATIONS_TABLE = 'claude_worker_migrations';
+export const MIGRATIONS_TABLE = 'claude_worker_migrations';
 
 const CREATE_MIGRATIONS_TABLE = `
   CREATE TABLE IF NOT EXISTS ${MIGRATIONS_TABLE} (

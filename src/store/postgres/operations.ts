@@ -14,3 +14,4 @@ export { reapExpired } from './reap.js';
 export { complete, fail, markCancelled, release } from './settle.js';
 export { submitOrchestration } from './submit-orchestration.js';
 export { listWorkers, registerWorker, setWorkerState, workerHeartbeat } from './workers.js';
+export { metricsSnapshot } from './metrics.js';

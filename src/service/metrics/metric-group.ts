@@ -1,0 +1,12 @@
+/**
+ * A family of metrics read from the store at scrape time, so that on several
+ * nodes every scrape of the API sees the work of all of them (worker nodes
+ * serve no HTTP). Each group registers its metrics once; before each scrape
+ * the exporter calls `refresh`, and the metrics' collect callbacks report
+ * what it read. Further families (pauses, the webhook backlog) are one more
+ * group in the exporter's list.
+ */
+export interface MetricGroup {
+  /** Reads what the group's metrics report at this scrape. */
+  refresh(): Promise<void>;
+}
