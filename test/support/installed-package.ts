@@ -3,9 +3,8 @@
  * build, then `npm install -g` of the tarball into a throwaway prefix.
  *
  * npm runs with an environment of its own (a throwaway HOME, so no user
- * .npmrc; none of the npm_config_* variables that `npm test` passes down),
- * and with a download cache inside node_modules, kept between runs, so
- * the registry is asked only for what the cache lacks.
+ * .npmrc; none of the npm_config_* variables that `npm test` passes down
+ * but the download cache, see NPM_CACHE).
  */
 import { execFile, execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
@@ -14,7 +13,16 @@ import { promisify } from 'node:util';
 
 const run = promisify(execFile);
 const ROOT = new URL('../..', import.meta.url).pathname;
-const NPM_CACHE = join(ROOT, 'node_modules', '.cache', 'claude-worker-npm-cache');
+/**
+ * npm's download cache: the one of the `npm` running the suite when there is
+ * one (`npm test` passes it down, and `npm install` has just filled it with
+ * every package the tarball needs, so with --prefer-offline the install asks
+ * the registry for nothing), else one inside node_modules kept between runs.
+ * A cache changes how fast the install is, never what it installs.
+ */
+const NPM_CACHE = process.env.npm_config_cache ?? join(ROOT, 'node_modules', '.cache', 'claude-worker-npm-cache');
+/** An install that hangs on the network fails the test with npm's output instead of stalling the suite. */
+const INSTALL_TIMEOUT_MS = 5 * 60_000;
 
 /** What `npm pack --json` reports of a tarball. */
 export interface PackedTarball {
@@ -111,6 +119,7 @@ export async function installTarball(tarball: string, prefix: string): Promise<I
     cwd: dirname(tarball),
     env: npmEnv(join(prefix, '..', 'npm-home')),
     maxBuffer: 16 * 1024 * 1024,
+    timeout: INSTALL_TIMEOUT_MS,
   });
   return {
     prefix,
