@@ -23,6 +23,8 @@ export interface LocalEngine {
   service: TaskService;
   /** What this process's environment will make its tasks fail with (also in the service's health). */
   warnings: ServerWarning[];
+  /** Subscribes to "task N changed" as this process's store sees it (the dashboard's live board). */
+  taskChanges(listener: (taskId: number) => void): () => void;
   /**
    * Stops the runner: it claims nothing more, lets running tasks finish for
    * up to `drainTimeoutSeconds`, then releases the rest to the queue; then
@@ -53,6 +55,7 @@ export async function startLocalEngine(config: Config, warn: (line: string) => v
   return {
     service: createLocalTaskService({ store, logs, config, warnings }),
     warnings,
+    taskChanges: (listener) => store.onTaskChanged(listener),
     async stop() {
       await runner?.shutdown({ graceMs: config.drainTimeoutSeconds * 1000 });
       await retention?.stop();

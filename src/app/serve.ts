@@ -42,6 +42,7 @@ export async function runServer(base: Config, listen: ListenOptions, flags: Serv
     version: VERSION,
     logToStderr: true,
     mcp: { policy: config.promptPolicy, cwd: process.cwd() },
+    taskChanges: engine.taskChanges,
   });
   let url: string;
   try {

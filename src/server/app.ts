@@ -6,6 +6,8 @@ import swagger from '@fastify/swagger';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { serializerCompiler } from 'fastify-type-provider-zod';
 import type { TaskService } from '../service/task-service.js';
+import { registerDashboardAssets } from './dashboard/static-assets.js';
+import { registerTaskChangeStream, type TaskChangeFeed } from './dashboard/task-changes.js';
 import { registerErrorReplies } from './error-reply.js';
 import { EventStreams } from './event-stream.js';
 import { MAX_PATH_PARAM_CHARS, replyToClientError, replyToRoutingError } from './framework-errors.js';
@@ -41,6 +43,12 @@ export interface AppOptions {
   logToStderr?: boolean;
   /** The MCP endpoint's prompt policy and the directory relative working directories resolve against. */
   mcp: McpEndpointOptions;
+  /**
+   * This process's "task changed" signals, which feed the dashboard's live
+   * board; without them the dashboard is not served (a service whose store
+   * is elsewhere has none).
+   */
+  taskChanges?: TaskChangeFeed;
 }
 
 export function buildApp(service: TaskService, options: AppOptions): FastifyInstance {
@@ -74,6 +82,10 @@ export function buildApp(service: TaskService, options: AppOptions): FastifyInst
     registerHealthRoute(routes, service);
     registerOpenApiRoute(routes);
     registerMcpEndpoint(routes, service, options.mcp);
+    if (options.taskChanges) {
+      registerDashboardAssets(routes);
+      registerTaskChangeStream(routes, service, streams, options.taskChanges);
+    }
   });
   return app;
 }
