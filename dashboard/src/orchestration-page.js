@@ -14,18 +14,17 @@ export function OrchestrationPage({ id }) {
   const [error, setError] = useState(null);
   useEffect(() => {
     const reading = new AbortController();
-    const read = () =>
-      api(`/api/v1/orchestrations/${id}`, { signal: reading.signal }).then(setGraph, (failure) => {
-        if (!reading.signal.aborted) setError(failure);
-      });
-    const unsubscribe = subscribe({
-      onReady: read,
-      onTask: (task) =>
-        task.orchestration_id === id &&
-        setGraph(
-          (current) => current && { ...current, tasks: current.tasks.map((t) => (t.id === task.id ? { ...t, ...task } : t)) },
-        ),
-    });
+    // Reads can overlap; only the latest one's answer is shown.
+    let latest = 0;
+    const read = () => {
+      const mine = ++latest;
+      api(`/api/v1/orchestrations/${id}`, { signal: reading.signal }).then(
+        (answer) => mine === latest && setGraph(answer),
+        (failure) => !reading.signal.aborted && setError(failure),
+      );
+    };
+    // A change of one of its tasks changes the graph's status and counts too: read it again, whole.
+    const unsubscribe = subscribe({ onReady: read, onTask: (task) => task.orchestration_id === id && read() });
     return () => {
       reading.abort();
       unsubscribe();
@@ -34,10 +33,9 @@ export function OrchestrationPage({ id }) {
   if (!graph) return html`<${ErrorNote} error=${error} />${error ? null : html`<p class="muted">Loading…</p>`}`;
   const spent = graph.tasks.reduce((sum, task) => sum + (task.cost_usd ?? 0), 0);
   return html`<article class="orchestration-page">
-    <h1>${graph.name} <${StatusBadge} status=${statusOf(graph)} /></h1>
+    <h1>${graph.name} <${StatusBadge} status=${graph.status} /></h1>
     <p class="muted">
-      Orchestration #${graph.id} · ${graph.tasks.length} tasks · failure policy ${graph.failure_policy} · created
-      ${time(graph.created_at)}
+      ${`Orchestration #${graph.id} · ${graph.tasks.length} tasks · failure policy ${graph.failure_policy} · created ${time(graph.created_at)}`}
     </p>
     <p>
       Cost <strong>${cost(spent)}</strong>${graph.budget_usd != null ? html` of a budget of ${cost(graph.budget_usd)}` : null}
@@ -45,12 +43,6 @@ export function OrchestrationPage({ id }) {
     <${ErrorNote} error=${error} />
     <${Dag} tasks=${graph.tasks} />
   </article>`;
-}
-
-/** The orchestration's own status is computed by the server when read; live task changes update the nodes. */
-function statusOf(graph) {
-  const open = graph.tasks.some((task) => ['pending', 'running', 'waiting'].includes(task.status));
-  return open ? 'running' : graph.status;
 }
 
 function Dag({ tasks }) {

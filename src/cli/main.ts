@@ -9,6 +9,7 @@ import { Command, CommanderError } from 'commander';
 import { VERSION } from '../version.js';
 import { registerCancelCommand } from './commands/cancel.js';
 import { registerContinueCommand } from './commands/continue.js';
+import { registerDashboardCommand } from './commands/dashboard.js';
 import { registerListCommand } from './commands/list.js';
 import { registerListOrchestrationsCommand } from './commands/list-orchestrations.js';
 import { registerLogsCommand } from './commands/logs.js';
@@ -57,6 +58,7 @@ Environment:
   registerMcpCommand(program);
   registerWorkerCommand(program);
   registerWorkersCommand(program);
+  registerDashboardCommand(program);
   return program;
 }
 
