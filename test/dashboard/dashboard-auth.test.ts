@@ -41,7 +41,7 @@ describe('the dashboard with a token', () => {
       await page.click('form.sign-in button[type="submit"]');
       await page.waitForSelector('form.sign-in .error');
       expect(await page.textContent('form.sign-in .error')).toContain('not the one this server was started with');
-      expect(await page.evaluate(() => sessionStorage.length)).toBe(0);
+      expect(await page.evaluate<number>('sessionStorage.length')).toBe(0);
 
       await page.fill('#token', TOKEN);
       await page.click('form.sign-in button[type="submit"]');

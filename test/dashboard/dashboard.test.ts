@@ -70,7 +70,8 @@ describe('the board', () => {
     const { page, problems, errorResponses, screenshot } = await open('#/');
     await page.waitForSelector('.board .queue-state');
     // A marker in the page's window survives only if the page is never reloaded.
-    await page.evaluate(() => Object.assign(window, { notReloaded: true }));
+    // (Page code is given as text: these tests compile without the DOM's types.)
+    await page.evaluate('window.notReloaded = true');
 
     const blocker = await submit('[fake:hang] Hold the only slot');
     await page.waitForSelector(row(blocker.id, 'running'));
@@ -88,7 +89,7 @@ describe('the board', () => {
     await writeFile(resultGate, '');
     await page.waitForSelector(row(task.id, 'completed'));
     expect(await page.textContent(`${row(task.id)} .last-action`)).toContain('fake-output.txt');
-    expect(await page.evaluate(() => (window as unknown as { notReloaded?: boolean }).notReloaded)).toBe(true);
+    expect(await page.evaluate<boolean>('window.notReloaded')).toBe(true);
     expect(await page.textContent('button[data-status="running"] .count-value')).toBe(String(await runningInCli()));
     expect(problems).toEqual([]);
     expect(errorResponses).toEqual([]);
@@ -97,8 +98,8 @@ describe('the board', () => {
   it('is usable at 375 px in the dark, and by keyboard', async () => {
     const { page, problems, screenshot } = await open('#/', { width: 375, height: 800, colorScheme: 'dark' });
     await page.waitForSelector('tr[data-task-id]');
-    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
-    const background = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+    expect(await page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(375);
+    const background = await page.evaluate<string>('getComputedStyle(document.body).backgroundColor');
     expect(background).toBe('rgb(21, 24, 29)');
     await screenshot('board-375-dark');
 
@@ -106,7 +107,7 @@ describe('the board', () => {
     const newest = await page.getAttribute('tbody tr:first-child a', 'href');
     for (let presses = 0; presses < 30; presses++) {
       await page.keyboard.press('Tab');
-      if ((await page.evaluate(() => document.activeElement?.getAttribute('href'))) === newest) break;
+      if ((await page.evaluate<string | null>("document.activeElement?.getAttribute('href')")) === newest) break;
     }
     await page.keyboard.press('Enter');
     await page.waitForSelector('.task-page');

@@ -8,7 +8,7 @@ import { openInBrowser } from '../open-browser.js';
 export function registerDashboardCommand(program: Command): void {
   program
     .command('dashboard')
-    .description('Print the web dashboard\'s URL and open it in the browser ($BROWSER, xdg-open or open)')
+    .description("Print the web dashboard's URL and open it in the browser ($BROWSER, xdg-open or open)")
     .option('--no-open', 'only print the URL')
     .action(async (options: { open: boolean }) => {
       const config = loadConfig();
