@@ -59,6 +59,8 @@ export default tseslint.config(
           'removeEventListener',
           'AbortController',
           'TextDecoderStream',
+          'requestAnimationFrame',
+          'cancelAnimationFrame',
           'URLSearchParams',
         ].map((name) => [name, 'readonly']),
       ),

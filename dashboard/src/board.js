@@ -3,6 +3,7 @@
  * with counts per status and the queue state. It reads the tasks once and
  * then follows changes live through subscribe().
  */
+import { Component } from 'preact';
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { api, listTasks } from './api.js';
 import { ErrorNote, StatusBadge } from './common.js';
@@ -12,6 +13,12 @@ import { subscribe } from './subscribe.js';
 
 /** The board reads this many tasks at first; older ones come with "Show older". */
 const FIRST_READ = 1000;
+/**
+ * Rows put on screen in the first render, then this many more per frame:
+ * the first screenful shows at once, and a thousand rows never block the
+ * page for long at a time.
+ */
+const ROWS_PER_FRAME = 100;
 
 export function Board() {
   const [tasks, setTasks] = useState(null);
@@ -49,9 +56,7 @@ export function Board() {
     };
   }, []);
 
-  useEffect(() => {
-    if (tasks !== null) performance.mark('board-rendered');
-  }, [tasks !== null]);
+  const [rowLimit, setRowLimit] = useState(ROWS_PER_FRAME);
 
   const counts = useMemo(() => countByStatus(tasks ?? []), [tasks]);
   const shown = useMemo(() => {
@@ -60,6 +65,17 @@ export function Board() {
       (task) => (!status || task.status === status) && (!needle || task.execution_prompt.toLowerCase().includes(needle)),
     );
   }, [tasks, status, search]);
+
+  useEffect(() => {
+    if (tasks === null) return;
+    // For the benchmark: the first render with the tasks, and the last of the rows added frame by frame.
+    if (performance.getEntriesByName('board-rendered').length === 0) performance.mark('board-rendered');
+    if (rowLimit < shown.length) {
+      const frame = requestAnimationFrame(() => setRowLimit((limit) => limit + ROWS_PER_FRAME));
+      return () => cancelAnimationFrame(frame);
+    }
+    if (performance.getEntriesByName('board-complete').length === 0) performance.mark('board-complete');
+  }, [tasks, shown, rowLimit]);
 
   const showOlder = async () => {
     try {
@@ -99,7 +115,7 @@ export function Board() {
       ${
         tasks === null
           ? html`<p class="muted">Loading…</p>`
-          : html`<${TaskTable} tasks=${shown} />
+          : html`<${TaskTable} tasks=${shown.slice(0, rowLimit)} />
               ${more && html`<button type="button" onClick=${showOlder}>Show older tasks</button>`}`
       }
     </section>
@@ -116,7 +132,6 @@ function QueueState({ health }) {
 
 function TaskTable({ tasks }) {
   if (tasks.length === 0) return html`<p class="muted">No tasks.</p>`;
-  const now = Date.now();
   return html`<table class="tasks">
     <thead>
       <tr>
@@ -130,12 +145,23 @@ function TaskTable({ tasks }) {
       </tr>
     </thead>
     <tbody>
-      ${tasks.map((task) => html`<${TaskRow} key=${task.id} task=${task} now=${now} />`)}
+      ${tasks.map((task) => html`<${TaskRow} key=${task.id} task=${task} />`)}
     </tbody>
   </table>`;
 }
 
-function TaskRow({ task, now }) {
+/** A row renders again only when its task changed: adding rows or one task's change leaves the others alone. */
+class TaskRow extends Component {
+  shouldComponentUpdate(next) {
+    return next.task !== this.props.task;
+  }
+
+  render({ task }) {
+    return taskRow(task, Date.now());
+  }
+}
+
+function taskRow(task, now) {
   return html`<tr data-task-id=${task.id} data-status=${task.status}>
     <td data-label="Id"><a href=${`#/tasks/${task.id}`}>#${task.id}</a></td>
     <td data-label="Status"><${StatusBadge} status=${task.status} /></td>
