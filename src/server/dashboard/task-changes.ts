@@ -2,13 +2,17 @@
  * `GET /api/v1/dashboard/task-changes`: a Server-Sent Events stream of tasks
  * as they change, for the dashboard's live board. Each event is one task as
  * `GET /api/v1/tasks/:id` returns it. It carries what this process's store
- * signals report (every change the server itself makes or its runner
- * makes); a general event stream of every state change is meant to replace
- * it, behind the dashboard's single `subscribe()`.
+ * signals report (every change the server itself or its runner makes) and,
+ * as the backstop for changes other processes make (tasks run by `worker`
+ * nodes), what a periodic read of the unfinished tasks shows changed. A
+ * general event stream of every state change is meant to replace it, behind
+ * the dashboard's single `subscribe()`.
  *
  * Hidden from the OpenAPI document: it is the dashboard's, not a public API.
  */
 import type { FastifyInstance } from 'fastify';
+import { MAX_LIST_LIMIT } from '../../core/schemas.js';
+import type { TaskStatus } from '../../core/task.js';
 import type { TaskService } from '../../service/task-service.js';
 import type { EventStream, EventStreams } from '../event-stream.js';
 
@@ -17,6 +21,9 @@ export type TaskChangeFeed = (listener: (taskId: number) => void) => () => void;
 
 /** Changes within this window go out as one read per task: a burst of progress writes is one event. */
 const COALESCE_MS = 50;
+/** How often the unfinished tasks are read again, for changes made in other processes. */
+const BACKSTOP_MS = 2000;
+const UNFINISHED: readonly TaskStatus[] = ['pending', 'waiting', 'running'];
 
 export function registerTaskChangeStream(
   app: FastifyInstance,
@@ -26,10 +33,7 @@ export function registerTaskChangeStream(
 ): void {
   app.get('/api/v1/dashboard/task-changes', { schema: { hide: true } }, async (_request, reply) => {
     reply.hijack();
-    const stream = streams.start(reply.raw);
-    // Tells the page the stream is live, so it can read the board once and miss nothing after.
-    stream.send('{}', 'ready');
-    await relayChanges(service, feed, stream);
+    await relayChanges(service, feed, streams.start(reply.raw));
   });
 }
 
@@ -46,12 +50,42 @@ async function relayChanges(service: TaskService, feed: TaskChangeFeed, stream: 
       if (task !== null) stream.send(JSON.stringify(task), 'task');
     }
   };
-  const unsubscribe = feed((taskId) => {
+  const mark = (taskId: number) => {
     changed.add(taskId);
     timer ??= setTimeout(() => void flush(), COALESCE_MS);
-  });
+  };
+  const unsubscribe = feed(mark);
+  const unfinished = new UnfinishedTasks(service);
+  // The starting point, read before `ready`: the page reads its view after `ready`, so nothing falls between.
+  await unfinished.changedIds().catch(() => []);
+  stream.send('{}', 'ready');
+  const backstop = setInterval(
+    () =>
+      void unfinished.changedIds().then(
+        (ids) => ids.forEach(mark),
+        () => {},
+      ),
+    BACKSTOP_MS,
+  );
   await new Promise<void>((resolve) => stream.signal.addEventListener('abort', () => resolve(), { once: true }));
   unsubscribe();
+  clearInterval(backstop);
   if (timer !== null) clearTimeout(timer);
   stream.close();
+}
+
+/** The unfinished tasks as last read; each read tells which of them changed or finished since. */
+class UnfinishedTasks {
+  private seen = new Map<number, string>();
+
+  constructor(private readonly service: TaskService) {}
+
+  async changedIds(): Promise<number[]> {
+    const pages = await Promise.all(UNFINISHED.map((status) => this.service.list({ status, limit: MAX_LIST_LIMIT })));
+    const now = new Map(pages.flatMap((page) => page.tasks).map((task) => [task.id, JSON.stringify(task)]));
+    const changed = [...now].filter(([id, text]) => this.seen.get(id) !== text).map(([id]) => id);
+    const finished = [...this.seen.keys()].filter((id) => !now.has(id));
+    this.seen = now;
+    return [...changed, ...finished];
+  }
 }
