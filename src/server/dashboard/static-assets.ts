@@ -8,8 +8,8 @@
 import { readFile } from 'node:fs/promises';
 import type { FastifyInstance } from 'fastify';
 
-/** dist/server/dashboard/static-assets.js → dist/dashboard/ */
-const ASSET_DIRECTORY = new URL('../../dashboard/', import.meta.url);
+/** The package's dist/dashboard/, from dist/server/dashboard/ (and from src/server/dashboard/ when run from source). */
+const ASSET_DIRECTORY = new URL('../../../dist/dashboard/', import.meta.url);
 
 /** The only files served, so a path can never name anything else. */
 const ASSETS: Readonly<Record<string, string>> = {
