@@ -13,7 +13,7 @@ import type { CreateOrchestrationInput } from '../../src/core/orchestration-sche
 import type { Task } from '../../src/core/task.js';
 import { launchBrowser, openWatchedPage, type WatchedPage } from '../support/browser.js';
 import { createCliHome, type CliHome } from '../support/cli-harness.js';
-import { makeRepository } from '../support/git-repo.js';
+import { gitIn, makeRepository } from '../support/git-repo.js';
 import { startServerProcess, taskEnded, type ServerProcess } from '../support/server-process.js';
 
 const DIAMOND = new URL('../../examples/orchestrations/diamond.json', import.meta.url);
@@ -133,11 +133,12 @@ describe('the task page', () => {
     expect(errorResponses).toEqual([]);
   });
 
-  it('shows the diff of a finished worktree task as files with counts and hunks, and the summary as Markdown', async () => {
+  it('shows the diff of a finished worktree task as files with counts and hunks, the summary as Markdown, and merges it after showing the refusal of a discard as the API gives it', async () => {
     await writeFile(resultGate, '');
     const repo = await makeRepository(join(cli.home, 'repo'));
     const task = await submit('[fake:success] Write the output file', repo);
-    expect((await taskEnded(server, task.id)).status).toBe('completed');
+    const ended = await taskEnded(server, task.id);
+    expect(ended.status).toBe('completed');
     const { page, problems, errorResponses, screenshot } = await open(`#/tasks/${task.id}`);
     await page.waitForSelector('.diff-files li');
     expect(await page.textContent('.diff-files')).toMatch(/fake-output\.txt\s*\+1\s*−0/);
@@ -145,8 +146,18 @@ describe('the task page', () => {
     expect(await page.textContent('.summary p')).toBe('Done: the file is written.');
     expect(await page.textContent('.actions')).toContain(`claude-worker merge ${task.id}`);
     await screenshot('task-diff');
+
+    // Discard refuses a branch whose work is not merged: the API's error shows, and the branch stays.
+    await page.click('.actions button:has-text("Discard")');
+    await page.waitForSelector('.actions .error');
+    const refusal = await page.textContent('.actions .error');
+    expect(refusal).toMatch(/force/);
+    expect(gitIn(repo, 'branch', '--list', ended.branch!)).toContain(ended.branch!);
+    await page.click('.actions button:has-text("Merge")');
+    await page.waitForSelector('.actions .ok');
+    expect((await server.client.get(task.id)).merge_commit).not.toBeNull();
     expect(problems).toEqual([]);
-    expect(errorResponses).toEqual([]);
+    expect(errorResponses).toEqual([`409 POST /api/v1/tasks/${task.id}/discard`]);
   });
 });
 

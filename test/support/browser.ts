@@ -23,6 +23,8 @@ export function chromiumExecutable(): string {
   const present = commandPath('chromium');
   if (present) return present;
   if (!commandPath('apt-get')) throw new Error('The dashboard tests need chromium: install it (apt-get install chromium).');
+  // A fresh container has no package lists yet.
+  execFileSync('apt-get', ['update'], { stdio: 'inherit' });
   execFileSync('apt-get', ['install', '-y', '--no-install-recommends', 'chromium'], { stdio: 'inherit' });
   const installed = commandPath('chromium');
   if (!installed) throw new Error('apt-get install chromium did not put chromium on PATH.');
