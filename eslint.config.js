@@ -45,4 +45,25 @@ export default tseslint.config(
       ),
     },
   },
+  {
+    // The dashboard runs in the browser.
+    files: ['dashboard/src/**/*.js'],
+    languageOptions: {
+      globals: Object.fromEntries(
+        [
+          'document',
+          'location',
+          'sessionStorage',
+          'performance',
+          'addEventListener',
+          'removeEventListener',
+          'AbortController',
+          'TextDecoderStream',
+          'requestAnimationFrame',
+          'cancelAnimationFrame',
+          'URLSearchParams',
+        ].map((name) => [name, 'readonly']),
+      ),
+    },
+  },
 );

@@ -12,6 +12,7 @@ import { parseArgs } from 'node:util';
 import { INTRO } from './intro.js';
 import { describeMachine } from './lib/machine.js';
 import { writeReport, type Figure } from './lib/report.js';
+import { dashboardFigures } from './scenarios/dashboard.js';
 import { isolationCost } from './scenarios/isolation.js';
 import { serverMemory } from './scenarios/memory.js';
 import { overheadPerTask } from './scenarios/overhead.js';
@@ -38,6 +39,7 @@ const SCENARIOS: Record<string, () => Promise<Figure | Figure[]>> = {
   'read-path': () => readPathUnderLoad(runs * 200),
   recovery: async () => [await sameHostRecovery(runs), await crossNodeRecovery(Math.max(1, Math.floor(runs / 3)))],
   isolation: () => isolationCost(runs * 4),
+  dashboard: () => dashboardFigures(runs * 4),
 };
 
 const selected = values.only ? values.only.split(',') : Object.keys(SCENARIOS);

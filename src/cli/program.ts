@@ -4,6 +4,7 @@ import { VERSION } from '../version.js';
 import { registerCancelCommand } from './commands/cancel.js';
 import { registerCompletionCommand } from './commands/completion.js';
 import { registerContinueCommand } from './commands/continue.js';
+import { registerDashboardCommand } from './commands/dashboard.js';
 import { registerDoctorCommand } from './commands/doctor.js';
 import { registerListCommand } from './commands/list.js';
 import { registerListOrchestrationsCommand } from './commands/list-orchestrations.js';
@@ -49,6 +50,7 @@ Environment:
   registerMcpCommand(program);
   registerWorkerCommand(program);
   registerWorkersCommand(program);
+  registerDashboardCommand(program);
   registerDoctorCommand(program);
   registerCompletionCommand(program);
   return program;

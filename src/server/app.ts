@@ -7,6 +7,8 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { serializerCompiler } from 'fastify-type-provider-zod';
 import type { MetricsExporter } from '../service/metrics/metrics-exporter.js';
 import type { TaskService } from '../service/task-service.js';
+import { registerDashboardAssets } from './dashboard/static-assets.js';
+import { registerTaskChangeStream, type TaskChangeFeed } from './dashboard/task-changes.js';
 import { registerErrorReplies } from './error-reply.js';
 import { EventStreams } from './event-stream.js';
 import { MAX_PATH_PARAM_CHARS, replyToClientError, replyToRoutingError } from './framework-errors.js';
@@ -45,6 +47,12 @@ export interface AppOptions {
   mcp: McpEndpointOptions;
   /** Serves GET /metrics; without it there is no such route. */
   metrics?: MetricsExporter;
+  /**
+   * This process's "task changed" signals, which feed the dashboard's live
+   * board; without them the dashboard is not served (a service whose store
+   * is elsewhere has none).
+   */
+  taskChanges?: TaskChangeFeed;
 }
 
 export function buildApp(service: TaskService, options: AppOptions): FastifyInstance {
@@ -79,6 +87,10 @@ export function buildApp(service: TaskService, options: AppOptions): FastifyInst
     if (options.metrics) registerMetricsRoute(routes, options.metrics);
     registerOpenApiRoute(routes);
     registerMcpEndpoint(routes, service, options.mcp);
+    if (options.taskChanges) {
+      registerDashboardAssets(routes);
+      registerTaskChangeStream(routes, service, streams, options.taskChanges);
+    }
   });
   return app;
 }

@@ -3,7 +3,8 @@
  * asking (bypassPermissions), so reaching it must be deliberate:
  *   - it binds loopback unless told otherwise, and refuses a non-loopback
  *     bind without a token;
- *   - with a token, every route except /health and /openapi.json needs
+ *   - with a token, every route except /health, /openapi.json and the
+ *     dashboard's static page needs
  *     `Authorization: Bearer <token>`;
  *   - a Host header naming anything but this server is refused, so a web
  *     page cannot reach it through DNS rebinding;
@@ -15,9 +16,14 @@ import { networkInterfaces } from 'node:os';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { bareHost, isLoopbackHost } from '../core/config.js';
 import { ForbiddenError, UnauthorizedError, ValidationError } from '../core/errors.js';
+import { DASHBOARD_OPEN_ROUTES } from './dashboard/static-assets.js';
 
-/** Route patterns anyone who passes the Host and Origin checks may call. */
-const OPEN_ROUTES: ReadonlySet<string> = new Set(['/health', '/openapi.json']);
+/**
+ * Route patterns anyone who passes the Host and Origin checks may call. The
+ * dashboard's page and assets hold no data: the page asks for the token and
+ * sends it with every API call.
+ */
+const OPEN_ROUTES: ReadonlySet<string> = new Set(['/health', '/openapi.json', ...DASHBOARD_OPEN_ROUTES]);
 
 const WILDCARD_HOSTS: ReadonlySet<string> = new Set(['0.0.0.0', '::', '[::]']);
 
