@@ -37,6 +37,10 @@ export interface Orchestration {
   status: OrchestrationStatus;
   /** How many of its tasks are in each status. */
   counts: TaskCounts;
+  /** The most its tasks may spend in all (US dollars); null: no cap. */
+  budget_usd: number | null;
+  /** What its tasks have cost so far (the sum of their cost_usd). */
+  spent_usd: number;
   created_at: string;
   cancel_requested: boolean;
 }

@@ -126,6 +126,7 @@ export class TaskExecution {
         model: task.model,
         permissionMode: task.permission_mode,
         maxTurns: task.max_turns,
+        maxBudgetUsd: task.max_budget_usd,
         // Set only when an earlier attempt started and was interrupted (released or
         // lost): agent failures are never retried, and a claim keeps the last session.
         resumeSessionId: task.session_id,

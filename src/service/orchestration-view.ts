@@ -15,6 +15,8 @@ export function toOrchestration(record: OrchestrationRecord): Orchestration {
     pass_results: record.pass_results,
     status: orchestrationStatus(record.counts, cancelRequested),
     counts: record.counts,
+    budget_usd: record.budget_usd,
+    spent_usd: record.spent_usd,
     created_at: new Date(record.created_at).toISOString(),
     cancel_requested: cancelRequested,
   };
@@ -34,6 +36,7 @@ export function orchestrationSpec(input: CreateOrchestrationInput, defaults: Tas
     failure_policy: input.failure_policy ?? 'skip_dependents',
     pass_results: input.pass_results ?? true,
     key: input.key ?? null,
+    budget_usd: input.budget_usd ?? null,
     tasks: input.tasks.map((task) => ({
       ...taskDefinition(task, defaults),
       identifier: task.identifier,
