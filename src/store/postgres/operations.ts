@@ -1,5 +1,6 @@
 /** Every operation of the PostgreSQL store, one statement module each, as one namespace for postgres-database.ts. */
 export { abandon } from './abandon.js';
+export { enforceBudget } from './budget.js';
 export { requestCancel } from './cancel.js';
 export { cancelOrchestration } from './cancel-orchestration.js';
 export { claimMany } from './claim.js';

@@ -5,7 +5,7 @@
  * owns the task (nothing is written then).
  */
 import type { RunStats, TaskStatus } from '../../core/task.js';
-import { CANCELLED_RUN, decideFailure } from '../decisions.js';
+import { decideFailure, decideStoppedRun } from '../decisions.js';
 import type { CompletedResult, FailureRecord, Lease } from '../task-store.js';
 import { notifyWork } from './notify.js';
 import type { PostgresContext } from './pool.js';
@@ -39,8 +39,11 @@ export async function fail(
 }
 
 export async function markCancelled(ctx: PostgresContext, lease: Lease, stats?: Partial<RunStats>): Promise<TaskStatus | null> {
-  const ended = await endTerminalRun(ctx, lease, { ...CANCELLED_RUN, stats });
-  return ended ? 'cancelled' : null;
+  return whileOwned(ctx, lease, async (tx, row) => {
+    const end = decideStoppedRun(row, stats);
+    await endRun(tx, lease, end);
+    return end.status;
+  });
 }
 
 const REFUND = refundAttempt(POSTGRES_DIALECT);
@@ -53,8 +56,9 @@ const REFUND = refundAttempt(POSTGRES_DIALECT);
 export async function release(ctx: PostgresContext, lease: Lease): Promise<TaskStatus | null> {
   return whileOwned(ctx, lease, async (tx, row) => {
     if (row.cancel_requested_at !== null) {
-      await endRun(tx, lease, CANCELLED_RUN);
-      return 'cancelled';
+      const end = decideStoppedRun(row);
+      await endRun(tx, lease, end);
+      return end.status;
     }
     await tx.run(REFUND, leaseParams(lease));
     await tx.run(DELETE_ATTEMPT, leaseParams(lease));
