@@ -73,7 +73,7 @@ export const createTaskInputSchema = z.strictObject({
   max_turns: z.int().min(1).max(10_000).nullish().describe('Stop the agent after this many turns (task fails).'),
   max_budget_usd: budgetUsd('max_budget_usd')
     .nullish()
-    .describe("Stop the agent once its estimated cost reaches this many US dollars (task fails with max_budget)."),
+    .describe('Stop the agent once its estimated cost reaches this many US dollars (task fails with max_budget).'),
   timeout_seconds: z
     .int()
     .min(1)

@@ -13,6 +13,7 @@ import { StoreSignals } from './store-signals.js';
 // One namespace: the methods take and return the task-store records, named as the interface names them.
 import type * as Records from './task-store.js';
 import type { TaskStore } from './task-store.js';
+import type { UsageRow } from './usage-records.js';
 import type { WorkerRecord, WorkerRegistration } from './worker-records.js';
 
 /** One database: its context for the statements, and what differs in how it is waited on and closed. */
@@ -146,6 +147,10 @@ export class DatabaseTaskStore<C, D extends StoreDatabase<C> = StoreDatabase<C>>
 
   async countByStatus(): Promise<Record<TaskStatus, number>> {
     return this.ops.countByStatus(this.ctx);
+  }
+
+  async usage(days: number): Promise<UsageRow[]> {
+    return this.ops.usage(this.ctx, days);
   }
 
   async submitOrchestration(spec: Graphs.OrchestrationSpec): Promise<Graphs.SubmitOrchestrationResult> {

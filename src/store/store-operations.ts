@@ -17,6 +17,7 @@ import type {
   OrchestrationSpec,
 } from './orchestration-records.js';
 import type { BudgetStop } from './sql/budgets.js';
+import type { UsageRow } from './usage-records.js';
 // One namespace: the operations take the same records as the TaskStore methods they serve.
 import type * as Records from './task-store.js';
 import type { WorkerRecord, WorkerRegistration } from './worker-records.js';
@@ -80,6 +81,7 @@ export interface StoreOperations<C> {
   readLog(ctx: C, taskId: number, range: Records.LogRange): Awaitable<Records.LogLine[]>;
   listTasks(ctx: C, filter: Records.ListFilter): Awaitable<Records.TaskRecord[]>;
   countByStatus(ctx: C): Awaitable<Record<TaskStatus, number>>;
+  usage(ctx: C, days: number): Awaitable<UsageRow[]>;
   submitOrchestration(ctx: C, spec: OrchestrationSpec): Awaitable<{ id: number; deduplicated: boolean }>;
   getOrchestration(ctx: C, orchestrationId: number): Awaitable<OrchestrationGraph | null>;
   listOrchestrations(ctx: C, filter: { beforeId?: number; limit: number }): Awaitable<OrchestrationRecord[]>;

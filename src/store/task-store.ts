@@ -52,6 +52,7 @@ import type {
   TaskRecord,
   WorkspaceProgress,
 } from './task-records.js';
+import type { UsageRow } from './usage-records.js';
 import type { WorkerRecord, WorkerRegistration } from './worker-records.js';
 
 // The records live in a module of their own, so that orchestration-records.ts can use them without a cycle.
@@ -146,6 +147,12 @@ export interface TaskStore {
   list(filter: ListFilter): Promise<TaskRecord[]>;
 
   countByStatus(): Promise<Record<TaskStatus, number>>;
+
+  /**
+   * What the tasks that ran and ended in the last `days` UTC days (today
+   * included, by the store's clock) cost, per day and model, oldest first.
+   */
+  usage(days: number): Promise<UsageRow[]>;
 
   /**
    * Stores an orchestration and all its tasks in one transaction: tasks

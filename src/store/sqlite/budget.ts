@@ -9,8 +9,7 @@ const STOP = budgetSql.stopRunning(SQLITE_DIALECT);
 export function enforceBudget(ctx: SqliteContext, taskId: number): budgetSql.BudgetStop {
   return ctx.immediate(() => {
     const overspent = ctx.statement(budgetSql.OVERSPENT_ORCHESTRATION_OF_TASK).get({ task_id: taskId }) as
-      | budgetSql.OverspentRow
-      | undefined;
+      budgetSql.OverspentRow | undefined;
     if (!overspent) return budgetSql.NOTHING_STOPPED;
     const reasons = budgetReasons(overspent);
     const params = { orchestration_id: overspent.id, now: ctx.now() };

@@ -14,4 +14,5 @@ export { dependencyHeads, dependencyResults, getOrchestration, listOrchestration
 export { reapExpired } from './reap.js';
 export { complete, fail, markCancelled, release } from './settle.js';
 export { submitOrchestration } from './submit-orchestration.js';
+export { usage } from './usage.js';
 export { listWorkers, registerWorker, setWorkerState, workerHeartbeat } from './workers.js';
