@@ -19,6 +19,7 @@ import { registerReviewCommands } from './commands/review.js';
 import { registerRunCommand } from './commands/run.js';
 import { registerServerCommand } from './commands/server.js';
 import { registerStatusCommand } from './commands/status.js';
+import { registerUsageCommand } from './commands/usage.js';
 import { registerWaitCommand } from './commands/wait.js';
 import { registerWorkerCommand } from './commands/worker.js';
 import { registerWorkersCommand } from './commands/workers.js';
@@ -57,6 +58,7 @@ Environment:
   registerMcpCommand(program);
   registerWorkerCommand(program);
   registerWorkersCommand(program);
+  registerUsageCommand(program);
   return program;
 }
 
