@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, expect, it } from 'vitest';
 import { realClaudeEnv } from '../support/agent-env.js';
-import { startFakeAnthropicApi, WRITTEN_CONTENT } from '../support/fake-anthropic-api.js';
+import { startFakeAnthropicApi } from '../support/fake-anthropic-api.js';
 import { gitIn, makeRepository } from '../support/git-repo.js';
 import { FAKE_CLAUDE, startServerProcess, taskEnded, type ServerProcess } from '../support/server-process.js';
 import { waitFor } from '../support/wait.js';
