@@ -24,8 +24,8 @@ export function integerIn(min: number, max = Number.MAX_SAFE_INTEGER): (value: s
 export function dollars(field: string): (value: string) => number {
   const schema = budgetUsd(field);
   return (value) => {
-    // Decimal digits only: `0x10`, `1e3` or `Infinity` would be read as some other amount.
-    const number = /^\s*\d+(\.\d+)?\s*$/.test(value) ? Number(value) : value;
+    // Decimal digits only (a sign lets the range rule answer): `0x10`, `1e3` or `Infinity` would be read as some other amount.
+    const number = /^\s*-?\d+(\.\d+)?\s*$/.test(value) ? Number(value) : value;
     const parsed = schema.safeParse(number);
     if (!parsed.success) throw new InvalidArgumentError(parsed.error.issues[0]!.message);
     return parsed.data;
