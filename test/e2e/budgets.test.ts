@@ -102,6 +102,7 @@ it('an orchestration whose tasks spent its budget stops its running task and ski
   expect(slow).toMatchObject({ status: 'failed', error_code: 'budget_exceeded' });
   expect(slow!.error_message).toMatch(/Stopped while it ran.*budget/);
   expect(after).toMatchObject({ status: 'skipped', error_code: 'budget_exceeded', started_at: null });
+  expect(await worker.client.logs(slow!.id)).toMatch(/ === failed \(budget_exceeded\): Stopped while it ran/);
 
   const final = await waitFor(async () => {
     const found = await worker.client.getOrchestration(orchestration.id);
