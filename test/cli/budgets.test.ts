@@ -1,9 +1,11 @@
 import { existsSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { OrchestrationDetail } from '../../src/core/orchestration.js';
 import type { Task } from '../../src/core/task.js';
 import type { UsageReport } from '../../src/core/usage.js';
+import { stringify as toYaml } from 'yaml';
 import { createCliHome, type CliHome } from '../support/cli-harness.js';
 
 let cli: CliHome;
@@ -68,5 +70,48 @@ describe('budgets and usage on the command line', () => {
     expect(text.code).toBe(0);
     expect(text.stdout).toMatch(/^Usage of today \(UTC\): \$0\.0123, 1 tasks$/m);
     expect(text.stdout).toMatch(/^\(default\)\s+1\s+0\s+\$0\.0123\s+100\s+20\s/m);
+  });
+
+  it('takes budget_usd and max_budget_usd from an orchestration file, and stops the graph once it is spent', async () => {
+    const project = join(cli.home, 'project');
+    await mkdir(project);
+    const file = join(cli.home, 'capped.yaml');
+    // A run of the fake agent reports $0.0123: the first task spends the whole budget.
+    await writeFile(
+      file,
+      toYaml({
+        budget_usd: 0.01,
+        tasks: [
+          { identifier: 'first', execution_prompt: '[fake:success] Write it', working_directory: './project', max_budget_usd: 2 },
+          {
+            identifier: 'second',
+            depends_on: ['first'],
+            execution_prompt: '[fake:success] Then this',
+            working_directory: './project',
+          },
+        ],
+      }),
+    );
+    const result = await cli.run(['orchestrate', file, '--wait', '--json']);
+    expect(result.code, result.stderr).toBe(1);
+    const orchestration = JSON.parse(result.stdout) as OrchestrationDetail;
+    expect(orchestration).toMatchObject({ name: 'capped', status: 'failed', budget_usd: 0.01, spent_usd: 0.0123 });
+    expect(orchestration.tasks.map((task) => [task.identifier, task.status, task.error_code, task.max_budget_usd])).toEqual([
+      ['first', 'completed', null, 2],
+      ['second', 'skipped', 'budget_exceeded', null],
+    ]);
+
+    const status = await cli.run(['orchestration-status', String(orchestration.id)]);
+    expect(status.stdout).toContain('spent $0.0123 of its $0.0100 budget');
+
+    await writeFile(
+      join(cli.home, 'bad.yaml'),
+      toYaml({ budget_usd: 'lots', tasks: [{ identifier: 'a', execution_prompt: 'x', working_directory: './project' }] }),
+    );
+    const bad = await cli.run(['orchestrate', join(cli.home, 'bad.yaml')]);
+    // Like any other problem in a graph file: exit 1, nothing stored.
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/budget_usd: budget_usd must be a number of US dollars/);
+    expect(JSON.parse((await cli.run(['list-orchestrations', '--json'])).stdout).orchestrations).toHaveLength(1);
   });
 });
