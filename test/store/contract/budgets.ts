@@ -93,6 +93,18 @@ export function describeBudgetContract(current: CurrentFixture): void {
       expect(graph.tasks.filter((task) => task.status === 'skipped')).toEqual([]);
     });
 
+    it('ends a stopped task failed with budget_exceeded even when its runner is gone and the reaper ends it', async () => {
+      const { store, clock } = current();
+      await store.submitOrchestration(budgetedGraph(1));
+      const x = await claimNamed(store, 'x');
+      const y = await claimNamed(store, 'y');
+      await store.complete(x.lease, { final_summary: 'x done', ...costing(3) });
+
+      await clock.advance(LEASE_MS + 1000);
+      expect(await store.reapExpired(10_000)).toEqual([y.task.id]);
+      expect(await store.get(y.task.id)).toMatchObject({ status: 'failed', error_code: 'budget_exceeded' });
+    });
+
     it('keeps a cancel asked for before the budget ran out: the task ends cancelled', async () => {
       const { store } = current();
       await store.submitOrchestration(budgetedGraph(1));
