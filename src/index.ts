@@ -16,6 +16,7 @@ export type {
   TaskDiffStat,
 } from './core/review.js';
 export type { ContinueTaskInput, CreateTaskInput, Health, ListTasksQuery, ServerWarning } from './core/schemas.js';
+export type { UsageFigures, UsageQuery, UsageReport } from './core/usage.js';
 export type { CreateOrchestrationInput, ListOrchestrationsQuery, OrchestrationTaskInput } from './core/orchestration-schemas.js';
 export {
   FAILURE_CODES,

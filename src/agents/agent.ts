@@ -14,6 +14,8 @@ export interface AgentRunRequest {
   model: string | null;
   permissionMode: PermissionMode;
   maxTurns: number | null;
+  /** The agent stops once its estimated cost reaches this (the run fails with `max_budget`). */
+  maxBudgetUsd: number | null;
   /** Absolute, existing directory. */
   cwd: string;
   /**

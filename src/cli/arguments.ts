@@ -4,7 +4,7 @@
  */
 import { InvalidArgumentError } from 'commander';
 import { ValidationError } from '../core/errors.js';
-import { wholeNumber } from '../core/input-rules.js';
+import { budgetUsd, wholeNumber } from '../core/input-rules.js';
 import { parseLabelList, type Labels } from '../core/labels.js';
 
 /** Parser for an integer in [min, max]. */
@@ -17,6 +17,18 @@ export function integerIn(min: number, max = Number.MAX_SAFE_INTEGER): (value: s
       );
     }
     return number;
+  };
+}
+
+/** Parser for an amount of US dollars (`0.5`, `12`), by the rule of every door. */
+export function dollars(field: string): (value: string) => number {
+  const schema = budgetUsd(field);
+  return (value) => {
+    // Decimal digits only (a sign lets the range rule answer): `0x10`, `1e3` or `Infinity` would be read as some other amount.
+    const number = /^\s*-?\d+(\.\d+)?\s*$/.test(value) ? Number(value) : value;
+    const parsed = schema.safeParse(number);
+    if (!parsed.success) throw new InvalidArgumentError(parsed.error.issues[0]!.message);
+    return parsed.data;
   };
 }
 

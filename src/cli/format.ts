@@ -205,6 +205,7 @@ export function renderTaskDetail(
     ['Ended', task.ended_at],
     ['Duration', elapsed === null ? null : formatDuration(elapsed) + (task.ended_at === null ? ' so far' : '')],
     ['Cost', task.cost_usd === null ? null : formatCost(task.cost_usd)],
+    ['Budget', task.max_budget_usd === null ? null : formatCost(task.max_budget_usd)],
     ['Turns', task.num_turns === null ? null : String(task.num_turns) + (task.max_turns ? ` (max ${task.max_turns})` : '')],
     ['Model', task.model],
     ['Permissions', task.permission_mode],

@@ -1,7 +1,7 @@
 /** Orchestrations for people: a table of them, one in detail, and a progress line. */
 import type { Orchestration, OrchestrationDetail, OrchestrationTask } from '../core/orchestration.js';
 import { TASK_STATUSES } from '../core/task.js';
-import { formatAge, PLAIN, renderTable, shortenHome, taskSnippet, truncate, type Style } from './format.js';
+import { formatAge, formatCost, PLAIN, renderTable, shortenHome, taskSnippet, truncate, type Style } from './format.js';
 
 const SNIPPET_WIDTH = 50;
 
@@ -39,6 +39,9 @@ export function renderOrchestrationDetail(orchestration: OrchestrationDetail, st
     `policy ${orchestration.failure_policy}`,
     orchestration.pass_results ? 'results passed down' : 'results not passed',
     ...(orchestration.key ? [`key ${orchestration.key}`] : []),
+    orchestration.budget_usd === null
+      ? `spent ${formatCost(orchestration.spent_usd)}`
+      : `spent ${formatCost(orchestration.spent_usd)} of its ${formatCost(orchestration.budget_usd)} budget`,
   ];
   const table = renderTable<OrchestrationTask>(
     orchestration.tasks,

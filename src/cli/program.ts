@@ -16,6 +16,7 @@ import { registerReviewCommands } from './commands/review.js';
 import { registerRunCommand } from './commands/run.js';
 import { registerServerCommand } from './commands/server.js';
 import { registerStatusCommand } from './commands/status.js';
+import { registerUsageCommand } from './commands/usage.js';
 import { registerWaitCommand } from './commands/wait.js';
 import { registerWorkerCommand } from './commands/worker.js';
 import { registerWorkersCommand } from './commands/workers.js';
@@ -50,6 +51,7 @@ Environment:
   registerMcpCommand(program);
   registerWorkerCommand(program);
   registerWorkersCommand(program);
+  registerUsageCommand(program);
   registerDashboardCommand(program);
   registerDoctorCommand(program);
   registerCompletionCommand(program);

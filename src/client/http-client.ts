@@ -21,6 +21,7 @@ import {
 } from '../core/review.js';
 import { healthSchema, type ContinueTaskInput, type CreateTaskInput, type Health, type ListTasksQuery } from '../core/schemas.js';
 import type { Task, TaskPage, WaitOutcome } from '../core/task.js';
+import type { UsageQuery, UsageReport } from '../core/usage.js';
 import type { WorkerList } from '../core/worker.js';
 import { errorFromBody, parseJson } from './error-body.js';
 import { readServerSentEvents } from './sse.js';
@@ -196,6 +197,10 @@ export class ClaudeWorkerClient implements TaskService {
 
   async workers(): Promise<WorkerList> {
     return this.json<WorkerList>(await this.request('GET', '/api/v1/workers'));
+  }
+
+  async usage(query: UsageQuery = {}): Promise<UsageReport> {
+    return this.json<UsageReport>(await this.request('GET', `/api/v1/usage${searchOf(query)}`));
   }
 
   private async request(method: 'GET' | 'POST', path: string, options: RequestOptions = {}): Promise<Response> {

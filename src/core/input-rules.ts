@@ -83,3 +83,14 @@ export function forbiddenKeyIssues(value: unknown, path: PropertyKey[] = []): Va
   }
   return issues;
 }
+
+/** Past this a budget is almost certainly a typo (cents written as dollars); no run is meant to cost more. */
+export const MAX_BUDGET_USD = 10_000;
+
+/** An amount of US dollars a run or an orchestration may spend: a JSON number above 0, at most MAX_BUDGET_USD. */
+export function budgetUsd(field: string) {
+  return z
+    .number({ error: (issue) => `${field} must be a number of US dollars, such as 0.5 (got ${echoed(issue.input)})` })
+    .gt(0, { error: (issue) => `${field} must be above 0 (got ${echoed(issue.input)})` })
+    .max(MAX_BUDGET_USD, { error: (issue) => `${field} must be at most ${MAX_BUDGET_USD} (got ${echoed(issue.input)})` });
+}

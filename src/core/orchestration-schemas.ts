@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import { FAILURE_POLICIES, MAX_ORCHESTRATION_TASKS, ORCHESTRATION_STATUSES } from './orchestration.js';
-import { wholeNumber } from './input-rules.js';
+import { budgetUsd, wholeNumber } from './input-rules.js';
 import { createTaskInputSchema, pageQueryShape, taskSchema } from './schemas.js';
 import { TASK_STATUSES } from './task.js';
 
@@ -61,6 +61,12 @@ export const createOrchestrationInputSchema = z.strictObject({
     .max(200)
     .nullish()
     .describe('Submitting the same key again returns the existing orchestration instead of creating another.'),
+  budget_usd: budgetUsd('budget_usd')
+    .nullish()
+    .describe(
+      'Once its tasks have spent this many US dollars in all, its running tasks are stopped and the rest skipped ' +
+        '(error_code budget_exceeded).',
+    ),
   tasks: z
     .array(orchestrationTaskInputSchema)
     .min(1, { error: 'an orchestration needs at least one task' })
@@ -85,6 +91,8 @@ export const orchestrationSchema = z.object({
   pass_results: z.boolean(),
   status: z.enum(ORCHESTRATION_STATUSES),
   counts: countsSchema,
+  budget_usd: z.number().nullable().describe('The most its tasks may spend in all; null: no cap.'),
+  spent_usd: z.number().describe('What its tasks have cost so far, as their agents reported it.'),
   created_at: z.string(),
   cancel_requested: z.boolean(),
 });

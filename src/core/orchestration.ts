@@ -37,6 +37,10 @@ export interface Orchestration {
   status: OrchestrationStatus;
   /** How many of its tasks are in each status. */
   counts: TaskCounts;
+  /** The most its tasks may spend in all (US dollars); null: no cap. */
+  budget_usd: number | null;
+  /** What its tasks have cost so far (the sum of their cost_usd). */
+  spent_usd: number;
   created_at: string;
   cancel_requested: boolean;
 }
@@ -58,15 +62,21 @@ export interface OrchestrationPage {
 
 /**
  * `running` while any task has not ended; then `cancelled` when the
- * orchestration was cancelled, `failed` when any task failed, `completed`
- * when all completed, else `cancelled` (a task was cancelled on its own and
- * the rest skipped, or continued without failing).
+ * orchestration was cancelled, `completed` when all completed, `failed`
+ * when any task failed or its budget ran out before the end, else
+ * `cancelled` (a task was cancelled on its own and the rest skipped, or
+ * continued without failing).
  */
-export function orchestrationStatus(counts: TaskCounts, cancelRequested: boolean): OrchestrationStatus {
+export function orchestrationStatus(counts: TaskCounts, cancelRequested: boolean, budgetSpent = false): OrchestrationStatus {
   const unfinished = (Object.keys(counts) as TaskStatus[]).some((status) => !isTerminal(status) && counts[status] > 0);
   if (unfinished) return 'running';
   if (cancelRequested) return 'cancelled';
-  if (counts.failed > 0) return 'failed';
   const total = Object.values(counts).reduce((sum, count) => sum + count, 0);
-  return counts.completed === total ? 'completed' : 'cancelled';
+  if (counts.completed === total) return 'completed';
+  return counts.failed > 0 || budgetSpent ? 'failed' : 'cancelled';
+}
+
+/** Whether an orchestration's tasks have spent its budget (never, without one). */
+export function budgetSpent(orchestration: { budget_usd: number | null; spent_usd: number }): boolean {
+  return orchestration.budget_usd !== null && orchestration.spent_usd >= orchestration.budget_usd;
 }

@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { ValidationError, type ValidationIssue } from './errors.js';
 import {
+  budgetUsd,
   echoed,
   fieldPath,
   forbiddenKeyIssues,
@@ -70,6 +71,9 @@ export const createTaskInputSchema = z.strictObject({
     .describe("Model id or alias (`sonnet`, `opus`); default: Claude Code's."),
   permission_mode: z.enum(PERMISSION_MODES).nullish().describe("Claude Code permission mode; default: the server's."),
   max_turns: z.int().min(1).max(10_000).nullish().describe('Stop the agent after this many turns (task fails).'),
+  max_budget_usd: budgetUsd('max_budget_usd')
+    .nullish()
+    .describe('Stop the agent once its estimated cost reaches this many US dollars (task fails with max_budget).'),
   timeout_seconds: z
     .int()
     .min(1)
@@ -91,7 +95,7 @@ export type CreateTaskInput = z.infer<typeof createTaskInputSchema>;
 
 /** A follow-up of an ended task: the next message of its conversation, and what may differ from the task it continues. */
 export const continueTaskInputSchema = createTaskInputSchema
-  .pick({ model: true, permission_mode: true, max_turns: true, timeout_seconds: true })
+  .pick({ model: true, permission_mode: true, max_turns: true, max_budget_usd: true, timeout_seconds: true })
   .extend({
     message: refusesNul(nonBlank('message', MAX_PROMPT_CHARS), 'message').describe(
       "The next message of the task's conversation: what the agent should do now.",
@@ -145,6 +149,7 @@ export const taskSchema = z.object({
   model: z.string().nullable(),
   permission_mode: z.enum(PERMISSION_MODES),
   max_turns: z.int().nullable(),
+  max_budget_usd: z.number().nullable(),
   timeout_seconds: z.int(),
   created_at: z.string(),
   started_at: z.string().nullable(),

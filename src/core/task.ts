@@ -40,6 +40,7 @@ export const FAILURE_CODES = [
   'cancelled', // a cancel was requested; every cancelled task carries it (error_message: at which stage)
   'setup_failed', // the task's git worktree could not be prepared, or its worktree.setup command failed
   'merge_conflict', // the work of the tasks it depends on could not be merged into one start (error_message names the files)
+  'budget_exceeded', // its orchestration's budget_usd was spent: stopped while it ran, or skipped before it started
 ] as const;
 export type FailureCode = (typeof FAILURE_CODES)[number];
 
@@ -102,6 +103,8 @@ export interface TaskDefinition {
   model: string | null;
   permission_mode: PermissionMode;
   max_turns: number | null;
+  /** Claude Code stops the run once its estimated cost reaches this (the task fails with `max_budget`); null: no cap. */
+  max_budget_usd: number | null;
   timeout_seconds: number;
   max_attempts: number;
   idempotency_key: string | null;
@@ -117,6 +120,7 @@ export const TASK_DEFINITION_FIELDS = [
   'model',
   'permission_mode',
   'max_turns',
+  'max_budget_usd',
   'timeout_seconds',
   'max_attempts',
   'idempotency_key',

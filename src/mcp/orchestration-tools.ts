@@ -38,6 +38,8 @@ const orchestrationSummarySchema = z.object({
   status: z.enum(ORCHESTRATION_STATUSES).describe('running until every task ended; then completed, failed or cancelled'),
   terminal: z.boolean(),
   counts: z.record(z.enum(TASK_STATUSES), z.int()),
+  budget_usd: z.number().nullable().describe('The most its tasks may spend in all; null: no cap'),
+  spent_usd: z.number().describe('What its tasks have cost so far'),
   task_ids: z.array(z.int()).describe('Pass these to wait_for_tasks'),
   tasks: z.array(taskSummarySchema.extend({ identifier: z.string().nullable(), depends_on: z.array(z.string()) })),
 });
@@ -49,6 +51,8 @@ function summarizeOrchestration(orchestration: OrchestrationDetail): z.infer<typ
     status: orchestration.status,
     terminal: orchestration.status !== 'running',
     counts: orchestration.counts,
+    budget_usd: orchestration.budget_usd,
+    spent_usd: orchestration.spent_usd,
     task_ids: orchestration.tasks.map((task) => task.id),
     tasks: orchestration.tasks.map((task) => ({
       ...summarizeTask(task),
@@ -97,16 +101,22 @@ export function registerOrchestrationTools(server: McpServer, options: McpToolsO
         failure_policy: z.enum(FAILURE_POLICIES).optional(),
         pass_results: z.boolean().optional().describe("Add each dependency's outcome to a task's prompt (default true)"),
         key: z.string().optional().describe('Submitting the same key again returns the existing orchestration'),
+        budget_usd: z
+          .number()
+          .positive()
+          .optional()
+          .describe('Once its tasks have spent this many US dollars, its running tasks are stopped and the rest skipped'),
       }),
       outputSchema: orchestrationSummarySchema,
       annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
     },
-    async ({ tasks, name, failure_policy, pass_results, key }) => {
+    async ({ tasks, name, failure_policy, pass_results, key, budget_usd }) => {
       const { orchestration } = await service.submitOrchestration({
         name,
         failure_policy,
         pass_results,
         key,
+        budget_usd,
         tasks: await applyPolicyToGraph(tasks, options),
       });
       return toolSuccess(summarizeOrchestration(orchestration));

@@ -12,6 +12,11 @@ export const taskFieldsShape = {
   system_prompt: z.string().optional().describe('Extra system instructions; guidance to keep solutions simple is always added'),
   model: z.string().optional().describe("Model alias or id (sonnet, opus); default: Claude Code's"),
   max_turns: z.int().positive().optional().describe('Stop the worker after this many turns'),
+  max_budget_usd: z
+    .number()
+    .positive()
+    .optional()
+    .describe('Stop the worker once its estimated cost reaches this many US dollars (the task fails with max_budget)'),
   timeout_seconds: z.int().positive().optional().describe('Stop the worker after this many seconds'),
   required_labels: z
     .record(z.string(), z.string())

@@ -93,10 +93,21 @@ export class TaskExecution {
       clearTimeout(timer);
     }
     const reason = this.controller.signal.aborted ? (this.controller.signal.reason as StopReason) : null;
-    log.line(`=== ${describeEnd(result, reason, task.timeout_seconds)}`);
-    const finished = await this.worktree.finish(log, outcomeWord(result, reason));
+    const budget = reason === 'cancel' ? await this.budgetStop() : null;
+    log.line(`=== ${budget ? `failed (budget_exceeded): ${budget}` : describeEnd(result, reason, task.timeout_seconds)}`);
+    const finished = await this.worktree.finish(log, budget ? 'failed (budget_exceeded)' : outcomeWord(result, reason));
     await Promise.all([log.close(), progress.flush()]);
     await this.record(result, reason, finished);
+  }
+
+  /**
+   * Why the task was stopped when its orchestration's budget did it: the
+   * store flags such a task with the error it ends with. Null for a plain cancel.
+   */
+  private async budgetStop(): Promise<string | null> {
+    if (this.claimed.task.orchestration_id === null) return null;
+    const task = await this.deps.store.get(this.taskId).catch(() => null);
+    return task?.error_code === 'budget_exceeded' ? task.error_message : null;
   }
 
   private async runAgent(log: TaskLogWriter, progressRecorder: ProgressRecorder): Promise<AgentRunResult> {
@@ -126,6 +137,7 @@ export class TaskExecution {
         model: task.model,
         permissionMode: task.permission_mode,
         maxTurns: task.max_turns,
+        maxBudgetUsd: task.max_budget_usd,
         // Set only when an earlier attempt started and was interrupted (released or
         // lost): agent failures are never retried, and a claim keeps the last session.
         resumeSessionId: task.session_id,

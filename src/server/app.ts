@@ -21,6 +21,7 @@ import { registerOrchestrationRoutes } from './routes/orchestrations.js';
 import { registerTaskLogRoutes } from './routes/task-logs.js';
 import { registerTaskReviewRoutes } from './routes/task-review.js';
 import { registerTaskRoutes } from './routes/tasks.js';
+import { registerUsageRoute } from './routes/usage.js';
 import { registerWorkerRoutes } from './routes/workers.js';
 import { registerRequestGuards } from './security.js';
 import { closeSpareConnectionsOnClose } from './spare-connections.js';
@@ -82,6 +83,7 @@ export function buildApp(service: TaskService, options: AppOptions): FastifyInst
     registerTaskLogRoutes(routes, service, streams);
     registerTaskReviewRoutes(routes, service);
     registerWorkerRoutes(routes, service);
+    registerUsageRoute(routes, service);
     registerOrchestrationRoutes(routes, service);
     registerHealthRoute(routes, service);
     if (options.metrics) registerMetricsRoute(routes, options.metrics);

@@ -30,6 +30,7 @@ export function followUpSpec(
     model: input.model ?? parent.model,
     permission_mode: input.permission_mode ?? parent.permission_mode,
     max_turns: input.max_turns ?? parent.max_turns,
+    max_budget_usd: input.max_budget_usd ?? parent.max_budget_usd,
     timeout_seconds: input.timeout_seconds ?? defaults.defaultTimeoutSeconds,
     max_attempts: defaults.maxAttempts,
     idempotency_key: null,

@@ -28,6 +28,7 @@ export function checkSameOrchestration(requested: OrchestrationSpec, stored: Orc
   const fields: string[] = [];
   if (requested.failure_policy !== orchestration.failure_policy) fields.push('failure_policy');
   if (requested.pass_results !== orchestration.pass_results) fields.push('pass_results');
+  if (requested.budget_usd !== orchestration.budget_usd) fields.push('budget_usd');
   if (requested.tasks.length !== stored.tasks.length) {
     fields.push('tasks');
   } else {

@@ -33,6 +33,7 @@ import {
   type ServerWarning,
 } from '../core/schemas.js';
 import { isTerminal, type Task, type TaskPage, type WaitOutcome } from '../core/task.js';
+import { usageQuerySchema, type UsageQuery, type UsageReport } from '../core/usage.js';
 import type { WorkerList } from '../core/worker.js';
 import type { TaskLogs } from '../logs/task-logs.js';
 import type { TaskRecord, TaskStore } from '../store/task-store.js';
@@ -49,6 +50,7 @@ import { settleWorkspace } from './task-workspace.js';
 import type { DiffOptions, LogsOptions, SubmitOrchestrationResult, SubmitResult, TaskService } from './task-service.js';
 import { toTask } from './task-view.js';
 import { waitForTasks, type ChangeWatch } from './wait-for-tasks.js';
+import { usageReport } from './usage-report.js';
 import { toWorkerList } from './worker-view.js';
 
 /** Backstop for following a log written by another process, whose change events do not reach us. */
@@ -159,6 +161,11 @@ class LocalTaskService implements TaskService {
 
   async workers(): Promise<WorkerList> {
     return toWorkerList(await this.options.store.listWorkers());
+  }
+
+  async usage(query: UsageQuery = {}): Promise<UsageReport> {
+    const { days } = parseOrThrow(usageQuerySchema, query);
+    return usageReport(await this.options.store.usage(days), days);
   }
 
   async submitOrchestration(input: CreateOrchestrationInput): Promise<SubmitOrchestrationResult> {

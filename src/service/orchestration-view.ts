@@ -1,6 +1,6 @@
 /** Turns stored orchestrations into what every interface shows, and a validated input into what the store takes. */
 import type { CreateOrchestrationInput } from '../core/orchestration-schemas.js';
-import { orchestrationStatus, type Orchestration, type OrchestrationDetail } from '../core/orchestration.js';
+import { budgetSpent, orchestrationStatus, type Orchestration, type OrchestrationDetail } from '../core/orchestration.js';
 import type { OrchestrationGraph, OrchestrationRecord, OrchestrationSpec } from '../store/orchestration-records.js';
 import { taskDefinition, type TaskDefaults } from './task-definition.js';
 import { toTask } from './task-view.js';
@@ -13,8 +13,10 @@ export function toOrchestration(record: OrchestrationRecord): Orchestration {
     key: record.key,
     failure_policy: record.failure_policy,
     pass_results: record.pass_results,
-    status: orchestrationStatus(record.counts, cancelRequested),
+    status: orchestrationStatus(record.counts, cancelRequested, budgetSpent(record)),
     counts: record.counts,
+    budget_usd: record.budget_usd,
+    spent_usd: record.spent_usd,
     created_at: new Date(record.created_at).toISOString(),
     cancel_requested: cancelRequested,
   };
@@ -34,6 +36,7 @@ export function orchestrationSpec(input: CreateOrchestrationInput, defaults: Tas
     failure_policy: input.failure_policy ?? 'skip_dependents',
     pass_results: input.pass_results ?? true,
     key: input.key ?? null,
+    budget_usd: input.budget_usd ?? null,
     tasks: input.tasks.map((task) => ({
       ...taskDefinition(task, defaults),
       identifier: task.identifier,

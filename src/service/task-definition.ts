@@ -16,6 +16,7 @@ export function taskDefinition(
     model: input.model ?? null,
     permission_mode: input.permission_mode ?? defaults.permissionMode,
     max_turns: input.max_turns ?? null,
+    max_budget_usd: input.max_budget_usd ?? null,
     timeout_seconds: input.timeout_seconds ?? defaults.defaultTimeoutSeconds,
     max_attempts: defaults.maxAttempts,
     idempotency_key: input.idempotency_key ?? null,

@@ -16,6 +16,7 @@ import type {
 } from '../core/review.js';
 import type { ContinueTaskInput, CreateTaskInput, Health, ListTasksQuery } from '../core/schemas.js';
 import type { Task, TaskPage, WaitOutcome } from '../core/task.js';
+import type { UsageQuery, UsageReport } from '../core/usage.js';
 import type { WorkerList } from '../core/worker.js';
 
 export interface SubmitResult {
@@ -71,6 +72,8 @@ export interface TaskService {
   health(): Promise<Health>;
   /** The runner processes sharing this database, with their state and running tasks. */
   workers(): Promise<WorkerList>;
+  /** Cost, tokens, tasks and failures of the tasks that ended in the last `days` UTC days (default 7), by day and model. */
+  usage(query?: UsageQuery): Promise<UsageReport>;
   /**
    * Validates a task graph and persists it with all its tasks; they run in
    * the background as their dependencies end. Throws ValidationError listing

@@ -14,6 +14,7 @@ export function toTask(record: TaskRecord): Task {
     model: record.model,
     permission_mode: record.permission_mode,
     max_turns: record.max_turns,
+    max_budget_usd: record.max_budget_usd,
     timeout_seconds: record.timeout_seconds,
     created_at: new Date(record.created_at).toISOString(),
     started_at: iso(record.started_at),

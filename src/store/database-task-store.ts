@@ -13,6 +13,7 @@ import { StoreSignals } from './store-signals.js';
 // One namespace: the methods take and return the task-store records, named as the interface names them.
 import type * as Records from './task-store.js';
 import type { TaskStore } from './task-store.js';
+import type { UsageRow } from './usage-records.js';
 import type { WorkerRecord, WorkerRegistration } from './worker-records.js';
 
 /** One database: its context for the statements, and what differs in how it is waited on and closed. */
@@ -94,11 +95,11 @@ export class DatabaseTaskStore<C, D extends StoreDatabase<C> = StoreDatabase<C>>
   }
 
   async complete(lease: Records.Lease, result: Records.CompletedResult): Promise<boolean> {
-    return this.announce(lease.taskId, await this.ops.complete(this.ctx, lease, result));
+    return this.afterCost(lease.taskId, await this.ops.complete(this.ctx, lease, result));
   }
 
   async fail(lease: Records.Lease, failure: Records.FailureRecord, retryDelayMs: number | null): Promise<boolean> {
-    return this.announce(lease.taskId, await this.ops.fail(this.ctx, lease, failure, retryDelayMs));
+    return this.afterCost(lease.taskId, await this.ops.fail(this.ctx, lease, failure, retryDelayMs));
   }
 
   async release(lease: Records.Lease): Promise<boolean> {
@@ -106,7 +107,7 @@ export class DatabaseTaskStore<C, D extends StoreDatabase<C> = StoreDatabase<C>>
   }
 
   async markCancelled(lease: Records.Lease, stats?: Partial<RunStats>): Promise<boolean> {
-    return this.announce(lease.taskId, await this.ops.markCancelled(this.ctx, lease, stats));
+    return this.afterCost(lease.taskId, await this.ops.markCancelled(this.ctx, lease, stats));
   }
 
   async abandon(lease: Records.Lease, reason: string, retryDelayMs: number): Promise<boolean> {
@@ -150,6 +151,10 @@ export class DatabaseTaskStore<C, D extends StoreDatabase<C> = StoreDatabase<C>>
 
   async metricsSnapshot(): Promise<Records.TaskMetricsSnapshot> {
     return this.ops.metricsSnapshot(this.ctx);
+  }
+
+  async usage(days: number): Promise<UsageRow[]> {
+    return this.ops.usage(this.ctx, days);
   }
 
   async submitOrchestration(spec: Graphs.OrchestrationSpec): Promise<Graphs.SubmitOrchestrationResult> {
@@ -228,6 +233,24 @@ export class DatabaseTaskStore<C, D extends StoreDatabase<C> = StoreDatabase<C>>
     this.announceMoved();
     if (status === null) return false;
     this.signals.taskMoved(taskId, status);
+    return true;
+  }
+
+  /**
+   * Announces a run's end that recorded the agent's cost, then holds its
+   * orchestration to its budget. That is a transaction of its own, after the
+   * end committed: the sum must see what tasks ending at the same moment on
+   * other nodes spent. A process that dies in between leaves it to the next
+   * of the orchestration's tasks to end.
+   */
+  private async afterCost(taskId: number, status: TaskStatus | null): Promise<boolean> {
+    if (!this.announce(taskId, status)) return false;
+    const { skipped, stopping } = await this.ops.enforceBudget(this.ctx, taskId);
+    this.signals.tasksMoved(skipped.map((id) => ({ taskId: id, status: 'skipped' as const })));
+    for (const id of stopping) {
+      this.signals.taskChanged(id);
+      this.signals.cancelRequested(id);
+    }
     return true;
   }
 

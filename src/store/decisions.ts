@@ -3,7 +3,7 @@
  * run, a skipped dependent. Each store only writes the decision.
  */
 import type { FailurePolicy } from '../core/orchestration.js';
-import type { FailureCode, TaskStatus } from '../core/task.js';
+import type { FailureCode, RunStats, TaskStatus } from '../core/task.js';
 import type { RunEnd } from './run-end.js';
 import type { FailureRecord } from './task-records.js';
 
@@ -25,9 +25,31 @@ export const CANCELLED_RUN = {
   attempt: { outcome: 'cancelled', error: null },
 } as const;
 
+/**
+ * A running task whose orchestration spent its budget carries a cancel
+ * request and, already, the error it will end with (see sql/budgets.ts).
+ */
+function stoppedByBudget(row: { cancel_requested_at: number | null; error_code: FailureCode | null }): boolean {
+  return row.cancel_requested_at !== null && row.error_code === 'budget_exceeded';
+}
+
+/**
+ * How a running task ends once its runner stopped it on a cancel request:
+ * `cancelled`, or `failed` with the error it was flagged with when its
+ * orchestration's budget stopped it (its cost and partial result are kept as for any stop).
+ */
+export function decideStoppedRun(
+  row: { cancel_requested_at: number | null; error_code: FailureCode | null; error_message: string | null },
+  stats?: Partial<RunStats>,
+): RunEnd & { status: 'cancelled' | 'failed' } {
+  if (!stoppedByBudget(row)) return { ...CANCELLED_RUN, stats };
+  // No `error`: the one stored when the budget stopped it stays.
+  return { status: 'failed', stats, attempt: { outcome: 'failed', error: row.error_message } };
+}
+
 export interface AbandonDecision {
   status: Extract<TaskStatus, 'cancelled' | 'pending' | 'failed'>;
-  error: { code: Extract<FailureCode, 'cancelled' | 'lost'>; message: string };
+  error: { code: Extract<FailureCode, 'cancelled' | 'lost' | 'budget_exceeded'>; message: string };
 }
 
 /**
@@ -36,10 +58,19 @@ export interface AbandonDecision {
  * `reason` says what happened to the runner, in words that fit after "because".
  */
 export function decideAbandon(
-  row: { cancel_requested_at: number | null; attempts: number; max_attempts: number },
+  row: {
+    cancel_requested_at: number | null;
+    attempts: number;
+    max_attempts: number;
+    error_code: FailureCode | null;
+    error_message: string | null;
+  },
   reason: string,
 ): AbandonDecision {
   const tally = `${row.attempts} of ${row.max_attempts}`;
+  if (stoppedByBudget(row)) {
+    return { status: 'failed', error: { code: 'budget_exceeded', message: row.error_message ?? BUDGET_SPENT } };
+  }
   if (row.cancel_requested_at !== null) {
     return {
       status: 'cancelled',
@@ -90,4 +121,12 @@ export function decideFailure(
     stats: failure,
     attempt: { outcome: 'failed', error: failure.error_message },
   };
+}
+
+const BUDGET_SPENT = "its orchestration's budget was spent";
+
+/** Why the tasks of an orchestration were skipped or stopped once its tasks had spent its budget. */
+export function budgetReasons(budget: { budget_usd: number; spent_usd: number }): { skipped: string; stopped: string } {
+  const spent = `${BUDGET_SPENT}: $${budget.spent_usd.toFixed(4)} of its $${budget.budget_usd} budget_usd`;
+  return { skipped: `Skipped: ${spent}.`, stopped: `Stopped while it ran: ${spent}.` };
 }

@@ -16,4 +16,10 @@ export interface Dialect {
   epochMs(expression: string): string;
   /** Parameter `param` (JSON text) as a JSON column holds it. */
   json(param: string): string;
+  /** The start (00:00 UTC) of the day that was `daysBack` (an integer parameter) days before today, as a time column holds it. */
+  utcDayStart(daysBack: string): string;
+  /** The UTC day of a time column, as `YYYY-MM-DD` text. */
+  utcDay(column: string): string;
+  /** The whole number under `key` of a JSON column (NULL when it has none). */
+  jsonInteger(column: string, key: string): string;
 }

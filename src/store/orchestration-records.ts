@@ -18,6 +18,7 @@ export interface OrchestrationSpec {
   failure_policy: FailurePolicy;
   pass_results: boolean;
   key: string | null;
+  budget_usd: number | null;
   tasks: OrchestrationTaskSpec[];
 }
 
@@ -30,7 +31,10 @@ export interface OrchestrationRecord {
   pass_results: boolean;
   created_at: number;
   cancel_requested_at: number | null;
+  budget_usd: number | null;
   counts: Record<TaskStatus, number>;
+  /** The sum of its tasks' cost_usd. */
+  spent_usd: number;
 }
 
 /** An orchestration with its tasks (in submit order) and each task's dependencies by identifier. */

@@ -16,6 +16,8 @@ import type {
   OrchestrationRecord,
   OrchestrationSpec,
 } from './orchestration-records.js';
+import type { BudgetStop } from './sql/budgets.js';
+import type { UsageRow } from './usage-records.js';
 // One namespace: the operations take the same records as the TaskStore methods they serve.
 import type * as Records from './task-store.js';
 import type { WorkerRecord, WorkerRegistration } from './worker-records.js';
@@ -80,11 +82,18 @@ export interface StoreOperations<C> {
   listTasks(ctx: C, filter: Records.ListFilter): Awaitable<Records.TaskRecord[]>;
   countByStatus(ctx: C): Awaitable<Record<TaskStatus, number>>;
   metricsSnapshot(ctx: C): Awaitable<Records.TaskMetricsSnapshot>;
+  usage(ctx: C, days: number): Awaitable<UsageRow[]>;
   submitOrchestration(ctx: C, spec: OrchestrationSpec): Awaitable<{ id: number; deduplicated: boolean }>;
   getOrchestration(ctx: C, orchestrationId: number): Awaitable<OrchestrationGraph | null>;
   listOrchestrations(ctx: C, filter: { beforeId?: number; limit: number }): Awaitable<OrchestrationRecord[]>;
   /** The running tasks it flagged for their runners to stop, or null when there is no such orchestration. */
   cancelOrchestration(ctx: C, orchestrationId: number): Awaitable<number[] | null>;
+  /**
+   * After task `taskId` reported a cost: when its orchestration's tasks have
+   * spent its budget, skips the tasks that have not started and asks the
+   * running ones to stop.
+   */
+  enforceBudget(ctx: C, taskId: number): Awaitable<BudgetStop>;
   dependencyResults(ctx: C, taskId: number): Awaitable<DependencyResult[]>;
   dependencyHeads(ctx: C, taskId: number): Awaitable<DependencyHead[]>;
   prune(ctx: C, policy: Records.RetentionPolicy, batchSize: number): Awaitable<number>;

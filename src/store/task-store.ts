@@ -53,6 +53,7 @@ import type {
   WorkspaceProgress,
 } from './task-records.js';
 import type { TaskMetricsSnapshot } from './metrics-records.js';
+import type { UsageRow } from './usage-records.js';
 import type { WorkerRecord, WorkerRegistration } from './worker-records.js';
 
 // The records live in a module of their own, so that orchestration-records.ts can use them without a cycle.
@@ -151,6 +152,12 @@ export interface TaskStore {
 
   /** What /metrics reports about tasks: the oldest pending task's age, usage by model, failures by code, run timings. */
   metricsSnapshot(): Promise<TaskMetricsSnapshot>;
+
+  /**
+   * What the tasks that ran and ended in the last `days` UTC days (today
+   * included, by the store's clock) cost, per day and model, oldest first.
+   */
+  usage(days: number): Promise<UsageRow[]>;
 
   /**
    * Stores an orchestration and all its tasks in one transaction: tasks

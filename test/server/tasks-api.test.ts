@@ -256,6 +256,7 @@ describe('GET /health and /openapi.json', () => {
       '/api/v1/tasks/{id}/logs',
       '/api/v1/tasks/{id}/merge',
       '/api/v1/tasks/{id}/worktree',
+      '/api/v1/usage',
       '/api/v1/workers',
       '/health',
     ]);

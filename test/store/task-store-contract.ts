@@ -5,6 +5,7 @@
  * fresh, empty store.
  */
 import { afterEach, beforeEach, describe } from 'vitest';
+import { describeBudgetContract } from './contract/budgets.js';
 import { describeCancelContract } from './contract/cancel.js';
 import { describeClaimContract } from './contract/claim.js';
 import { describeEnqueueAndReadContract } from './contract/enqueue-and-read.js';
@@ -17,6 +18,7 @@ import { describeMetricsContract } from './contract/metrics.js';
 import { describeOrchestrationContract } from './contract/orchestrations.js';
 import { describeSettleContract } from './contract/settle.js';
 import { describeSignalContract } from './contract/signals.js';
+import { describeUsageContract } from './contract/usage.js';
 import { describeWorkerRegistryContract } from './contract/workers.js';
 import { describeWorkspaceContract } from './contract/workspaces.js';
 
@@ -50,5 +52,7 @@ export function describeTaskStoreContract(name: string, factory: TaskStoreFactor
     describeWorkerRegistryContract(current);
     describeOrchestrationContract(current);
     describeWorkspaceContract(current);
+    describeBudgetContract(current);
+    describeUsageContract(current);
   });
 }

@@ -13,6 +13,7 @@ export function agentRequest(
     model: null,
     permissionMode: 'acceptEdits',
     maxTurns: null,
+    maxBudgetUsd: null,
     resumeSessionId: null,
     signal: new AbortController().signal,
     ...fields,

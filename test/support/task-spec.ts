@@ -9,6 +9,7 @@ export function taskSpec(overrides: Partial<EnqueueSpec> = {}): EnqueueSpec {
     model: null,
     permission_mode: 'acceptEdits',
     max_turns: null,
+    max_budget_usd: null,
     timeout_seconds: 3600,
     max_attempts: 3,
     idempotency_key: null,

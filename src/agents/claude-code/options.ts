@@ -26,6 +26,7 @@ export function buildQueryOptions(request: AgentRunRequest, wiring: RunWiring): 
     ...(request.permissionMode === 'bypassPermissions' ? { allowDangerouslySkipPermissions: true } : {}),
     ...(request.model ? { model: request.model } : {}),
     ...(request.maxTurns ? { maxTurns: request.maxTurns } : {}),
+    ...(request.maxBudgetUsd ? { maxBudgetUsd: request.maxBudgetUsd } : {}),
     ...(request.resumeSessionId ? { resume: request.resumeSessionId } : {}),
     ...(wiring.executablePath ? { pathToClaudeCodeExecutable: wiring.executablePath } : {}),
     abortController: wiring.abortController,

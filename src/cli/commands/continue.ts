@@ -3,7 +3,7 @@ import { Option, type Command } from 'commander';
 import { loadConfig } from '../../core/config.js';
 import { MAX_TIMEOUT_SECONDS, type ContinueTaskInput } from '../../core/schemas.js';
 import { PERMISSION_MODES, type PermissionMode, type Task } from '../../core/task.js';
-import { integerIn, parseTaskId } from '../arguments.js';
+import { dollars, integerIn, parseTaskId } from '../arguments.js';
 import { connect } from '../connect.js';
 import { notice } from '../io.js';
 import { readInstruction } from '../prompt-input.js';
@@ -12,6 +12,7 @@ import { followHints, reportSubmitted } from '../submitted-task.js';
 interface ContinueOptions {
   model?: string;
   maxTurns?: number;
+  maxBudget?: number;
   timeout?: number;
   permissionMode?: PermissionMode;
   watch?: boolean;
@@ -28,6 +29,7 @@ export function registerContinueCommand(program: Command): void {
     .argument('<message>', 'what the agent should do now: text, or a .md/.txt file holding it')
     .option('-m, --model <model>', "model id or alias (default: the continued task's)")
     .option('--max-turns <n>', 'stop the agent after this many turns', integerIn(1, 10_000))
+    .option('--max-budget <usd>', 'stop the agent once its estimated cost reaches this many US dollars', dollars('--max-budget'))
     .option('--timeout <seconds>', 'stop the agent after this many seconds', integerIn(1, MAX_TIMEOUT_SECONDS))
     .addOption(
       new Option('--permission-mode <mode>', "Claude Code permission mode (default: the continued task's)").choices(
@@ -49,6 +51,7 @@ Examples:
         message: await readInstruction(message, process.cwd()),
         model: options.model ?? null,
         max_turns: options.maxTurns ?? null,
+        max_budget_usd: options.maxBudget ?? null,
         timeout_seconds: options.timeout ?? null,
         permission_mode: options.permissionMode ?? null,
       };

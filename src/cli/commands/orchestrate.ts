@@ -15,7 +15,10 @@ export function registerOrchestrateCommand(program: Command): void {
   program
     .command('orchestrate')
     .description('Submit an orchestration: tasks that run when the tasks they depend on have ended')
-    .argument('<file>', 'the graph: a .json, .yaml or .yml file ({ name, failure_policy, pass_results, key, tasks: [...] })')
+    .argument(
+      '<file>',
+      'the graph: a .json, .yaml or .yml file ({ name, failure_policy, pass_results, key, budget_usd, tasks: [...] })',
+    )
     .option('-w, --wait', 'follow it until it ends; exit 0 when every task completed, 1 otherwise')
     .option('--json', 'print the orchestration as JSON (with --wait: the final one)')
     .addHelpText(

@@ -14,7 +14,7 @@ import {
 } from '../../core/task.js';
 import { validateTaskInput } from '../../service/task-input.js';
 import { settleWorkspace } from '../../service/task-workspace.js';
-import { integerIn, moreLabels } from '../arguments.js';
+import { dollars, integerIn, moreLabels } from '../arguments.js';
 import { openConnection } from '../connect.js';
 import { isLocalServerUrl } from '../server-address.js';
 import { localDaemonPid, restartAdvice, warningsFor } from '../server-environment.js';
@@ -29,6 +29,7 @@ interface RunOptions {
   system?: string;
   model?: string;
   maxTurns?: number;
+  maxBudget?: number;
   timeout?: number;
   permissionMode?: PermissionMode;
   idempotencyKey?: string;
@@ -50,6 +51,7 @@ export function registerRunCommand(program: Command): void {
     .option('-s, --system <text>', "text appended to Claude Code's system prompt")
     .option('-m, --model <model>', 'model id or alias (sonnet, opus, ...)')
     .option('--max-turns <n>', 'stop the agent after this many turns', integerIn(1, 10_000))
+    .option('--max-budget <usd>', 'stop the agent once its estimated cost reaches this many US dollars', dollars('--max-budget'))
     .option('--timeout <seconds>', 'stop the agent after this many seconds', integerIn(1, MAX_TIMEOUT_SECONDS))
     .addOption(new Option('--permission-mode <mode>', 'Claude Code permission mode').choices(PERMISSION_MODES))
     .option('--idempotency-key <key>', 'submitting the same key again returns the existing task')
@@ -115,6 +117,7 @@ async function taskInput(prompt: string | undefined, options: RunOptions): Promi
     model: options.model ?? null,
     permission_mode: options.permissionMode ?? null,
     max_turns: options.maxTurns ?? null,
+    max_budget_usd: options.maxBudget ?? null,
     timeout_seconds: options.timeout ?? null,
     idempotency_key: options.idempotencyKey ?? null,
     // One list, so a name given twice with different values is reported.

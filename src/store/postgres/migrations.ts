@@ -169,6 +169,13 @@ export const MIGRATIONS: readonly Migration[] = [
         ADD COLUMN continues bigint REFERENCES tasks (id) ON DELETE SET NULL;
     `,
   },
+  {
+    name: 'budgets: the most a task may cost, and the most an orchestration may spend',
+    sql: `
+      ALTER TABLE tasks ADD COLUMN max_budget_usd double precision;
+      ALTER TABLE orchestrations ADD COLUMN budget_usd double precision;
+    `,
+  },
 ];
 
 /** The table that records which steps a database has run. */

@@ -43,6 +43,11 @@ export const POSTGRES_DIALECT: Dialect = {
   msAgo: (param) => `(now() - ${msInterval(param)})`,
   epochMs,
   json: (param) => `${param}::jsonb`,
+  // AT TIME ZONE turns now() into the UTC wall clock, and the day's start back into a timestamptz.
+  utcDayStart: (daysBack) =>
+    `((date_trunc('day', now() AT TIME ZONE 'UTC') - make_interval(days => ${daysBack})) AT TIME ZONE 'UTC')`,
+  utcDay: (column) => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD')`,
+  jsonInteger: (column, key) => `(${column} ->> '${key}')::bigint`,
 };
 
 const TIME_COLUMNS = ['created_at', 'started_at', 'ended_at', 'run_at', 'cancel_requested_at', 'lease_expires_at', 'merged_at'];
@@ -86,6 +91,7 @@ export const ORCHESTRATION_COLUMNS = [
   'key',
   'failure_policy',
   'pass_results',
+  'budget_usd',
   `${epochMs('created_at')} AS created_at`,
   `${epochMs('cancel_requested_at')} AS cancel_requested_at`,
 ].join(', ');

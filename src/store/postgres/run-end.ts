@@ -81,8 +81,9 @@ function endRunParams(lease: Lease, end: RunEnd) {
 }
 
 /**
- * Ends a run in a terminal status, fenced by `lease`; false (and nothing
- * written) when the lease no longer owns the task.
+ * Ends a run in a terminal status, fenced by `lease`, and returns that
+ * status; null (and nothing written) when the lease no longer owns the task.
+ * A task in a graph ends as `inGraph` decides from its row, when given.
  *
  * A task outside a graph, as most are, ends in one autocommit statement; a
  * task in a graph moves its dependents in the same transaction, which takes
@@ -90,13 +91,18 @@ function endRunParams(lease: Lease, end: RunEnd) {
  * bound a node on PostgreSQL: with this and the other round trips cut from a
  * run (see StoredLogs), no-op tasks went from ~210 to ~400 per second.
  */
-export async function endTerminalRun(ctx: PostgresContext, lease: Lease, end: RunEnd): Promise<boolean> {
-  if ((await ctx.rows(END_LONE_RUN, endRunParams(lease, end))).length > 0) return true;
-  const ended = await whileOwned(ctx, lease, async (tx) => {
-    await endRun(tx, lease, end);
-    return true;
+export async function endTerminalRun(
+  ctx: PostgresContext,
+  lease: Lease,
+  end: RunEnd,
+  inGraph: (row: TaskRow) => RunEnd = () => end,
+): Promise<RunEnd['status'] | null> {
+  if ((await ctx.rows(END_LONE_RUN, endRunParams(lease, end))).length > 0) return end.status;
+  return whileOwned(ctx, lease, async (tx, row) => {
+    const decided = inGraph(row);
+    await endRun(tx, lease, decided);
+    return decided.status;
   });
-  return ended ?? false;
 }
 
 /** Call inside `whileOwned` (or another transaction that locked the owned row). */

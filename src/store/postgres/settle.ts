@@ -5,7 +5,7 @@
  * owns the task (nothing is written then).
  */
 import type { RunStats, TaskStatus } from '../../core/task.js';
-import { CANCELLED_RUN, decideFailure } from '../decisions.js';
+import { CANCELLED_RUN, decideFailure, decideStoppedRun } from '../decisions.js';
 import type { CompletedResult, FailureRecord, Lease } from '../task-store.js';
 import { notifyWork } from './notify.js';
 import type { PostgresContext } from './pool.js';
@@ -14,7 +14,7 @@ import { leaseParams, POSTGRES_DIALECT } from './row.js';
 import { endRun, endTerminalRun, whileOwned } from './run-end.js';
 
 export async function complete(ctx: PostgresContext, lease: Lease, result: CompletedResult): Promise<TaskStatus | null> {
-  const ended = await endTerminalRun(ctx, lease, {
+  return endTerminalRun(ctx, lease, {
     status: 'completed',
     // Success makes the errors of earlier attempts moot.
     error: null,
@@ -22,7 +22,6 @@ export async function complete(ctx: PostgresContext, lease: Lease, result: Compl
     stats: result,
     attempt: { outcome: 'completed', error: null },
   });
-  return ended ? 'completed' : null;
 }
 
 export async function fail(
@@ -38,9 +37,9 @@ export async function fail(
   });
 }
 
+/** Only a task of an orchestration can have been stopped by a budget: one on its own ends cancelled in one statement. */
 export async function markCancelled(ctx: PostgresContext, lease: Lease, stats?: Partial<RunStats>): Promise<TaskStatus | null> {
-  const ended = await endTerminalRun(ctx, lease, { ...CANCELLED_RUN, stats });
-  return ended ? 'cancelled' : null;
+  return endTerminalRun(ctx, lease, { ...CANCELLED_RUN, stats }, (row) => decideStoppedRun(row, stats));
 }
 
 const REFUND = refundAttempt(POSTGRES_DIALECT);
@@ -53,8 +52,9 @@ const REFUND = refundAttempt(POSTGRES_DIALECT);
 export async function release(ctx: PostgresContext, lease: Lease): Promise<TaskStatus | null> {
   return whileOwned(ctx, lease, async (tx, row) => {
     if (row.cancel_requested_at !== null) {
-      await endRun(tx, lease, CANCELLED_RUN);
-      return 'cancelled';
+      const end = decideStoppedRun(row);
+      await endRun(tx, lease, end);
+      return end.status;
     }
     await tx.run(REFUND, leaseParams(lease));
     await tx.run(DELETE_ATTEMPT, leaseParams(lease));

@@ -17,8 +17,8 @@ import { countsByStatus, insertTaskParams } from './tasks.js';
  */
 export function insertOrchestration(time: Dialect): string {
   return `
-  INSERT INTO orchestrations (name, key, failure_policy, pass_results, created_at)
-  VALUES (@name, @key, @failure_policy, CAST(@pass_results AS BOOLEAN), ${time.now})
+  INSERT INTO orchestrations (name, key, failure_policy, pass_results, budget_usd, created_at)
+  VALUES (@name, @key, @failure_policy, CAST(@pass_results AS BOOLEAN), @budget_usd, ${time.now})
   ON CONFLICT (key) WHERE key IS NOT NULL DO NOTHING
   RETURNING id`;
 }
@@ -39,9 +39,9 @@ export const ORCHESTRATION_EDGES = `
    WHERE t.orchestration_id = @orchestration_id
    ORDER BY d.task_id, dep.id`;
 
-/** Task counts per status of the orchestrations with ids in [@first_id, @last_id]. */
+/** Task counts and spend per status of the orchestrations with ids in [@first_id, @last_id]. */
 export const ORCHESTRATION_COUNTS = `
-  SELECT orchestration_id, status, count(*) AS count
+  SELECT orchestration_id, status, count(*) AS count, COALESCE(sum(cost_usd), 0) AS cost_usd
     FROM tasks
    WHERE orchestration_id BETWEEN @first_id AND @last_id
    GROUP BY orchestration_id, status`;
@@ -133,7 +133,13 @@ export const UNFINISHED_TASK_IDS_OF_ORCHESTRATION = `
  * names it after its id, in the same transaction.
  */
 export function orchestrationParams(spec: OrchestrationSpec) {
-  return { name: spec.name ?? '', key: spec.key, failure_policy: spec.failure_policy, pass_results: spec.pass_results ? 1 : 0 };
+  return {
+    name: spec.name ?? '',
+    key: spec.key,
+    failure_policy: spec.failure_policy,
+    pass_results: spec.pass_results ? 1 : 0,
+    budget_usd: spec.budget_usd,
+  };
 }
 
 /** Parameters of NAME_ORCHESTRATION for a new orchestration `id`; null when the spec has a name of its own. */
@@ -172,21 +178,27 @@ export interface OrchestrationRow {
   pass_results: number | boolean;
   created_at: number;
   cancel_requested_at: number | null;
+  budget_usd: number | null;
 }
 
 export interface CountRow {
   orchestration_id: number;
   status: TaskStatus;
   count: number;
+  cost_usd: number;
 }
 
 /** Orchestration records from their rows and the ORCHESTRATION_COUNTS rows that cover them. */
 export function toOrchestrationRecords(rows: readonly OrchestrationRow[], counts: readonly CountRow[]): OrchestrationRecord[] {
-  return rows.map((row) => ({
-    ...row,
-    pass_results: Boolean(row.pass_results),
-    counts: countsByStatus(counts.filter((count) => count.orchestration_id === row.id)),
-  }));
+  return rows.map((row) => {
+    const own = counts.filter((count) => count.orchestration_id === row.id);
+    return {
+      ...row,
+      pass_results: Boolean(row.pass_results),
+      counts: countsByStatus(own),
+      spent_usd: own.reduce((sum, count) => sum + Number(count.cost_usd), 0),
+    };
+  });
 }
 
 /** Counts parameters covering the given orchestrations (ORCHESTRATION_COUNTS reads a range of ids). */

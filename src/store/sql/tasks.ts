@@ -170,12 +170,12 @@ export function toRunningAttempt(row: RunningAttemptRow): RunningAttempt {
 export function insertTask(d: Dialect, tail: string): string {
   return `
   INSERT INTO tasks (
-    status, execution_prompt, working_directory, system_prompt, model, permission_mode, max_turns, timeout_seconds,
-    max_attempts, idempotency_key, required_labels, isolation, base_commit, continues, branch, worktree_path,
+    status, execution_prompt, working_directory, system_prompt, model, permission_mode, max_turns, max_budget_usd,
+    timeout_seconds, max_attempts, idempotency_key, required_labels, isolation, base_commit, continues, branch, worktree_path,
     orchestration_id, identifier, initial_delay, created_at, run_at
   ) VALUES (
-    @status, @execution_prompt, @working_directory, @system_prompt, @model, @permission_mode, @max_turns, @timeout_seconds,
-    @max_attempts, @idempotency_key, ${d.json('@required_labels')}, @isolation, @base_commit, @continues, @branch,
+    @status, @execution_prompt, @working_directory, @system_prompt, @model, @permission_mode, @max_turns, @max_budget_usd,
+    @timeout_seconds, @max_attempts, @idempotency_key, ${d.json('@required_labels')}, @isolation, @base_commit, @continues, @branch,
     @worktree_path, @orchestration_id, @identifier, @initial_delay,
     ${d.now}, ${d.afterSeconds('CAST(@initial_delay AS INTEGER)')}
   )
@@ -201,6 +201,7 @@ export function insertTaskParams(spec: EnqueueSpec, placement: NewTaskPlacement 
     model: spec.model,
     permission_mode: spec.permission_mode,
     max_turns: spec.max_turns,
+    max_budget_usd: spec.max_budget_usd,
     timeout_seconds: spec.timeout_seconds,
     max_attempts: spec.max_attempts,
     idempotency_key: spec.idempotency_key,

@@ -14,6 +14,9 @@ export const SQLITE_DIALECT: Dialect = {
   msAgo: (param) => `(@now - ${param})`,
   epochMs: (expression) => expression,
   json: (param) => param,
+  utcDayStart: (daysBack) => `(@now - @now % 86400000 - ${daysBack} * 86400000)`,
+  utcDay: (column) => `strftime('%Y-%m-%d', ${column} / 1000, 'unixepoch')`,
+  jsonInteger: (column, key) => `json_extract(${column}, '$.${key}')`,
 };
 
 export class SqliteContext {

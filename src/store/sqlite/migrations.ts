@@ -222,6 +222,13 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE tasks ADD COLUMN continues INTEGER REFERENCES tasks (id) ON DELETE SET NULL;
     `,
   },
+  {
+    name: 'budgets: the most a task may cost, and the most an orchestration may spend',
+    sql: `
+      ALTER TABLE tasks ADD COLUMN max_budget_usd REAL;
+      ALTER TABLE orchestrations ADD COLUMN budget_usd REAL;
+    `,
+  },
 ];
 
 /**

@@ -1,5 +1,6 @@
 /** Every operation of the SQLite store, one statement module each, as one namespace for sqlite-database.ts. */
 export { abandon } from './abandon.js';
+export { enforceBudget } from './budget.js';
 export { requestCancel } from './cancel.js';
 export { cancelOrchestration } from './cancel-orchestration.js';
 export { claimMany } from './claim.js';
@@ -13,5 +14,6 @@ export { dependencyHeads, dependencyResults, getOrchestration, listOrchestration
 export { reapExpired } from './reap.js';
 export { complete, fail, markCancelled, release } from './settle.js';
 export { submitOrchestration } from './submit-orchestration.js';
+export { usage } from './usage.js';
 export { listWorkers, registerWorker, setWorkerState, workerHeartbeat } from './workers.js';
 export { metricsSnapshot } from './metrics.js';

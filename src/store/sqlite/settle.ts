@@ -5,7 +5,7 @@
  * owns the task (nothing is written then).
  */
 import type { RunStats, TaskStatus } from '../../core/task.js';
-import { CANCELLED_RUN, decideFailure } from '../decisions.js';
+import { decideFailure, decideStoppedRun } from '../decisions.js';
 import type { CompletedResult, FailureRecord, Lease } from '../task-store.js';
 import { DELETE_ATTEMPT, refundAttempt } from '../sql/tasks.js';
 import { SQLITE_DIALECT, type SqliteContext } from './context.js';
@@ -35,9 +35,10 @@ export function fail(ctx: SqliteContext, lease: Lease, failure: FailureRecord, r
 }
 
 export function markCancelled(ctx: SqliteContext, lease: Lease, stats?: Partial<RunStats>): TaskStatus | null {
-  return whileOwned(ctx, lease, () => {
-    endRun(ctx, lease, { ...CANCELLED_RUN, stats });
-    return 'cancelled';
+  return whileOwned(ctx, lease, (row) => {
+    const end = decideStoppedRun(row, stats);
+    endRun(ctx, lease, end);
+    return end.status;
   });
 }
 
@@ -51,8 +52,9 @@ const REFUND = refundAttempt(SQLITE_DIALECT);
 export function release(ctx: SqliteContext, lease: Lease): TaskStatus | null {
   return whileOwned(ctx, lease, (row) => {
     if (row.cancel_requested_at !== null) {
-      endRun(ctx, lease, CANCELLED_RUN);
-      return 'cancelled';
+      const end = decideStoppedRun(row);
+      endRun(ctx, lease, end);
+      return end.status;
     }
     ctx.statement(REFUND).run({ ...leaseParams(lease), now: ctx.now() });
     ctx.statement(DELETE_ATTEMPT).run(leaseParams(lease));

@@ -34,6 +34,7 @@ export function describeLabelContract(current: CurrentFixture): void {
         failure_policy: 'skip_dependents',
         pass_results: true,
         key: null,
+        budget_usd: null,
         tasks: [
           {
             ...taskSpec({ required_labels: { gpu: 'true', region: 'eu' } }),

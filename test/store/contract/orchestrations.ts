@@ -17,6 +17,7 @@ function graph(
     failure_policy: 'skip_dependents',
     pass_results: true,
     key: null,
+    budget_usd: null,
     ...overrides,
     tasks: Object.entries(edges).map(([identifier, depends_on]) => ({
       ...taskSpec({ execution_prompt: `Do ${identifier}`, working_directory: `/srv/${identifier}` }),

@@ -39,6 +39,7 @@ export function describeWorkspaceContract(current: CurrentFixture): void {
       const graph = await store.submitOrchestration({
         name: null,
         key: null,
+        budget_usd: null,
         failure_policy: 'skip_dependents',
         pass_results: true,
         tasks: [{ ...taskSpec({ isolation: 'worktree', base_commit: HEAD }), identifier: 'a', depends_on: [], initial_delay: 0 }],
@@ -94,6 +95,7 @@ export function describeWorkspaceContract(current: CurrentFixture): void {
       const { tasks } = await store.submitOrchestration({
         name: null,
         key: null,
+        budget_usd: null,
         failure_policy: 'continue',
         pass_results: false,
         tasks: [
