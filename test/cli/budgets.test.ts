@@ -109,8 +109,8 @@ describe('budgets and usage on the command line', () => {
       toYaml({ budget_usd: 'lots', tasks: [{ identifier: 'a', execution_prompt: 'x', working_directory: './project' }] }),
     );
     const bad = await cli.run(['orchestrate', join(cli.home, 'bad.yaml')]);
-    // Like any other problem in a graph file: exit 1, nothing stored.
-    expect(bad.code).toBe(1);
+    // Like any other problem in a graph file: exit 2, nothing stored.
+    expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/budget_usd: budget_usd must be a number of US dollars/);
     expect(JSON.parse((await cli.run(['list-orchestrations', '--json'])).stdout).orchestrations).toHaveLength(1);
   });
