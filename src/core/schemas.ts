@@ -161,6 +161,13 @@ export const taskSchema = z.object({
   api_key_source: z.string().nullable(),
   attempts: z.int(),
   max_attempts: z.int(),
+  limit_hits: z
+    .int()
+    .describe('Runs stopped by a usage or rate limit; the task went back to the queue and the attempt was not counted.'),
+  not_before: z
+    .string()
+    .nullable()
+    .describe('A pending task does not start before this time (a retry backoff, a usage limit reset).'),
   cancel_requested: z.boolean(),
   idempotency_key: z.string().nullable(),
   required_labels: z.record(z.string(), z.string()),

@@ -14,6 +14,7 @@ import { describeLeaseContract } from './contract/leases.js';
 import { describeLogContract } from './contract/log-lines.js';
 import { describeMaintenanceContract } from './contract/maintenance.js';
 import { describeOrchestrationContract } from './contract/orchestrations.js';
+import { describeQueuePauseContract } from './contract/queue-pause.js';
 import { describeSettleContract } from './contract/settle.js';
 import { describeSignalContract } from './contract/signals.js';
 import { describeWorkerRegistryContract } from './contract/workers.js';
@@ -48,5 +49,6 @@ export function describeTaskStoreContract(name: string, factory: TaskStoreFactor
     describeWorkerRegistryContract(current);
     describeOrchestrationContract(current);
     describeWorkspaceContract(current);
+    describeQueuePauseContract(current);
   });
 }

@@ -40,6 +40,8 @@ export function msInterval(param: string): string {
 export const POSTGRES_DIALECT: Dialect = {
   now: 'now()',
   afterSeconds: (seconds) => `now() + make_interval(secs => ${seconds})`,
+  msAhead: (param) => `(now() + ${msInterval(param)})`,
+  utcDayStart: `(date_trunc('day', now() AT TIME ZONE 'UTC') AT TIME ZONE 'UTC')`,
   msAgo: (param) => `(now() - ${msInterval(param)})`,
   epochMs,
   json: (param) => `${param}::jsonb`,
@@ -52,6 +54,7 @@ const OTHER_COLUMNS = [
   'status',
   ...TASK_DEFINITION_FIELDS,
   'attempts',
+  'limit_hits',
   'last_action_cache',
   'final_summary',
   'error_code',

@@ -11,6 +11,8 @@ import { asStoreError } from './store-errors.js';
 export const SQLITE_DIALECT: Dialect = {
   now: '@now',
   afterSeconds: (seconds) => `(@now + (${seconds}) * 1000)`,
+  msAhead: (param) => `(@now + ${param})`,
+  utcDayStart: '(@now - @now % 86400000)',
   msAgo: (param) => `(@now - ${param})`,
   epochMs: (expression) => expression,
   json: (param) => param,

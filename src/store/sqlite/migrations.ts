@@ -222,6 +222,22 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE tasks ADD COLUMN continues INTEGER REFERENCES tasks (id) ON DELETE SET NULL;
     `,
   },
+  {
+    name: 'limits: the queue pause and the usage-limit hits of a task',
+    sql: `
+      ALTER TABLE tasks ADD COLUMN limit_hits INTEGER NOT NULL DEFAULT 0;
+      -- At most one pause, for every runner on the database.
+      CREATE TABLE queue_pause (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        kind TEXT NOT NULL,
+        reason TEXT NOT NULL,
+        paused_at INTEGER NOT NULL,
+        paused_until INTEGER NOT NULL,
+        probe_task_id INTEGER,
+        probe_started_at INTEGER
+      );
+    `,
+  },
 ];
 
 /**
