@@ -18,6 +18,11 @@ export interface QueuePause {
   probe_task_id: number | null;
 }
 
+/** "usage limit reached (five_hour)": a usage limit's pause reason, `limitType` as Claude Code names it. */
+export function describeLimit(limitType: string | null): string {
+  return `usage limit reached${limitType ? ` (${limitType})` : ''}`;
+}
+
 /**
  * "at 14:05 (in 2 h 13 min)": when a pause or wait ends, in the reader's
  * local time, and how far off that is from `now`.

@@ -7,6 +7,7 @@
 import { stat } from 'node:fs/promises';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { Agent, AgentActivity, AgentRunResult } from '../agents/agent.js';
+import { describeLimit, describeWhen } from '../core/queue-pause.js';
 import type { OrphanGuard } from '../host/orphan-guard.js';
 import type { RunStats } from '../core/task.js';
 import type { TaskLogs, TaskLogWriter } from '../logs/task-logs.js';
@@ -14,6 +15,7 @@ import type { ClaimedTask, Lease, TaskProgress, TaskStore, WorkspaceProgress } f
 import { ProgressRecorder } from './progress-recorder.js';
 import { withDependencyResults } from './dependency-results.js';
 import { followUpOf } from './follow-up.js';
+import { limitDelayMs, retryDelayMs, type Backoffs } from './retry-policy.js';
 import { TaskWorktree } from './task-worktree.js';
 
 export type StopReason = 'cancel' | 'timeout' | 'shutdown' | 'lease_lost';
@@ -39,6 +41,7 @@ export interface TaskExecutionDeps {
   orphanGuard: Pick<OrphanGuard, 'watch' | 'unwatch'>;
   /** Where the worktrees of tasks with isolation `worktree` go. */
   worktreesDir: string;
+  backoffs: Backoffs;
 }
 
 export class TaskExecution {
@@ -93,10 +96,22 @@ export class TaskExecution {
       clearTimeout(timer);
     }
     const reason = this.controller.signal.aborted ? (this.controller.signal.reason as StopReason) : null;
-    log.line(`=== ${describeEnd(result, reason, task.timeout_seconds)}`);
+    const again = this.whenAgain(result);
+    log.line(`=== ${describeEnd(result, reason, task.timeout_seconds)}${describeAgain(result, again, this.claimed)}`);
     const finished = await this.worktree.finish(log, outcomeWord(result, reason));
     await Promise.all([log.close(), progress.flush()]);
-    await this.record(result, reason, finished);
+    await this.record(result, reason, finished, again);
+  }
+
+  /**
+   * How long before the task runs again, when it does: after a usage limit
+   * (the queue waits as long), or after a transient failure with attempts
+   * left. Null: this run ends the task.
+   */
+  private whenAgain(result: AgentRunResult): number | null {
+    const { task, attempt } = this.claimed;
+    if (result.outcome === 'limited') return limitDelayMs(result.resetsAt, task.limit_hits, this.deps.backoffs);
+    return retryDelayMs(result, attempt, task.max_attempts, this.deps.backoffs);
   }
 
   private async runAgent(log: TaskLogWriter, progressRecorder: ProgressRecorder): Promise<AgentRunResult> {
@@ -146,6 +161,9 @@ export class TaskExecution {
           const progress = progressOf(activity);
           if (progress) progressRecorder.record(progress);
         },
+        onModelAnswered: () => {
+          if (this.claimed.probe) void this.probeGotThrough(log);
+        },
       },
     );
   }
@@ -158,13 +176,29 @@ export class TaskExecution {
     return withDependencyResults(task.execution_prompt, await this.deps.store.dependencyResults(task.id));
   }
 
-  private async record(result: AgentRunResult, reason: StopReason | null, workspace: WorkspaceProgress | null): Promise<void> {
+  /** This task went first after a pause and the API answered it: the others may start. */
+  private async probeGotThrough(log: TaskLogWriter): Promise<void> {
+    try {
+      if (await this.deps.store.probeGotThrough(this.taskId)) {
+        log.line('[limit] the API answers again: the queue pause is lifted and the other tasks start');
+      }
+    } catch {
+      // The pause ends anyway: another probe is started once this one's lease runs out.
+    }
+  }
+
+  private async record(
+    result: AgentRunResult,
+    reason: StopReason | null,
+    workspace: WorkspaceProgress | null,
+    again: number | null,
+  ): Promise<void> {
     const deadline = Date.now() + OUTCOME_RETRY_MS;
     for (let retry = 0; ; retry++) {
       try {
         // Before the outcome, while the lease still fences it: a task seen ended has its head recorded.
         if (workspace) await this.deps.store.recordWorkspace(this.lease, workspace);
-        return await this.writeOutcome(result, reason);
+        return await this.writeOutcome(result, reason, again);
       } catch (error) {
         if (Date.now() >= deadline) throw error;
         await delay(OUTCOME_RETRY_PAUSES_MS[Math.min(retry, OUTCOME_RETRY_PAUSES_MS.length - 1)]);
@@ -172,7 +206,7 @@ export class TaskExecution {
     }
   }
 
-  private async writeOutcome(result: AgentRunResult, reason: StopReason | null): Promise<void> {
+  private async writeOutcome(result: AgentRunResult, reason: StopReason | null, again: number | null): Promise<void> {
     const { store } = this.deps;
     const { task } = this.claimed;
     if (result.outcome === 'completed') {
@@ -181,8 +215,17 @@ export class TaskExecution {
       await store.fail(
         this.lease,
         { error_code: result.code, error_message: result.message, final_summary: result.summary, ...result.stats },
-        null,
+        again,
       );
+      // The probe got an answer, if not the one it wanted: the limit is over.
+      if (this.claimed.probe) await store.probeGotThrough(task.id);
+    } else if (result.outcome === 'limited') {
+      await store.deferForLimit(this.lease, {
+        delayMs: again!,
+        reason: describeLimit(result.limitType),
+        message: `Waiting for the usage limit to reset at ${new Date(Date.now() + again!).toISOString()}. ${result.message}`,
+        stats: result.stats,
+      });
     } else if (reason === 'cancel') {
       await store.markCancelled(this.lease, result.stats);
     } else if (reason === 'timeout') {
@@ -206,6 +249,7 @@ function timeoutFailure(seconds: number, stats: Partial<RunStats>) {
 function outcomeWord(result: AgentRunResult, reason: StopReason | null): string {
   if (result.outcome === 'completed') return 'completed';
   if (result.outcome === 'failed') return `failed (${result.code})`;
+  if (result.outcome === 'limited') return 'paused by a usage limit';
   const words: Record<StopReason, string> = {
     cancel: 'cancelled',
     timeout: 'timed out',
@@ -217,6 +261,7 @@ function outcomeWord(result: AgentRunResult, reason: StopReason | null): string 
 
 function describeEnd(result: AgentRunResult, reason: StopReason | null, timeoutSeconds: number): string {
   if (result.outcome === 'completed') return 'completed';
+  if (result.outcome === 'limited') return `paused: ${result.message}`;
   if (result.outcome === 'failed') return `failed (${result.code}): ${result.message}`;
   switch (reason) {
     case 'cancel':
@@ -228,6 +273,17 @@ function describeEnd(result: AgentRunResult, reason: StopReason | null, timeoutS
     default:
       return 'stopped: this runner lost its lease on the task';
   }
+}
+
+/** What comes of the run for the task, after its end in the log: a wait for a limit, a retry, or none left. */
+function describeAgain(result: AgentRunResult, again: number | null, claimed: ClaimedTask): string {
+  if (result.outcome === 'limited') {
+    return `; waiting for the usage limit to reset ${describeWhen(new Date(Date.now() + again!))}; no task starts until then`;
+  }
+  if (result.outcome !== 'failed' || !result.transient) return '';
+  const { attempt, task } = claimed;
+  if (again === null) return `; not retried: no attempts left (${attempt} of ${task.max_attempts})`;
+  return `; retrying in ${Math.ceil(again / 1000)} s (attempt ${attempt + 1} of ${task.max_attempts}), as the failure is transient`;
 }
 
 function progressOf(activity: AgentActivity): TaskProgress | null {
