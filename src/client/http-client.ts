@@ -19,7 +19,14 @@ import {
   type TaskDiff,
   type TaskDiffStat,
 } from '../core/review.js';
-import { healthSchema, type ContinueTaskInput, type CreateTaskInput, type Health, type ListTasksQuery } from '../core/schemas.js';
+import {
+  healthSchema,
+  type ContinueTaskInput,
+  type CreateTaskInput,
+  type Health,
+  type ListTasksQuery,
+  type QueueResume,
+} from '../core/schemas.js';
 import type { Task, TaskPage, WaitOutcome } from '../core/task.js';
 import type { WorkerList } from '../core/worker.js';
 import { errorFromBody, parseJson } from './error-body.js';
@@ -195,7 +202,13 @@ export class ClaudeWorkerClient implements TaskService {
   }
 
   async workers(): Promise<WorkerList> {
-    return this.json<WorkerList>(await this.request('GET', '/api/v1/workers'));
+    const list = await this.json<WorkerList>(await this.request('GET', '/api/v1/workers'));
+    // Servers of older versions send no pause.
+    return { ...list, queue_pause: list.queue_pause ?? null };
+  }
+
+  async resumeQueue(): Promise<QueueResume> {
+    return this.json<QueueResume>(await this.request('POST', '/api/v1/queue/resume'));
   }
 
   private async request(method: 'GET' | 'POST', path: string, options: RequestOptions = {}): Promise<Response> {

@@ -42,3 +42,25 @@ function describeDistance(ms: number): string {
   const minutes = totalMinutes % 60;
   return hours === 0 ? `in ${minutes} min` : `in ${hours} h ${minutes} min`;
 }
+
+/** The pause in one line, for `server status` and `workers`. */
+export function describePause(pause: Pick<QueuePause, 'reason' | 'paused_until'>, now: Date = new Date()): string {
+  const until = new Date(pause.paused_until);
+  const when =
+    until.getTime() > now.getTime()
+      ? `no task starts until ${describeWhen(until, now).replace(/^at /, '')}`
+      : 'one task runs first; the others start once it gets through';
+  return `queue paused: ${pause.reason}; ${when} (claude-worker resume lifts the pause)`;
+}
+
+/** Why a pending task waits, when it waits for a time: a usage limit's reset or a retry's backoff. */
+export function describeWait(
+  task: { status: string; error_code: string | null; not_before: string | null },
+  now: Date = new Date(),
+): string | null {
+  if (task.status !== 'pending' || task.not_before === null) return null;
+  const until = new Date(task.not_before);
+  if (until.getTime() <= now.getTime()) return null;
+  if (task.error_code === 'usage_limit') return `waiting for the usage limit to reset ${describeWhen(until, now)}`;
+  return `waiting to retry ${describeWhen(until, now)}`;
+}
