@@ -15,14 +15,7 @@ export type {
   TaskDiff,
   TaskDiffStat,
 } from './core/review.js';
-export type {
-  ContinueTaskInput,
-  CreateTaskInput,
-  Health,
-  ListTasksQuery,
-  QueueResume,
-  ServerWarning,
-} from './core/schemas.js';
+export type { ContinueTaskInput, CreateTaskInput, Health, ListTasksQuery, QueueResume, ServerWarning } from './core/schemas.js';
 export { PAUSE_KINDS, type PauseKind, type QueuePause } from './core/queue-pause.js';
 export type { CreateOrchestrationInput, ListOrchestrationsQuery, OrchestrationTaskInput } from './core/orchestration-schemas.js';
 export {
