@@ -4,7 +4,7 @@
  */
 import { homedir } from 'node:os';
 import { formatLabels } from '../core/labels.js';
-import { describePause, describeWait } from '../core/queue-pause.js';
+import { describePause, describeWait, type QueuePause } from '../core/queue-pause.js';
 import type { Task, TaskStatus } from '../core/task.js';
 import type { WorkerList, WorkerState } from '../core/worker.js';
 
@@ -190,6 +190,7 @@ export function renderTaskDetail(
   style: Style = PLAIN,
   logFile?: string,
   noWorkerQualifies = false,
+  queuePause: Pick<QueuePause, 'reason' | 'paused_until'> | null = null,
 ): string {
   const elapsed = taskElapsedMs(task, now);
   const required = formatLabels(task.required_labels);
@@ -217,6 +218,8 @@ export function renderTaskDetail(
         (task.limit_hits > 0 ? ` (and ${task.limit_hits} stopped by a usage limit)` : ''),
     ],
     ['Waiting', describeWait(task, new Date(now))],
+    // A pending task waits for the pause too, whatever its own not_before.
+    ['Queue', queuePause !== null && task.status === 'pending' ? describePause(queuePause, new Date(now)) : null],
     ['Requires', required === '' ? null : required + (noWorkerQualifies ? ' (no active worker has these labels: it waits)' : '')],
     ['Last action', task.last_action_cache],
     [

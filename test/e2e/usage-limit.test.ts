@@ -123,6 +123,10 @@ it('pauses the queue at a usage limit, then starts one task first and the rest a
   expect(await cli(server, setup, ['status', String(ids[0])])).toMatch(
     /waiting for the usage limit to reset at \d\d:\d\d \(in \d+ s\)/,
   );
+  // A queued task says it waits for the pause.
+  expect(await cli(server, setup, ['status', String(ids[1])])).toMatch(
+    /^Queue:\s+queue paused: usage limit reached \(five_hour\); no task starts until \d\d:\d\d \(in \d+ s\)/m,
+  );
   expect(await cli(server, setup, ['workers'])).toMatch(
     /^queue paused: usage limit reached \(five_hour\); no task starts until /,
   );
