@@ -141,8 +141,9 @@ export class TaskExecution {
         model: task.model,
         permissionMode: task.permission_mode,
         maxTurns: task.max_turns,
-        // Set only when an earlier attempt started and was interrupted (released or
-        // lost): agent failures are never retried, and a claim keeps the last session.
+        // Set only when an earlier attempt started and did not end the task: it was
+        // interrupted (released or lost), stopped by a usage limit, or failed in a
+        // transient way. A claim keeps the last session, so the re-run continues it.
         resumeSessionId: task.session_id,
         followUp: await followUpOf(this.deps.store, task),
         cwd: this.worktree.cwd ?? task.working_directory,
