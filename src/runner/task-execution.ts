@@ -7,7 +7,7 @@
 import { stat } from 'node:fs/promises';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { Agent, AgentActivity, AgentRunResult } from '../agents/agent.js';
-import { describeLimit, describeWhen } from '../core/queue-pause.js';
+import { describeLimit } from '../core/queue-pause.js';
 import type { OrphanGuard } from '../host/orphan-guard.js';
 import type { RunStats } from '../core/task.js';
 import type { TaskLogs, TaskLogWriter } from '../logs/task-logs.js';
@@ -16,9 +16,10 @@ import { ProgressRecorder } from './progress-recorder.js';
 import { withDependencyResults } from './dependency-results.js';
 import { followUpOf } from './follow-up.js';
 import { limitDelayMs, retryDelayMs, type Backoffs } from './retry-policy.js';
+import { describeAgain, describeEnd, outcomeWord, type StopReason } from './run-end-words.js';
 import { TaskWorktree } from './task-worktree.js';
 
-export type StopReason = 'cancel' | 'timeout' | 'shutdown' | 'lease_lost';
+export type { StopReason };
 
 /**
  * A store outage (a database restart, a failover) must not throw away a run
@@ -244,47 +245,6 @@ function timeoutFailure(seconds: number, stats: Partial<RunStats>) {
     error_code: 'timeout' as const,
     error_message: `Timed out after ${seconds} s; the agent and every process it started were stopped. Give the task more time with --timeout (timeout_seconds) or split it.`,
   };
-}
-
-/** How the agent's run ended, for the message of claude-worker's commit. */
-function outcomeWord(result: AgentRunResult, reason: StopReason | null): string {
-  if (result.outcome === 'completed') return 'completed';
-  if (result.outcome === 'failed') return `failed (${result.code})`;
-  if (result.outcome === 'limited') return 'paused by a usage limit';
-  const words: Record<StopReason, string> = {
-    cancel: 'cancelled',
-    timeout: 'timed out',
-    shutdown: 'released at shutdown',
-    lease_lost: 'stopped: lease lost',
-  };
-  return reason ? words[reason] : 'stopped';
-}
-
-function describeEnd(result: AgentRunResult, reason: StopReason | null, timeoutSeconds: number): string {
-  if (result.outcome === 'completed') return 'completed';
-  if (result.outcome === 'limited') return `paused: ${result.message}`;
-  if (result.outcome === 'failed') return `failed (${result.code}): ${result.message}`;
-  switch (reason) {
-    case 'cancel':
-      return 'cancelled: the agent was stopped';
-    case 'timeout':
-      return `failed (timeout): stopped after ${timeoutSeconds} s`;
-    case 'shutdown':
-      return 'released: the runner is shutting down; the task will run again';
-    default:
-      return 'stopped: this runner lost its lease on the task';
-  }
-}
-
-/** What comes of the run for the task, after its end in the log: a wait for a limit, a retry, or none left. */
-function describeAgain(result: AgentRunResult, again: number | null, claimed: ClaimedTask): string {
-  if (result.outcome === 'limited') {
-    return `; waiting for the usage limit to reset ${describeWhen(new Date(Date.now() + again!))}; no task starts until then`;
-  }
-  if (result.outcome !== 'failed' || !result.transient) return '';
-  const { attempt, task } = claimed;
-  if (again === null) return `; not retried: no attempts left (${attempt} of ${task.max_attempts})`;
-  return `; retrying in ${Math.ceil(again / 1000)} s (attempt ${attempt + 1} of ${task.max_attempts}), as the failure is transient`;
 }
 
 function progressOf(activity: AgentActivity): TaskProgress | null {
