@@ -15,8 +15,9 @@ export type {
   TaskDiff,
   TaskDiffStat,
 } from './core/review.js';
-export type { ContinueTaskInput, CreateTaskInput, Health, ListTasksQuery, ServerWarning } from './core/schemas.js';
+export type { ContinueTaskInput, CreateTaskInput, Health, ListTasksQuery, QueueResume, ServerWarning } from './core/schemas.js';
 export type { UsageFigures, UsageQuery, UsageReport } from './core/usage.js';
+export { PAUSE_KINDS, type PauseKind, type QueuePause } from './core/queue-pause.js';
 export type { CreateOrchestrationInput, ListOrchestrationsQuery, OrchestrationTaskInput } from './core/orchestration-schemas.js';
 export {
   FAILURE_CODES,

@@ -64,11 +64,28 @@ export interface AgentObserver {
   /** Every raw protocol message, for the full JSONL log. */
   onMessage(message: unknown): void;
   onActivity(activity: AgentActivity): void;
+  /** The model answered a request: the API takes this credential's requests (again). Called once per run. */
+  onModelAnswered?(): void;
 }
 
+/**
+ * How a run ended. `failed` with `transient`: not the task's fault (the API
+ * failed for a moment, the agent crashed before its first tool use), worth
+ * another attempt. `limited`: a usage or rate limit of the credential
+ * stopped it; the task is not at fault and no other task can run either
+ * until `resetsAt` (epoch ms; null when the agent did not say).
+ */
 export type AgentRunResult =
   | { outcome: 'completed'; summary: string; stats: RunStats }
-  | { outcome: 'failed'; code: FailureCode; message: string; summary: string | null; stats: Partial<RunStats> }
+  | {
+      outcome: 'failed';
+      code: FailureCode;
+      message: string;
+      summary: string | null;
+      stats: Partial<RunStats>;
+      transient?: boolean;
+    }
+  | { outcome: 'limited'; resetsAt: number | null; limitType: string | null; message: string; stats: Partial<RunStats> }
   | { outcome: 'aborted'; stats: Partial<RunStats> };
 
 export interface Agent {

@@ -4,6 +4,7 @@
  */
 import { homedir } from 'node:os';
 import { formatLabels } from '../core/labels.js';
+import { describePause, describeWait, type QueuePause } from '../core/queue-pause.js';
 import type { Task, TaskStatus } from '../core/task.js';
 import type { WorkerList, WorkerState } from '../core/worker.js';
 
@@ -118,6 +119,8 @@ export function shortenHome(path: string, home = homedir()): string {
 export function taskSnippet(task: Task): string {
   if ((task.status === 'failed' || task.status === 'skipped') && task.error_message) return task.error_message;
   if (task.status === 'completed' && task.final_summary) return task.final_summary;
+  const wait = describeWait(task);
+  if (wait !== null) return wait;
   if (task.last_action_cache !== null || task.status !== 'pending') return task.last_action_cache ?? '';
   const required = formatLabels(task.required_labels);
   return required ? `waiting for a worker with ${required}` : 'waiting for a worker';
@@ -187,6 +190,7 @@ export function renderTaskDetail(
   style: Style = PLAIN,
   logFile?: string,
   noWorkerQualifies = false,
+  queuePause: Pick<QueuePause, 'reason' | 'paused_until'> | null = null,
 ): string {
   const elapsed = taskElapsedMs(task, now);
   const required = formatLabels(task.required_labels);
@@ -209,7 +213,14 @@ export function renderTaskDetail(
     ['Turns', task.num_turns === null ? null : String(task.num_turns) + (task.max_turns ? ` (max ${task.max_turns})` : '')],
     ['Model', task.model],
     ['Permissions', task.permission_mode],
-    ['Attempts', `${task.attempts} of ${task.max_attempts}`],
+    [
+      'Attempts',
+      `${task.attempts} of ${task.max_attempts}` +
+        (task.limit_hits > 0 ? ` (and ${task.limit_hits} stopped by a usage limit)` : ''),
+    ],
+    ['Waiting', describeWait(task, new Date(now))],
+    // A pending task waits for the pause too, whatever its own not_before.
+    ['Queue', queuePause !== null && task.status === 'pending' ? describePause(queuePause, new Date(now)) : null],
     ['Requires', required === '' ? null : required + (noWorkerQualifies ? ' (no active worker has these labels: it waits)' : '')],
     ['Last action', task.last_action_cache],
     [
@@ -236,9 +247,12 @@ const WORKER_STATE_COLOUR: Record<WorkerState, TaskStatus> = {
 };
 
 /** The table of `workers`, with a line on how long stopped and lost workers stay listed. */
-export function renderWorkerTable(list: WorkerList, style: Style = PLAIN): string {
+export function renderWorkerTable(list: WorkerList, style: Style = PLAIN, now: Date = new Date()): string {
   const kept = `Stopped and lost workers stay listed for ${formatAgeSeconds(list.retention_seconds)} after their last heartbeat.`;
-  if (list.workers.length === 0) return `No workers. Start one with: claude-worker worker --db <database>\n${style.dim(kept)}\n`;
+  const paused = list.queue_pause === null ? '' : `${style.status('failed', describePause(list.queue_pause, now))}\n`;
+  if (list.workers.length === 0) {
+    return `${paused}No workers. Start one with: claude-worker worker --db <database>\n${style.dim(kept)}\n`;
+  }
   const table = renderTable(
     list.workers,
     [
@@ -253,7 +267,7 @@ export function renderWorkerTable(list: WorkerList, style: Style = PLAIN): strin
     ],
     style,
   );
-  return `${table}${style.dim(kept)}\n`;
+  return `${paused}${table}${style.dim(kept)}\n`;
 }
 
 /** A piped diff can make the prompt thousands of lines long; `--json` has all of it. */

@@ -12,6 +12,7 @@ import { registerLogsCommand } from './commands/logs.js';
 import { registerMcpCommand } from './commands/mcp.js';
 import { registerOrchestrateCommand } from './commands/orchestrate.js';
 import { registerOrchestrationStatusCommand } from './commands/orchestration-status.js';
+import { registerResumeCommand } from './commands/resume.js';
 import { registerReviewCommands } from './commands/review.js';
 import { registerRunCommand } from './commands/run.js';
 import { registerServerCommand } from './commands/server.js';
@@ -51,6 +52,7 @@ Environment:
   registerMcpCommand(program);
   registerWorkerCommand(program);
   registerWorkersCommand(program);
+  registerResumeCommand(program);
   registerUsageCommand(program);
   registerDashboardCommand(program);
   registerDoctorCommand(program);

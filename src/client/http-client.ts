@@ -19,7 +19,14 @@ import {
   type TaskDiff,
   type TaskDiffStat,
 } from '../core/review.js';
-import { healthSchema, type ContinueTaskInput, type CreateTaskInput, type Health, type ListTasksQuery } from '../core/schemas.js';
+import {
+  healthSchema,
+  type ContinueTaskInput,
+  type CreateTaskInput,
+  type Health,
+  type ListTasksQuery,
+  type QueueResume,
+} from '../core/schemas.js';
 import type { Task, TaskPage, WaitOutcome } from '../core/task.js';
 import type { UsageQuery, UsageReport } from '../core/usage.js';
 import type { WorkerList } from '../core/worker.js';
@@ -196,7 +203,13 @@ export class ClaudeWorkerClient implements TaskService {
   }
 
   async workers(): Promise<WorkerList> {
-    return this.json<WorkerList>(await this.request('GET', '/api/v1/workers'));
+    const list = await this.json<WorkerList>(await this.request('GET', '/api/v1/workers'));
+    // Servers of older versions send no pause.
+    return { ...list, queue_pause: list.queue_pause ?? null };
+  }
+
+  async resumeQueue(): Promise<QueueResume> {
+    return this.json<QueueResume>(await this.request('POST', '/api/v1/queue/resume'));
   }
 
   async usage(query: UsageQuery = {}): Promise<UsageReport> {

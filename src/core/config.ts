@@ -11,6 +11,8 @@ import { parseLabelList, type Labels } from './labels.js';
 import { ISOLATION_MODES, PERMISSION_MODES, type Isolation, type PermissionMode } from './task.js';
 
 export const DEFAULT_SERVER_URL = 'http://127.0.0.1:8000';
+export const DEFAULT_RETRY_BACKOFF_MS = 10_000;
+export const DEFAULT_LIMIT_BACKOFF_MS = 30_000;
 
 export interface Config {
   /** Directory for the database, logs and the daemon's pid file. */
@@ -26,8 +28,14 @@ export interface Config {
   concurrency: number;
   permissionMode: PermissionMode;
   defaultTimeoutSeconds: number;
-  /** Attempts a task gets when its runner dies under it (agent failures are never retried). */
+  /** Attempts a task gets: when its runner dies under it, or the API fails in a way worth retrying (500, 529, network). */
   maxAttempts: number;
+  /** The first backoff of a retry after a transient failure; it doubles with each attempt, up to 10 min. */
+  retryBackoffMs: number;
+  /** How long the queue waits after a usage limit that names no reset time; it doubles with each hit, up to 15 min. */
+  limitBackoffMs: number;
+  /** The most all tasks on the database may cost per UTC day before claiming pauses until midnight; null: no cap. */
+  dailyBudgetUsd: number | null;
   /** How long a claim is valid without a heartbeat. */
   leaseMs: number;
   heartbeatMs: number;
@@ -89,6 +97,17 @@ export function loadConfig(env: Env = process.env, overrides: ConfigOverrides = 
     return fallback;
   };
 
+  const positiveNumber = (name: string): number | null => {
+    const raw = env[name];
+    if (raw === undefined || raw === '') return null;
+    const value = Number(raw);
+    if (!Number.isFinite(value) || value <= 0) {
+      problems.push({ field: name, message: `must be a number of US dollars above 0 (got "${raw}")` });
+      return null;
+    }
+    return value;
+  };
+
   const home = resolve(expandHome(env.CLAUDE_WORKER_HOME || join(homedir(), '.claude-worker')));
   const permissionMode = (env.CLAUDE_WORKER_PERMISSION_MODE || 'bypassPermissions') as PermissionMode;
   if (!PERMISSION_MODES.includes(permissionMode)) {
@@ -123,6 +142,9 @@ export function loadConfig(env: Env = process.env, overrides: ConfigOverrides = 
     permissionMode,
     defaultTimeoutSeconds: int('CLAUDE_WORKER_TASK_TIMEOUT', 3600, 1),
     maxAttempts: int('CLAUDE_WORKER_MAX_ATTEMPTS', 3, 1),
+    retryBackoffMs: int('CLAUDE_WORKER_RETRY_BACKOFF_MS', DEFAULT_RETRY_BACKOFF_MS, 1),
+    limitBackoffMs: int('CLAUDE_WORKER_LIMIT_BACKOFF_MS', DEFAULT_LIMIT_BACKOFF_MS, 1),
+    dailyBudgetUsd: positiveNumber('CLAUDE_WORKER_DAILY_BUDGET_USD'),
     leaseMs: int('CLAUDE_WORKER_LEASE_MS', 60_000, 300),
     heartbeatMs,
     reapIntervalMs: int('CLAUDE_WORKER_REAP_INTERVAL_MS', 15_000, 100),

@@ -16,6 +16,7 @@ import {
   wholeNumber,
 } from './input-rules.js';
 import { labelsSchema } from './labels.js';
+import { PAUSE_KINDS } from './queue-pause.js';
 import { FAILURE_CODES, ISOLATION_MODES, PERMISSION_MODES, TASK_STATUSES } from './task.js';
 import { WORKER_STATES } from './worker.js';
 
@@ -166,6 +167,13 @@ export const taskSchema = z.object({
   api_key_source: z.string().nullable(),
   attempts: z.int(),
   max_attempts: z.int(),
+  limit_hits: z
+    .int()
+    .describe('Runs stopped by a usage or rate limit; the task went back to the queue and the attempt was not counted.'),
+  not_before: z
+    .string()
+    .nullable()
+    .describe('A pending task does not start before this time (a retry backoff, a usage limit reset).'),
   cancel_requested: z.boolean(),
   idempotency_key: z.string().nullable(),
   required_labels: z.record(z.string(), z.string()),
@@ -211,6 +219,20 @@ export const waitOutcomeSchema = z.object({
 export const serverWarningSchema = z.object({ code: z.string(), message: z.string() });
 export type ServerWarning = z.infer<typeof serverWarningSchema>;
 
+export const queuePauseSchema = z.object({
+  kind: z.enum(PAUSE_KINDS).describe('usage_limit: the credential hit a usage limit; daily_budget: the daily cap was reached.'),
+  reason: z.string(),
+  paused_at: z.string(),
+  paused_until: z.string().describe('No task is claimed before this time; then one goes first (the probe).'),
+  probe_task_id: z.int().nullable().describe('The task that went first after paused_until, while it has not got through.'),
+});
+
+export const queueResumeSchema = z.object({
+  resumed: z.boolean().describe('False when the queue was not paused.'),
+  pause: queuePauseSchema.nullable().describe('The pause that was lifted.'),
+});
+export type QueueResume = z.infer<typeof queueResumeSchema>;
+
 export const healthSchema = z.object({
   status: z.literal('healthy'),
   service: z.literal('claude-worker'),
@@ -221,6 +243,12 @@ export const healthSchema = z.object({
   pending: z.int(),
   // Servers of older versions send none.
   warnings: z.array(serverWarningSchema).default([]),
+  paused_until: z
+    .string()
+    .nullable()
+    .default(null)
+    .describe('While the queue is paused (a usage limit, the daily budget): when claiming resumes.'),
+  pause_reason: z.string().nullable().default(null),
 });
 export type Health = z.infer<typeof healthSchema>;
 
@@ -240,6 +268,7 @@ export const workerSchema = z.object({
 
 export const workerListSchema = z.object({
   workers: z.array(workerSchema),
+  queue_pause: queuePauseSchema.nullable().default(null).describe('The pause every worker honours, if any.'),
   retention_seconds: z.int().describe('Stopped and lost workers are listed for this long after their last heartbeat.'),
 });
 

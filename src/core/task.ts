@@ -41,6 +41,8 @@ export const FAILURE_CODES = [
   'setup_failed', // the task's git worktree could not be prepared, or its worktree.setup command failed
   'merge_conflict', // the work of the tasks it depends on could not be merged into one start (error_message names the files)
   'budget_exceeded', // its orchestration's budget_usd was spent: stopped while it ran, or skipped before it started
+  'usage_limit', // on a pending task: it hit a usage or rate limit and waits for the reset (never a final failure)
+  'api_unavailable', // the API could not be reached or failed (network error, 500, 529 overloaded); retried with backoff
 ] as const;
 export type FailureCode = (typeof FAILURE_CODES)[number];
 
@@ -132,6 +134,8 @@ export interface TaskState extends RunStats {
   id: number;
   status: TaskStatus;
   attempts: number;
+  /** Runs stopped by a usage or rate limit; they go back to the queue and are not counted in `attempts`. */
+  limit_hits: number;
   last_action_cache: string | null;
   final_summary: string | null;
   error_code: FailureCode | null;
@@ -147,6 +151,8 @@ export interface TaskPlacement {
 /** A task as every interface shows it. Times are ISO 8601 UTC (`...Z`). */
 export interface Task extends TaskDefinition, TaskState, TaskPlacement, TaskWorkspace {
   created_at: string;
+  /** A pending task is not started before this time (a retry's backoff, a usage limit's reset); null otherwise. */
+  not_before: string | null;
   started_at: string | null;
   ended_at: string | null;
   merged_at: string | null;

@@ -4,6 +4,7 @@
  * starts, beats with its lease heartbeat and says when it drains and stops.
  */
 import type { Labels } from './labels.js';
+import type { QueuePause } from './queue-pause.js';
 
 /**
  * `active`: claims tasks. `draining`: shutting down, finishing what it runs
@@ -47,6 +48,8 @@ export interface Worker extends WorkerProfile {
 
 export interface WorkerList {
   workers: Worker[];
+  /** The pause every worker honours, if any. */
+  queue_pause: QueuePause | null;
   /** Stopped and lost workers are listed for this long after their last heartbeat. */
   retention_seconds: number;
 }

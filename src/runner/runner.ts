@@ -4,15 +4,17 @@
  * in its own process group. It keeps their leases and its registration
  * alive, stops them on cancel, timeout or lost lease, reaps tasks of runners
  * that died, and on start recovers tasks this host's dead runners left
- * behind.
+ * behind. Claims honour the queue pause (a usage limit, the daily budget)
+ * that any runner on the database may set.
  */
 import { randomUUID } from 'node:crypto';
 import type { Agent } from '../agents/agent.js';
-import type { Config } from '../core/config.js';
+import { DEFAULT_LIMIT_BACKOFF_MS, DEFAULT_RETRY_BACKOFF_MS, type Config } from '../core/config.js';
 import { bootId, hostName, processStartTime } from '../host/identity.js';
 import { OrphanGuard } from '../host/orphan-guard.js';
 import type { TaskLogs } from '../logs/task-logs.js';
 import type { TaskStore, WorkerIdentity } from '../store/task-store.js';
+import { DailyBudget } from './daily-budget.js';
 import { LeaseKeeper } from './lease-keeper.js';
 import { Reaper } from './reaper.js';
 import { recoverHostOrphans } from './recovery.js';
@@ -27,7 +29,9 @@ export interface RunnerOptions {
   store: TaskStore;
   agent: Agent;
   logs: TaskLogs;
-  config: Pick<Config, 'concurrency' | 'leaseMs' | 'heartbeatMs' | 'reapIntervalMs' | 'labels' | 'workerName' | 'worktreesDir'>;
+  config: Pick<Config, 'concurrency' | 'leaseMs' | 'heartbeatMs' | 'reapIntervalMs' | 'labels' | 'workerName' | 'worktreesDir'> &
+    // Absent: the defaults of loadConfig, and no daily cap.
+    Partial<Pick<Config, 'retryBackoffMs' | 'limitBackoffMs' | 'dailyBudgetUsd'>>;
   /** Environment passed to every agent process; default: this process's. */
   env?: Readonly<Record<string, string | undefined>>;
   /** Where the runner reports problems it cannot hand to anyone (default: stderr). */
@@ -44,6 +48,7 @@ export class Runner {
   private readonly presence: WorkerPresence;
   private readonly contact: StoreContact;
   private readonly reaper: Reaper;
+  private readonly budget: DailyBudget;
   private orphanGuard: OrphanGuard | null = null;
   private slotFreed: (() => void) | null = null;
   private claimLoop: Promise<void> | null = null;
@@ -75,6 +80,7 @@ export class Runner {
     this.contact = new StoreContact(2 * config.heartbeatMs);
     this.leaseKeeper = new LeaseKeeper(store, config, () => this.executions, this.presence, this.contact, this.warn);
     this.reaper = new Reaper(store, config, this.contact, this.warn);
+    this.budget = new DailyBudget(store, config.dailyBudgetUsd ?? null);
   }
 
   get runningCount(): number {
@@ -132,6 +138,7 @@ export class Runner {
         continue;
       }
       try {
+        await this.budget.check();
         const free = config.concurrency - this.executions.size;
         const claimed = await store.claimMany(this.worker, config.leaseMs, free, config.labels);
         for (const task of claimed) this.launch(task);
@@ -154,6 +161,10 @@ export class Runner {
         workerId: this.worker.id,
         orphanGuard: this.orphanGuard!,
         worktreesDir: this.options.config.worktreesDir,
+        backoffs: {
+          retryBaseMs: this.options.config.retryBackoffMs ?? DEFAULT_RETRY_BACKOFF_MS,
+          limitBaseMs: this.options.config.limitBackoffMs ?? DEFAULT_LIMIT_BACKOFF_MS,
+        },
       },
       claimed,
     );
@@ -161,6 +172,7 @@ export class Runner {
     execution.done
       .catch((error) => this.warn(`could not record the outcome of task ${execution.taskId}: ${String(error)}`))
       .finally(() => {
+        this.budget.spent();
         this.executions.delete(execution);
         this.slotFreed?.();
       });

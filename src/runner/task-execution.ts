@@ -7,6 +7,7 @@
 import { stat } from 'node:fs/promises';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { Agent, AgentActivity, AgentRunResult } from '../agents/agent.js';
+import { describeLimit } from '../core/queue-pause.js';
 import type { OrphanGuard } from '../host/orphan-guard.js';
 import type { RunStats } from '../core/task.js';
 import type { TaskLogs, TaskLogWriter } from '../logs/task-logs.js';
@@ -14,9 +15,11 @@ import type { ClaimedTask, Lease, TaskProgress, TaskStore, WorkspaceProgress } f
 import { ProgressRecorder } from './progress-recorder.js';
 import { withDependencyResults } from './dependency-results.js';
 import { followUpOf } from './follow-up.js';
+import { limitDelayMs, retryDelayMs, type Backoffs } from './retry-policy.js';
+import { describeAgain, describeEnd, outcomeWord, type StopReason } from './run-end-words.js';
 import { TaskWorktree } from './task-worktree.js';
 
-export type StopReason = 'cancel' | 'timeout' | 'shutdown' | 'lease_lost';
+export type { StopReason };
 
 /**
  * A store outage (a database restart, a failover) must not throw away a run
@@ -39,6 +42,7 @@ export interface TaskExecutionDeps {
   orphanGuard: Pick<OrphanGuard, 'watch' | 'unwatch'>;
   /** Where the worktrees of tasks with isolation `worktree` go. */
   worktreesDir: string;
+  backoffs: Backoffs;
 }
 
 export class TaskExecution {
@@ -94,10 +98,24 @@ export class TaskExecution {
     }
     const reason = this.controller.signal.aborted ? (this.controller.signal.reason as StopReason) : null;
     const budget = reason === 'cancel' ? await this.budgetStop() : null;
-    log.line(`=== ${budget ? `failed (budget_exceeded): ${budget}` : describeEnd(result, reason, task.timeout_seconds)}`);
+    const again = budget ? null : this.whenAgain(result);
+    log.line(
+      `=== ${budget ? `failed (budget_exceeded): ${budget}` : describeEnd(result, reason, task.timeout_seconds)}${describeAgain(result, again, this.claimed)}`,
+    );
     const finished = await this.worktree.finish(log, budget ? 'failed (budget_exceeded)' : outcomeWord(result, reason));
     await Promise.all([log.close(), progress.flush()]);
-    await this.record(result, reason, finished);
+    await this.record(result, reason, finished, again);
+  }
+
+  /**
+   * How long before the task runs again, when it does: after a usage limit
+   * (the queue waits as long), or after a transient failure with attempts
+   * left. Null: this run ends the task.
+   */
+  private whenAgain(result: AgentRunResult): number | null {
+    const { task, attempt } = this.claimed;
+    if (result.outcome === 'limited') return limitDelayMs(result.resetsAt, task.limit_hits, this.deps.backoffs);
+    return retryDelayMs(result, attempt, task.max_attempts, this.deps.backoffs);
   }
 
   /**
@@ -138,8 +156,9 @@ export class TaskExecution {
         permissionMode: task.permission_mode,
         maxTurns: task.max_turns,
         maxBudgetUsd: task.max_budget_usd,
-        // Set only when an earlier attempt started and was interrupted (released or
-        // lost): agent failures are never retried, and a claim keeps the last session.
+        // Set only when an earlier attempt started and did not end the task: it was
+        // interrupted (released or lost), stopped by a usage limit, or failed in a
+        // transient way. A claim keeps the last session, so the re-run continues it.
         resumeSessionId: task.session_id,
         followUp: await followUpOf(this.deps.store, task),
         cwd: this.worktree.cwd ?? task.working_directory,
@@ -158,6 +177,9 @@ export class TaskExecution {
           const progress = progressOf(activity);
           if (progress) progressRecorder.record(progress);
         },
+        onModelAnswered: () => {
+          if (this.claimed.probe) void this.probeGotThrough(log);
+        },
       },
     );
   }
@@ -170,13 +192,29 @@ export class TaskExecution {
     return withDependencyResults(task.execution_prompt, await this.deps.store.dependencyResults(task.id));
   }
 
-  private async record(result: AgentRunResult, reason: StopReason | null, workspace: WorkspaceProgress | null): Promise<void> {
+  /** This task went first after a pause and the API answered it: the others may start. */
+  private async probeGotThrough(log: TaskLogWriter): Promise<void> {
+    try {
+      if (await this.deps.store.probeGotThrough(this.taskId)) {
+        log.line('[limit] the API answers again: the queue pause is lifted and the other tasks start');
+      }
+    } catch {
+      // The pause ends anyway: another probe is started once this one's lease runs out.
+    }
+  }
+
+  private async record(
+    result: AgentRunResult,
+    reason: StopReason | null,
+    workspace: WorkspaceProgress | null,
+    again: number | null,
+  ): Promise<void> {
     const deadline = Date.now() + OUTCOME_RETRY_MS;
     for (let retry = 0; ; retry++) {
       try {
         // Before the outcome, while the lease still fences it: a task seen ended has its head recorded.
         if (workspace) await this.deps.store.recordWorkspace(this.lease, workspace);
-        return await this.writeOutcome(result, reason);
+        return await this.writeOutcome(result, reason, again);
       } catch (error) {
         if (Date.now() >= deadline) throw error;
         await delay(OUTCOME_RETRY_PAUSES_MS[Math.min(retry, OUTCOME_RETRY_PAUSES_MS.length - 1)]);
@@ -184,7 +222,7 @@ export class TaskExecution {
     }
   }
 
-  private async writeOutcome(result: AgentRunResult, reason: StopReason | null): Promise<void> {
+  private async writeOutcome(result: AgentRunResult, reason: StopReason | null, again: number | null): Promise<void> {
     const { store } = this.deps;
     const { task } = this.claimed;
     if (result.outcome === 'completed') {
@@ -193,8 +231,17 @@ export class TaskExecution {
       await store.fail(
         this.lease,
         { error_code: result.code, error_message: result.message, final_summary: result.summary, ...result.stats },
-        null,
+        again,
       );
+      // The probe got an answer, if not the one it wanted: the limit is over.
+      if (this.claimed.probe) await store.probeGotThrough(task.id);
+    } else if (result.outcome === 'limited') {
+      await store.deferForLimit(this.lease, {
+        delayMs: again!,
+        reason: describeLimit(result.limitType),
+        message: `Waiting for the usage limit to reset at ${new Date(Date.now() + again!).toISOString()}. ${result.message}`,
+        stats: result.stats,
+      });
     } else if (reason === 'cancel') {
       await store.markCancelled(this.lease, result.stats);
     } else if (reason === 'timeout') {
@@ -212,34 +259,6 @@ function timeoutFailure(seconds: number, stats: Partial<RunStats>) {
     error_code: 'timeout' as const,
     error_message: `Timed out after ${seconds} s; the agent and every process it started were stopped. Give the task more time with --timeout (timeout_seconds) or split it.`,
   };
-}
-
-/** How the agent's run ended, for the message of claude-worker's commit. */
-function outcomeWord(result: AgentRunResult, reason: StopReason | null): string {
-  if (result.outcome === 'completed') return 'completed';
-  if (result.outcome === 'failed') return `failed (${result.code})`;
-  const words: Record<StopReason, string> = {
-    cancel: 'cancelled',
-    timeout: 'timed out',
-    shutdown: 'released at shutdown',
-    lease_lost: 'stopped: lease lost',
-  };
-  return reason ? words[reason] : 'stopped';
-}
-
-function describeEnd(result: AgentRunResult, reason: StopReason | null, timeoutSeconds: number): string {
-  if (result.outcome === 'completed') return 'completed';
-  if (result.outcome === 'failed') return `failed (${result.code}): ${result.message}`;
-  switch (reason) {
-    case 'cancel':
-      return 'cancelled: the agent was stopped';
-    case 'timeout':
-      return `failed (timeout): stopped after ${timeoutSeconds} s`;
-    case 'shutdown':
-      return 'released: the runner is shutting down; the task will run again';
-    default:
-      return 'stopped: this runner lost its lease on the task';
-  }
 }
 
 function progressOf(activity: AgentActivity): TaskProgress | null {

@@ -30,6 +30,7 @@ import {
   type CreateTaskInput,
   type Health,
   type ListTasksQuery,
+  type QueueResume,
   type ServerWarning,
 } from '../core/schemas.js';
 import { isTerminal, type Task, type TaskPage, type WaitOutcome } from '../core/task.js';
@@ -51,6 +52,7 @@ import type { DiffOptions, LogsOptions, SubmitOrchestrationResult, SubmitResult,
 import { toTask } from './task-view.js';
 import { waitForTasks, type ChangeWatch } from './wait-for-tasks.js';
 import { usageReport } from './usage-report.js';
+import { toQueuePause } from './queue-pause-view.js';
 import { toWorkerList } from './worker-view.js';
 
 /** Backstop for following a log written by another process, whose change events do not reach us. */
@@ -146,7 +148,7 @@ class LocalTaskService implements TaskService {
   }
 
   async health(): Promise<Health> {
-    const counts = await this.options.store.countByStatus();
+    const [counts, pause] = await Promise.all([this.options.store.countByStatus(), this.options.store.readQueuePause()]);
     return {
       status: 'healthy',
       service: 'claude-worker',
@@ -156,11 +158,20 @@ class LocalTaskService implements TaskService {
       running: counts.running,
       pending: counts.pending,
       warnings: [...(this.options.warnings ?? [])],
+      paused_until: pause === null ? null : new Date(pause.paused_until).toISOString(),
+      pause_reason: pause?.reason ?? null,
     };
   }
 
   async workers(): Promise<WorkerList> {
-    return toWorkerList(await this.options.store.listWorkers());
+    const { store } = this.options;
+    const [workers, pause] = await Promise.all([store.listWorkers(), store.readQueuePause()]);
+    return toWorkerList(workers, toQueuePause(pause));
+  }
+
+  async resumeQueue(): Promise<QueueResume> {
+    const lifted = toQueuePause(await this.options.store.resumeQueue());
+    return { resumed: lifted !== null, pause: lifted };
   }
 
   async usage(query: UsageQuery = {}): Promise<UsageReport> {

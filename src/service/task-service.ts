@@ -14,7 +14,7 @@ import type {
   TaskDiff,
   TaskDiffStat,
 } from '../core/review.js';
-import type { ContinueTaskInput, CreateTaskInput, Health, ListTasksQuery } from '../core/schemas.js';
+import type { ContinueTaskInput, CreateTaskInput, Health, ListTasksQuery, QueueResume } from '../core/schemas.js';
 import type { Task, TaskPage, WaitOutcome } from '../core/task.js';
 import type { UsageQuery, UsageReport } from '../core/usage.js';
 import type { WorkerList } from '../core/worker.js';
@@ -70,10 +70,15 @@ export interface TaskService {
    */
   waitForTasks(taskIds: readonly number[], timeoutSeconds: number, signal?: AbortSignal): Promise<WaitOutcome>;
   health(): Promise<Health>;
-  /** The runner processes sharing this database, with their state and running tasks. */
+  /** The runner processes sharing this database, with their state and running tasks, and the queue pause. */
   workers(): Promise<WorkerList>;
   /** Cost, tokens, tasks and failures of the tasks that ended in the last `days` UTC days (default 7), by day and model. */
   usage(query?: UsageQuery): Promise<UsageReport>;
+  /**
+   * Lifts the queue pause (a usage limit, the daily budget) by hand: claiming
+   * resumes on every runner, and the tasks a usage limit sent back may start now.
+   */
+  resumeQueue(): Promise<QueueResume>;
   /**
    * Validates a task graph and persists it with all its tasks; they run in
    * the background as their dependencies end. Throws ValidationError listing

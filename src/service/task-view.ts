@@ -30,6 +30,8 @@ export function toTask(record: TaskRecord): Task {
     session_id: record.session_id,
     api_key_source: record.api_key_source,
     attempts: record.attempts,
+    limit_hits: record.limit_hits,
+    not_before: record.status === 'pending' ? iso(record.run_at) : null,
     max_attempts: record.max_attempts,
     cancel_requested: record.cancel_requested_at !== null,
     idempotency_key: record.idempotency_key,

@@ -110,6 +110,34 @@ export class DatabaseTaskStore<C, D extends StoreDatabase<C> = StoreDatabase<C>>
     return this.afterCost(lease.taskId, await this.ops.markCancelled(this.ctx, lease, stats));
   }
 
+  async deferForLimit(lease: Records.Lease, limit: Records.LimitRecord): Promise<boolean> {
+    return this.announce(lease.taskId, await this.ops.deferForLimit(this.ctx, lease, limit));
+  }
+
+  async pauseQueue(request: Records.PauseRequest): Promise<Records.QueuePauseRecord> {
+    return this.ops.pauseQueue(this.ctx, request);
+  }
+
+  async resumeQueue(): Promise<Records.QueuePauseRecord | null> {
+    const lifted = await this.ops.resumeQueue(this.ctx);
+    this.signals.workAvailable();
+    return lifted;
+  }
+
+  async probeGotThrough(taskId: number): Promise<boolean> {
+    const lifted = await this.ops.probeGotThrough(this.ctx, taskId);
+    if (lifted) this.signals.workAvailable();
+    return lifted;
+  }
+
+  async readQueuePause(): Promise<Records.QueuePauseRecord | null> {
+    return this.ops.readQueuePause(this.ctx);
+  }
+
+  async spentToday(): Promise<number> {
+    return this.ops.spentToday(this.ctx);
+  }
+
   async abandon(lease: Records.Lease, reason: string, retryDelayMs: number): Promise<boolean> {
     return this.announce(lease.taskId, await this.ops.abandon(this.ctx, lease, reason, retryDelayMs));
   }

@@ -10,6 +10,8 @@ export interface Dialect {
   now: string;
   /** Now plus `seconds` (an integer parameter or column). */
   afterSeconds(seconds: string): string;
+  /** Now plus the milliseconds in parameter `param`. */
+  msAhead(param: string): string;
   /** Now minus the milliseconds in parameter `param`. */
   msAgo(param: string): string;
   /** A time expression as epoch milliseconds. */

@@ -20,6 +20,7 @@ import type { BudgetStop } from './sql/budgets.js';
 import type { UsageRow } from './usage-records.js';
 // One namespace: the operations take the same records as the TaskStore methods they serve.
 import type * as Records from './task-store.js';
+import type { PauseRequest, QueuePauseRecord } from './task-records.js';
 import type { WorkerRecord, WorkerRegistration } from './worker-records.js';
 
 type Awaitable<T> = T | Promise<T>;
@@ -73,6 +74,12 @@ export interface StoreOperations<C> {
   fail(ctx: C, lease: Records.Lease, failure: Records.FailureRecord, retryDelayMs: number | null): Awaitable<TaskStatus | null>;
   release(ctx: C, lease: Records.Lease): Awaitable<TaskStatus | null>;
   markCancelled(ctx: C, lease: Records.Lease, stats?: Partial<RunStats>): Awaitable<TaskStatus | null>;
+  deferForLimit(ctx: C, lease: Records.Lease, limit: Records.LimitRecord): Awaitable<TaskStatus | null>;
+  pauseQueue(ctx: C, request: PauseRequest): Awaitable<QueuePauseRecord>;
+  resumeQueue(ctx: C): Awaitable<QueuePauseRecord | null>;
+  probeGotThrough(ctx: C, taskId: number): Awaitable<boolean>;
+  readQueuePause(ctx: C): Awaitable<QueuePauseRecord | null>;
+  spentToday(ctx: C): Awaitable<number>;
   abandon(ctx: C, lease: Records.Lease, reason: string, retryDelayMs: number): Awaitable<TaskStatus | null>;
   requestCancel(ctx: C, taskId: number): Awaitable<{ task: Records.TaskRecord; outcome: Records.CancelOutcome } | null>;
   reapExpired(ctx: C, retryDelayMs: number): Awaitable<MovedTask[]>;

@@ -12,6 +12,7 @@ import type {
   TaskWorkspace,
 } from '../core/task.js';
 import type { AgentProcessInfo, WorkerIdentity } from '../core/worker.js';
+import type { PauseKind } from '../core/queue-pause.js';
 
 export type { AgentProcessInfo, WorkerIdentity };
 
@@ -59,6 +60,11 @@ export interface ClaimedTask {
   lease: Lease;
   /** 1 for the first run, 2 for the first retry, ... */
   attempt: number;
+  /**
+   * The first task claimed after a pause ended: the others wait until it
+   * gets through (`probeGotThrough`) or its lease runs out.
+   */
+  probe: boolean;
 }
 
 /** A running attempt recorded for a host, as startup recovery sees it. */
@@ -107,6 +113,33 @@ export interface FailureRecord extends Partial<RunStats> {
   error_message: string;
   /** Text the agent produced before failing, if any. */
   final_summary?: string | null;
+}
+
+/** A pause of the queue as stored; times are epoch milliseconds. */
+export interface QueuePauseRecord {
+  kind: PauseKind;
+  reason: string;
+  paused_at: number;
+  paused_until: number;
+  probe_task_id: number | null;
+  probe_started_at: number | null;
+}
+
+/** What pauses the queue, and for how long from now. */
+export interface PauseRequest {
+  kind: PauseKind;
+  reason: string;
+  delayMs: number;
+}
+
+/** A run stopped by a usage limit: the task waits `delayMs`, and so does the queue. */
+export interface LimitRecord {
+  delayMs: number;
+  /** The pause's reason, e.g. `usage limit reached (five_hour)`. */
+  reason: string;
+  /** The task's error_message while it waits. */
+  message: string;
+  stats?: Partial<RunStats>;
 }
 
 export interface NewLogLine {

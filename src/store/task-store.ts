@@ -39,6 +39,9 @@ import type {
   EnqueueResult,
   EnqueueSpec,
   FailureRecord,
+  LimitRecord,
+  PauseRequest,
+  QueuePauseRecord,
   HeartbeatResult,
   Lease,
   ListFilter,
@@ -120,6 +123,38 @@ export interface TaskStore {
 
   /** running → cancelled after the runner stopped the agent (fenced). */
   markCancelled(lease: Lease, stats?: Partial<RunStats>): Promise<boolean>;
+
+  /**
+   * A run stopped by a usage limit (fenced): the task goes back to `pending`,
+   * runnable after `limit.delayMs`, with `limit_hits` raised instead of
+   * `attempts` and its session kept; the queue pauses for as long, in the
+   * same transaction (cancelled instead when a cancel was requested).
+   */
+  deferForLimit(lease: Lease, limit: LimitRecord): Promise<boolean>;
+
+  /**
+   * Pauses claiming on every runner on the database for `delayMs` from now;
+   * a pause that already lasts longer keeps its end. Returns the pause.
+   */
+  pauseQueue(request: PauseRequest): Promise<QueuePauseRecord>;
+
+  /**
+   * Lifts the pause by hand, and makes the tasks a usage limit sent back
+   * runnable now. Returns the pause that was lifted, null when there was none.
+   */
+  resumeQueue(): Promise<QueuePauseRecord | null>;
+
+  /**
+   * The probe `taskId` got through (the API answered it): lifts the pause, so
+   * the other tasks start. False when the pause is not over or has another probe.
+   */
+  probeGotThrough(taskId: number): Promise<boolean>;
+
+  /** The pause, also once it is over while its probe has not got through yet; null when claiming is open. */
+  readQueuePause(): Promise<QueuePauseRecord | null>;
+
+  /** What the tasks that ended since the start of the current UTC day cost, in USD. */
+  spentToday(): Promise<number>;
 
   /** Asks for a task to stop. Null when there is no such task. */
   requestCancel(taskId: number): Promise<{ task: TaskRecord; outcome: CancelOutcome } | null>;

@@ -221,6 +221,43 @@ describe('classifying a run', () => {
     expect(sdkThrew).toMatchObject({ code: 'crashed', message: expect.stringMatching(/protocol mismatch/) });
   });
 
+  it('tells a usage limit by its event, its 429 or its wording, with the reset time when there is one', () => {
+    const event: ClaudeMessage = {
+      type: 'rate_limit_event',
+      rate_limit_info: { status: 'rejected', resetsAt: 1_800_000_000, rateLimitType: 'seven_day' },
+    };
+    const failed = result({ is_error: true, result: "You've hit your weekly limit" });
+    expect(classifyRun(observed(init, event, failed), errorExit, null)).toMatchObject({
+      outcome: 'limited',
+      resetsAt: 1_800_000_000_000,
+      limitType: 'seven_day',
+      message: "Claude Code reported: usage limit reached (seven_day): You've hit your weekly limit",
+    });
+    const byStatus = observed(
+      init,
+      result({ is_error: true, result: 'API Error: Request rejected (429)', api_error_status: 429 }),
+    );
+    const byWords = observed(init, result({ is_error: true, result: 'Claude usage limit reached. Try again at 5pm.' }));
+    for (const run of [byStatus, byWords]) {
+      expect(classifyRun(run, errorExit, null)).toMatchObject({ outcome: 'limited', resetsAt: null, limitType: null });
+    }
+    // A warning that a limit is near changes nothing.
+    const warned = { ...event, rate_limit_info: { status: 'allowed_warning', resetsAt: 1_800_000_000 } };
+    expect(classifyRun(observed(init, warned, result({ result: 'ok' })), cleanExit, null)).toMatchObject({
+      outcome: 'completed',
+    });
+  });
+
+  it('marks a crash as transient only before the first tool use', () => {
+    const crashEnd: ProcessEnd = { ...cleanExit, exitCode: 2 };
+    expect(classifyRun(observed(init), crashEnd, null)).toMatchObject({ code: 'crashed', transient: true });
+    const toolUse: ClaudeMessage = {
+      type: 'assistant',
+      message: { content: [{ type: 'tool_use', name: 'Write', input: { file_path: '/w/a' } }] },
+    };
+    expect(classifyRun(observed(init, toolUse), crashEnd, null)).not.toHaveProperty('transient');
+  });
+
   it("turns Claude Code's root refusal on stderr into the explanation, and a failed start into spawn_failed", () => {
     const stderrTail = '--dangerously-skip-permissions cannot be used with root/sudo privileges for security reasons\n';
     expect(classifyRun(observed(), { ...cleanExit, exitCode: 1, stderrTail }, null)).toMatchObject({

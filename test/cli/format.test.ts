@@ -169,6 +169,7 @@ describe('worker table', () => {
         worker({ name: 'old', pid: 90, state: 'lost', heartbeat_age_seconds: 7200 }),
       ],
       retention_seconds: 86_400,
+      queue_pause: null,
     });
     expect(table.split('\n')).toEqual([
       'NAME    HOST  PID   STATE     RUNNING  LABELS    HEARTBEAT',
@@ -184,14 +185,36 @@ describe('worker table', () => {
     const table = renderWorkerTable({
       workers: [worker({ pid: 100 }), worker({ id: 'h1:101:ef', pid: 101 })],
       retention_seconds: 60,
+      queue_pause: null,
     });
     const [, first, second] = table.split('\n');
     expect(first).not.toBe(second);
     expect(second).toMatch(/^node-a\s+h1\s+101\s/);
   });
 
+  it('says first that the queue is paused, why, and until when', () => {
+    const table = renderWorkerTable(
+      {
+        workers: [worker({})],
+        retention_seconds: 60,
+        queue_pause: {
+          kind: 'usage_limit',
+          reason: 'usage limit reached (five_hour)',
+          paused_at: '2025-06-01T11:50:00.000Z',
+          paused_until: new Date(NOW + (2 * 60 + 13) * 60_000 + 5000).toISOString(),
+          probe_task_id: null,
+        },
+      },
+      PLAIN,
+      new Date(NOW),
+    );
+    expect(table.split('\n')[0]).toMatch(
+      /^queue paused: usage limit reached \(five_hour\); no task starts until \d\d:\d\d \(in 2 h 13 min\) \(claude-worker resume lifts the pause\)$/,
+    );
+  });
+
   it('says how to start one when there is none', () => {
-    expect(renderWorkerTable({ workers: [], retention_seconds: 86_400 })).toMatch(
+    expect(renderWorkerTable({ workers: [], retention_seconds: 86_400, queue_pause: null })).toMatch(
       /^No workers\. Start one with: claude-worker worker/,
     );
   });
@@ -287,5 +310,23 @@ describe('workspaces', () => {
     expect(table.split('\n')[0]).toMatch(/ BRANCH$/);
     expect(table.split('\n')[1]).toMatch(/ claude-worker\/12-add-tests \+40 -2$/);
     expect(renderTaskTable([task()], NOW)).not.toContain('BRANCH');
+  });
+});
+
+describe('a task that waits for a time', () => {
+  const inTwoHours = new Date(NOW + (2 * 60 + 13) * 60_000 + 5000).toISOString();
+
+  it('says it waits for the usage limit to reset, when, and how far off that is', () => {
+    const waiting = task({ error_code: 'usage_limit', error_message: 'Waiting…', not_before: inTwoHours, limit_hits: 1 });
+    const detail = renderTaskDetail(waiting, NOW);
+    expect(detail).toMatch(/^Waiting:\s+waiting for the usage limit to reset at \d\d:\d\d \(in 2 h 13 min\)$/m);
+    expect(detail).toMatch(/^Attempts:\s+0 of 3 \(and 1 stopped by a usage limit\)$/m);
+  });
+
+  it('says it waits to retry after a transient failure, and nothing once the time has come', () => {
+    expect(renderTaskDetail(task({ error_code: 'api_unavailable', not_before: inTwoHours }), NOW)).toMatch(
+      /^Waiting:\s+waiting to retry at \d\d:\d\d \(in 2 h 13 min\)$/m,
+    );
+    expect(renderTaskDetail(task({ not_before: new Date(NOW).toISOString() }), NOW)).not.toMatch(/^Waiting:/m);
   });
 });

@@ -95,7 +95,20 @@ describe('operations', () => {
     expect(await client.workers()).toEqual({
       workers: [expect.objectContaining({ id: 'w1', name: 'node-1', capacity: 3, running: 0, state: 'draining' })],
       retention_seconds: 86_400,
+      queue_pause: null,
     });
+  });
+
+  it('shows the queue pause in health and workers, and lifts it with resumeQueue', async () => {
+    await api.store.pauseQueue({ kind: 'usage_limit', reason: 'usage limit reached (five_hour)', delayMs: 3600_000 });
+    const health = await client.health();
+    expect(health.pause_reason).toBe('usage limit reached (five_hour)');
+    expect(Date.parse(health.paused_until!)).toBeGreaterThan(Date.now());
+    expect((await client.workers()).queue_pause).toMatchObject({ kind: 'usage_limit', paused_until: health.paused_until });
+
+    expect(await client.resumeQueue()).toMatchObject({ resumed: true, pause: { reason: 'usage limit reached (five_hour)' } });
+    expect(await client.health()).toMatchObject({ paused_until: null, pause_reason: null });
+    expect(await client.resumeQueue()).toEqual({ resumed: false, pause: null });
   });
 });
 

@@ -55,6 +55,16 @@ describe('loadConfig', () => {
     );
   });
 
+  it('has no daily budget by default, takes one in dollars, and refuses one that is not a positive amount', () => {
+    expect(loadConfig({})).toMatchObject({ dailyBudgetUsd: null, retryBackoffMs: 10_000, limitBackoffMs: 30_000 });
+    expect(loadConfig({ CLAUDE_WORKER_DAILY_BUDGET_USD: '12.5' }).dailyBudgetUsd).toBe(12.5);
+    for (const bad of ['0', '-3', 'ten', 'Infinity']) {
+      expect(() => loadConfig({ CLAUDE_WORKER_DAILY_BUDGET_USD: bad })).toThrow(
+        /CLAUDE_WORKER_DAILY_BUDGET_USD: must be a number of US dollars above 0/,
+      );
+    }
+  });
+
   it('lists every problem with CLAUDE_WORKER_LABELS', () => {
     let error: unknown;
     try {

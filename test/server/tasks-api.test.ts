@@ -209,6 +209,7 @@ describe('GET /api/v1/workers', () => {
         expect.objectContaining({ id: 'gone', name: 'old-box', running: 0, state: 'stopped' }),
       ],
       retention_seconds: 86_400,
+      queue_pause: null,
     });
   });
 });
@@ -246,6 +247,7 @@ describe('GET /health and /openapi.json', () => {
       '/api/v1/orchestrations/{id}',
       '/api/v1/orchestrations/{id}/cancel',
       '/api/v1/orchestrations/{id}/merge',
+      '/api/v1/queue/resume',
       '/api/v1/tasks',
       '/api/v1/tasks/wait',
       '/api/v1/tasks/{id}',

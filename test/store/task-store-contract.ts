@@ -16,6 +16,7 @@ import { describeLogContract } from './contract/log-lines.js';
 import { describeMaintenanceContract } from './contract/maintenance.js';
 import { describeMetricsContract } from './contract/metrics.js';
 import { describeOrchestrationContract } from './contract/orchestrations.js';
+import { describeQueuePauseContract } from './contract/queue-pause.js';
 import { describeSettleContract } from './contract/settle.js';
 import { describeSignalContract } from './contract/signals.js';
 import { describeUsageContract } from './contract/usage.js';
@@ -54,5 +55,6 @@ export function describeTaskStoreContract(name: string, factory: TaskStoreFactor
     describeWorkspaceContract(current);
     describeBudgetContract(current);
     describeUsageContract(current);
+    describeQueuePauseContract(current);
   });
 }

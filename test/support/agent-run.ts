@@ -27,6 +27,8 @@ export interface RecordedRun {
   spawns: AgentProcessInfo[];
   messages: unknown[];
   activity: AgentActivity[];
+  /** How often the agent said the model answered (once per run at most). */
+  readonly modelAnswers: number;
   /** Resolves at the first activity line starting with `prefix` (e.g. `[init]`). */
   activityStarting(prefix: string): Promise<AgentActivity>;
 }
@@ -36,6 +38,7 @@ export function recordRun(agent: Agent, request: AgentRunRequest): RecordedRun {
   const messages: unknown[] = [];
   const activity: AgentActivity[] = [];
   const waiters: { prefix: string; resolve: (activity: AgentActivity) => void }[] = [];
+  let modelAnswers = 0;
   const done = agent.run(request, {
     onSpawn: (info) => spawns.push(info),
     onMessage: (message) => messages.push(message),
@@ -43,12 +46,16 @@ export function recordRun(agent: Agent, request: AgentRunRequest): RecordedRun {
       activity.push(entry);
       for (const waiter of waiters.filter((w) => entry.line.startsWith(w.prefix))) waiter.resolve(entry);
     },
+    onModelAnswered: () => (modelAnswers += 1),
   });
   return {
     done,
     spawns,
     messages,
     activity,
+    get modelAnswers() {
+      return modelAnswers;
+    },
     activityStarting(prefix) {
       const seen = activity.find((entry) => entry.line.startsWith(prefix));
       if (seen) return Promise.resolve(seen);

@@ -49,6 +49,15 @@ export interface FakeApiOptions {
   delayMs?: number;
   /** The model's final text (default `DEFAULT_REPLY_TEXT`). */
   replyText?: string;
+  /**
+   * Answer every Messages request with a subscription's usage-limit 429 until
+   * this time (epoch ms): `retry-after` and `anthropic-ratelimit-unified-status:
+   * rejected` with `anthropic-ratelimit-unified-reset` at that time (epoch s).
+   * `limitUntil()` opens such a window later.
+   */
+  usageLimitUntil?: number;
+  /** Answer the first `count` Messages requests with this status (500 api_error, 529 overloaded_error, 401 authentication_error). */
+  failFirst?: { count: number; status: 401 | 500 | 529 };
 }
 
 export interface RecordedRequest {
@@ -73,6 +82,10 @@ export interface FakeAnthropicApi {
   requests: RecordedRequest[];
   /** Resolves with the first request (already recorded or still to come) that `match` accepts; default: any Messages request. */
   waitForRequest(match?: (request: RecordedRequest) => boolean): Promise<RecordedRequest>;
+  /** Opens a usage-limit window (as `usageLimitUntil`) that lasts until `epochMs`. */
+  limitUntil(epochMs: number): void;
+  /** How many Messages requests were answered with the usage-limit 429. */
+  readonly limitedRequests: number;
   close(): Promise<void>;
 }
 
@@ -84,6 +97,9 @@ export async function startFakeAnthropicApi(options: FakeApiOptions = {}): Promi
   const held = new Set<ServerResponse>();
   const timers = new Set<NodeJS.Timeout>();
   let messageRequests = 0;
+  let limitedUntil = options.usageLimitUntil ?? 0;
+  let limitedRequests = 0;
+  let failuresLeft = options.failFirst?.count ?? 0;
   const server = createServer(async (req, res) => {
     const body = await readJson(req);
     const recorded: RecordedRequest = {
@@ -104,6 +120,14 @@ export async function startFakeAnthropicApi(options: FakeApiOptions = {}): Promi
       return sendJson(res, 401, { type: 'error', error: { type: 'authentication_error', message: 'invalid x-api-key' } });
     }
     if (req.url.startsWith('/v1/messages/count_tokens')) return sendJson(res, 200, { input_tokens: 42 });
+    if (Date.now() < limitedUntil) {
+      limitedRequests += 1;
+      return sendUsageLimit(res, limitedUntil);
+    }
+    if (failuresLeft > 0) {
+      failuresLeft -= 1;
+      return sendFailure(res, options.failFirst!.status);
+    }
     messageRequests += 1;
     if (options.hang || (options.answerOnly !== undefined && messageRequests > options.answerOnly)) {
       held.add(res);
@@ -141,6 +165,12 @@ export async function startFakeAnthropicApi(options: FakeApiOptions = {}): Promi
       const seen = requests.find(match);
       if (seen) return Promise.resolve(seen);
       return new Promise((resolve) => requestWaiters.add({ match, resolve }));
+    },
+    limitUntil(epochMs) {
+      limitedUntil = epochMs;
+    },
+    get limitedRequests() {
+      return limitedRequests;
     },
     async close() {
       for (const timer of timers) clearTimeout(timer);
@@ -258,6 +288,31 @@ async function readJson(req: IncomingMessage): Promise<MessagesBody | null> {
   } catch {
     return null;
   }
+}
+
+/** A subscription's five-hour window is used up: what the API answers until it resets. */
+function sendUsageLimit(res: ServerResponse, untilMs: number): void {
+  const resetSeconds = Math.ceil(untilMs / 1000);
+  res.writeHead(429, {
+    'content-type': 'application/json',
+    'retry-after': String(Math.max(1, Math.ceil((untilMs - Date.now()) / 1000))),
+    'anthropic-ratelimit-unified-status': 'rejected',
+    'anthropic-ratelimit-unified-reset': String(resetSeconds),
+    'anthropic-ratelimit-unified-5h-status': 'rejected',
+    'anthropic-ratelimit-unified-5h-reset': String(resetSeconds),
+    'anthropic-ratelimit-unified-representative-claim': 'five_hour',
+  });
+  res.end(JSON.stringify({ type: 'error', error: { type: 'rate_limit_error', message: 'Usage limit reached.' } }));
+}
+
+const FAILURES = {
+  401: { type: 'authentication_error', message: 'invalid x-api-key' },
+  500: { type: 'api_error', message: 'Internal server error' },
+  529: { type: 'overloaded_error', message: 'Overloaded' },
+} as const;
+
+function sendFailure(res: ServerResponse, status: keyof typeof FAILURES): void {
+  sendJson(res, status, { type: 'error', error: FAILURES[status] });
 }
 
 function sendJson(res: ServerResponse, status: number, body: object): void {

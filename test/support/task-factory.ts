@@ -23,6 +23,8 @@ export function task(overrides: Partial<Task> = {}): Task {
     session_id: null,
     api_key_source: null,
     attempts: 0,
+    limit_hits: 0,
+    not_before: null,
     cancel_requested: false,
     required_labels: {},
     orchestration_id: null,

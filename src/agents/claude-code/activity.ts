@@ -27,9 +27,21 @@ export function describeMessage(message: ClaudeMessage, cwd: string): AgentActiv
       return contentBlocks(message).flatMap((block) => describeBlock(block, cwd));
     case 'result':
       return [{ line: `[result] ${describeResult(message)}` }];
+    case 'rate_limit_event':
+      return describeRateLimit(message);
     default:
       return [];
   }
+}
+
+/** Only news worth a line: a limit that rejected requests, or one that is near. */
+function describeRateLimit(message: ClaudeMessage): AgentActivity[] {
+  const info = message.rate_limit_info;
+  if (!info || (info.status !== 'rejected' && info.status !== 'allowed_warning')) return [];
+  const which = info.rateLimitType ? ` (${info.rateLimitType})` : '';
+  const reset = typeof info.resetsAt === 'number' ? `; resets at ${new Date(info.resetsAt * 1000).toISOString()}` : '';
+  const what = info.status === 'rejected' ? 'usage limit reached' : 'usage limit nearly reached';
+  return [{ line: `[limit] ${what}${which}${reset}` }];
 }
 
 function describeResult(result: ClaudeMessage): string {

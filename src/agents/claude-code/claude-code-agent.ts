@@ -99,6 +99,7 @@ export class ClaudeCodeAgent implements Agent {
     };
     request.signal.addEventListener('abort', onAbort, { once: true });
     let thrown: unknown = null;
+    let answerTold = false;
     try {
       const options = buildQueryOptions(request, {
         env,
@@ -111,6 +112,10 @@ export class ClaudeCodeAgent implements Agent {
         const message = asClaudeMessage(raw);
         if (!message) continue;
         observation.observe(message);
+        if (!answerTold && observation.modelAnswered) {
+          answerTold = true;
+          observer.onModelAnswered?.();
+        }
         for (const activity of describeMessage(message, request.cwd)) observer.onActivity(activity);
         // The result ends the run (one prompt, one result). Reading on would
         // wait for Claude Code's stdout to close, which a background process

@@ -31,7 +31,11 @@ export interface ClaudeMessage {
   usage?: Record<string, unknown>;
   num_turns?: number;
   duration_ms?: number;
-  api_error_status?: number;
+  api_error_status?: number | null;
+  /** What the API error was, e.g. `usage_limit_reached`, `connection_failed`. */
+  api_error?: string;
+  // rate_limit_event
+  rate_limit_info?: { status?: string; resetsAt?: number; rateLimitType?: string };
   // system/api_retry
   attempt?: number;
   max_retries?: number;

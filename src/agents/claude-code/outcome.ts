@@ -5,6 +5,8 @@
  */
 import type { FailureCode, RunStats, TokenUsage } from '../../core/task.js';
 import type { AgentRunResult } from '../agent.js';
+import { describeLimit } from '../../core/queue-pause.js';
+import { isTransientApiFailure, LimitWatch } from './limits.js';
 import { contentBlocks, resultText, type ClaudeMessage } from './messages.js';
 
 const ROOT_BYPASS_SIGNATURE = /cannot be used with root\/sudo privileges/i;
@@ -20,7 +22,8 @@ const AUTH_ADVICE =
   'Set a valid ANTHROPIC_API_KEY, or log in with `claude auth login` (or create a token with `claude setup-token` ' +
   'and set CLAUDE_CODE_OAUTH_TOKEN) in the environment claude-worker runs in.';
 
-type FinishedRun = Extract<AgentRunResult, { outcome: 'completed' | 'failed' }>;
+type FinishedRun = Extract<AgentRunResult, { outcome: 'completed' | 'failed' | 'limited' }>;
+type FailedRun = Extract<AgentRunResult, { outcome: 'failed' }>;
 
 /** Collects what a run reported, message by message. */
 export class RunObservation {
@@ -29,13 +32,20 @@ export class RunObservation {
   private sessionId: string | null = null;
   private authErrorSeen = false;
   private lastText: string | null = null;
+  private toolUsed = false;
+  private answered = false;
+  readonly limits = new LimitWatch();
 
   observe(message: ClaudeMessage): void {
+    this.limits.observe(message);
     if (message.session_id) this.sessionId = message.session_id;
     if (message.type === 'system' && message.subtype === 'init' && message.apiKeySource) {
       this.apiKeySource = message.apiKeySource;
     } else if (message.type === 'assistant') {
       if (message.error === 'authentication_failed') this.authErrorSeen = true;
+      // Claude Code reports an API failure as an assistant message of its own, flagged with `error`.
+      if (!message.error) this.answered = true;
+      if (contentBlocks(message).some((b) => b.type === 'tool_use')) this.toolUsed = true;
       const text = contentBlocks(message)
         .filter((b) => b.type === 'text' && b.text)
         .map((b) => b.text)
@@ -45,6 +55,16 @@ export class RunObservation {
       // One result per turn; the latest carries the cumulative cost.
       this.result = message;
     }
+  }
+
+  /** Whether the model has answered at all (an API failure's message does not count). */
+  get modelAnswered(): boolean {
+    return this.answered;
+  }
+
+  /** Whether the agent got as far as using a tool: a crash before that changed nothing and is worth a retry. */
+  get usedTool(): boolean {
+    return this.toolUsed;
   }
 
   get lastResult(): ClaudeMessage | null {
@@ -89,7 +109,7 @@ export interface ProcessEnd {
 export function classifyRun(observation: RunObservation, end: ProcessEnd, maxTurns: number | null): FinishedRun {
   const stats = observation.stats();
   const summary = observation.summary();
-  const fail = (code: FailureCode, message: string): FinishedRun => ({ outcome: 'failed', code, message, summary, stats });
+  const fail = (code: FailureCode, message: string): FailedRun => ({ outcome: 'failed', code, message, summary, stats });
   const result = observation.lastResult;
   if (result && result.subtype === 'success' && result.is_error !== true) {
     return { outcome: 'completed', summary: summary ?? '', stats };
@@ -103,6 +123,16 @@ export function classifyRun(observation: RunObservation, end: ProcessEnd, maxTur
   if (ROOT_BYPASS_SIGNATURE.test(end.stderrTail) || ROOT_BYPASS_SIGNATURE.test(thrownText)) {
     return fail('root_bypass_refused', ROOT_BYPASS_ADVICE);
   }
+  const limit = observation.limits.limitThatStopped(result, `${thrownText}\n${end.stderrTail}`);
+  if (limit) {
+    const reported = (result && resultText(result)) || thrownText || 'no details given';
+    return {
+      outcome: 'limited',
+      ...limit,
+      message: `Claude Code reported: ${describeLimit(limit.limitType)}: ${reported}`,
+      stats,
+    };
+  }
   if (result) {
     const reported = resultText(result) || 'no details given';
     if (observation.isAuthFailure())
@@ -112,6 +142,9 @@ export function classifyRun(observation: RunObservation, end: ProcessEnd, maxTur
       return fail('max_turns', `Stopped after reaching ${limit} before finishing; raise --max-turns or split the task.`);
     }
     if (result.subtype === 'error_max_budget_usd') return fail('max_budget', `Stopped at the budget limit: ${reported}`);
+    if (isTransientApiFailure(result)) {
+      return { ...fail('api_unavailable', `The Anthropic API failed for the moment: ${reported}`), transient: true };
+    }
     // An API failure mid-run comes as subtype `success` with is_error: that subtype says nothing to the reader.
     const kind = result.subtype && result.subtype !== 'success' ? ` (${result.subtype})` : '';
     return fail('agent_error', `Claude Code reported an error${kind}: ${reported}`);
@@ -121,7 +154,8 @@ export function classifyRun(observation: RunObservation, end: ProcessEnd, maxTur
   const how = end.signal ? `was killed by ${end.signal}` : `exited with code ${end.exitCode ?? 'unknown'}`;
   // The SDK's own "exited with code N" message says nothing the exit code does not.
   const detail = thrownText && !thrownText.includes('exited with code') ? ` (${thrownText})` : '';
-  return fail('crashed', `Claude Code ${how} without a result${detail}.${stderr}`);
+  const crashed = fail('crashed', `Claude Code ${how} without a result${detail}.${stderr}`);
+  return observation.usedTool ? crashed : { ...crashed, transient: true };
 }
 
 export function errorText(error: unknown): string {

@@ -2,6 +2,7 @@
 import { Option, type Command } from 'commander';
 import { PERMISSION_MODES, type PermissionMode } from '../../core/task.js';
 import { bareHost, loadConfig, type Config } from '../../core/config.js';
+import { describePause } from '../../core/queue-pause.js';
 import { ServerUnreachableError } from '../../core/errors.js';
 import type { Health } from '../../core/schemas.js';
 import { daemonStartOptions, daemonStatus, startDaemon, stopDaemon } from '../../app/daemon.js';
@@ -140,6 +141,9 @@ function describeStatus(config: Config, health: Health | null, daemon: Awaited<R
     `  up ${formatDuration(health.uptime_seconds * 1000)}, ${health.running} running, ${health.pending} pending, ${health.max_concurrency} tasks at a time`,
   ];
   if (daemon !== null) lines.push(`  daemon pid ${daemon.pid}, log ${shortenHome(daemon.logFile)}`);
+  if (health.paused_until !== null) {
+    lines.push(`  ${describePause({ reason: health.pause_reason ?? 'paused', paused_until: health.paused_until })}`);
+  }
   const pid = daemon !== null && daemon.url === config.serverUrl ? daemon.pid : null;
   lines.push(...startWarningLines(health.warnings, pid).map((line) => `  ${line}`));
   return lines.join('\n');

@@ -1,7 +1,10 @@
 /** `claude-worker status [ID]`: one task in detail, or the last ten as a table. */
 import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
+import type { ClaudeWorkerClient } from '../../client/http-client.js';
 import { loadConfig } from '../../core/config.js';
+import type { QueuePause } from '../../core/queue-pause.js';
+import type { Task } from '../../core/task.js';
 import { summaryLogPath } from '../../logs/task-logs.js';
 import { parseTaskId } from '../arguments.js';
 import { connect } from '../connect.js';
@@ -12,6 +15,16 @@ import { notice, print, printJson, stdoutStyle } from '../io.js';
 import { waitsForLabelsNobodyHas } from '../worker-labels.js';
 
 const RECENT_TASKS = 10;
+
+/** The queue pause a pending task waits for, if any (one more request, only for a pending task). */
+async function queuePauseFor(
+  client: ClaudeWorkerClient,
+  task: Task,
+): Promise<Pick<QueuePause, 'reason' | 'paused_until'> | null> {
+  if (task.status !== 'pending') return null;
+  const { paused_until, pause_reason } = await client.health();
+  return paused_until === null ? null : { paused_until, reason: pause_reason ?? 'paused' };
+}
 
 export function registerStatusCommand(program: Command): void {
   program
@@ -37,7 +50,16 @@ export function registerStatusCommand(program: Command): void {
       // The log file is only worth naming when it is on this machine (another node may have run the task).
       const path = summaryLogPath(config.logDir, task.id);
       const logFile = isLocalServerUrl(config.serverUrl) && existsSync(path) ? path : undefined;
-      print(renderTaskDetail(task, now, stdoutStyle(), logFile, await waitsForLabelsNobodyHas(client, task)));
+      print(
+        renderTaskDetail(
+          task,
+          now,
+          stdoutStyle(),
+          logFile,
+          await waitsForLabelsNobodyHas(client, task),
+          await queuePauseFor(client, task),
+        ),
+      );
       const advice = failureAdvice(task, await localDaemonPid(config));
       if (advice !== null) notice(advice);
     });

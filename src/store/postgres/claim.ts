@@ -1,7 +1,8 @@
 /**
  * Claiming: the oldest runnable pending tasks (up to a limit: the runner's
  * free slots) become running, each under a fresh lease, and each attempt is
- * recorded with who runs it, in one autocommit statement. `FOR UPDATE SKIP LOCKED` makes concurrent claimers on any
+ * recorded with who runs it, in one autocommit statement; nothing while the
+ * queue is paused, and one task (the probe) once the pause is over. `FOR UPDATE SKIP LOCKED` makes concurrent claimers on any
  * number of nodes pass over a row another claimer is taking instead of
  * queueing behind it: two claimers never get the same task.
  */
@@ -28,13 +29,28 @@ import { msInterval, TASK_COLUMNS, toTaskRecord, type TaskRow } from './row.js';
 // take are passed over in the ready index's order, so a backlog nobody can
 // take costs every claim a walk over it: measured with 10k such tasks
 // ahead, 1.9 ms per pick instead of 0.15 ms.
+//
+// The pause: before paused_until nothing is claimed; after it, one task
+// (the probe), and nothing more while it has not got through, for up to one
+// lease (see pauseGate in sql/queue-pause.ts, the same rule). FOR UPDATE on
+// the pause row makes two nodes that claim at once take turns, so only one
+// of them starts the probe; without a pause there is no row to lock.
 const CLAIM = `
-  WITH pick AS MATERIALIZED (
+  WITH pause AS MATERIALIZED (
+    SELECT paused_until, probe_task_id, probe_started_at FROM queue_pause WHERE id = 1 FOR UPDATE
+  ), gate AS (
+    SELECT CASE
+      WHEN NOT EXISTS (SELECT 1 FROM pause) THEN 'open'
+      WHEN EXISTS (SELECT 1 FROM pause
+                    WHERE paused_until > now()
+                       OR (probe_task_id IS NOT NULL AND probe_started_at + ${msInterval('@lease_ms')} > now())) THEN 'closed'
+      ELSE 'probe' END AS state
+  ), pick AS MATERIALIZED (
     SELECT id FROM tasks
      WHERE status = 'pending' AND run_at <= now() AND cancel_requested_at IS NULL
        AND required_labels <@ @labels::jsonb
      ORDER BY run_at, id
-     LIMIT @limit
+     LIMIT (SELECT CASE state WHEN 'open' THEN @limit::int WHEN 'probe' THEN 1 ELSE 0 END FROM gate)
        FOR UPDATE SKIP LOCKED
   ), claimed AS (
     UPDATE tasks t
@@ -53,8 +69,12 @@ const CLAIM = `
     )
     SELECT id, attempts, lease_token, @worker_id, @host, @boot_id, @worker_pid, @worker_start_time, now()
       FROM claimed
+  ), probe AS (
+    UPDATE queue_pause SET probe_task_id = claimed.id, probe_started_at = now()
+      FROM claimed
+     WHERE queue_pause.id = 1 AND (SELECT state FROM gate) = 'probe'
   )
-  SELECT ${TASK_COLUMNS} FROM claimed ORDER BY run_at, id`;
+  SELECT ${TASK_COLUMNS}, (SELECT state FROM gate) = 'probe' AS probe FROM claimed ORDER BY run_at, id`;
 
 export async function claimMany(
   ctx: PostgresContext,
@@ -63,7 +83,7 @@ export async function claimMany(
   limit: number,
   labels: Labels,
 ): Promise<ClaimedTask[]> {
-  const rows = await ctx.rows<TaskRow>(CLAIM, {
+  const rows = await ctx.rows<TaskRow & { probe: boolean }>(CLAIM, {
     lease_ms: leaseMs,
     limit,
     labels: JSON.stringify(labels),
@@ -73,9 +93,10 @@ export async function claimMany(
     worker_pid: worker.pid,
     worker_start_time: worker.procStartTime,
   });
-  return rows.map((row) => ({
+  return rows.map(({ probe, ...row }) => ({
     task: toTaskRecord(row),
     lease: { taskId: row.id, token: row.lease_token! },
     attempt: row.attempts,
+    probe,
   }));
 }

@@ -174,6 +174,22 @@ export const MIGRATIONS: readonly Migration[] = [
     sql: `
       ALTER TABLE tasks ADD COLUMN max_budget_usd double precision;
       ALTER TABLE orchestrations ADD COLUMN budget_usd double precision;
+      `,
+    },
+    {
+    name: 'limits: the queue pause and the usage-limit hits of a task',
+    sql: `
+      ALTER TABLE tasks ADD COLUMN limit_hits integer NOT NULL DEFAULT 0;
+      -- At most one pause, for every runner on the database.
+      CREATE TABLE queue_pause (
+        id integer PRIMARY KEY CHECK (id = 1),
+        kind text NOT NULL,
+        reason text NOT NULL,
+        paused_at timestamptz NOT NULL,
+        paused_until timestamptz NOT NULL,
+        probe_task_id bigint,
+        probe_started_at timestamptz
+      );
     `,
   },
 ];

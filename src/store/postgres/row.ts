@@ -40,6 +40,7 @@ export function msInterval(param: string): string {
 export const POSTGRES_DIALECT: Dialect = {
   now: 'now()',
   afterSeconds: (seconds) => `now() + make_interval(secs => ${seconds})`,
+  msAhead: (param) => `(now() + ${msInterval(param)})`,
   msAgo: (param) => `(now() - ${msInterval(param)})`,
   epochMs,
   json: (param) => `${param}::jsonb`,
@@ -57,6 +58,7 @@ const OTHER_COLUMNS = [
   'status',
   ...TASK_DEFINITION_FIELDS,
   'attempts',
+  'limit_hits',
   'last_action_cache',
   'final_summary',
   'error_code',

@@ -1,13 +1,16 @@
 /**
  * Claiming: the oldest runnable pending tasks (up to a limit: the runner's
  * free slots) become running, each under a fresh lease, and each attempt is
- * recorded with who runs it. One BEGIN IMMEDIATE transaction for all of them, so SQLite's single writer makes the claim exact across
+ * recorded with who runs it; nothing while the queue is paused, and one task
+ * (the probe) once the pause is over. One BEGIN IMMEDIATE transaction for all of them, so SQLite's single writer makes the claim exact across
  * processes: two claimers never get the same task.
  */
 import { randomUUID } from 'node:crypto';
 import type { Labels } from '../../core/labels.js';
+import { pauseGate, SET_PROBE } from '../sql/queue-pause.js';
 import type { ClaimedTask, WorkerIdentity } from '../task-store.js';
-import type { SqliteContext } from './context.js';
+import { SQLITE_DIALECT, type SqliteContext } from './context.js';
+import { readQueuePause } from './queue-pause.js';
 import { toTaskRecord, type TaskRow } from './row.js';
 
 // INDEXED BY: without statistics (no ANALYZE has run) SQLite prefers the
@@ -45,6 +48,8 @@ const CLAIM = `
       LIMIT 1)
   RETURNING *`;
 
+const SET_PROBE_SQL = SET_PROBE(SQLITE_DIALECT);
+
 const INSERT_ATTEMPT = `
   INSERT INTO task_attempts (
     task_id, attempt, lease_token, worker_id, host, boot_id, worker_pid, worker_start_time, started_at
@@ -63,8 +68,11 @@ export function claimMany(
   return ctx.relaxed(() =>
     ctx.immediate(() => {
       const now = ctx.now();
+      const gate = pauseGate(readQueuePause(ctx), now, leaseMs);
+      if (gate === 'closed') return [];
       const claimed: ClaimedTask[] = [];
-      while (claimed.length < limit) {
+      const most = gate === 'probe' ? 1 : limit;
+      while (claimed.length < most) {
         const token = randomUUID();
         const row = ctx
           .statement(CLAIM)
@@ -81,7 +89,13 @@ export function claimMany(
           worker_start_time: worker.procStartTime,
           now,
         });
-        claimed.push({ task: toTaskRecord(row), lease: { taskId: row.id, token }, attempt: row.attempts });
+        if (gate === 'probe') ctx.statement(SET_PROBE_SQL).run({ task_id: row.id, now });
+        claimed.push({
+          task: toTaskRecord(row),
+          lease: { taskId: row.id, token },
+          attempt: row.attempts,
+          probe: gate === 'probe',
+        });
       }
       return claimed;
     }),

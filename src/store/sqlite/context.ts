@@ -11,6 +11,7 @@ import { asStoreError } from './store-errors.js';
 export const SQLITE_DIALECT: Dialect = {
   now: '@now',
   afterSeconds: (seconds) => `(@now + (${seconds}) * 1000)`,
+  msAhead: (param) => `(@now + ${param})`,
   msAgo: (param) => `(@now - ${param})`,
   epochMs: (expression) => expression,
   json: (param) => param,

@@ -227,6 +227,22 @@ export const MIGRATIONS: readonly Migration[] = [
     sql: `
       ALTER TABLE tasks ADD COLUMN max_budget_usd REAL;
       ALTER TABLE orchestrations ADD COLUMN budget_usd REAL;
+      `,
+    },
+    {
+    name: 'limits: the queue pause and the usage-limit hits of a task',
+    sql: `
+      ALTER TABLE tasks ADD COLUMN limit_hits INTEGER NOT NULL DEFAULT 0;
+      -- At most one pause, for every runner on the database.
+      CREATE TABLE queue_pause (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        kind TEXT NOT NULL,
+        reason TEXT NOT NULL,
+        paused_at INTEGER NOT NULL,
+        paused_until INTEGER NOT NULL,
+        probe_task_id INTEGER,
+        probe_started_at INTEGER
+      );
     `,
   },
 ];

@@ -13,6 +13,8 @@ export { countByStatus, getTask, listTasks, runningAttemptsOnHost } from './read
 export { dependencyHeads, dependencyResults, getOrchestration, listOrchestrations } from './read-orchestration.js';
 export { reapExpired } from './reap.js';
 export { complete, fail, markCancelled, release } from './settle.js';
+export { deferForLimit } from './defer.js';
+export { pauseQueue, probeGotThrough, readQueuePause, resumeQueue, spentToday } from './queue-pause.js';
 export { submitOrchestration } from './submit-orchestration.js';
 export { usage } from './usage.js';
 export { listWorkers, registerWorker, setWorkerState, workerHeartbeat } from './workers.js';
