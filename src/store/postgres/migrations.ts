@@ -175,8 +175,8 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE tasks ADD COLUMN max_budget_usd double precision;
       ALTER TABLE orchestrations ADD COLUMN budget_usd double precision;
       `,
-    },
-    {
+  },
+  {
     name: 'limits: the queue pause and the usage-limit hits of a task',
     sql: `
       ALTER TABLE tasks ADD COLUMN limit_hits integer NOT NULL DEFAULT 0;

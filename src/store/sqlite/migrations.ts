@@ -228,8 +228,8 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE tasks ADD COLUMN max_budget_usd REAL;
       ALTER TABLE orchestrations ADD COLUMN budget_usd REAL;
       `,
-    },
-    {
+  },
+  {
     name: 'limits: the queue pause and the usage-limit hits of a task',
     sql: `
       ALTER TABLE tasks ADD COLUMN limit_hits INTEGER NOT NULL DEFAULT 0;
