@@ -8,6 +8,7 @@ import { afterEach, beforeEach, describe } from 'vitest';
 import { describeCancelContract } from './contract/cancel.js';
 import { describeClaimContract } from './contract/claim.js';
 import { describeEnqueueAndReadContract } from './contract/enqueue-and-read.js';
+import { describeEventContract } from './contract/events.js';
 import type { TaskStoreFactory, TaskStoreFixture } from './contract/fixture.js';
 import { describeLabelContract } from './contract/labels.js';
 import { describeLeaseContract } from './contract/leases.js';
@@ -48,5 +49,6 @@ export function describeTaskStoreContract(name: string, factory: TaskStoreFactor
     describeWorkerRegistryContract(current);
     describeOrchestrationContract(current);
     describeWorkspaceContract(current);
+    describeEventContract(current);
   });
 }

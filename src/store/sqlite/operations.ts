@@ -14,3 +14,6 @@ export { reapExpired } from './reap.js';
 export { complete, fail, markCancelled, release } from './settle.js';
 export { submitOrchestration } from './submit-orchestration.js';
 export { listWorkers, registerWorker, setWorkerState, workerHeartbeat } from './workers.js';
+export { lastEventId, readEvents, recordEvent } from './events.js';
+export { claimWebhookDeliveries, settleWebhookDelivery } from './webhook-deliveries.js';
+export { fanOutWebhooks } from './webhook-fan-out.js';
