@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { WEBHOOK_EVENT_TYPES } from '../../../src/core/events.js';
 import { emptyRunStats } from '../../../src/core/task.js';
-import type { EventRecord, OrchestrationSpec, TaskStore } from '../../../src/store/task-store.js';
+import type { OrchestrationSpec } from '../../../src/store/orchestration-records.js';
+import type { EventRecord, TaskStore } from '../../../src/store/task-store.js';
 import { claimTask, type CurrentFixture, enqueueTask, runningTask, taskSpec } from './fixture.js';
 
 const RECEIVER = 'http://127.0.0.1:9/hook';
