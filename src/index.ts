@@ -5,7 +5,14 @@
  * loads no database driver, runner or server.
  */
 export { ClaudeWorkerClient, type ClaudeWorkerClientOptions } from './client/http-client.js';
-export type { DiffOptions, LogsOptions, SubmitOrchestrationResult, SubmitResult, TaskService } from './service/task-service.js';
+export type {
+  DiffOptions,
+  EventsOptions,
+  LogsOptions,
+  SubmitOrchestrationResult,
+  SubmitResult,
+  TaskService,
+} from './service/task-service.js';
 export type {
   DiscardInput,
   DiscardOutcome,
@@ -15,6 +22,7 @@ export type {
   TaskDiff,
   TaskDiffStat,
 } from './core/review.js';
+export { WEBHOOK_EVENT_TYPES, type StateEvent } from './core/events.js';
 export type { ContinueTaskInput, CreateTaskInput, Health, ListTasksQuery, ServerWarning } from './core/schemas.js';
 export type { CreateOrchestrationInput, ListOrchestrationsQuery, OrchestrationTaskInput } from './core/orchestration-schemas.js';
 export {

@@ -3,6 +3,8 @@
  * (`GET /api/v1/events`) shows them all; webhooks are sent for the ones that
  * mean work ended or needs attention.
  */
+import { z } from 'zod';
+import { wholeNumber } from './input-rules.js';
 import type { Orchestration } from './orchestration.js';
 import type { Task } from './task.js';
 
@@ -37,3 +39,13 @@ export interface StateEvent {
   /** What the event adds beyond the object, e.g. when a paused queue resumes. */
   data: Record<string, unknown> | null;
 }
+
+/** Where the event stream starts: after `after` (or the `Last-Event-ID` header); by default, at the newest event. */
+export const eventsQuerySchema = z.strictObject({
+  after: wholeNumber('after', 0)
+    .optional()
+    .describe('Start after this event id (the last one seen); by default only events from now on.'),
+});
+
+/** A `Last-Event-ID` header read as the same whole number `after` takes. */
+export const lastEventIdSchema = wholeNumber('Last-Event-ID', 0);
