@@ -23,6 +23,7 @@ export type {
   TaskDiffStat,
 } from './core/review.js';
 export { WEBHOOK_EVENT_TYPES, type StateEvent } from './core/events.js';
+export { verifyWebhookSignature } from './core/webhook-signature.js';
 export type { ContinueTaskInput, CreateTaskInput, Health, ListTasksQuery, ServerWarning } from './core/schemas.js';
 export type { CreateOrchestrationInput, ListOrchestrationsQuery, OrchestrationTaskInput } from './core/orchestration-schemas.js';
 export {

@@ -7,7 +7,7 @@
 import { z } from 'zod';
 import { FAILURE_POLICIES, MAX_ORCHESTRATION_TASKS, ORCHESTRATION_STATUSES } from './orchestration.js';
 import { wholeNumber } from './input-rules.js';
-import { createTaskInputSchema, pageQueryShape, taskSchema } from './schemas.js';
+import { createTaskInputSchema, pageQueryShape, taskSchema, webhookUrlSchema } from './schemas.js';
 import { TASK_STATUSES } from './task.js';
 
 /** Longest wait after the dependencies end: a week, like the longest timeout. */
@@ -61,6 +61,9 @@ export const createOrchestrationInputSchema = z.strictObject({
     .max(200)
     .nullish()
     .describe('Submitting the same key again returns the existing orchestration instead of creating another.'),
+  webhook_url: webhookUrlSchema
+    .nullish()
+    .describe('Also POST the webhooks of this orchestration and of each of its tasks here, besides the server’s receiver.'),
   tasks: z
     .array(orchestrationTaskInputSchema)
     .min(1, { error: 'an orchestration needs at least one task' })
@@ -87,6 +90,7 @@ export const orchestrationSchema = z.object({
   counts: countsSchema,
   created_at: z.string(),
   cancel_requested: z.boolean(),
+  webhook_url: z.string().nullable(),
 });
 
 export const orchestrationDetailSchema = orchestrationSchema.extend({

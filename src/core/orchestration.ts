@@ -39,6 +39,8 @@ export interface Orchestration {
   counts: TaskCounts;
   created_at: string;
   cancel_requested: boolean;
+  /** Receives the webhooks of the orchestration and its tasks, besides the server's receiver. */
+  webhook_url: string | null;
 }
 
 /** A task of an orchestration, with the identifiers of the tasks it depends on. */

@@ -97,16 +97,21 @@ export function registerOrchestrationTools(server: McpServer, options: McpToolsO
         failure_policy: z.enum(FAILURE_POLICIES).optional(),
         pass_results: z.boolean().optional().describe("Add each dependency's outcome to a task's prompt (default true)"),
         key: z.string().optional().describe('Submitting the same key again returns the existing orchestration'),
+        webhook_url: z
+          .string()
+          .optional()
+          .describe('An http(s) URL that gets a signed POST when the graph or one of its tasks ends'),
       }),
       outputSchema: orchestrationSummarySchema,
       annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
     },
-    async ({ tasks, name, failure_policy, pass_results, key }) => {
+    async ({ tasks, name, failure_policy, pass_results, key, webhook_url }) => {
       const { orchestration } = await service.submitOrchestration({
         name,
         failure_policy,
         pass_results,
         key,
+        webhook_url,
         tasks: await applyPolicyToGraph(tasks, options),
       });
       return toolSuccess(summarizeOrchestration(orchestration));

@@ -17,6 +17,7 @@ export function toOrchestration(record: OrchestrationRecord): Orchestration {
     counts: record.counts,
     created_at: new Date(record.created_at).toISOString(),
     cancel_requested: cancelRequested,
+    webhook_url: record.webhook_url,
   };
 }
 
@@ -34,6 +35,7 @@ export function orchestrationSpec(input: CreateOrchestrationInput, defaults: Tas
     failure_policy: input.failure_policy ?? 'skip_dependents',
     pass_results: input.pass_results ?? true,
     key: input.key ?? null,
+    webhook_url: input.webhook_url ?? null,
     tasks: input.tasks.map((task) => ({
       ...taskDefinition(task, defaults),
       identifier: task.identifier,

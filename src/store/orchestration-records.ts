@@ -18,6 +18,8 @@ export interface OrchestrationSpec {
   failure_policy: FailurePolicy;
   pass_results: boolean;
   key: string | null;
+  /** Receives the webhooks of the orchestration and of each of its tasks, besides the server-wide receiver; absent: none. */
+  webhook_url?: string | null;
   tasks: OrchestrationTaskSpec[];
 }
 
@@ -30,6 +32,7 @@ export interface OrchestrationRecord {
   pass_results: boolean;
   created_at: number;
   cancel_requested_at: number | null;
+  webhook_url: string | null;
   counts: Record<TaskStatus, number>;
 }
 

@@ -86,6 +86,7 @@ export const ORCHESTRATION_COLUMNS = [
   'key',
   'failure_policy',
   'pass_results',
+  'webhook_url',
   `${epochMs('created_at')} AS created_at`,
   `${epochMs('cancel_requested_at')} AS cancel_requested_at`,
 ].join(', ');

@@ -17,8 +17,8 @@ import { countsByStatus, insertTaskParams } from './tasks.js';
  */
 export function insertOrchestration(time: Dialect): string {
   return `
-  INSERT INTO orchestrations (name, key, failure_policy, pass_results, created_at)
-  VALUES (@name, @key, @failure_policy, CAST(@pass_results AS BOOLEAN), ${time.now})
+  INSERT INTO orchestrations (name, key, failure_policy, pass_results, webhook_url, created_at)
+  VALUES (@name, @key, @failure_policy, CAST(@pass_results AS BOOLEAN), @webhook_url, ${time.now})
   ON CONFLICT (key) WHERE key IS NOT NULL DO NOTHING
   RETURNING id`;
 }
@@ -133,7 +133,13 @@ export const UNFINISHED_TASK_IDS_OF_ORCHESTRATION = `
  * names it after its id, in the same transaction.
  */
 export function orchestrationParams(spec: OrchestrationSpec) {
-  return { name: spec.name ?? '', key: spec.key, failure_policy: spec.failure_policy, pass_results: spec.pass_results ? 1 : 0 };
+  return {
+    name: spec.name ?? '',
+    key: spec.key,
+    failure_policy: spec.failure_policy,
+    pass_results: spec.pass_results ? 1 : 0,
+    webhook_url: spec.webhook_url ?? null,
+  };
 }
 
 /** Parameters of NAME_ORCHESTRATION for a new orchestration `id`; null when the spec has a name of its own. */
@@ -172,6 +178,7 @@ export interface OrchestrationRow {
   pass_results: number | boolean;
   created_at: number;
   cancel_requested_at: number | null;
+  webhook_url: string | null;
 }
 
 export interface CountRow {
