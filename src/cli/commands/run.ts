@@ -40,6 +40,7 @@ interface RunOptions {
   watch?: boolean;
   json?: boolean;
   webhook?: string;
+  notify?: boolean;
 }
 
 export function registerRunCommand(program: Command): void {
@@ -67,6 +68,7 @@ export function registerRunCommand(program: Command): void {
     .option('--webhook <url>', "POST this task's webhooks (task.completed, task.failed, ...) here too")
     .option('-w, --watch', 'follow the task until it ends; exit 0 when completed, 1 otherwise')
     .option('--json', 'print the task as JSON (with --watch: the final task)')
+    .option('--notify', 'with --watch: a desktop notification (notify-send or osascript) when the task ends')
     .addHelpText(
       'after',
       `
