@@ -117,6 +117,32 @@ export function describeEventContract(current: CurrentFixture): void {
       expect(delivery).toMatchObject({ url: RECEIVER, attempts: 1, event: { type: 'task.completed', task_id: taskId } });
     });
 
+    it("send to the task's and its orchestration's own webhook_url too, each URL once per event", async () => {
+      const { store } = current();
+      const own = 'http://127.0.0.1:9/own';
+      const lone = await runningTask(store, { webhook_url: own });
+      await store.complete(lone.lease, { final_summary: 'done', ...emptyRunStats() });
+      const graph = await store.submitOrchestration({ ...twoStepGraph(), webhook_url: RECEIVER });
+      const first = await claimTask(store);
+      await store.fail(first.lease, { error_code: 'agent_error', error_message: 'broke' }, null);
+      while ((await store.fanOutWebhooks(FAN_OUT)) > 0);
+
+      const sent = (await store.claimWebhookDeliveries(SEND_LEASE_MS, 100)).map((delivery) => [
+        delivery.event.type,
+        delivery.event.task_id ?? delivery.event.orchestration_id,
+        delivery.url,
+      ]);
+      expect(sent.sort()).toEqual(
+        [
+          ['task.completed', lone.lease.taskId, RECEIVER],
+          ['task.completed', lone.lease.taskId, own],
+          // The orchestration names the server's receiver again: one delivery, not two.
+          ['task.failed', graph.tasks[0]!.id, RECEIVER],
+          ['orchestration.failed', graph.orchestration.id, RECEIVER],
+        ].sort(),
+      );
+    });
+
     it('lease a delivery to one sender, and hand it out again when its lease ends unsettled', async () => {
       const { store, clock } = current();
       await completedAndFannedOut(store);
