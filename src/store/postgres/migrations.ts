@@ -181,16 +181,17 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE tasks ADD COLUMN webhook_url text;
       ALTER TABLE orchestrations ADD COLUMN webhook_url text;
 
+      -- The events of a task or orchestration go with it when retention deletes it.
       CREATE TABLE events (
         id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
         at timestamptz NOT NULL DEFAULT now(),
         type text NOT NULL,
-        task_id bigint,
-        orchestration_id bigint,
+        task_id bigint REFERENCES tasks (id) ON DELETE CASCADE,
+        orchestration_id bigint REFERENCES orchestrations (id) ON DELETE CASCADE,
         data jsonb
       );
+      CREATE INDEX events_task ON events (task_id) WHERE task_id IS NOT NULL;
       CREATE INDEX events_orchestration ON events (orchestration_id, type) WHERE orchestration_id IS NOT NULL;
-      CREATE INDEX events_at ON events (at);
 
       CREATE FUNCTION claude_worker_record_event(event_type text, event_task_id bigint, event_orchestration_id bigint,
                                                  event_data jsonb) RETURNS bigint AS $$

@@ -233,16 +233,17 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE orchestrations ADD COLUMN webhook_url TEXT;
 
       -- One writer at a time (BEGIN IMMEDIATE): ids grow in commit order.
+      -- The events of a task or orchestration go with it when retention deletes it.
       CREATE TABLE events (
         id INTEGER PRIMARY KEY AUTOINCREMENT,
         at INTEGER NOT NULL,
         type TEXT NOT NULL,
-        task_id INTEGER,
-        orchestration_id INTEGER,
+        task_id INTEGER REFERENCES tasks (id) ON DELETE CASCADE,
+        orchestration_id INTEGER REFERENCES orchestrations (id) ON DELETE CASCADE,
         data TEXT
       );
+      CREATE INDEX events_task ON events (task_id) WHERE task_id IS NOT NULL;
       CREATE INDEX events_orchestration ON events (orchestration_id, type) WHERE orchestration_id IS NOT NULL;
-      CREATE INDEX events_at ON events (at);
 
       CREATE TRIGGER events_task_submitted AFTER INSERT ON tasks
       BEGIN

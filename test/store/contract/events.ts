@@ -89,6 +89,17 @@ export function describeEventContract(current: CurrentFixture): void {
       expect(events.map((event) => event.orchestration_id)).toEqual(events.map(() => graph.orchestration.id));
     });
 
+    it('delete the events of a task with it when retention deletes the task', async () => {
+      const { store, clock } = current();
+      const { lease } = await runningTask(store);
+      await store.complete(lease, { final_summary: 'done', ...emptyRunStats() });
+      const queued = await enqueueTask(store);
+      await clock.advance(2 * DAY_MS);
+      expect(await store.prune({ finishedMaxAgeMs: DAY_MS, failedMaxAgeMs: DAY_MS }, 10)).toBe(1);
+
+      expect((await eventsAfter(store)).map((event) => [event.task_id, event.type])).toEqual([[queued, 'task.submitted']]);
+    });
+
     it('record an event given by the caller, with its data', async () => {
       const { store } = current();
       const id = await store.recordEvent({ type: 'queue.paused', data: { reason: 'usage limit' } });
