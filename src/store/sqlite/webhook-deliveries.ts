@@ -12,7 +12,8 @@ import {
 } from '../sql/events.js';
 import { SQLITE_DIALECT, type SqliteContext } from './context.js';
 
-const LEASE = leaseDeliveries(SQLITE_DIALECT, dueDeliveries(SQLITE_DIALECT, ''), '(@now + @lease_ms)');
+const DUE = dueDeliveries(SQLITE_DIALECT, '');
+const LEASE = leaseDeliveries(SQLITE_DIALECT, DUE, '(@now + @lease_ms)');
 const EVENTS = `SELECT ${eventColumns(SQLITE_DIALECT)} FROM events WHERE id IN (SELECT value FROM json_each(@ids))`;
 const DELIVERED = markDelivered(SQLITE_DIALECT);
 const FAILED = markFailed(SQLITE_DIALECT, '(@now + @retry_delay_ms)', '(created_at + @retry_window_ms)');
@@ -25,6 +26,8 @@ interface LeasedRow {
 }
 
 export function claimWebhookDeliveries(ctx: SqliteContext, leaseMs: number, limit: number): WebhookDelivery[] {
+  // Every sending process asks every second: when nothing is due, the answer takes no write lock.
+  if (ctx.statement(DUE).all({ limit: 1, now: ctx.now() }).length === 0) return [];
   const token = randomUUID();
   return ctx.immediate(() => {
     const leased = ctx.statement(LEASE).all({ token, lease_ms: leaseMs, limit, now: ctx.now() }) as LeasedRow[];
