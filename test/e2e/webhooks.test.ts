@@ -9,6 +9,7 @@ import { once } from 'node:events';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FAKE_CLAUDE, startServerProcess, type ServerProcess } from '../support/server-process.js';
 import { startWebhookReceiver, type ReceivedDelivery, type WebhookReceiver } from '../support/webhook-receiver.js';
@@ -57,6 +58,22 @@ async function server(webhookUrl: string, extra: Record<string, string> = {}): P
     if (started.child.exitCode === null && started.child.signalCode === null) await started.stop();
   });
   return started;
+}
+
+/** Deliveries whose last attempt failed and that are waiting for their next one, read behind the server's back. */
+function settledFailures(file: string): number {
+  const db = new Database(file, { readonly: true });
+  try {
+    const row = db
+      .prepare(
+        `SELECT count(*) AS n FROM webhook_deliveries
+          WHERE delivered_at IS NULL AND lease_token IS NULL AND last_error IS NOT NULL`,
+      )
+      .get() as { n: number };
+    return row.n;
+  } finally {
+    db.close();
+  }
 }
 
 const about = (type: string, taskId: number) => (delivery: ReceivedDelivery) =>
@@ -123,10 +140,12 @@ describe('webhooks', () => {
   it('make a delivery owed when the server was killed with SIGKILL after the restart', async () => {
     const hooks = await receiver();
     hooks.answer(500);
-    const first = await server(hooks.url);
+    // The next try after the failed one is 3 s away: the server is killed well before it.
+    const first = await server(hooks.url, { CLAUDE_WORKER_WEBHOOK_RETRY_MS: '3000' });
     const { task } = await first.client.submit({ execution_prompt: 'Write [fake:success]', working_directory: project });
-    // The task ended and its delivery failed: the event is owed when the server dies.
     await hooks.waitFor(about('task.completed', task.id), 'the failed attempt');
+    // Killed once the failure is recorded, not while the attempt is in flight (its lease would hold it for a minute).
+    await waitFor(() => settledFailures(join(home, 'tasks.db')) === 1, { what: 'the failed attempt to be recorded' });
     first.child.kill('SIGKILL');
     await once(first.child, 'exit');
 
