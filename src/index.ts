@@ -5,7 +5,14 @@
  * loads no database driver, runner or server.
  */
 export { ClaudeWorkerClient, type ClaudeWorkerClientOptions } from './client/http-client.js';
-export type { DiffOptions, LogsOptions, SubmitOrchestrationResult, SubmitResult, TaskService } from './service/task-service.js';
+export type {
+  DiffOptions,
+  EventsOptions,
+  LogsOptions,
+  SubmitOrchestrationResult,
+  SubmitResult,
+  TaskService,
+} from './service/task-service.js';
 export type {
   DiscardInput,
   DiscardOutcome,
@@ -15,6 +22,8 @@ export type {
   TaskDiff,
   TaskDiffStat,
 } from './core/review.js';
+export { WEBHOOK_EVENT_TYPES, type StateEvent } from './core/events.js';
+export { verifyWebhookSignature } from './core/webhook-signature.js';
 export type { ContinueTaskInput, CreateTaskInput, Health, ListTasksQuery, QueueResume, ServerWarning } from './core/schemas.js';
 export type { UsageFigures, UsageQuery, UsageReport } from './core/usage.js';
 export { PAUSE_KINDS, type PauseKind, type QueuePause } from './core/queue-pause.js';

@@ -2,7 +2,7 @@
  * Everything that serves tasks in this process: the store named by the
  * config, the runner (recovery first, then claims) unless `concurrency` is 0
  * (an API-only server: tasks run on `worker` nodes), the retention sweep,
- * and the local TaskService over them. The REST server, `claude-worker
+ * the webhook sender, and the local TaskService over them. The REST server, `claude-worker
  * worker` and the standalone MCP server each start one.
  */
 import { existsSync } from 'node:fs';
@@ -19,6 +19,7 @@ import { createMetricsExporter, type MetricsExporter } from '../service/metrics/
 import { RetentionSweeper, retentionPolicy } from '../service/retention.js';
 import { serverWarnings } from '../service/server-warnings.js';
 import type { TaskService } from '../service/task-service.js';
+import { WebhookSender } from '../service/webhook-sender.js';
 
 export interface LocalEngine {
   service: TaskService;
@@ -55,6 +56,14 @@ export async function startLocalEngine(config: Config, warn: (line: string) => v
   const policy = retentionPolicy(config);
   const retention = policy ? new RetentionSweeper(store, logs, policy, warn) : null;
   retention?.start();
+  const webhooks = new WebhookSender({
+    store,
+    url: config.webhookUrl,
+    secret: config.webhookSecret,
+    retryMs: config.webhookRetryMs,
+    warn,
+  });
+  webhooks.start();
   return {
     service: createLocalTaskService({ store, logs, config, warnings }),
     warnings,
@@ -63,6 +72,7 @@ export async function startLocalEngine(config: Config, warn: (line: string) => v
     async stop() {
       await runner?.shutdown({ graceMs: config.drainTimeoutSeconds * 1000 });
       await retention?.stop();
+      await webhooks.stop();
       await store.close();
     },
   };

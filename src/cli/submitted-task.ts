@@ -2,6 +2,7 @@
 import type { Config } from '../core/config.js';
 import { isTerminal, type Task } from '../core/task.js';
 import type { TaskService } from '../service/task-service.js';
+import { notifyDesktop } from './desktop-notification.js';
 import { failureAdvice, localDaemonPid } from './server-environment.js';
 import { notice, print, printJson, stdoutStyle } from './io.js';
 import { renderOutcome, watchTask } from './watch.js';
@@ -9,6 +10,8 @@ import { renderOutcome, watchTask } from './watch.js';
 export interface SubmittedOutputOptions {
   watch?: boolean;
   json?: boolean;
+  /** With --watch: a desktop notification when the task ends. */
+  notify?: boolean;
 }
 
 /** `message`: what to print without --watch or --json. Sets the exit code with --watch. */
@@ -25,6 +28,7 @@ export async function reportSubmitted(
     else print(renderOutcome(final, stdoutStyle()));
     const advice = failureAdvice(final, await localDaemonPid(config));
     if (advice !== null) notice(advice);
+    if (options.notify && isTerminal(final.status)) await notifyDesktop([final]);
     // 130: interrupted while watching (the task itself keeps running).
     process.exitCode = final.status === 'completed' ? 0 : isTerminal(final.status) ? 1 : 130;
     return;

@@ -5,6 +5,7 @@
  * through it.
  */
 import { httpUrlProblem, loadConfig } from '../core/config.js';
+import type { StateEvent } from '../core/events.js';
 import { ClaudeWorkerError, RemoteError, ServerUnreachableError, UnauthorizedError, ValidationError } from '../core/errors.js';
 import type { CreateOrchestrationInput, ListOrchestrationsQuery } from '../core/orchestration-schemas.js';
 import type { OrchestrationDetail, OrchestrationPage } from '../core/orchestration.js';
@@ -32,7 +33,14 @@ import type { UsageQuery, UsageReport } from '../core/usage.js';
 import type { WorkerList } from '../core/worker.js';
 import { errorFromBody, parseJson } from './error-body.js';
 import { readServerSentEvents } from './sse.js';
-import type { DiffOptions, LogsOptions, SubmitOrchestrationResult, SubmitResult, TaskService } from '../service/task-service.js';
+import type {
+  DiffOptions,
+  EventsOptions,
+  LogsOptions,
+  SubmitOrchestrationResult,
+  SubmitResult,
+  TaskService,
+} from '../service/task-service.js';
 
 export interface ClaudeWorkerClientOptions {
   /** Server URL; default `CLAUDE_WORKER_SERVER_URL`, else http://127.0.0.1:8000. */
@@ -126,6 +134,39 @@ export class ClaudeWorkerClient implements TaskService {
         `The server at ${this.baseUrl} closed the log of task ${taskId} before the task ended.`,
         503,
       );
+    } catch (error) {
+      if (signal?.aborted) return;
+      throw error instanceof ClaudeWorkerError ? error : new ServerUnreachableError(this.baseUrl, error);
+    } finally {
+      signal?.removeEventListener('abort', onAbort);
+      connection.abort();
+    }
+  }
+
+  /**
+   * The server's state changes as they happen (`GET /api/v1/events`). Ends
+   * only when `signal` aborts; throws ServerUnreachableError when the
+   * connection drops: call again with `after` set to the last id seen to
+   * miss nothing.
+   */
+  async *events(options: EventsOptions = {}, signal?: AbortSignal): AsyncIterable<StateEvent> {
+    if (signal?.aborted) return;
+    const connection = new AbortController();
+    const onAbort = () => connection.abort();
+    signal?.addEventListener('abort', onAbort, { once: true });
+    const query = options.after === undefined ? '' : `?after=${options.after}`;
+    try {
+      const response = await this.request('GET', `/api/v1/events${query}`, {
+        accept: 'text/event-stream',
+        signal: connection.signal,
+      });
+      for await (const event of readServerSentEvents(response.body!)) {
+        if (event.event === 'error') {
+          throw errorFromBody(undefined, parseJson(event.data), {}) ?? new RemoteError('server_error', event.data, 500);
+        }
+        yield JSON.parse(event.data) as StateEvent;
+      }
+      throw new RemoteError('server_unreachable', `The server at ${this.baseUrl} closed the event stream.`, 503);
     } catch (error) {
       if (signal?.aborted) return;
       throw error instanceof ClaudeWorkerError ? error : new ServerUnreachableError(this.baseUrl, error);

@@ -4,6 +4,8 @@ export interface ServerSentEvent {
   /** `message` when the event named none. */
   event: string;
   data: string;
+  /** The event's `id:` field, when it has one. */
+  id?: string;
 }
 
 export async function* readServerSentEvents(body: ReadableStream<Uint8Array>): AsyncGenerator<ServerSentEvent> {
@@ -12,6 +14,7 @@ export async function* readServerSentEvents(body: ReadableStream<Uint8Array>): A
   let buffer = '';
   let event = 'message';
   let data: string[] = [];
+  let id: string | undefined;
   try {
     for (;;) {
       const { value, done } = await reader.read();
@@ -22,15 +25,17 @@ export async function* readServerSentEvents(body: ReadableStream<Uint8Array>): A
         const line = buffer.slice(0, newline).replace(/\r$/, '');
         buffer = buffer.slice(newline + 1);
         if (line === '') {
-          if (data.length > 0) yield { event, data: data.join('\n') };
+          if (data.length > 0) yield { event, data: data.join('\n'), ...(id === undefined ? {} : { id }) };
           event = 'message';
           data = [];
+          id = undefined;
         } else if (!line.startsWith(':')) {
           const colon = line.indexOf(':');
           const field = colon < 0 ? line : line.slice(0, colon);
           const value = colon < 0 ? '' : line.slice(colon + 1).replace(/^ /, '');
           if (field === 'event') event = value;
           else if (field === 'data') data.push(value);
+          else if (field === 'id') id = value;
         }
       }
     }

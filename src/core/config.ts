@@ -61,6 +61,12 @@ export interface Config {
   isolation: Isolation | null;
   /** Where task worktrees go, one directory per repository beneath it: outside every repository, so tools scanning one do not see them. */
   worktreesDir: string;
+  /** Receives a webhook for every event that ends work or needs attention, besides each task's own `webhook_url`. */
+  webhookUrl: string | null;
+  /** Key of the HMAC-SHA256 signature of every webhook; null: webhooks go unsigned. */
+  webhookSecret: string | null;
+  /** The first retry of a failed webhook delivery waits this long; each next one twice as long. */
+  webhookRetryMs: number;
 }
 
 export const PROMPT_POLICIES = ['strict', 'lenient'] as const;
@@ -127,6 +133,9 @@ export function loadConfig(env: Env = process.env, overrides: ConfigOverrides = 
   const serverUrl = (env.CLAUDE_WORKER_SERVER_URL || DEFAULT_SERVER_URL).replace(/\/+$/, '');
   const serverUrlProblem = httpUrlProblem(serverUrl);
   if (serverUrlProblem !== null) problems.push({ field: 'CLAUDE_WORKER_SERVER_URL', message: serverUrlProblem });
+  const webhookUrl = env.CLAUDE_WORKER_WEBHOOK_URL || null;
+  const webhookUrlProblem = webhookUrl === null ? null : httpUrlProblem(webhookUrl);
+  if (webhookUrlProblem !== null) problems.push({ field: 'CLAUDE_WORKER_WEBHOOK_URL', message: webhookUrlProblem });
   const config: Config = {
     home,
     dbPath: databaseSpec(env.CLAUDE_WORKER_DB || join(home, 'tasks.db')),
@@ -158,6 +167,9 @@ export function loadConfig(env: Env = process.env, overrides: ConfigOverrides = 
     mcpMode: oneOf('CLAUDE_WORKER_MODE', MCP_MODES, null),
     isolation: oneOf('CLAUDE_WORKER_ISOLATION', ISOLATION_MODES, null),
     worktreesDir: resolve(expandHome(env.CLAUDE_WORKER_WORKTREES_DIR || join(home, 'worktrees'))),
+    webhookUrl,
+    webhookSecret: env.CLAUDE_WORKER_WEBHOOK_SECRET || null,
+    webhookRetryMs: int('CLAUDE_WORKER_WEBHOOK_RETRY_MS', 10_000, 10),
     ...definedOnly(overrides),
   };
   if (overrides.dbPath !== undefined) config.dbPath = databaseSpec(overrides.dbPath);

@@ -7,7 +7,7 @@
 import { z } from 'zod';
 import { FAILURE_POLICIES, MAX_ORCHESTRATION_TASKS, ORCHESTRATION_STATUSES } from './orchestration.js';
 import { budgetUsd, wholeNumber } from './input-rules.js';
-import { createTaskInputSchema, pageQueryShape, taskSchema } from './schemas.js';
+import { createTaskInputSchema, pageQueryShape, taskSchema, webhookUrlSchema } from './schemas.js';
 import { TASK_STATUSES } from './task.js';
 
 /** Longest wait after the dependencies end: a week, like the longest timeout. */
@@ -67,6 +67,9 @@ export const createOrchestrationInputSchema = z.strictObject({
       'Once its tasks have spent this many US dollars in all, its running tasks are stopped and the rest skipped ' +
         '(error_code budget_exceeded).',
     ),
+  webhook_url: webhookUrlSchema
+    .nullish()
+    .describe('Also POST the webhooks of this orchestration and of each of its tasks here, besides the server’s receiver.'),
   tasks: z
     .array(orchestrationTaskInputSchema)
     .min(1, { error: 'an orchestration needs at least one task' })
@@ -95,6 +98,7 @@ export const orchestrationSchema = z.object({
   spent_usd: z.number().describe('What its tasks have cost so far, as their agents reported it.'),
   created_at: z.string(),
   cancel_requested: z.boolean(),
+  webhook_url: z.string().nullable(),
 });
 
 export const orchestrationDetailSchema = orchestrationSchema.extend({

@@ -43,6 +43,8 @@ export interface Orchestration {
   spent_usd: number;
   created_at: string;
   cancel_requested: boolean;
+  /** Receives the webhooks of the orchestration and its tasks, besides the server's receiver. */
+  webhook_url: string | null;
 }
 
 /** A task of an orchestration, with the identifiers of the tasks it depends on. */

@@ -49,6 +49,14 @@ export const workspaceInputShape = {
     .describe("Start from a snapshot of the repository's uncommitted tracked changes instead of a commit."),
 };
 
+/** Where webhooks go: an absolute http(s) URL. */
+export const webhookUrlSchema = z
+  .string()
+  .max(2000)
+  .refine((value) => URL.canParse(value) && ['http:', 'https:'].includes(new URL(value).protocol), {
+    error: (issue) => `webhook_url must be an absolute http(s) URL (got ${echoed(issue.input)})`,
+  });
+
 export const createTaskInputSchema = z.strictObject({
   execution_prompt: refusesNul(nonBlank('execution_prompt', MAX_PROMPT_CHARS), 'execution_prompt').describe(
     'What the agent should do.',
@@ -90,6 +98,9 @@ export const createTaskInputSchema = z.strictObject({
   required_labels: labelsSchema
     .nullish()
     .describe('Only a worker whose labels include every one of these pairs runs the task, e.g. {"gpu": "true"}.'),
+  webhook_url: webhookUrlSchema
+    .nullish()
+    .describe("Also POST this task's webhooks (task.completed, task.failed, ...) here, besides the server's receiver."),
   ...workspaceInputShape,
 });
 export type CreateTaskInput = z.infer<typeof createTaskInputSchema>;
@@ -177,6 +188,7 @@ export const taskSchema = z.object({
   cancel_requested: z.boolean(),
   idempotency_key: z.string().nullable(),
   required_labels: z.record(z.string(), z.string()),
+  webhook_url: z.string().nullable(),
   orchestration_id: z.int().nullable(),
   identifier: z.string().nullable(),
   isolation: z

@@ -112,6 +112,8 @@ export interface TaskDefinition {
   idempotency_key: string | null;
   /** Only a worker whose labels include every one of these pairs runs the task; `{}`: any worker. */
   required_labels: Labels;
+  /** Receives this task's webhooks, besides the server-wide receiver; null: none of its own. */
+  webhook_url: string | null;
 }
 
 /** The fields of a TaskDefinition, for code that goes through all of them (a select list, a comparison). */
@@ -127,6 +129,7 @@ export const TASK_DEFINITION_FIELDS = [
   'max_attempts',
   'idempotency_key',
   'required_labels',
+  'webhook_url',
 ] as const satisfies readonly (keyof TaskDefinition)[];
 
 /** How far a task got; changes while it runs. */

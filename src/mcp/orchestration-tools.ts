@@ -106,17 +106,22 @@ export function registerOrchestrationTools(server: McpServer, options: McpToolsO
           .positive()
           .optional()
           .describe('Once its tasks have spent this many US dollars, its running tasks are stopped and the rest skipped'),
+        webhook_url: z
+          .string()
+          .optional()
+          .describe('An http(s) URL that gets a signed POST when the graph or one of its tasks ends'),
       }),
       outputSchema: orchestrationSummarySchema,
       annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
     },
-    async ({ tasks, name, failure_policy, pass_results, key, budget_usd }) => {
+    async ({ tasks, name, failure_policy, pass_results, key, budget_usd, webhook_url }) => {
       const { orchestration } = await service.submitOrchestration({
         name,
         failure_policy,
         pass_results,
         key,
         budget_usd,
+        webhook_url,
         tasks: await applyPolicyToGraph(tasks, options),
       });
       return toolSuccess(summarizeOrchestration(orchestration));

@@ -24,6 +24,10 @@ export const taskFieldsShape = {
     .describe(
       'Only a worker whose labels include all these pairs runs the task, e.g. {"gpu": "true"}; it waits until such a worker runs',
     ),
+  webhook_url: z
+    .string()
+    .optional()
+    .describe('An http(s) URL that gets a signed POST when the task ends (task.completed, task.failed, task.cancelled)'),
   isolation: z
     .enum(ISOLATION_MODES)
     .optional()

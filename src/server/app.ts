@@ -15,6 +15,7 @@ import { MAX_PATH_PARAM_CHARS, replyToClientError, replyToRoutingError } from '.
 import { registerJsonBodyParser } from './json-body.js';
 import { openApiOptions, registerOpenApiRoute } from './openapi.js';
 import { registerMcpEndpoint, type McpEndpointOptions } from './mcp-endpoint.js';
+import { registerEventRoutes } from './routes/events.js';
 import { registerHealthRoute } from './routes/health.js';
 import { registerMetricsRoute } from './routes/metrics.js';
 import { registerOrchestrationRoutes } from './routes/orchestrations.js';
@@ -81,6 +82,7 @@ export function buildApp(service: TaskService, options: AppOptions): FastifyInst
   app.register(async (routes) => {
     registerTaskRoutes(routes, service);
     registerTaskLogRoutes(routes, service, streams);
+    registerEventRoutes(routes, service, streams);
     registerTaskReviewRoutes(routes, service);
     registerWorkerRoutes(routes, service);
     registerUsageRoute(routes, service);

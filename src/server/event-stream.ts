@@ -42,9 +42,13 @@ export class EventStream {
     return this.shuttingDown;
   }
 
-  /** One event; a multi-line payload becomes several `data:` lines, which the client joins back with newlines. */
-  send(data: string, event?: string): void {
-    const head = event === undefined ? '' : `event: ${event}\n`;
+  /**
+   * One event; a multi-line payload becomes several `data:` lines, which the
+   * client joins back with newlines. An `id` is what a reconnecting client
+   * sends back as `Last-Event-ID`.
+   */
+  send(data: string, event?: string, id?: string): void {
+    const head = (id === undefined ? '' : `id: ${id}\n`) + (event === undefined ? '' : `event: ${event}\n`);
     this.write(
       `${head}${data
         .split(/\r?\n/)

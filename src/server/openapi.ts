@@ -18,6 +18,13 @@ export const summaryLogResponse = z
   .string()
   .describe('The summary log as text/plain; with follow=1, Server-Sent Events (one `data:` per line, then `event: end`).');
 
+export const eventStreamResponse = z.string().describe('Server-Sent Events: `id:` the event id, `data:` the event as JSON.');
+
+const eventStreamContent = {
+  description: eventStreamResponse.description,
+  content: { 'text/event-stream': { schema: { type: 'string' } } },
+};
+
 const summaryLogContent = {
   description: summaryLogResponse.description,
   content: {
@@ -51,6 +58,7 @@ export function openApiOptions(version: string): FastifyDynamicSwaggerOptions {
       const response = transformed.schema.response as Record<string, unknown> | undefined;
       const declared = (input.schema?.response as Record<string, unknown> | undefined)?.['200'];
       if (response && declared === summaryLogResponse) response['200'] = summaryLogContent;
+      if (response && declared === eventStreamResponse) response['200'] = eventStreamContent;
       return transformed;
     },
   };

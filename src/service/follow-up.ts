@@ -35,6 +35,7 @@ export function followUpSpec(
     max_attempts: defaults.maxAttempts,
     idempotency_key: null,
     required_labels: parent.required_labels,
+    webhook_url: parent.webhook_url,
     isolation: parent.isolation,
     base_commit: parent.head_commit ?? parent.base_commit,
     continues: parent.id,

@@ -4,6 +4,7 @@
  * door; the runner picks submitted tasks up from the store.
  */
 import type { Config } from '../core/config.js';
+import type { StateEvent } from '../core/events.js';
 import { OrchestrationNotFoundError, TaskNotFoundError, ValidationError } from '../core/errors.js';
 import {
   listOrchestrationsQuerySchema,
@@ -39,6 +40,7 @@ import type { WorkerList } from '../core/worker.js';
 import type { TaskLogs } from '../logs/task-logs.js';
 import type { TaskRecord, TaskStore } from '../store/task-store.js';
 import { VERSION } from '../version.js';
+import { followEvents } from './event-feed.js';
 import { followUpSpec } from './follow-up.js';
 import { checkSameOrchestration, checkSameTask } from './idempotency.js';
 import { validateOrchestrationInput } from './orchestration-input.js';
@@ -48,9 +50,17 @@ import { taskDefinition } from './task-definition.js';
 import { validateTaskInput } from './task-input.js';
 import { diffOfTask, diffStatOfTask, discardTask, mergeTask, worktreeOfTask } from './task-review.js';
 import { settleWorkspace } from './task-workspace.js';
-import type { DiffOptions, LogsOptions, SubmitOrchestrationResult, SubmitResult, TaskService } from './task-service.js';
+import type {
+  DiffOptions,
+  EventsOptions,
+  LogsOptions,
+  SubmitOrchestrationResult,
+  SubmitResult,
+  TaskService,
+} from './task-service.js';
 import { toTask } from './task-view.js';
-import { waitForTasks, type ChangeWatch } from './wait-for-tasks.js';
+import { watchTasks } from './task-changes.js';
+import { waitForTasks } from './wait-for-tasks.js';
 import { usageReport } from './usage-report.js';
 import { toQueuePause } from './queue-pause-view.js';
 import { toWorkerList } from './worker-view.js';
@@ -145,6 +155,10 @@ class LocalTaskService implements TaskService {
       ...(signal ? { signal } : {}),
       watch: (ids, maxMs, abort) => watchTasks(this.options.store, ids, maxMs, abort),
     });
+  }
+
+  events(options: EventsOptions = {}, signal: AbortSignal = new AbortController().signal): AsyncIterable<StateEvent> {
+    return followEvents(this.options.store, options.after, signal);
   }
 
   async health(): Promise<Health> {
@@ -270,23 +284,4 @@ function pageFilter(limit: number, cursor: string | undefined): { limit: number;
 function newestFirstPage<R extends { id: number }>(rows: readonly R[], limit: number): { page: R[]; next_cursor: string | null } {
   const page = rows.slice(0, limit);
   return { page, next_cursor: rows.length > limit ? String(page.at(-1)!.id) : null };
-}
-
-/** Resolves when one of the tasks changes in this process, after `maxMs` (the backstop for other processes), or on abort. */
-function watchTasks(store: TaskStore, taskIds: readonly number[], maxMs: number, signal?: AbortSignal): ChangeWatch {
-  const watched = new Set(taskIds);
-  let cancel = () => {};
-  const promise = new Promise<void>((resolve) => {
-    const timer = setTimeout(done, maxMs);
-    const unsubscribe = store.onTaskChanged((id) => watched.has(id) && done());
-    signal?.addEventListener('abort', done, { once: true });
-    function done() {
-      clearTimeout(timer);
-      unsubscribe();
-      signal?.removeEventListener('abort', done);
-      resolve();
-    }
-    cancel = done;
-  });
-  return { promise, cancel };
 }

@@ -19,6 +19,7 @@ export function toOrchestration(record: OrchestrationRecord): Orchestration {
     spent_usd: record.spent_usd,
     created_at: new Date(record.created_at).toISOString(),
     cancel_requested: cancelRequested,
+    webhook_url: record.webhook_url,
   };
 }
 
@@ -37,6 +38,7 @@ export function orchestrationSpec(input: CreateOrchestrationInput, defaults: Tas
     pass_results: input.pass_results ?? true,
     key: input.key ?? null,
     budget_usd: input.budget_usd ?? null,
+    webhook_url: input.webhook_url ?? null,
     tasks: input.tasks.map((task) => ({
       ...taskDefinition(task, defaults),
       identifier: task.identifier,

@@ -20,6 +20,7 @@ export function taskDefinition(
     timeout_seconds: input.timeout_seconds ?? defaults.defaultTimeoutSeconds,
     max_attempts: defaults.maxAttempts,
     idempotency_key: input.idempotency_key ?? null,
+    webhook_url: input.webhook_url ?? null,
     ...(input.required_labels ? { required_labels: input.required_labels } : {}),
   };
 }

@@ -3,6 +3,7 @@
  * programmatic API call a TaskService; it is either local (a store and a
  * runner in this process) or remote (the HTTP client of a server).
  */
+import type { StateEvent } from '../core/events.js';
 import type { CreateOrchestrationInput, ListOrchestrationsQuery } from '../core/orchestration-schemas.js';
 import type { OrchestrationDetail, OrchestrationPage } from '../core/orchestration.js';
 import type {
@@ -41,6 +42,11 @@ export interface DiffOptions {
   maxBytes?: number;
 }
 
+export interface EventsOptions {
+  /** Start after this event id (the last one seen); by default only events from now on. */
+  after?: number;
+}
+
 export interface TaskService {
   /** Validates and persists a task; it runs in the background. Throws ValidationError listing every problem. */
   submit(input: CreateTaskInput): Promise<SubmitResult>;
@@ -69,6 +75,12 @@ export interface TaskService {
    * TaskNotFoundError for an unknown id.
    */
   waitForTasks(taskIds: readonly number[], timeoutSeconds: number, signal?: AbortSignal): Promise<WaitOutcome>;
+  /**
+   * Every state change (tasks, orchestrations, the queue) from the outbox,
+   * after `options.after`, then live as they happen, until `signal` aborts.
+   * Ids grow: resuming after the last id seen misses nothing.
+   */
+  events(options?: EventsOptions, signal?: AbortSignal): AsyncIterable<StateEvent>;
   health(): Promise<Health>;
   /** The runner processes sharing this database, with their state and running tasks, and the queue pause. */
   workers(): Promise<WorkerList>;

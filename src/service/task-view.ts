@@ -36,6 +36,7 @@ export function toTask(record: TaskRecord): Task {
     cancel_requested: record.cancel_requested_at !== null,
     idempotency_key: record.idempotency_key,
     required_labels: record.required_labels,
+    webhook_url: record.webhook_url,
     orchestration_id: record.orchestration_id,
     identifier: record.identifier,
     isolation: record.isolation,

@@ -7,6 +7,7 @@
  */
 import type { Labels } from '../core/labels.js';
 import type { RunStats, TaskStatus } from '../core/task.js';
+import type * as Outbox from './event-records.js';
 import type * as Graphs from './orchestration-records.js';
 import type { MovedTask, StoreOperations } from './store-operations.js';
 import { StoreSignals } from './store-signals.js';
@@ -234,6 +235,30 @@ export class DatabaseTaskStore<C, D extends StoreDatabase<C> = StoreDatabase<C>>
 
   async listWorkers(): Promise<WorkerRecord[]> {
     return this.ops.listWorkers(this.ctx);
+  }
+
+  async recordEvent(event: Outbox.NewEvent): Promise<number> {
+    return this.ops.recordEvent(this.ctx, event);
+  }
+
+  async readEvents(afterId: number, limit: number): Promise<Outbox.EventRecord[]> {
+    return this.ops.readEvents(this.ctx, afterId, limit);
+  }
+
+  async lastEventId(): Promise<number> {
+    return this.ops.lastEventId(this.ctx);
+  }
+
+  async fanOutWebhooks(spec: Outbox.FanOutSpec): Promise<number> {
+    return this.ops.fanOutWebhooks(this.ctx, spec);
+  }
+
+  async claimWebhookDeliveries(leaseMs: number, limit: number): Promise<Outbox.WebhookDelivery[]> {
+    return this.ops.claimWebhookDeliveries(this.ctx, leaseMs, limit);
+  }
+
+  async settleWebhookDelivery(lease: Outbox.DeliveryLease, outcome: Outbox.DeliveryOutcome): Promise<boolean> {
+    return this.ops.settleWebhookDelivery(this.ctx, lease, outcome);
   }
 
   waitForWork(signal: AbortSignal, maxWaitMs: number): Promise<void> {

@@ -19,6 +19,8 @@ export interface OrchestrationSpec {
   pass_results: boolean;
   key: string | null;
   budget_usd: number | null;
+  /** Receives the webhooks of the orchestration and of each of its tasks, besides the server-wide receiver; absent: none. */
+  webhook_url?: string | null;
   tasks: OrchestrationTaskSpec[];
 }
 
@@ -32,6 +34,7 @@ export interface OrchestrationRecord {
   created_at: number;
   cancel_requested_at: number | null;
   budget_usd: number | null;
+  webhook_url: string | null;
   counts: Record<TaskStatus, number>;
   /** The sum of its tasks' cost_usd. */
   spent_usd: number;

@@ -8,6 +8,7 @@
  * database and one method there.
  */
 import type { Labels } from '../core/labels.js';
+import type * as Outbox from './event-records.js';
 import type { RunStats, TaskStatus } from '../core/task.js';
 import type {
   DependencyHead,
@@ -108,4 +109,10 @@ export interface StoreOperations<C> {
   workerHeartbeat(ctx: C, workerId: string): Awaitable<boolean>;
   setWorkerState(ctx: C, workerId: string, state: 'draining' | 'stopped'): Awaitable<boolean>;
   listWorkers(ctx: C): Awaitable<WorkerRecord[]>;
+  recordEvent(ctx: C, event: Outbox.NewEvent): Awaitable<number>;
+  readEvents(ctx: C, afterId: number, limit: number): Awaitable<Outbox.EventRecord[]>;
+  lastEventId(ctx: C): Awaitable<number>;
+  fanOutWebhooks(ctx: C, spec: Outbox.FanOutSpec): Awaitable<number>;
+  claimWebhookDeliveries(ctx: C, leaseMs: number, limit: number): Awaitable<Outbox.WebhookDelivery[]>;
+  settleWebhookDelivery(ctx: C, lease: Outbox.DeliveryLease, outcome: Outbox.DeliveryOutcome): Awaitable<boolean>;
 }

@@ -64,6 +64,15 @@ describe('claude-worker without a server', () => {
     nothingCreated();
   });
 
+  it('rejects a --webhook that is not an http(s) URL, before starting anything', async () => {
+    const result = await cli.run(['run', 'Add a README', '--dir', cli.home, '--webhook', 'mailto:me@example.com']);
+    expect(result.stderr).toBe(
+      'error: invalid input (1 problem)\n  webhook_url: webhook_url must be an absolute http(s) URL (got "mailto:me@example.com")\n',
+    );
+    expect(result.code).toBe(1);
+    nothingCreated();
+  });
+
   it('reports a missing prompt when there is neither an argument nor piped input, as a usage error', async () => {
     const result = await cli.run(['run']);
     expect(result.code).toBe(2);

@@ -25,6 +25,20 @@ describe('loadConfig', () => {
     );
   });
 
+  it('reads the webhook receiver, its secret and the first retry delay, refusing a receiver that is not an http(s) URL', () => {
+    expect(loadConfig({})).toMatchObject({ webhookUrl: null, webhookSecret: null, webhookRetryMs: 10_000 });
+    expect(
+      loadConfig({
+        CLAUDE_WORKER_WEBHOOK_URL: 'https://hooks.example.com/cw',
+        CLAUDE_WORKER_WEBHOOK_SECRET: 's3cret',
+        CLAUDE_WORKER_WEBHOOK_RETRY_MS: '500',
+      }),
+    ).toMatchObject({ webhookUrl: 'https://hooks.example.com/cw', webhookSecret: 's3cret', webhookRetryMs: 500 });
+    expect(() => loadConfig({ CLAUDE_WORKER_WEBHOOK_URL: 'hooks.example.com' })).toThrow(
+      expect.objectContaining({ issues: [expect.objectContaining({ field: 'CLAUDE_WORKER_WEBHOOK_URL' })] }),
+    );
+  });
+
   it('defaults to ~/.claude-worker and expands ~ in paths', () => {
     expect(loadConfig({}).home).toBe(join(homedir(), '.claude-worker'));
     expect(loadConfig({ CLAUDE_WORKER_DB: '~/x/tasks.db' }).dbPath).toBe(join(homedir(), 'x/tasks.db'));

@@ -46,6 +46,18 @@ describe('a task body with problems', () => {
     await expectNothingStored();
   });
 
+  it('refuses a webhook_url that is not an absolute http(s) URL, and keeps a good one on the task', async () => {
+    for (const url of ['ftp://example.com/hook', '/hooks/local', 'not a url']) {
+      expect(issuesOf(await post({ execution_prompt: 'x', working_directory: api.dir, webhook_url: url }))).toEqual({
+        webhook_url: `webhook_url must be an absolute http(s) URL (got "${url}")`,
+      });
+    }
+    await expectNothingStored();
+    const created = await post({ execution_prompt: 'x', working_directory: api.dir, webhook_url: 'https://example.com/hook' });
+    expect(created.statusCode).toBe(201);
+    expect(created.json<{ webhook_url: string }>().webhook_url).toBe('https://example.com/hook');
+  });
+
   it('reports a missing working directory together with schema problems', async () => {
     const missing = join(api.dir, 'no-such-dir');
     const issues = issuesOf(await post({ execution_prompt: 'x', working_directory: missing, timeout_seconds: -1 }));

@@ -243,6 +243,7 @@ describe('GET /health and /openapi.json', () => {
     expect(doc.openapi).toMatch(/^3\./);
     expect(doc.info.version).toBe('0.0.0-test');
     expect(Object.keys(doc.paths).sort()).toEqual([
+      '/api/v1/events',
       '/api/v1/orchestrations',
       '/api/v1/orchestrations/{id}',
       '/api/v1/orchestrations/{id}/cancel',
@@ -276,6 +277,7 @@ describe('GET /health and /openapi.json', () => {
       'text/plain',
       'text/event-stream',
     ]);
+    expect(Object.keys(doc.paths['/api/v1/events']!.get!.responses['200']!.content!)).toEqual(['text/event-stream']);
   });
 });
 

@@ -9,6 +9,7 @@ import { describeBudgetContract } from './contract/budgets.js';
 import { describeCancelContract } from './contract/cancel.js';
 import { describeClaimContract } from './contract/claim.js';
 import { describeEnqueueAndReadContract } from './contract/enqueue-and-read.js';
+import { describeEventContract } from './contract/events.js';
 import type { TaskStoreFactory, TaskStoreFixture } from './contract/fixture.js';
 import { describeLabelContract } from './contract/labels.js';
 import { describeLeaseContract } from './contract/leases.js';
@@ -56,5 +57,6 @@ export function describeTaskStoreContract(name: string, factory: TaskStoreFactor
     describeBudgetContract(current);
     describeUsageContract(current);
     describeQueuePauseContract(current);
+    describeEventContract(current);
   });
 }

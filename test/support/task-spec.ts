@@ -13,6 +13,7 @@ export function taskSpec(overrides: Partial<EnqueueSpec> = {}): EnqueueSpec {
     timeout_seconds: 3600,
     max_attempts: 3,
     idempotency_key: null,
+    webhook_url: null,
     ...overrides,
   };
 }

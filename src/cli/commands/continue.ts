@@ -16,6 +16,7 @@ interface ContinueOptions {
   timeout?: number;
   permissionMode?: PermissionMode;
   watch?: boolean;
+  notify?: boolean;
   json?: boolean;
 }
 
@@ -38,6 +39,7 @@ export function registerContinueCommand(program: Command): void {
     )
     .option('-w, --watch', 'follow the new task until it ends; exit 0 when completed, 1 otherwise')
     .option('--json', 'print the new task as JSON (with --watch: the final task)')
+    .option('--notify', 'with --watch: a desktop notification (notify-send or osascript) when the task ends')
     .addHelpText(
       'after',
       `

@@ -21,6 +21,7 @@ export function registerOrchestrateCommand(program: Command): void {
     )
     .option('-w, --wait', 'follow it until it ends; exit 0 when every task completed, 1 otherwise')
     .option('--json', 'print the orchestration as JSON (with --wait: the final one)')
+    .option('--webhook <url>', "POST its webhooks (and its tasks') here too; overrides the file's webhook_url")
     .addHelpText(
       'after',
       `
@@ -31,9 +32,10 @@ Example file:
       { "identifier": "schema", "execution_prompt": "Write db/schema.sql", "working_directory": "./app" },
       { "identifier": "api", "depends_on": ["schema"], "execution_prompt": "Implement src/api.ts", "working_directory": "./app" } ] }`,
     )
-    .action(async (file: string, options: { wait?: boolean; json?: boolean }) => {
+    .action(async (file: string, options: { wait?: boolean; json?: boolean; webhook?: string }) => {
       const config = loadConfig();
-      const input = (await readOrchestrationFile(file, process.cwd())) as CreateOrchestrationInput;
+      const read = (await readOrchestrationFile(file, process.cwd())) as CreateOrchestrationInput;
+      const input = options.webhook === undefined ? read : { ...read, webhook_url: options.webhook };
       // Bad input is reported before anything starts: no daemon, nothing stored.
       await reportedInFile(file, () =>
         isLocalServerUrl(config.serverUrl)

@@ -40,6 +40,8 @@ interface RunOptions {
   includeUncommitted?: boolean;
   watch?: boolean;
   json?: boolean;
+  webhook?: string;
+  notify?: boolean;
 }
 
 export function registerRunCommand(program: Command): void {
@@ -65,8 +67,10 @@ export function registerRunCommand(program: Command): void {
     )
     .option('--base <ref>', 'the commit, branch or tag the task starts from (default: HEAD)')
     .option('--include-uncommitted', 'start from the uncommitted changes to tracked files too, not only from HEAD')
+    .option('--webhook <url>', "POST this task's webhooks (task.completed, task.failed, ...) here too")
     .option('-w, --watch', 'follow the task until it ends; exit 0 when completed, 1 otherwise')
     .option('--json', 'print the task as JSON (with --watch: the final task)')
+    .option('--notify', 'with --watch: a desktop notification (notify-send or osascript) when the task ends')
     .addHelpText(
       'after',
       `
@@ -128,6 +132,7 @@ async function taskInput(prompt: string | undefined, options: RunOptions): Promi
     isolation: options.isolation ?? null,
     base: options.base ?? null,
     include_uncommitted: options.includeUncommitted ?? null,
+    webhook_url: options.webhook ?? null,
   };
 }
 

@@ -10,6 +10,7 @@ import { isTerminal, type Task } from '../../core/task.js';
 import { MAX_WAIT_SECONDS } from '../../service/wait-for-tasks.js';
 import { integerIn, parseTaskId } from '../arguments.js';
 import { connect } from '../connect.js';
+import { notifyDesktop } from '../desktop-notification.js';
 import { notice, print, printJson, stdoutStyle } from '../io.js';
 import { renderOutcome } from '../watch.js';
 
@@ -21,6 +22,7 @@ const ROUND_SECONDS = 10;
 interface WaitOptions {
   timeout?: number;
   json?: boolean;
+  notify?: boolean;
 }
 
 export function registerWaitCommand(program: Command): void {
@@ -30,6 +32,7 @@ export function registerWaitCommand(program: Command): void {
     .argument('<ids...>', 'task ids', (value: string, previous: number[] = []) => [...previous, parseTaskId(value)])
     .option('-t, --timeout <seconds>', 'give up after this many seconds (default: wait as long as it takes)', integerIn(0))
     .option('--json', 'print the tasks as JSON at the end')
+    .option('--notify', 'a desktop notification (notify-send or osascript) when the tasks have ended')
     .action(async (given: number[], options: WaitOptions) => {
       const ids = [...new Set(given)];
       const client = await connect(loadConfig(), notice);
@@ -52,6 +55,7 @@ export function registerWaitCommand(program: Command): void {
       const tasks = ids.map((id) => latest.get(id)!);
       if (options.json) printJson(tasks);
       const left = working();
+      if (options.notify && left.length === 0) await notifyDesktop(tasks);
       if (left.length > 0) notice(`Timed out; ${describeUnended(left.map((id) => latest.get(id)!))} (the tasks keep going).`);
       process.exitCode = exitCodeFor(tasks);
     });

@@ -94,6 +94,7 @@ export const ORCHESTRATION_COLUMNS = [
   'failure_policy',
   'pass_results',
   'budget_usd',
+  'webhook_url',
   `${epochMs('created_at')} AS created_at`,
   `${epochMs('cancel_requested_at')} AS cancel_requested_at`,
 ].join(', ');

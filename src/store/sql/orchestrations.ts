@@ -17,8 +17,8 @@ import { countsByStatus, insertTaskParams } from './tasks.js';
  */
 export function insertOrchestration(time: Dialect): string {
   return `
-  INSERT INTO orchestrations (name, key, failure_policy, pass_results, budget_usd, created_at)
-  VALUES (@name, @key, @failure_policy, CAST(@pass_results AS BOOLEAN), @budget_usd, ${time.now})
+  INSERT INTO orchestrations (name, key, failure_policy, pass_results, budget_usd, webhook_url, created_at)
+  VALUES (@name, @key, @failure_policy, CAST(@pass_results AS BOOLEAN), @budget_usd, @webhook_url, ${time.now})
   ON CONFLICT (key) WHERE key IS NOT NULL DO NOTHING
   RETURNING id`;
 }
@@ -139,6 +139,7 @@ export function orchestrationParams(spec: OrchestrationSpec) {
     failure_policy: spec.failure_policy,
     pass_results: spec.pass_results ? 1 : 0,
     budget_usd: spec.budget_usd,
+    webhook_url: spec.webhook_url ?? null,
   };
 }
 
@@ -179,6 +180,7 @@ export interface OrchestrationRow {
   created_at: number;
   cancel_requested_at: number | null;
   budget_usd: number | null;
+  webhook_url: string | null;
 }
 
 export interface CountRow {

@@ -172,11 +172,11 @@ export function insertTask(d: Dialect, tail: string): string {
   INSERT INTO tasks (
     status, execution_prompt, working_directory, system_prompt, model, permission_mode, max_turns, max_budget_usd,
     timeout_seconds, max_attempts, idempotency_key, required_labels, isolation, base_commit, continues, branch, worktree_path,
-    orchestration_id, identifier, initial_delay, created_at, run_at
+    orchestration_id, identifier, initial_delay, webhook_url, created_at, run_at
   ) VALUES (
     @status, @execution_prompt, @working_directory, @system_prompt, @model, @permission_mode, @max_turns, @max_budget_usd,
     @timeout_seconds, @max_attempts, @idempotency_key, ${d.json('@required_labels')}, @isolation, @base_commit, @continues, @branch,
-    @worktree_path, @orchestration_id, @identifier, @initial_delay,
+    @worktree_path, @orchestration_id, @identifier, @initial_delay, @webhook_url,
     ${d.now}, ${d.afterSeconds('CAST(@initial_delay AS INTEGER)')}
   )
   ${tail}`;
@@ -211,6 +211,7 @@ export function insertTaskParams(spec: EnqueueSpec, placement: NewTaskPlacement 
     continues: spec.continues ?? null,
     branch: spec.branch ?? null,
     worktree_path: spec.worktree_path ?? null,
+    webhook_url: spec.webhook_url,
     ...placement,
   };
 }
