@@ -61,7 +61,7 @@ describe('the daemon', () => {
     try {
       const error = await startDaemon(config, { host: '127.0.0.1', port }).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(DaemonStartError);
-      expect((error as Error).message).toMatch(/exited with code 1(.|\n)*EADDRINUSE/);
+      expect((error as Error).message).toMatch(/exited with code 2(.|\n)*EADDRINUSE/);
       expect((error as Error).message).toMatch(/\nRun `claude-worker doctor` to check this machine's setup\.$/);
       expect(existsSync(pidFilePath(home))).toBe(false);
     } finally {
