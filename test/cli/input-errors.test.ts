@@ -69,7 +69,7 @@ describe('claude-worker without a server', () => {
     expect(result.stderr).toBe(
       'error: invalid input (1 problem)\n  webhook_url: webhook_url must be an absolute http(s) URL (got "mailto:me@example.com")\n',
     );
-    expect(result.code).toBe(1);
+    expect(result.code).toBe(2);
     nothingCreated();
   });
 

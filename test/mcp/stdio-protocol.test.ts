@@ -159,7 +159,7 @@ describe('MCP stdio stream', () => {
     const home = await testEnv({ CLAUDE_WORKER_MODE: 'cluster' });
     const session = startRaw([CLI, 'mcp'], home.env);
     const [code] = await once(session.child, 'exit');
-    expect(code).toBe(1);
+    expect(code).toBe(2);
     expect(session.stderr()).toContain('CLAUDE_WORKER_MODE');
     expect(session.stdoutLines).toEqual([]);
   });
