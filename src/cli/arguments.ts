@@ -4,7 +4,7 @@
  */
 import { InvalidArgumentError } from 'commander';
 import { ValidationError } from '../core/errors.js';
-import { wholeNumber } from '../core/input-rules.js';
+import { asWholeNumber, wholeNumberMessage } from '../core/input-rules.js';
 import { parseLabelList, type Labels } from '../core/labels.js';
 
 /** Parser for an integer in [min, max]. */
@@ -22,11 +22,10 @@ export function integerIn(min: number, max = Number.MAX_SAFE_INTEGER): (value: s
 
 /** Parser for the id of a task or an orchestration (`what`), by the rule of every door. */
 function positiveId(what: string): (value: string) => number {
-  const schema = wholeNumber(`${what} id`, 1);
   return (value) => {
-    const parsed = schema.safeParse(value);
-    if (!parsed.success) throw new InvalidArgumentError(parsed.error.issues[0]!.message);
-    return parsed.data;
+    const id = asWholeNumber(value, 1);
+    if (id === null) throw new InvalidArgumentError(wholeNumberMessage(`${what} id`, value, 1));
+    return id;
   };
 }
 

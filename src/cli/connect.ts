@@ -27,9 +27,14 @@ export interface Connection {
 
 /**
  * A client for a server that answers, starting the local daemon first when
- * needed; says so on `notice` (stderr), with what the new server warns of.
+ * needed (once `beforeStart` has passed); says so on `notice` (stderr),
+ * with what the new server warns of.
  */
-export async function openConnection(config: Config, notice: (line: string) => void): Promise<Connection> {
+export async function openConnection(
+  config: Config,
+  notice: (line: string) => void,
+  beforeStart: () => Promise<void> = async () => {},
+): Promise<Connection> {
   const client = createClient(config);
   try {
     const { warnings } = await client.health();
@@ -37,6 +42,7 @@ export async function openConnection(config: Config, notice: (line: string) => v
   } catch (error) {
     if (!(error instanceof ServerUnreachableError) || !isLocalServerUrl(config.serverUrl)) throw error;
   }
+  await beforeStart();
   const daemon = await startDaemon(config, serverAddress(config.serverUrl));
   notice(`Started claude-worker server at ${config.serverUrl} (pid ${daemon.pid}, log ${shortenHome(daemon.logFile)})`);
   for (const line of startWarningLines(daemon.warnings, daemon.pid)) notice(line);

@@ -8,22 +8,8 @@
  * 130 interrupted while watching.
  */
 import { Command, CommanderError } from 'commander';
+import { commandsFor, type CommandRegistration } from './command-table.js';
 import { VERSION } from '../version.js';
-import { registerCancelCommand } from './commands/cancel.js';
-import { registerContinueCommand } from './commands/continue.js';
-import { registerListCommand } from './commands/list.js';
-import { registerListOrchestrationsCommand } from './commands/list-orchestrations.js';
-import { registerLogsCommand } from './commands/logs.js';
-import { registerMcpCommand } from './commands/mcp.js';
-import { registerOrchestrateCommand } from './commands/orchestrate.js';
-import { registerOrchestrationStatusCommand } from './commands/orchestration-status.js';
-import { registerReviewCommands } from './commands/review.js';
-import { registerRunCommand } from './commands/run.js';
-import { registerServerCommand } from './commands/server.js';
-import { registerStatusCommand } from './commands/status.js';
-import { registerWaitCommand } from './commands/wait.js';
-import { registerWorkerCommand } from './commands/worker.js';
-import { registerWorkersCommand } from './commands/workers.js';
 import { describeError } from '../app/report-error.js';
 import { ClaudeWorkerError } from '../core/errors.js';
 
@@ -39,7 +25,7 @@ function exitCodeFor(error: unknown): number {
   return refused ? USAGE_ERROR_EXIT_CODE : 1;
 }
 
-function buildProgram(): Command {
+function buildProgram(registrations: CommandRegistration[]): Command {
   const program = new Command('claude-worker')
     .description('Fire-and-forget task execution for Claude Code')
     .version(VERSION, '-V, --version', 'print the version')
@@ -54,27 +40,13 @@ Environment:
   CLAUDE_WORKER_TOKEN       bearer token for a server that requires one
   CLAUDE_WORKER_HOME        database, logs and server files (default ~/.claude-worker)`,
     );
-  registerRunCommand(program);
-  registerListCommand(program);
-  registerStatusCommand(program);
-  registerLogsCommand(program);
-  registerCancelCommand(program);
-  registerContinueCommand(program);
-  registerWaitCommand(program);
-  registerReviewCommands(program);
-  registerOrchestrateCommand(program);
-  registerOrchestrationStatusCommand(program);
-  registerListOrchestrationsCommand(program);
-  registerServerCommand(program);
-  registerMcpCommand(program);
-  registerWorkerCommand(program);
-  registerWorkersCommand(program);
+  for (const register of registrations) register(program);
   return program;
 }
 
 async function main(argv: string[]): Promise<void> {
   try {
-    await buildProgram().parseAsync(argv);
+    await buildProgram(await commandsFor(argv.slice(2))).parseAsync(argv);
   } catch (error) {
     if (error instanceof CommanderError) {
       // Commander has printed the message or the help already.

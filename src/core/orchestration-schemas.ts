@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import { FAILURE_POLICIES, MAX_ORCHESTRATION_TASKS, ORCHESTRATION_STATUSES } from './orchestration.js';
-import { wholeNumber } from './input-rules.js';
+import { wholeNumber } from './schema-rules.js';
 import { createTaskInputSchema, pageQueryShape, taskSchema } from './schemas.js';
 import { TASK_STATUSES } from './task.js';
 
