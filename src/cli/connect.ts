@@ -9,12 +9,18 @@ import { ServerUnreachableError } from '../core/errors.js';
 import type { ServerWarning } from '../core/schemas.js';
 import { startDaemon } from '../app/daemon.js';
 import { ClaudeWorkerClient } from '../client/http-client.js';
+import { httpFetch } from './http-fetch.js';
 import { shortenHome } from './format.js';
 import { isLocalServerUrl, serverAddress } from './server-address.js';
 import { startWarningLines } from './server-environment.js';
 
 export function createClient(config: Config): ClaudeWorkerClient {
-  return new ClaudeWorkerClient({ baseUrl: config.serverUrl, token: config.token, tokenSource: 'CLAUDE_WORKER_TOKEN' });
+  return new ClaudeWorkerClient({
+    baseUrl: config.serverUrl,
+    token: config.token,
+    tokenSource: 'CLAUDE_WORKER_TOKEN',
+    fetch: httpFetch,
+  });
 }
 
 export interface Connection {
