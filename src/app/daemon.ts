@@ -14,6 +14,7 @@ import { formatLabels } from '../core/labels.js';
 import type { ServerWarning } from '../core/schemas.js';
 import { isProcessRunning } from '../host/identity.js';
 import { ClaudeWorkerClient } from '../client/http-client.js';
+import { httpFetch } from '../client/http-fetch.js';
 import { listenUrl } from '../server/listen-address.js';
 import { assertNoServerRunning, readLivePidFile, removePidFile, type PidFile, type ServerStartFlags } from './pid-file.js';
 import { assertSafeBind } from '../server/security.js';
@@ -105,7 +106,7 @@ export async function startDaemon(
   let exited: number | null = null;
   child.once('exit', (code) => (exited = code ?? 1));
 
-  const client = new ClaudeWorkerClient({ baseUrl: url, token: config.token });
+  const client = new ClaudeWorkerClient({ baseUrl: url, token: config.token, fetch: httpFetch });
   const deadline = Date.now() + READY_TIMEOUT_MS;
   for (;;) {
     // Ready when our child recorded itself (it does so once listening) and answers: another

@@ -9,7 +9,7 @@ import { ServerUnreachableError } from '../core/errors.js';
 import type { ServerWarning } from '../core/schemas.js';
 import { startDaemon } from '../app/daemon.js';
 import { ClaudeWorkerClient } from '../client/http-client.js';
-import { httpFetch } from './http-fetch.js';
+import { httpFetch } from '../client/http-fetch.js';
 import { shortenHome } from './format.js';
 import { isLocalServerUrl, serverAddress } from './server-address.js';
 import { startWarningLines } from './server-environment.js';

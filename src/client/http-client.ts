@@ -37,8 +37,20 @@ export interface ClaudeWorkerClientOptions {
    */
   tokenSource?: string;
   /** Default: the global fetch. */
-  fetch?: typeof fetch;
+  fetch?: FetchLike;
 }
+
+/** The part of a fetch Response the client reads. */
+export interface FetchResponse {
+  readonly ok: boolean;
+  readonly status: number;
+  readonly headers: { get(name: string): string | null };
+  readonly body: ReadableStream<Uint8Array> | null;
+  text(): Promise<string>;
+}
+
+/** How the client sends a request: the global fetch, or anything that answers like it. */
+export type FetchLike = (url: string, init: RequestInit) => Promise<FetchResponse>;
 
 interface RequestOptions {
   body?: unknown;
@@ -55,7 +67,7 @@ export class ClaudeWorkerClient implements TaskService {
   private readonly token: string | null;
   /** Where the token comes from, as the reader of an error knows it. */
   private readonly tokenSource: string;
-  private readonly fetch: typeof fetch;
+  private readonly fetch: FetchLike;
 
   constructor(options: ClaudeWorkerClientOptions = {}) {
     const config = options.baseUrl === undefined || options.token === undefined ? loadConfig() : null;
@@ -199,11 +211,11 @@ export class ClaudeWorkerClient implements TaskService {
     return this.json<WorkerList>(await this.request('GET', '/api/v1/workers'));
   }
 
-  private async request(method: 'GET' | 'POST', path: string, options: RequestOptions = {}): Promise<Response> {
+  private async request(method: 'GET' | 'POST', path: string, options: RequestOptions = {}): Promise<FetchResponse> {
     const headers: Record<string, string> = { accept: options.accept ?? 'application/json' };
     if (this.token !== null) headers.authorization = `Bearer ${this.token}`;
     if (options.body !== undefined) headers['content-type'] = 'application/json';
-    let response: Response;
+    let response: FetchResponse;
     try {
       response = await this.fetch(`${this.baseUrl}${path}`, {
         method,
@@ -229,7 +241,7 @@ export class ClaudeWorkerClient implements TaskService {
     );
   }
 
-  private async json<T>(response: Response): Promise<T> {
+  private async json<T>(response: FetchResponse): Promise<T> {
     const text = await response.text();
     const body = parseJson(text);
     if (body === undefined) throw this.notClaudeWorker(response.status, text);
