@@ -24,6 +24,8 @@ const CLI_ENTRY = fileURLToPath(new URL('../cli/main.js', import.meta.url));
 const READY_TIMEOUT_MS = 30_000;
 const STOP_TIMEOUT_MS = 30_000;
 const POLL_MS = 100;
+/** Readiness is asked for often: the first `run` of the day waits on it, and a check is one small file read. */
+const READY_POLL_MS = 10;
 
 /** The daemon exited or never became ready; the message ends with its log. */
 export class DaemonStartError extends ClaudeWorkerError {
@@ -123,7 +125,7 @@ export async function startDaemon(
       const why = exited !== null ? `exited with code ${exited}` : `did not answer within ${READY_TIMEOUT_MS / 1000} s`;
       throw new DaemonStartError(`The claude-worker server ${why}. Its log (${logFile}) ends with:\n${logTail(logFile)}`);
     }
-    await delay(POLL_MS);
+    await delay(READY_POLL_MS);
   }
 }
 
