@@ -20,6 +20,8 @@ import { plannerWallTime } from './scenarios/planner.js';
 import { readPathUnderLoad } from './scenarios/read-path.js';
 import { crossNodeRecovery, sameHostRecovery } from './scenarios/recovery.js';
 import { queueThroughput } from './scenarios/throughput.js';
+import { cliStart } from './scenarios/cli-start.js';
+import { serverStart } from './scenarios/server-start.js';
 
 const { values } = parseArgs({
   options: {
@@ -40,6 +42,8 @@ const SCENARIOS: Record<string, () => Promise<Figure | Figure[]>> = {
   recovery: async () => [await sameHostRecovery(runs), await crossNodeRecovery(Math.max(1, Math.floor(runs / 3)))],
   isolation: () => isolationCost(runs * 4),
   dashboard: () => dashboardFigures(runs * 4),
+  'cli-start': () => cliStart(runs * 4),
+  'server-start': () => serverStart(runs * 2),
 };
 
 const selected = values.only ? values.only.split(',') : Object.keys(SCENARIOS);

@@ -4,7 +4,7 @@
  * client and core/ (see .dependency-cruiser.cjs), so loading the package
  * loads no database driver, runner or server.
  */
-export { ClaudeWorkerClient, type ClaudeWorkerClientOptions } from './client/http-client.js';
+export { ClaudeWorkerClient, type ClaudeWorkerClientOptions, type FetchLike, type FetchResponse } from './client/http-client.js';
 export type {
   DiffOptions,
   EventsOptions,

@@ -39,11 +39,14 @@ export function latencyFigure(
   scenario: string,
   name: string,
   samples: readonly number[],
-  target: { p50?: number; p99: number },
+  target: { p50?: number; p99?: number },
   note?: string,
 ): Figure {
   const ours = summarize(samples);
-  const wanted = [target.p50 === undefined ? null : `p50 < ${target.p50} ms`, `p99 < ${target.p99} ms`]
+  const wanted = [
+    target.p50 === undefined ? null : `p50 < ${target.p50} ms`,
+    target.p99 === undefined ? null : `p99 < ${target.p99} ms`,
+  ]
     .filter(Boolean)
     .join(', ');
   return {
@@ -55,7 +58,7 @@ export function latencyFigure(
     alternatives: [],
     target: {
       text: `${wanted}; measured p99 ${ours.p99.toFixed(1)} ms`,
-      met: (target.p50 === undefined || ours.median < target.p50) && ours.p99 < target.p99,
+      met: (target.p50 === undefined || ours.median < target.p50) && (target.p99 === undefined || ours.p99 < target.p99),
     },
     ...(note ? { note } : {}),
   };

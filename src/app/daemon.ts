@@ -14,6 +14,7 @@ import { formatLabels } from '../core/labels.js';
 import type { ServerWarning } from '../core/schemas.js';
 import { isProcessRunning } from '../host/identity.js';
 import { ClaudeWorkerClient } from '../client/http-client.js';
+import { httpFetch } from '../client/http-fetch.js';
 import { listenUrl } from '../server/listen-address.js';
 import { assertNoServerRunning, readLivePidFile, removePidFile, type PidFile, type ServerStartFlags } from './pid-file.js';
 import { assertSafeBind } from '../server/security.js';
@@ -23,6 +24,8 @@ const CLI_ENTRY = fileURLToPath(new URL('../cli/main.js', import.meta.url));
 const READY_TIMEOUT_MS = 30_000;
 const STOP_TIMEOUT_MS = 30_000;
 const POLL_MS = 100;
+/** Readiness is asked for often: the first `run` of the day waits on it, and a check is one small file read. */
+const READY_POLL_MS = 10;
 
 /** The daemon exited or never became ready; the message ends with its log. */
 export class DaemonStartError extends ClaudeWorkerError {
@@ -105,7 +108,7 @@ export async function startDaemon(
   let exited: number | null = null;
   child.once('exit', (code) => (exited = code ?? 1));
 
-  const client = new ClaudeWorkerClient({ baseUrl: url, token: config.token });
+  const client = new ClaudeWorkerClient({ baseUrl: url, token: config.token, fetch: httpFetch });
   const deadline = Date.now() + READY_TIMEOUT_MS;
   for (;;) {
     // Ready when our child recorded itself (it does so once listening) and answers: another
@@ -125,7 +128,7 @@ export async function startDaemon(
           "Run `claude-worker doctor` to check this machine's setup.",
       );
     }
-    await delay(POLL_MS);
+    await delay(READY_POLL_MS);
   }
 }
 

@@ -4,7 +4,7 @@
  */
 import { InvalidArgumentError } from 'commander';
 import { ValidationError } from '../core/errors.js';
-import { budgetUsd, wholeNumber } from '../core/input-rules.js';
+import { asWholeNumber, budgetProblem, wholeNumberMessage } from '../core/input-rules.js';
 import { parseLabelList, type Labels } from '../core/labels.js';
 
 /** Parser for an integer in [min, max]. */
@@ -22,23 +22,21 @@ export function integerIn(min: number, max = Number.MAX_SAFE_INTEGER): (value: s
 
 /** Parser for an amount of US dollars (`0.5`, `12`), by the rule of every door. */
 export function dollars(field: string): (value: string) => number {
-  const schema = budgetUsd(field);
   return (value) => {
     // Decimal digits only (a sign lets the range rule answer): `0x10`, `1e3` or `Infinity` would be read as some other amount.
     const number = /^\s*-?\d+(\.\d+)?\s*$/.test(value) ? Number(value) : value;
-    const parsed = schema.safeParse(number);
-    if (!parsed.success) throw new InvalidArgumentError(parsed.error.issues[0]!.message);
-    return parsed.data;
+    const problem = budgetProblem(field, number);
+    if (problem !== null) throw new InvalidArgumentError(problem);
+    return number as number;
   };
 }
 
 /** Parser for the id of a task or an orchestration (`what`), by the rule of every door. */
 function positiveId(what: string): (value: string) => number {
-  const schema = wholeNumber(`${what} id`, 1);
   return (value) => {
-    const parsed = schema.safeParse(value);
-    if (!parsed.success) throw new InvalidArgumentError(parsed.error.issues[0]!.message);
-    return parsed.data;
+    const id = asWholeNumber(value, 1);
+    if (id === null) throw new InvalidArgumentError(wholeNumberMessage(`${what} id`, value, 1));
+    return id;
   };
 }
 

@@ -9,12 +9,18 @@ import { ServerUnreachableError } from '../core/errors.js';
 import type { ServerWarning } from '../core/schemas.js';
 import { startDaemon } from '../app/daemon.js';
 import { ClaudeWorkerClient } from '../client/http-client.js';
+import { httpFetch } from '../client/http-fetch.js';
 import { shortenHome } from './format.js';
 import { isLocalServerUrl, serverAddress } from './server-address.js';
 import { startWarningLines } from './server-environment.js';
 
 export function createClient(config: Config): ClaudeWorkerClient {
-  return new ClaudeWorkerClient({ baseUrl: config.serverUrl, token: config.token, tokenSource: 'CLAUDE_WORKER_TOKEN' });
+  return new ClaudeWorkerClient({
+    baseUrl: config.serverUrl,
+    token: config.token,
+    tokenSource: 'CLAUDE_WORKER_TOKEN',
+    fetch: httpFetch,
+  });
 }
 
 export interface Connection {
@@ -27,9 +33,14 @@ export interface Connection {
 
 /**
  * A client for a server that answers, starting the local daemon first when
- * needed; says so on `notice` (stderr), with what the new server warns of.
+ * needed (once `beforeStart` has passed); says so on `notice` (stderr),
+ * with what the new server warns of.
  */
-export async function openConnection(config: Config, notice: (line: string) => void): Promise<Connection> {
+export async function openConnection(
+  config: Config,
+  notice: (line: string) => void,
+  beforeStart: () => Promise<void> = async () => {},
+): Promise<Connection> {
   const client = createClient(config);
   try {
     const { warnings } = await client.health();
@@ -37,6 +48,7 @@ export async function openConnection(config: Config, notice: (line: string) => v
   } catch (error) {
     if (!(error instanceof ServerUnreachableError) || !isLocalServerUrl(config.serverUrl)) throw error;
   }
+  await beforeStart();
   const daemon = await startDaemon(config, serverAddress(config.serverUrl));
   notice(`Started claude-worker server at ${config.serverUrl} (pid ${daemon.pid}, log ${shortenHome(daemon.logFile)})`);
   for (const line of startWarningLines(daemon.warnings, daemon.pid)) notice(line);

@@ -1,33 +1,17 @@
-/** The `claude-worker` program: every command and flag, as commander defines them. */
+/**
+ * The `claude-worker` program: its name, version and help, with the commands
+ * it is given (see command-table.ts for which a command line needs).
+ */
 import { Command } from 'commander';
 import { VERSION } from '../version.js';
-import { registerCancelCommand } from './commands/cancel.js';
-import { registerCompletionCommand } from './commands/completion.js';
-import { registerContinueCommand } from './commands/continue.js';
-import { registerDashboardCommand } from './commands/dashboard.js';
-import { registerDoctorCommand } from './commands/doctor.js';
-import { registerListCommand } from './commands/list.js';
-import { registerListOrchestrationsCommand } from './commands/list-orchestrations.js';
-import { registerLogsCommand } from './commands/logs.js';
-import { registerMcpCommand } from './commands/mcp.js';
-import { registerOrchestrateCommand } from './commands/orchestrate.js';
-import { registerOrchestrationStatusCommand } from './commands/orchestration-status.js';
-import { registerResumeCommand } from './commands/resume.js';
-import { registerReviewCommands } from './commands/review.js';
-import { registerRunCommand } from './commands/run.js';
-import { registerServerCommand } from './commands/server.js';
-import { registerStatusCommand } from './commands/status.js';
-import { registerUsageCommand } from './commands/usage.js';
-import { registerWaitCommand } from './commands/wait.js';
-import { registerWorkerCommand } from './commands/worker.js';
-import { registerWorkersCommand } from './commands/workers.js';
+import type { CommandRegistration } from './command-table.js';
 
-export function buildProgram(): Command {
+export function buildProgram(registrations: readonly CommandRegistration[]): Command {
   const program = new Command('claude-worker')
     .description('Fire-and-forget task execution for Claude Code')
     .version(VERSION, '-V, --version', 'print the version')
     .showHelpAfterError('(run with --help for usage)')
-    // Throw instead of exiting, so usage errors get their own exit code below.
+    // Throw instead of exiting, so usage errors get their own exit code (see main.ts).
     .exitOverride()
     .addHelpText(
       'after',
@@ -37,25 +21,6 @@ Environment:
   CLAUDE_WORKER_TOKEN       bearer token for a server that requires one
   CLAUDE_WORKER_HOME        database, logs and server files (default ~/.claude-worker)`,
     );
-  registerRunCommand(program);
-  registerListCommand(program);
-  registerStatusCommand(program);
-  registerLogsCommand(program);
-  registerCancelCommand(program);
-  registerContinueCommand(program);
-  registerWaitCommand(program);
-  registerReviewCommands(program);
-  registerOrchestrateCommand(program);
-  registerOrchestrationStatusCommand(program);
-  registerListOrchestrationsCommand(program);
-  registerServerCommand(program);
-  registerMcpCommand(program);
-  registerWorkerCommand(program);
-  registerWorkersCommand(program);
-  registerResumeCommand(program);
-  registerUsageCommand(program);
-  registerDashboardCommand(program);
-  registerDoctorCommand(program);
-  registerCompletionCommand(program);
+  for (const register of registrations) register(program);
   return program;
 }

@@ -4,7 +4,7 @@
  * mean work ended or needs attention.
  */
 import { z } from 'zod';
-import { wholeNumber } from './input-rules.js';
+import { wholeNumber } from './schema-rules.js';
 import type { Orchestration } from './orchestration.js';
 import type { Task } from './task.js';
 

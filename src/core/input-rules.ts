@@ -2,9 +2,9 @@
  * Field rules every door applies the same way: numbers written in decimal
  * digits only, text that may reach Claude Code's command line or environment,
  * keys that would change an object's prototype, and how much of a bad value
- * an error may echo back.
+ * an error may echo back. Plain functions, without zod: the CLI checks
+ * arguments with them without loading zod (see schema-rules.ts for their zod forms).
  */
-import { z } from 'zod';
 import type { ValidationIssue } from './errors.js';
 
 /** An error quotes at most this much of a value it refuses: enough to recognise it, never the whole of a huge one. */
@@ -25,34 +25,21 @@ export function fieldPath(path: readonly PropertyKey[]): string {
 const DECIMAL_DIGITS = /^\d+$/;
 
 /**
- * A whole number in [min, max], as a JSON number or as text of decimal digits
- * (a path segment, a query parameter). `0x10`, `1e3`, `+1` or ` 7` are refused:
- * read loosely, they would name another task.
+ * `value` as a whole number in [min, max], when it is one as a JSON number or
+ * as text of decimal digits (a path segment, a query parameter); else null.
+ * `0x10`, `1e3`, `+1` or ` 7` are refused: read loosely, they would name
+ * another task.
  */
-export function wholeNumber(what: string, min: number, max = Number.MAX_SAFE_INTEGER) {
-  const range = max === Number.MAX_SAFE_INTEGER ? `≥ ${min}` : `from ${min} to ${max}`;
-  return z.union([z.number(), z.string()]).transform((value, context) => {
-    const number = typeof value === 'number' ? value : DECIMAL_DIGITS.test(value) ? Number(value) : Number.NaN;
-    if (Number.isSafeInteger(number) && number >= min && number <= max) return number;
-    context.addIssue({
-      code: 'custom',
-      input: value,
-      message: `${what} must be a whole number ${range}, in decimal digits (got ${echoed(value)})`,
-    });
-    return z.NEVER;
-  });
+export function asWholeNumber(value: unknown, min: number, max = Number.MAX_SAFE_INTEGER): number | null {
+  const number =
+    typeof value === 'number' ? value : typeof value === 'string' && DECIMAL_DIGITS.test(value) ? Number(value) : Number.NaN;
+  return Number.isSafeInteger(number) && number >= min && number <= max ? number : null;
 }
 
-/**
- * Text handed to Claude Code: the model goes on its command line, the
- * working directory becomes its current directory, the prompts go through
- * its input. The operating system refuses a NUL byte in any of them, so the
- * task would fail at start; it is refused at submit instead.
- */
-export function refusesNul<S extends z.ZodString>(schema: S, field: string) {
-  return schema.refine((text) => !text.includes('\0'), {
-    error: `${field} must not contain a NUL byte (\\u0000): Claude Code could not be started with it`,
-  });
+/** What is said of a `value` asWholeNumber refused, for the field named `what`. */
+export function wholeNumberMessage(what: string, value: unknown, min: number, max = Number.MAX_SAFE_INTEGER): string {
+  const range = max === Number.MAX_SAFE_INTEGER ? `≥ ${min}` : `from ${min} to ${max}`;
+  return `${what} must be a whole number ${range}, in decimal digits (got ${echoed(value)})`;
 }
 
 /** Model ids and aliases: `sonnet`, `claude-sonnet-4-5`, `sonnet[1m]`, Bedrock and Vertex ids (`us.anthropic.…:0`, `…@2025…`). */
@@ -87,10 +74,12 @@ export function forbiddenKeyIssues(value: unknown, path: PropertyKey[] = []): Va
 /** Past this a budget is almost certainly a typo (cents written as dollars); no run is meant to cost more. */
 export const MAX_BUDGET_USD = 10_000;
 
-/** An amount of US dollars a run or an orchestration may spend: a JSON number above 0, at most MAX_BUDGET_USD. */
-export function budgetUsd(field: string) {
-  return z
-    .number({ error: (issue) => `${field} must be a number of US dollars, such as 0.5 (got ${echoed(issue.input)})` })
-    .gt(0, { error: (issue) => `${field} must be above 0 (got ${echoed(issue.input)})` })
-    .max(MAX_BUDGET_USD, { error: (issue) => `${field} must be at most ${MAX_BUDGET_USD} (got ${echoed(issue.input)})` });
+/** Why `value` is not an amount of US dollars a run or an orchestration may spend (a number above 0, at most MAX_BUDGET_USD); null when it is one. */
+export function budgetProblem(field: string, value: unknown): string | null {
+  if (typeof value !== 'number' || !Number.isFinite(value)) {
+    return `${field} must be a number of US dollars, such as 0.5 (got ${echoed(value)})`;
+  }
+  if (value <= 0) return `${field} must be above 0 (got ${echoed(value)})`;
+  if (value > MAX_BUDGET_USD) return `${field} must be at most ${MAX_BUDGET_USD} (got ${echoed(value)})`;
+  return null;
 }

@@ -4,7 +4,6 @@
  * labels include every pair the task requires; a task that requires nothing
  * runs anywhere.
  */
-import { z } from 'zod';
 import { ValidationError } from './errors.js';
 import { echoed, forbiddenKeyIssues } from './input-rules.js';
 
@@ -17,27 +16,27 @@ export const MAX_LABELS = 20;
 const LABEL_NAME = /^[A-Za-z0-9][A-Za-z0-9_./-]{0,62}$/;
 const LABEL_VALUE = /^[A-Za-z0-9_.:/-]{1,200}$/;
 
-export const labelsSchema = z.record(z.string(), z.string()).superRefine((labels, context) => {
+/**
+ * What is wrong with `labels` (too many, a bad name or value), each issue
+ * named by its label; the one rule of the REST field and of parseLabelList.
+ */
+export function labelIssues(labels: Labels): { path: string[]; message: string }[] {
   const names = Object.keys(labels);
-  if (names.length > MAX_LABELS)
-    context.addIssue({ code: 'custom', message: `at most ${MAX_LABELS} labels (got ${names.length})` });
+  const issues: { path: string[]; message: string }[] = [];
+  if (names.length > MAX_LABELS) issues.push({ path: [], message: `at most ${MAX_LABELS} labels (got ${names.length})` });
   for (const name of names) {
     if (!LABEL_NAME.test(name)) {
-      context.addIssue({
-        code: 'custom',
+      issues.push({
         path: [name],
         message: `label name ${echoed(name)} must start with a letter or digit and use only letters, digits and _ . / - (at most 63 characters)`,
       });
     }
     if (!LABEL_VALUE.test(labels[name]!)) {
-      context.addIssue({
-        code: 'custom',
-        path: [name],
-        message: `label value ${echoed(labels[name])} must be 1 to 200 letters, digits or _ . : / -`,
-      });
+      issues.push({ path: [name], message: `label value ${echoed(labels[name])} must be 1 to 200 letters, digits or _ . : / -` });
     }
   }
-});
+  return issues;
+}
 
 /**
  * `gpu=true,region=eu` as labels, checked like the REST field; an empty
@@ -62,8 +61,7 @@ export function parseLabelList(text: string, field: string): Labels {
     labels[name] = value;
   }
   issues.push(...forbiddenKeyIssues(labels).map((issue) => ({ field, message: issue.message })));
-  const parsed = labelsSchema.safeParse(labels);
-  if (!parsed.success) issues.push(...parsed.error.issues.map((issue) => ({ field, message: issue.message })));
+  issues.push(...labelIssues(labels).map((issue) => ({ field, message: issue.message })));
   if (issues.length > 0) throw new ValidationError(issues);
   return sortedLabels(labels);
 }

@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import { FAILURE_POLICIES, MAX_ORCHESTRATION_TASKS, ORCHESTRATION_STATUSES } from './orchestration.js';
-import { budgetUsd, wholeNumber } from './input-rules.js';
+import { budgetUsd, wholeNumber } from './schema-rules.js';
 import { createTaskInputSchema, pageQueryShape, taskSchema, webhookUrlSchema } from './schemas.js';
 import { TASK_STATUSES } from './task.js';
 

@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { ClaudeWorkerError } from './errors.js';
-import { wholeNumber } from './input-rules.js';
+import { wholeNumber } from './schema-rules.js';
 import { orchestrationDetailSchema } from './orchestration-schemas.js';
 import { taskSchema } from './schemas.js';
 import type { TaskStatus } from './task.js';
@@ -13,10 +13,6 @@ import type { TaskStatus } from './task.js';
 /** A task can rewrite a lockfile: a diff is cut past this many bytes unless asked for less or more. */
 export const DEFAULT_DIFF_MAX_BYTES = 256 * 1024;
 export const MAX_DIFF_MAX_BYTES = 16 * 1024 * 1024;
-
-/** The REST diff is text/plain; these headers say whether it was cut and how big the whole diff is. */
-export const DIFF_TRUNCATED_HEADER = 'x-diff-truncated';
-export const DIFF_TOTAL_BYTES_HEADER = 'x-diff-total-bytes';
 
 const booleanFlag = z
   .enum(['0', '1', 'true', 'false'])

@@ -5,25 +5,15 @@
  */
 import { z } from 'zod';
 import { ValidationError, type ValidationIssue } from './errors.js';
-import {
-  budgetUsd,
-  echoed,
-  fieldPath,
-  forbiddenKeyIssues,
-  MAX_ECHOED_CHARS,
-  MODEL_PATTERN,
-  refusesNul,
-  wholeNumber,
-} from './input-rules.js';
-import { labelsSchema } from './labels.js';
+import { echoed, fieldPath, forbiddenKeyIssues, MAX_ECHOED_CHARS, MODEL_PATTERN } from './input-rules.js';
+import { labelIssues } from './labels.js';
 import { PAUSE_KINDS } from './queue-pause.js';
-import { FAILURE_CODES, ISOLATION_MODES, PERMISSION_MODES, TASK_STATUSES } from './task.js';
+import { budgetUsd, refusesNul, wholeNumber } from './schema-rules.js';
+import { FAILURE_CODES, ISOLATION_MODES, MAX_LIST_LIMIT, MAX_TIMEOUT_SECONDS, PERMISSION_MODES, TASK_STATUSES } from './task.js';
 import { WORKER_STATES } from './worker.js';
 
 /** Prompts past this size are almost certainly a mistake (a binary piped in, say). */
 export const MAX_PROMPT_CHARS = 200_000;
-export const MAX_LIST_LIMIT = 500;
-export const MAX_TIMEOUT_SECONDS = 7 * 24 * 3600;
 
 const nonBlank = (field: string, max: number) =>
   z
@@ -95,7 +85,11 @@ export const createTaskInputSchema = z.strictObject({
     .max(200)
     .nullish()
     .describe('Submitting the same key again returns the existing task instead of creating another.'),
-  required_labels: labelsSchema
+  required_labels: z
+    .record(z.string(), z.string())
+    .superRefine((labels, context) => {
+      for (const issue of labelIssues(labels)) context.addIssue({ code: 'custom', ...issue });
+    })
     .nullish()
     .describe('Only a worker whose labels include every one of these pairs runs the task, e.g. {"gpu": "true"}.'),
   webhook_url: webhookUrlSchema

@@ -5,6 +5,11 @@
  */
 import type { Labels } from './labels.js';
 
+/** The most tasks (or orchestrations) one page of a list holds. */
+export const MAX_LIST_LIMIT = 500;
+/** The longest timeout a task may set: a week. */
+export const MAX_TIMEOUT_SECONDS = 7 * 24 * 3600;
+
 /**
  * `waiting`: a task of an orchestration whose dependencies have not all ended;
  * `skipped`: it never ran because a dependency failed, was cancelled or was

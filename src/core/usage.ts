@@ -4,7 +4,7 @@
  * reported (Claude Code's estimates), for the tasks that ran and ended.
  */
 import { z } from 'zod';
-import { wholeNumber } from './input-rules.js';
+import { wholeNumber } from './schema-rules.js';
 
 /** How far back a report may reach: a year, enough for any budget review, and a bounded scan. */
 export const MAX_USAGE_DAYS = 366;

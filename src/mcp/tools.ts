@@ -6,7 +6,7 @@
  */
 import { McpServer } from '@modelcontextprotocol/server';
 import { z } from 'zod';
-import { MAX_LIST_LIMIT } from '../core/schemas.js';
+import { MAX_LIST_LIMIT } from '../core/task.js';
 import { TASK_STATUSES } from '../core/task.js';
 import { MAX_WAIT_SECONDS } from '../service/wait-for-tasks.js';
 import { VERSION } from '../version.js';

@@ -90,8 +90,18 @@ export class Runner {
   /** Recovers this host's orphaned tasks, registers, then claims and runs tasks until shutdown. */
   async start(): Promise<void> {
     const { store } = this.options;
-    await recoverHostOrphans(store, this.worker, this.warn);
-    this.orphanGuard = await OrphanGuard.start(this.warn);
+    // The watchdog is a Node.js process of its own: it starts while recovery
+    // runs, not after it, which took a Node.js start off the server's start.
+    const guardStarting = OrphanGuard.start(this.warn);
+    // Its failure is thrown below, where it is awaited.
+    guardStarting.catch(() => {});
+    try {
+      await recoverHostOrphans(store, this.worker, this.warn);
+    } catch (error) {
+      (await guardStarting.catch(() => null))?.close();
+      throw error;
+    }
+    this.orphanGuard = await guardStarting;
     await this.presence.register();
     this.contact.answered();
     this.unsubscribeCancel = store.onCancelRequested((taskId) => {

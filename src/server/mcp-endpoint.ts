@@ -9,10 +9,9 @@
  * already parsed and size-checked the JSON body, so it is handed over parsed,
  * and Fastify sends the returned Response (an SSE stream included) as is.
  */
-import { createMcpHandler } from '@modelcontextprotocol/server';
+import type { createMcpHandler } from '@modelcontextprotocol/server';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { McpToolsOptions } from '../mcp/tool-options.js';
-import { createMcpServer } from '../mcp/tools.js';
 import type { TaskService } from '../service/task-service.js';
 
 export const MCP_PATH = '/mcp';
@@ -21,10 +20,22 @@ export const MCP_PATH = '/mcp';
 export type McpEndpointOptions = Omit<McpToolsOptions, 'service' | 'mode'>;
 
 export function registerMcpEndpoint(app: FastifyInstance, service: TaskService, options: McpEndpointOptions): void {
-  const handler = createMcpHandler(() => createMcpServer({ ...options, service, mode: 'server' }), {
-    onerror: (error) => app.log.warn(`MCP request failed: ${error.message}`),
+  // The MCP SDK and the tools are loaded by the first MCP request, not at start:
+  // a server most often answers REST and the CLI only.
+  let handler: Promise<ReturnType<typeof createMcpHandler>> | undefined;
+  const mcpHandler = () =>
+    (handler ??= (async () => {
+      const [{ createMcpHandler }, { createMcpServer }] = await Promise.all([
+        import('@modelcontextprotocol/server'),
+        import('../mcp/tools.js'),
+      ]);
+      return createMcpHandler(() => createMcpServer({ ...options, service, mode: 'server' }), {
+        onerror: (error) => app.log.warn(`MCP request failed: ${error.message}`),
+      });
+    })());
+  app.addHook('preClose', async () => {
+    if (handler !== undefined) await (await handler).close();
   });
-  app.addHook('preClose', async () => handler.close());
   app.route({
     method: ['GET', 'POST', 'DELETE'],
     url: MCP_PATH,
@@ -34,7 +45,7 @@ export function registerMcpEndpoint(app: FastifyInstance, service: TaskService, 
       const aborted = new AbortController();
       // A client that goes away ends the exchange (and any SSE stream) instead of leaving it open.
       reply.raw.once('close', () => aborted.abort());
-      const response = await handler.fetch(toWebRequest(request, aborted.signal), { parsedBody: request.body });
+      const response = await (await mcpHandler()).fetch(toWebRequest(request, aborted.signal), { parsedBody: request.body });
       return reply.send(response);
     },
   });

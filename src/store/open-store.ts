@@ -5,8 +5,6 @@
  * of a SQLite file (one host).
  */
 import { isPostgresUrl } from '../core/config.js';
-import { openPostgresStore } from './postgres/postgres-database.js';
-import { openSqliteStore } from './sqlite/sqlite-database.js';
 import type { TaskStore } from './task-store.js';
 
 export interface OpenStoreOptions {
@@ -15,5 +13,7 @@ export interface OpenStoreOptions {
 }
 
 export async function openStore(dbSpec: string, options: OpenStoreOptions = {}): Promise<TaskStore> {
-  return isPostgresUrl(dbSpec) ? openPostgresStore(dbSpec, options) : openSqliteStore(dbSpec);
+  // Each driver is loaded only for its own kind of database: a SQLite server never needs pg.
+  if (isPostgresUrl(dbSpec)) return (await import('./postgres/postgres-database.js')).openPostgresStore(dbSpec, options);
+  return (await import('./sqlite/sqlite-database.js')).openSqliteStore(dbSpec);
 }

@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { everyCommand } from '../../src/cli/command-table.js';
 import { buildProgram } from '../../src/cli/program.js';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
@@ -28,9 +29,11 @@ const compose = parse(readFileSync(`${ROOT}compose.yaml`, 'utf8'), { merge: true
 };
 const dockerfile = readFileSync(`${ROOT}Dockerfile`, 'utf8').replace(/\\\n/g, ' ');
 
+const PROGRAM = buildProgram(await everyCommand());
+
 /** Fails unless `args` name a claude-worker command and every flag is one of its own; returns that command. */
 function parseCommandLine(args: readonly string[]): Command {
-  let command: Command = buildProgram();
+  let command: Command = PROGRAM;
   let rest = [...args];
   for (;;) {
     const sub = command.commands.find((candidate) => candidate.name() === rest[0]);

@@ -4,7 +4,6 @@
  * permission mode, turn limit and working directory, and the user's
  * environment so Claude Code authenticates itself.
  */
-import { query } from '@anthropic-ai/claude-agent-sdk';
 import type { Agent, AgentObserver, AgentRunRequest, AgentRunResult } from '../agent.js';
 import { describeMessage } from './activity.js';
 import { resolveClaudeExecutable } from './executable.js';
@@ -107,6 +106,8 @@ export class ClaudeCodeAgent implements Agent {
         abortController,
         spawn: proc.spawn,
       });
+      // Loaded by the first task, not at server start: the SDK is one large module.
+      const { query } = await import('@anthropic-ai/claude-agent-sdk');
       for await (const raw of query({ prompt: request.prompt, options })) {
         observer.onMessage(raw);
         const message = asClaudeMessage(raw);

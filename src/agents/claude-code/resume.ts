@@ -4,8 +4,6 @@
  * done instead of starting over on a half-edited tree. Claude Code keeps
  * sessions on the machine that ran them: a task re-run elsewhere starts over.
  */
-import { getSessionInfo } from '@anthropic-ai/claude-agent-sdk';
-
 /** The new user message of a resumed session; the original prompt is already in it. */
 export const CONTINUE_PROMPT =
   'The previous run of this task was interrupted before it finished: the process running it stopped. ' +
@@ -19,6 +17,7 @@ export const CONTINUE_PROMPT =
  */
 export async function canResume(sessionId: string, cwd: string): Promise<boolean> {
   try {
+    const { getSessionInfo } = await import('@anthropic-ai/claude-agent-sdk');
     return (await getSessionInfo(sessionId, { dir: cwd })) !== undefined;
   } catch {
     // An unreadable session is one we cannot continue; starting over is always possible.

@@ -1,8 +1,8 @@
 /** `claude-worker continue ID MESSAGE`: a follow-up that resumes an ended task's conversation on its branch. */
 import { Option, type Command } from 'commander';
 import { loadConfig } from '../../core/config.js';
-import { MAX_TIMEOUT_SECONDS, type ContinueTaskInput } from '../../core/schemas.js';
-import { PERMISSION_MODES, type PermissionMode, type Task } from '../../core/task.js';
+import type { ContinueTaskInput } from '../../core/schemas.js';
+import { MAX_TIMEOUT_SECONDS, PERMISSION_MODES, type PermissionMode, type Task } from '../../core/task.js';
 import { dollars, integerIn, parseTaskId } from '../arguments.js';
 import { connect } from '../connect.js';
 import { notice } from '../io.js';

@@ -1,7 +1,7 @@
 /** `claude-worker list-orchestrations`: recent orchestrations, newest first. */
 import type { Command } from 'commander';
 import { loadConfig } from '../../core/config.js';
-import { MAX_LIST_LIMIT } from '../../core/schemas.js';
+import { MAX_LIST_LIMIT } from '../../core/task.js';
 import { integerIn } from '../arguments.js';
 import { connect } from '../connect.js';
 import { notice, print, printJson, stdoutStyle } from '../io.js';

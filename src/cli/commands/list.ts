@@ -1,7 +1,7 @@
 /** `claude-worker list`: recent tasks, newest first. */
 import { Option, type Command } from 'commander';
 import { loadConfig } from '../../core/config.js';
-import { MAX_LIST_LIMIT } from '../../core/schemas.js';
+import { MAX_LIST_LIMIT } from '../../core/task.js';
 import { TASK_STATUSES, type TaskStatus } from '../../core/task.js';
 import { integerIn } from '../arguments.js';
 import { connect } from '../connect.js';

@@ -3,17 +3,17 @@ import { resolve } from 'node:path';
 import { Option, type Command } from 'commander';
 import { loadConfig } from '../../core/config.js';
 import { parseLabelList } from '../../core/labels.js';
-import { MAX_TIMEOUT_SECONDS, createTaskInputSchema, parseOrThrow, type CreateTaskInput } from '../../core/schemas.js';
+import type { Config } from '../../core/config.js';
+import type { CreateTaskInput } from '../../core/schemas.js';
 import {
   ISOLATION_MODES,
   PERMISSION_MODES,
   isTerminal,
+  MAX_TIMEOUT_SECONDS,
   type Isolation,
   type PermissionMode,
   type Task,
 } from '../../core/task.js';
-import { validateTaskInput } from '../../service/task-input.js';
-import { settleWorkspace } from '../../service/task-workspace.js';
 import { dollars, integerIn, moreLabels } from '../arguments.js';
 import { openConnection } from '../connect.js';
 import { isLocalServerUrl } from '../server-address.js';
@@ -82,17 +82,13 @@ Examples:
     .action(async (prompt: string | undefined, options: RunOptions) => {
       const config = loadConfig();
       const input = await taskInput(prompt, options);
-      // Bad input is reported before anything starts: no daemon, no task.
-      if (isLocalServerUrl(config.serverUrl)) {
-        await validateTaskInput(input);
-        // A --base or --isolation the repository cannot honour is a bad option value (exit 2).
-        const { issues } = await settleWorkspace(input, config.isolation);
-        if (issues.length > 0) throw new ValidationError(issues);
-      } else {
+      if (!isLocalServerUrl(config.serverUrl)) {
+        const { createTaskInputSchema, parseOrThrow } = await import('../../core/schemas.js');
         parseOrThrow(createTaskInputSchema, input);
       }
-
-      const { client, warnings, started } = await openConnection(config, notice);
+      // Bad input is reported before anything starts: no daemon, no task. A
+      // server that answers makes these checks itself on submit.
+      const { client, warnings, started } = await openConnection(config, notice, () => checkInput(input, config));
       const { task, deduplicated } = await client.submit(input);
       // A server just started has shown its warnings already.
       const predicted = started || isTerminal(task.status) ? [] : warningsFor(task, warnings);
@@ -102,6 +98,21 @@ Examples:
       if (labelsWarning !== null) notice(labelsWarning);
       await reportSubmitted(client, config, task, options, submittedMessage(task, deduplicated));
     });
+}
+
+/**
+ * The checks the server makes on submit, made here before a server is
+ * started for the task. Loaded only then: they pull in the request schemas.
+ */
+async function checkInput(input: CreateTaskInput, config: Config): Promise<void> {
+  const [{ validateTaskInput }, { settleWorkspace }] = await Promise.all([
+    import('../../service/task-input.js'),
+    import('../../service/task-workspace.js'),
+  ]);
+  await validateTaskInput(input);
+  // A --base or --isolation the repository cannot honour is a bad option value (exit 2).
+  const { issues } = await settleWorkspace(input, config.isolation);
+  if (issues.length > 0) throw new ValidationError(issues);
 }
 
 async function taskInput(prompt: string | undefined, options: RunOptions): Promise<CreateTaskInput> {

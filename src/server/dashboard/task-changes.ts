@@ -11,8 +11,7 @@
  * Hidden from the OpenAPI document: it is the dashboard's, not a public API.
  */
 import type { FastifyInstance } from 'fastify';
-import { MAX_LIST_LIMIT } from '../../core/schemas.js';
-import type { TaskStatus } from '../../core/task.js';
+import { MAX_LIST_LIMIT, type TaskStatus } from '../../core/task.js';
 import type { TaskService } from '../../service/task-service.js';
 import type { EventStream, EventStreams } from '../event-stream.js';
 

@@ -2,9 +2,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { DIFF_TOTAL_BYTES_HEADER, DIFF_TRUNCATED_HEADER } from '../../core/diff-headers.js';
 import {
-  DIFF_TOTAL_BYTES_HEADER,
-  DIFF_TRUNCATED_HEADER,
   diffQuerySchema,
   diffStatSchema,
   discardInputSchema,
