@@ -266,10 +266,10 @@ export interface TaskStore {
    */
 
   /**
-   * Records an event that is not a status change (a queue pause, say), in a
-   * transaction of its own; returns its id. A store operation that must record
-   * one in its own transaction uses the dialect's statement instead
-   * (INSERT_EVENT in sqlite/events.ts, RECORD_EVENT in postgres/events.ts).
+   * Records an event that is not a status change, in a transaction of its
+   * own; returns its id. A store operation that must record one in its own
+   * transaction (a queue pause, say) uses the dialect's function instead
+   * (insertEvent in sqlite/events.ts, recordEvent in postgres/events.ts).
    */
   recordEvent(event: Outbox.NewEvent): Promise<number>;
 
@@ -294,6 +294,9 @@ export interface TaskStore {
    * and a sender that died leaves them due again once the lease ends.
    */
   claimWebhookDeliveries(leaseMs: number, limit: number): Promise<Outbox.WebhookDelivery[]>;
+
+  /** How many deliveries are still owed: not delivered, and not given up. */
+  webhookBacklog(): Promise<number>;
 
   /** Records the outcome of an attempt; false when the lease was lost (another sender has it now). */
   settleWebhookDelivery(lease: Outbox.DeliveryLease, outcome: Outbox.DeliveryOutcome): Promise<boolean>;
