@@ -130,25 +130,31 @@ export interface TaskStore {
    * A run stopped by a usage limit (fenced): the task goes back to `pending`,
    * runnable after `limit.delayMs`, with `limit_hits` raised instead of
    * `attempts` and its session kept; the queue pauses for as long, in the
-   * same transaction (cancelled instead when a cancel was requested).
+   * same transaction (cancelled instead when a cancel was requested), which
+   * records `task.paused`, and `queue.paused` as pauseQueue does.
    */
   deferForLimit(lease: Lease, limit: LimitRecord): Promise<boolean>;
 
   /**
    * Pauses claiming on every runner on the database for `delayMs` from now;
    * a pause that already lasts longer keeps its end. Returns the pause.
+   * Records `queue.paused` when the pause starts, or ends a minute or more
+   * later than it did; not for a report of the same reset.
    */
   pauseQueue(request: PauseRequest): Promise<QueuePauseRecord>;
 
   /**
    * Lifts the pause by hand, and makes the tasks a usage limit sent back
-   * runnable now. Returns the pause that was lifted, null when there was none.
+   * runnable now. Returns the pause that was lifted, null when there was none;
+   * only the call that lifted it records `queue.resumed`.
    */
   resumeQueue(): Promise<QueuePauseRecord | null>;
 
   /**
    * The probe `taskId` got through (the API answered it): lifts the pause, so
-   * the other tasks start. False when the pause is not over or has another probe.
+   * the other tasks start, and records `queue.resumed` (once, whichever node
+   * reports it first). False when the pause is not over, has another probe,
+   * or was lifted already.
    */
   probeGotThrough(taskId: number): Promise<boolean>;
 
