@@ -261,6 +261,10 @@ export class DatabaseTaskStore<C, D extends StoreDatabase<C> = StoreDatabase<C>>
     return this.ops.settleWebhookDelivery(this.ctx, lease, outcome);
   }
 
+  async webhookBacklog(): Promise<number> {
+    return this.ops.webhookBacklog(this.ctx);
+  }
+
   waitForWork(signal: AbortSignal, maxWaitMs: number): Promise<void> {
     return this.signals.waitForWork(signal, this.database.pollIntervalMs(maxWaitMs));
   }

@@ -115,4 +115,5 @@ export interface StoreOperations<C> {
   fanOutWebhooks(ctx: C, spec: Outbox.FanOutSpec): Awaitable<number>;
   claimWebhookDeliveries(ctx: C, leaseMs: number, limit: number): Awaitable<Outbox.WebhookDelivery[]>;
   settleWebhookDelivery(ctx: C, lease: Outbox.DeliveryLease, outcome: Outbox.DeliveryOutcome): Awaitable<boolean>;
+  webhookBacklog(ctx: C): Awaitable<number>;
 }

@@ -130,25 +130,31 @@ export interface TaskStore {
    * A run stopped by a usage limit (fenced): the task goes back to `pending`,
    * runnable after `limit.delayMs`, with `limit_hits` raised instead of
    * `attempts` and its session kept; the queue pauses for as long, in the
-   * same transaction (cancelled instead when a cancel was requested).
+   * same transaction (cancelled instead when a cancel was requested), which
+   * records `task.paused`, and `queue.paused` as pauseQueue does.
    */
   deferForLimit(lease: Lease, limit: LimitRecord): Promise<boolean>;
 
   /**
    * Pauses claiming on every runner on the database for `delayMs` from now;
    * a pause that already lasts longer keeps its end. Returns the pause.
+   * Records `queue.paused` when the pause starts, or ends a minute or more
+   * later than it did; not for a report of the same reset.
    */
   pauseQueue(request: PauseRequest): Promise<QueuePauseRecord>;
 
   /**
    * Lifts the pause by hand, and makes the tasks a usage limit sent back
-   * runnable now. Returns the pause that was lifted, null when there was none.
+   * runnable now. Returns the pause that was lifted, null when there was none;
+   * only the call that lifted it records `queue.resumed`.
    */
   resumeQueue(): Promise<QueuePauseRecord | null>;
 
   /**
    * The probe `taskId` got through (the API answered it): lifts the pause, so
-   * the other tasks start. False when the pause is not over or has another probe.
+   * the other tasks start, and records `queue.resumed` (once, whichever node
+   * reports it first). False when the pause is not over, has another probe,
+   * or was lifted already.
    */
   probeGotThrough(taskId: number): Promise<boolean>;
 
@@ -266,10 +272,10 @@ export interface TaskStore {
    */
 
   /**
-   * Records an event that is not a status change (a queue pause, say), in a
-   * transaction of its own; returns its id. A store operation that must record
-   * one in its own transaction uses the dialect's statement instead
-   * (INSERT_EVENT in sqlite/events.ts, RECORD_EVENT in postgres/events.ts).
+   * Records an event that is not a status change, in a transaction of its
+   * own; returns its id. A store operation that must record one in its own
+   * transaction (a queue pause, say) uses the dialect's function instead
+   * (insertEvent in sqlite/events.ts, recordEvent in postgres/events.ts).
    */
   recordEvent(event: Outbox.NewEvent): Promise<number>;
 
@@ -294,6 +300,9 @@ export interface TaskStore {
    * and a sender that died leaves them due again once the lease ends.
    */
   claimWebhookDeliveries(leaseMs: number, limit: number): Promise<Outbox.WebhookDelivery[]>;
+
+  /** How many deliveries are still owed: not delivered, and not given up. */
+  webhookBacklog(): Promise<number>;
 
   /** Records the outcome of an attempt; false when the lease was lost (another sender has it now). */
   settleWebhookDelivery(lease: Outbox.DeliveryLease, outcome: Outbox.DeliveryOutcome): Promise<boolean>;

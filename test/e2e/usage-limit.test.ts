@@ -3,7 +3,8 @@
  * a usage limit pauses the whole queue until it resets (also across a
  * kill -9 of the server), then one task goes first and the rest follow;
  * an overloaded API is retried, a rejected key is not; the daily budget
- * pauses claiming.
+ * pauses claiming. The pause and its end reach a webhook receiver and the
+ * event stream.
  */
 import { execFile } from 'node:child_process';
 import { once } from 'node:events';
@@ -12,11 +13,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, expect, it } from 'vitest';
+import type { StateEvent } from '../../src/core/events.js';
 import type { Task } from '../../src/core/task.js';
 import { realClaudeEnv } from '../support/agent-env.js';
 import { startFakeAnthropicApi, type FakeAnthropicApi, type FakeApiOptions } from '../support/fake-anthropic-api.js';
 import { CLI, startServerProcess, taskEnded, type ServerProcess } from '../support/server-process.js';
 import { waitFor } from '../support/wait.js';
+import { startWebhookReceiver } from '../support/webhook-receiver.js';
 
 const run = promisify(execFile);
 
@@ -104,7 +107,13 @@ async function expectAllCompletedAfter(server: ServerProcess, ids: number[], res
 }
 
 it('pauses the queue at a usage limit, then starts one task first and the rest after it, all completing by themselves', async () => {
-  const setup = await setUp({}, OAUTH_LOGIN);
+  const secret = 'usage limit receiver secret';
+  const receiver = await startWebhookReceiver(secret);
+  cleanups.push(() => receiver.close());
+  const setup = await setUp(
+    {},
+    { ...OAUTH_LOGIN, CLAUDE_WORKER_WEBHOOK_URL: receiver.url, CLAUDE_WORKER_WEBHOOK_SECRET: secret },
+  );
   const server = await startServer(setup);
   // Long enough for the first task's Claude Code to start and meet it on a loaded machine.
   const until = Date.now() + 8000;
@@ -143,8 +152,37 @@ it('pauses the queue at a usage limit, then starts one task first and the rest a
   expect(await server.client.logs(probe!.id)).toContain('[limit] the API answers again');
   for (const task of rest) expect(Date.parse(task.started_at!)).toBeGreaterThanOrEqual(Date.parse(probe!.started_at!));
   expect((await server.client.health()).paused_until).toBeNull();
+
+  // The receiver was told of the task sent back, the pause, and its end when the probe got through.
+  const taskPaused = await receiver.waitFor((d) => d.event.type === 'task.paused', 'task.paused');
+  expect(taskPaused.event.task).toMatchObject({ id: ids[0], limit_hits: 1 });
+  expect(taskPaused.event.data).toEqual({ paused_until: expect.any(String), reason: 'usage limit reached (five_hour)' });
+  expectAtReset(taskPaused.event.data!.paused_until as string, resetOf(until));
+  const queuePaused = await receiver.waitFor((d) => d.event.type === 'queue.paused', 'queue.paused');
+  expect(queuePaused.event.data).toEqual({ ...taskPaused.event.data, kind: 'usage_limit' });
+  const resumed = await receiver.waitFor((d) => d.event.type === 'queue.resumed', 'queue.resumed');
+  expect(resumed.event.data).toMatchObject({ kind: 'usage_limit', lifted_by: 'probe' });
+  expect(receiver.received.every((d) => d.verified)).toBe(true);
+  expect(new Set(receiver.received.filter((d) => d.event.type.startsWith('queue.')).map((d) => d.event.id)).size).toBe(2);
+  // The event stream shows them too, in the order they happened.
+  const shown = await eventsUntil(server, (event) => event.type === 'queue.resumed');
+  expect(shown.map((event) => event.type).filter((type) => /paused|resumed/.test(type))).toEqual([
+    'task.paused',
+    'queue.paused',
+    'queue.resumed',
+  ]);
   expect(await server.stop()).toBe(0);
 });
+
+/** The event stream from its first event up to the first `last` accepts. */
+async function eventsUntil(server: ServerProcess, last: (event: StateEvent) => boolean): Promise<StateEvent[]> {
+  const seen: StateEvent[] = [];
+  for await (const event of server.client.events({ after: 0 })) {
+    seen.push(event);
+    if (last(event)) return seen;
+  }
+  return seen;
+}
 
 it('keeps the pause through a kill -9 of the server, and the restarted server completes every task after the reset', async () => {
   const setup = await setUp({}, OAUTH_LOGIN);

@@ -1,22 +1,30 @@
 /**
  * GET /metrics on a real server process: a scrape parses, and its numbers
- * are the ones the API reports for the same tasks and workers.
+ * are the ones the API reports for the same tasks and workers, the queue's
+ * pause and the webhook deliveries it still owes.
  */
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { TASK_STATUSES, type Task } from '../../src/core/task.js';
+import { openSqliteStore } from '../../src/store/sqlite/sqlite-database.js';
 import { parsePrometheusText, type Scrape } from '../support/prometheus-text.js';
 import { FAKE_CLAUDE, startServerProcess, taskEnded, type ServerProcess } from '../support/server-process.js';
+import { waitFor } from '../support/wait.js';
+import { startWebhookReceiver, type WebhookReceiver } from '../support/webhook-receiver.js';
 
 const TOKEN = 'metrics-test-token';
 
 let home: string;
 let project: string;
 let server: ServerProcess;
+let receiver: WebhookReceiver;
 
 beforeAll(async () => {
+  receiver = await startWebhookReceiver('metrics-test-secret');
+  // Refused: every delivery stays owed.
+  receiver.answer(500);
   home = await mkdtemp(join(tmpdir(), 'cw-metrics-'));
   project = join(home, 'project');
   await mkdir(project);
@@ -29,6 +37,9 @@ beforeAll(async () => {
       CLAUDE_WORKER_PERMISSION_MODE: 'acceptEdits',
       CLAUDE_WORKER_ISOLATION: 'none',
       CLAUDE_WORKER_TOKEN: TOKEN,
+      CLAUDE_WORKER_WEBHOOK_URL: receiver.url,
+      CLAUDE_WORKER_WEBHOOK_SECRET: 'metrics-test-secret',
+      CLAUDE_WORKER_WEBHOOK_RETRY_MS: '100',
     },
     { workers: 3 },
   );
@@ -36,6 +47,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await server?.stop();
+  await receiver?.close();
   await rm(home, { recursive: true, force: true });
 });
 
@@ -124,4 +136,39 @@ it('reports the counts, failures, cost, tokens, timings and workers that the API
   expect(metrics.value('claude_worker_worker_capacity', { id: live[0]!.id })).toBe(live[0]!.capacity);
   expect(metrics.value('claude_worker_worker_capacity', { id: live[0]!.id })).toBe(3);
   expect(metrics.value('claude_worker_worker_running_tasks', { id: live[0]!.id })).toBe(live[0]!.running);
+});
+
+it('reports the queue pause, until when it lasts, and the webhook deliveries still owed', async () => {
+  const scrapeMetrics = async () => parsePrometheusText((await scrape()).text);
+  const ended = (await server.client.list({ limit: 100 })).tasks.filter((t) => t.status !== 'pending');
+  expect(ended.length).toBeGreaterThan(0);
+  // Each ended task's event was sent (and refused) at least once: every delivery is made, and owed.
+  await waitFor(() => ended.every((t) => receiver.received.some((d) => d.event.task?.id === t.id)), {
+    what: 'a delivery for every ended task',
+  });
+  const before = await scrapeMetrics();
+  expect(before.value('claude_worker_webhook_backlog')).toBe(ended.length);
+  expect(before.types.get('claude_worker_webhook_backlog')).toBe('gauge');
+  for (const kind of ['usage_limit', 'daily_budget']) expect(before.value('claude_worker_queue_paused', { kind })).toBe(0);
+  expect(before.value('claude_worker_queue_paused_until_seconds')).toBe(0);
+
+  // Paused as a runner on another node pauses it: in the database.
+  const store = await openSqliteStore(join(home, 'tasks.db'));
+  try {
+    const pause = await store.pauseQueue({ kind: 'daily_budget', reason: 'daily budget reached', delayMs: 3600_000 });
+    const paused = await scrapeMetrics();
+    expect(paused.value('claude_worker_queue_paused', { kind: 'daily_budget' })).toBe(1);
+    expect(paused.value('claude_worker_queue_paused', { kind: 'usage_limit' })).toBe(0);
+    expect(paused.value('claude_worker_queue_paused_until_seconds')).toBe(pause.paused_until / 1000);
+  } finally {
+    await store.close();
+  }
+  expect((await server.client.resumeQueue()).resumed).toBe(true);
+  const resumed = await scrapeMetrics();
+  expect(resumed.value('claude_worker_queue_paused', { kind: 'daily_budget' })).toBe(0);
+  expect(resumed.value('claude_worker_queue_paused_until_seconds')).toBe(0);
+
+  // The pause and its end are owed too, once made (sent and refused).
+  await receiver.waitFor((d) => d.event.type === 'queue.resumed', 'queue.resumed');
+  expect((await scrapeMetrics()).value('claude_worker_webhook_backlog')).toBe(ended.length + 2);
 });

@@ -3,8 +3,7 @@
  * nodes every scrape of the API sees the work of all of them (worker nodes
  * serve no HTTP). Each group registers its metrics once; before each scrape
  * the exporter calls `refresh`, and the metrics' collect callbacks report
- * what it read. Further families (pauses, the webhook backlog) are one more
- * group in the exporter's list.
+ * what it read. A further family is one more group in the exporter's list.
  */
 export interface MetricGroup {
   /** Reads what the group's metrics report at this scrape. */

@@ -2,6 +2,7 @@
 import { Registry } from 'prom-client';
 import type { TaskStore } from '../../store/task-store.js';
 import type { MetricGroup } from './metric-group.js';
+import { queueMetrics } from './queue-metrics.js';
 import { taskMetrics } from './task-metrics.js';
 import { workerMetrics } from './worker-metrics.js';
 
@@ -12,10 +13,10 @@ export interface MetricsExporter {
 }
 
 export function createMetricsExporter(
-  store: Pick<TaskStore, 'countByStatus' | 'metricsSnapshot' | 'listWorkers'>,
+  store: Pick<TaskStore, 'countByStatus' | 'metricsSnapshot' | 'listWorkers' | 'readQueuePause' | 'webhookBacklog'>,
 ): MetricsExporter {
   const registry = new Registry();
-  const groups: MetricGroup[] = [taskMetrics(store, registry), workerMetrics(store, registry)];
+  const groups: MetricGroup[] = [taskMetrics(store, registry), workerMetrics(store, registry), queueMetrics(store, registry)];
   return {
     contentType: registry.contentType,
     async scrape() {

@@ -1,14 +1,14 @@
 /**
  * The outbox: events recorded beside the ones the triggers write, and read
  * in id order by the event stream. An operation that records an event in
- * its own transaction (a queue pause, say) runs RECORD_EVENT with
- * eventParams as the *last* statement of that transaction: the function
+ * its own transaction (a queue pause, say) calls recordEvent with that
+ * transaction as the *last* statement of it: the function
  * takes the outbox lock that keeps ids in commit order, held to the commit,
  * and a transaction holding it must not wait for a row lock after it.
  */
 import type { EventRecord, NewEvent } from '../event-records.js';
 import { type EventRow, LAST_EVENT_ID, readEventsAfter, toEventRecord } from '../sql/events.js';
-import type { PostgresContext } from './pool.js';
+import type { PostgresContext, Sql } from './pool.js';
 import { POSTGRES_DIALECT } from './row.js';
 
 export const RECORD_EVENT = `SELECT claude_worker_record_event(@type, @task_id, @orchestration_id, @data::jsonb) AS id`;
@@ -24,8 +24,9 @@ export function eventParams(event: NewEvent) {
 
 const READ_AFTER = readEventsAfter(POSTGRES_DIALECT);
 
-export async function recordEvent(ctx: PostgresContext, event: NewEvent): Promise<number> {
-  const [row] = await ctx.rows<{ id: number }>(RECORD_EVENT, eventParams(event));
+/** Records `event` on `sql`: the pool (a transaction of its own) or, last, in a transaction under way. */
+export async function recordEvent(sql: Sql, event: NewEvent): Promise<number> {
+  const [row] = await sql.rows<{ id: number }>(RECORD_EVENT, eventParams(event));
   return Number(row!.id);
 }
 

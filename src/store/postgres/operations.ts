@@ -20,5 +20,5 @@ export { usage } from './usage.js';
 export { listWorkers, registerWorker, setWorkerState, workerHeartbeat } from './workers.js';
 export { metricsSnapshot } from './metrics.js';
 export { lastEventId, readEvents, recordEvent } from './events.js';
-export { claimWebhookDeliveries, settleWebhookDelivery } from './webhook-deliveries.js';
+export { claimWebhookDeliveries, settleWebhookDelivery, webhookBacklog } from './webhook-deliveries.js';
 export { fanOutWebhooks } from './webhook-fan-out.js';

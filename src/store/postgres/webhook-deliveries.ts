@@ -1,6 +1,7 @@
 /**
  * A sender's leases on webhook deliveries: taking the due ones (SKIP LOCKED,
- * so two nodes never take the same), and settling each once it was sent or failed.
+ * so two nodes never take the same), and settling each once it was sent or
+ * failed; and how many are still owed.
  */
 import { randomUUID } from 'node:crypto';
 import type { DeliveryLease, DeliveryOutcome, WebhookDelivery } from '../event-records.js';
@@ -12,6 +13,7 @@ import {
   markDelivered,
   markFailed,
   toEventRecord,
+  WEBHOOK_BACKLOG,
 } from '../sql/events.js';
 import type { PostgresContext } from './pool.js';
 import { msInterval, POSTGRES_DIALECT } from './row.js';
@@ -70,4 +72,9 @@ export async function settleWebhookDelivery(
         retry_window_ms: outcome.retryWindowMs,
       });
   return changed > 0;
+}
+
+export async function webhookBacklog(ctx: PostgresContext): Promise<number> {
+  const [row] = await ctx.rows<{ count: string }>(WEBHOOK_BACKLOG);
+  return Number(row!.count);
 }

@@ -55,6 +55,9 @@ export function fanOut(d: Dialect, types: readonly string[]): string {
   ON CONFLICT (event_id, url) DO NOTHING`;
 }
 
+/** Deliveries still owed: neither delivered nor given up (leased ones included). */
+export const WEBHOOK_BACKLOG = `SELECT count(*) AS count FROM webhook_deliveries WHERE delivered_at IS NULL AND given_up_at IS NULL`;
+
 /** The deliveries due now, oldest first, not delivered nor given up; `lock` is the row-locking clause, if any. */
 export function dueDeliveries(d: Dialect, lock: string): string {
   return `

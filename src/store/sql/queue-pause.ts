@@ -3,10 +3,13 @@
  * of a running task, and the day's spend. One row at most (`id = 1`).
  */
 import type { Dialect } from '../dialect.js';
+import type { NewEvent } from '../event-records.js';
 import type { QueuePauseRecord } from '../task-records.js';
 import { LEASE_CLEARED } from './tasks.js';
 
 export function pauseStatements(d: Dialect) {
+  const columns = `kind, reason, ${d.epochMs('paused_at')} AS paused_at, ${d.epochMs('paused_until')} AS paused_until,
+             probe_task_id, ${d.epochMs('probe_started_at')} AS probe_started_at`;
   return {
     // A pause that already lasts longer keeps its end and reason: two runners
     // that hit the limit at once must not shorten each other's pause. A new
@@ -21,11 +24,11 @@ export function pauseStatements(d: Dialect) {
                                  THEN excluded.paused_until ELSE queue_pause.paused_until END,
              probe_task_id = NULL,
              probe_started_at = NULL`,
-    read: `
-      SELECT kind, reason, ${d.epochMs('paused_at')} AS paused_at, ${d.epochMs('paused_until')} AS paused_until,
-             probe_task_id, ${d.epochMs('probe_started_at')} AS probe_started_at
-        FROM queue_pause WHERE id = 1`,
-    lift: `DELETE FROM queue_pause WHERE id = 1`,
+    read: `SELECT ${columns} FROM queue_pause WHERE id = 1`,
+    // The pause before a write, and the database's now: whether the write is news (see pausedEvent).
+    readBefore: `SELECT ${d.epochMs('paused_until')} AS paused_until, ${d.epochMs(d.now)} AS now FROM queue_pause WHERE id = 1`,
+    // Returns the pause lifted: only the transaction that deleted it reports queue.resumed.
+    lift: `DELETE FROM queue_pause WHERE id = 1 RETURNING ${columns}`,
     // Tasks a limit sent back wait for its reset; lifted by hand, they may start now.
     releaseDeferred: `
       UPDATE tasks SET run_at = ${d.now}
@@ -33,10 +36,57 @@ export function pauseStatements(d: Dialect) {
     // Only once the pause is over: a new limit report in between started the probing over.
     probeThrough: `
       DELETE FROM queue_pause
-       WHERE id = 1 AND probe_task_id = @task_id AND paused_until <= ${d.now}`,
+       WHERE id = 1 AND probe_task_id = @task_id AND paused_until <= ${d.now}
+      RETURNING ${columns}`,
     // What every task that ended today (UTC) cost: the figure the daily budget caps.
     spentToday: `SELECT COALESCE(SUM(cost_usd), 0) AS spent FROM tasks WHERE ended_at >= ${d.utcDayStart('0')}`,
   };
+}
+
+/** The pause as a write found it (see `readBefore`); absent when there was none. */
+export interface PauseBefore {
+  paused_until: number | string;
+  now: number | string;
+}
+
+/**
+ * A pause that ends later than it did by less than this is no news: runners
+ * that hit the limit together each report the same reset, moments apart.
+ */
+const PAUSE_NEWS_MS = 60_000;
+
+function pauseData(pause: QueuePauseRecord) {
+  return { paused_until: new Date(Number(pause.paused_until)).toISOString(), reason: pause.reason, kind: pause.kind };
+}
+
+/**
+ * `queue.paused` when a write started a pause (there was none, or it was
+ * over and its probe running) or put its end off; null when it only
+ * repeated one already known.
+ */
+export function pausedEvent(before: PauseBefore | undefined, after: QueuePauseRecord): NewEvent | null {
+  const news =
+    before === undefined ||
+    Number(before.paused_until) <= Number(before.now) ||
+    Number(after.paused_until) - Number(before.paused_until) >= PAUSE_NEWS_MS;
+  return news ? { type: 'queue.paused', data: pauseData(after) } : null;
+}
+
+/** A pause as a write left it, and its queue.paused event when the write was news. */
+export interface PauseWritten {
+  pause: QueuePauseRecord;
+  news: NewEvent | null;
+}
+
+/** `task.paused`: a usage limit sent the running task back to the queue until `pause` ends. */
+export function taskPausedEvent(taskId: number, pause: QueuePauseRecord): NewEvent {
+  const { paused_until, reason } = pauseData(pause);
+  return { type: 'task.paused', taskId, data: { paused_until, reason } };
+}
+
+/** `queue.resumed`: the pause was lifted by hand (`resume`) or its probe got through (`probe`). */
+export function resumedEvent(lifted: QueuePauseRecord, by: 'resume' | 'probe'): NewEvent {
+  return { type: 'queue.resumed', data: { ...pauseData(lifted), lifted_by: by } };
 }
 
 /**

@@ -1,28 +1,30 @@
 /**
  * A run stopped by a usage limit: the task goes back to the queue until the
- * limit resets, and the queue pauses until then, in one transaction.
+ * limit resets, and the queue pauses until then, in one transaction that
+ * also records task.paused (and queue.paused, when the pause is news).
  */
 import type { TaskStatus } from '../../core/task.js';
 import { CANCELLED_RUN } from '../decisions.js';
-import { deferForLimit as deferStatement, pauseStatements } from '../sql/queue-pause.js';
+import { deferForLimit as deferStatement, taskPausedEvent } from '../sql/queue-pause.js';
 import { DELETE_ATTEMPT, statsParams } from '../sql/tasks.js';
 import type { LimitRecord, Lease } from '../task-store.js';
 import { SQLITE_DIALECT, type SqliteContext } from './context.js';
-import { pauseParams } from './queue-pause.js';
+import { insertEvent } from './events.js';
+import { pauseParams, writePause } from './queue-pause.js';
 import { leaseParams, STATS_ASSIGNMENTS } from './row.js';
 import { endRun, whileOwned } from './run-end.js';
 
 const DEFER = deferStatement(SQLITE_DIALECT, STATS_ASSIGNMENTS);
-const PAUSE = pauseStatements(SQLITE_DIALECT).pause;
 
 export function deferForLimit(ctx: SqliteContext, lease: Lease, limit: LimitRecord): TaskStatus | null {
   return whileOwned(ctx, lease, (row) => {
     const now = ctx.now();
     const pause = pauseParams({ kind: 'usage_limit', reason: limit.reason, delayMs: limit.delayMs }, now);
-    ctx.statement(PAUSE).run(pause);
+    const written = writePause(ctx, pause);
     // Claims skip a task whose cancel was requested: as pending it would wait for ever.
     if (row.cancel_requested_at !== null) {
       endRun(ctx, lease, { ...CANCELLED_RUN, stats: limit.stats });
+      if (written.news) insertEvent(ctx, written.news);
       return 'cancelled';
     }
     ctx.statement(DEFER).run({
@@ -33,6 +35,8 @@ export function deferForLimit(ctx: SqliteContext, lease: Lease, limit: LimitReco
       now,
     });
     ctx.statement(DELETE_ATTEMPT).run(leaseParams(lease));
+    insertEvent(ctx, taskPausedEvent(lease.taskId, written.pause));
+    if (written.news) insertEvent(ctx, written.news);
     return 'pending';
   });
 }

@@ -1,8 +1,8 @@
 /**
  * The outbox: events recorded beside the ones the triggers write, and read
  * in id order by the event stream. An operation that records an event in
- * its own transaction (a queue pause, say) runs INSERT_EVENT with
- * eventParams inside its `ctx.immediate`.
+ * its own transaction (a queue pause, say) calls insertEvent inside its
+ * `ctx.immediate`.
  */
 import type { EventRecord, NewEvent } from '../event-records.js';
 import { type EventRow, LAST_EVENT_ID, readEventsAfter, toEventRecord } from '../sql/events.js';
@@ -25,8 +25,13 @@ export function eventParams(ctx: SqliteContext, event: NewEvent) {
 
 const READ_AFTER = readEventsAfter(SQLITE_DIALECT);
 
+/** Records `event` in the transaction under way; returns its id. */
+export function insertEvent(ctx: SqliteContext, event: NewEvent): number {
+  return (ctx.statement(INSERT_EVENT).get(eventParams(ctx, event)) as { id: number }).id;
+}
+
 export function recordEvent(ctx: SqliteContext, event: NewEvent): number {
-  return ctx.immediate(() => (ctx.statement(INSERT_EVENT).get(eventParams(ctx, event)) as { id: number }).id);
+  return ctx.immediate(() => insertEvent(ctx, event));
 }
 
 export function readEvents(ctx: SqliteContext, afterId: number, limit: number): EventRecord[] {

@@ -1,4 +1,7 @@
-/** A sender's leases on webhook deliveries: taking the due ones, and settling each once it was sent or failed. */
+/**
+ * A sender's leases on webhook deliveries: taking the due ones, and settling
+ * each once it was sent or failed; and how many are still owed.
+ */
 import { randomUUID } from 'node:crypto';
 import type { DeliveryLease, DeliveryOutcome, WebhookDelivery } from '../event-records.js';
 import {
@@ -9,6 +12,7 @@ import {
   markDelivered,
   markFailed,
   toEventRecord,
+  WEBHOOK_BACKLOG,
 } from '../sql/events.js';
 import { SQLITE_DIALECT, type SqliteContext } from './context.js';
 
@@ -51,4 +55,8 @@ export function settleWebhookDelivery(ctx: SqliteContext, lease: DeliveryLease, 
         retry_window_ms: outcome.retryWindowMs,
       });
   return result.changes > 0;
+}
+
+export function webhookBacklog(ctx: SqliteContext): number {
+  return (ctx.statement(WEBHOOK_BACKLOG).get() as { count: number }).count;
 }

@@ -157,15 +157,19 @@ export function describeEventContract(current: CurrentFixture): void {
 
     it('lease a delivery to one sender, and hand it out again when its lease ends unsettled', async () => {
       const { store, clock } = current();
+      expect(await store.webhookBacklog()).toBe(0);
       await completedAndFannedOut(store);
+      expect(await store.webhookBacklog()).toBe(1);
       const [first] = await store.claimWebhookDeliveries(SEND_LEASE_MS, 10);
       expect(await store.claimWebhookDeliveries(SEND_LEASE_MS, 10)).toEqual([]);
+      expect(await store.webhookBacklog(), 'leased, still owed').toBe(1);
 
       await clock.advance(SEND_LEASE_MS + 1);
       const [again] = await store.claimWebhookDeliveries(SEND_LEASE_MS, 10);
       expect(again).toMatchObject({ id: first!.id, attempts: 2 });
       expect(await store.settleWebhookDelivery(first!, { delivered: true }), 'the first lease is gone').toBe(false);
       expect(await store.settleWebhookDelivery(again!, { delivered: true })).toBe(true);
+      expect(await store.webhookBacklog(), 'delivered').toBe(0);
       await clock.advance(SEND_LEASE_MS + 1);
       expect(await store.claimWebhookDeliveries(SEND_LEASE_MS, 10)).toEqual([]);
     });
@@ -177,6 +181,7 @@ export function describeEventContract(current: CurrentFixture): void {
       const [first] = await store.claimWebhookDeliveries(SEND_LEASE_MS, 10);
       expect(await store.settleWebhookDelivery(first!, failed)).toBe(true);
       expect(await store.claimWebhookDeliveries(SEND_LEASE_MS, 10)).toEqual([]);
+      expect(await store.webhookBacklog(), 'to be sent again').toBe(1);
 
       await clock.advance(RETRY_MS + 1);
       const [second] = await store.claimWebhookDeliveries(SEND_LEASE_MS, 10);
@@ -185,6 +190,7 @@ export function describeEventContract(current: CurrentFixture): void {
       expect(await store.settleWebhookDelivery(second!, failed)).toBe(true);
       await clock.advance(RETRY_MS + 1);
       expect(await store.claimWebhookDeliveries(SEND_LEASE_MS, 10), 'given up').toEqual([]);
+      expect(await store.webhookBacklog(), 'given up').toBe(0);
     });
   });
 }

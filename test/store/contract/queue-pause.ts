@@ -120,6 +120,80 @@ export function describeQueuePauseContract(current: CurrentFixture): void {
       expect(await store.claim(WORKER_A, LEASE_MS)).toMatchObject({ probe: false, task: { id: lease.taskId } });
     });
 
+    it('records task.paused and queue.paused when a usage limit sends a task back, and a repeated report not again', async () => {
+      const { store } = current();
+      const first = await runningTask(store);
+      const second = await runningTask(store);
+      const before = await store.lastEventId();
+
+      await store.deferForLimit(first.lease, LIMIT);
+      // A second runner reports the same reset a moment later: no news for the queue.
+      await store.deferForLimit(second.lease, LIMIT);
+      const pause = (await store.readQueuePause())!;
+      const pausedUntil = new Date(pause.paused_until).toISOString();
+      const events = await store.readEvents(before, 100);
+      // Within one transaction the dialects order the trigger's events and these differently.
+      expect(events.map((event) => `${event.type} ${event.task_id}`).sort()).toEqual(
+        [
+          `task.pending ${first.lease.taskId}`,
+          `task.paused ${first.lease.taskId}`,
+          'queue.paused null',
+          `task.pending ${second.lease.taskId}`,
+          `task.paused ${second.lease.taskId}`,
+        ].sort(),
+      );
+      const ofType = (type: string) => events.filter((event) => event.type === type).map((event) => event.data);
+      // Each says when the pause ended as its write left it; the second put it off by moments.
+      const [firstPaused, secondPaused] = ofType('task.paused');
+      expect(secondPaused).toEqual({ paused_until: pausedUntil, reason: LIMIT.reason });
+      expect(ofType('queue.paused')).toEqual([{ ...firstPaused, kind: 'usage_limit' }]);
+      expect(firstPaused).toEqual({ paused_until: expect.any(String), reason: LIMIT.reason });
+      expect(Date.parse(pausedUntil) - Date.parse(firstPaused!.paused_until as string)).toBeLessThan(60_000);
+    });
+
+    it('records queue.paused when a pause starts or is put off, not when a shorter one is kept', async () => {
+      const { store } = current();
+      const before = await store.lastEventId();
+      await store.pauseQueue({ kind: 'usage_limit', reason: 'first', delayMs: HOUR_MS });
+      await store.pauseQueue({ kind: 'usage_limit', reason: 'sooner', delayMs: 1000 });
+      const later = await store.pauseQueue({ kind: 'daily_budget', reason: 'later', delayMs: 2 * HOUR_MS });
+
+      const events = await store.readEvents(before, 100);
+      expect(events.map((event) => [event.type, event.data?.reason, event.data?.kind])).toEqual([
+        ['queue.paused', 'first', 'usage_limit'],
+        ['queue.paused', 'later', 'daily_budget'],
+      ]);
+      expect(events[1]!.data!.paused_until).toBe(new Date(later.paused_until).toISOString());
+    });
+
+    it('records queue.resumed once when the pause is lifted by hand', async () => {
+      const { store } = current();
+      await store.pauseQueue({ kind: 'daily_budget', reason: 'daily budget reached', delayMs: HOUR_MS });
+      const before = await store.lastEventId();
+
+      expect(await store.resumeQueue()).not.toBeNull();
+      expect(await store.resumeQueue()).toBeNull();
+      const events = await store.readEvents(before, 100);
+      expect(events.map((event) => [event.type, event.data])).toEqual([
+        ['queue.resumed', expect.objectContaining({ kind: 'daily_budget', lifted_by: 'resume' })],
+      ]);
+    });
+
+    it('records queue.resumed once when the probe gets through, however many times it reports', async () => {
+      const { store, clock } = current();
+      const probe = await enqueueTask(store);
+      await store.pauseQueue({ kind: 'usage_limit', reason: 'usage limit reached', delayMs: 1000 });
+      await clock.advance(1000);
+      await claimTask(store, WORKER_A);
+      const before = await store.lastEventId();
+
+      const reports = await Promise.all([store.probeGotThrough(probe), store.probeGotThrough(probe)]);
+      expect(reports.sort()).toEqual([false, true]);
+      expect(await store.probeGotThrough(probe)).toBe(false);
+      const events = await store.readEvents(before, 100);
+      expect(events.map((event) => [event.type, event.data?.lifted_by])).toEqual([['queue.resumed', 'probe']]);
+    });
+
     it("sums what today's (UTC) ended tasks cost", async () => {
       const { store, clock } = current();
       expect(await store.spentToday()).toBe(0);
