@@ -4,11 +4,12 @@
  */
 import type { TaskStatus } from '../../core/task.js';
 import { CANCELLED_RUN } from '../decisions.js';
-import { deferForLimit as deferStatement, pauseStatements } from '../sql/queue-pause.js';
+import { deferForLimit as deferStatement, pauseStatements, taskPausedEvent } from '../sql/queue-pause.js';
 import { DELETE_ATTEMPT, statsParams } from '../sql/tasks.js';
 import type { Lease, LimitRecord } from '../task-store.js';
 import type { PostgresContext } from './pool.js';
-import { pauseParams } from './queue-pause.js';
+import { eventParams, RECORD_EVENT } from './events.js';
+import { pauseParams, recordPaused } from './queue-pause.js';
 import { leaseParams, POSTGRES_DIALECT, STATS_ASSIGNMENTS } from './row.js';
 import { endRun, whileOwned } from './run-end.js';
 
@@ -22,6 +23,7 @@ export async function deferForLimit(ctx: PostgresContext, lease: Lease, limit: L
     // Claims skip a task whose cancel was requested: as pending it would wait for ever.
     if (row.cancel_requested_at !== null) {
       await endRun(tx, lease, { ...CANCELLED_RUN, stats: limit.stats });
+      await recordPaused(tx);
       return 'cancelled';
     }
     await tx.run(DEFER, {
@@ -31,6 +33,9 @@ export async function deferForLimit(ctx: PostgresContext, lease: Lease, limit: L
       error_message: limit.message,
     });
     await tx.run(DELETE_ATTEMPT, leaseParams(lease));
+    // Last: recording takes the outbox lock, held to the commit.
+    const paused = await recordPaused(tx);
+    await tx.rows(RECORD_EVENT, eventParams(taskPausedEvent(lease.taskId, paused)));
     return 'pending';
   });
 }

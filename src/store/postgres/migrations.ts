@@ -189,7 +189,8 @@ export const MIGRATIONS: readonly Migration[] = [
         paused_until timestamptz NOT NULL,
         probe_task_id bigint,
         probe_started_at timestamptz
-      `,
+      );
+    `,
   },
   {
     name: 'events: the outbox of state changes, and webhook deliveries from it',

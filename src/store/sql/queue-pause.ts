@@ -3,6 +3,7 @@
  * of a running task, and the day's spend. One row at most (`id = 1`).
  */
 import type { Dialect } from '../dialect.js';
+import type { NewEvent } from '../event-records.js';
 import type { QueuePauseRecord } from '../task-records.js';
 import { LEASE_CLEARED } from './tasks.js';
 
@@ -37,6 +38,32 @@ export function pauseStatements(d: Dialect) {
     // What every task that ended today (UTC) cost: the figure the daily budget caps.
     spentToday: `SELECT COALESCE(SUM(cost_usd), 0) AS spent FROM tasks WHERE ended_at >= ${d.utcDayStart('0')}`,
   };
+}
+
+/** The outbox event of a pause set (or lengthened): what it is and when it ends, as it now stands. */
+export function queuePausedEvent(pause: QueuePauseRecord): NewEvent {
+  return {
+    type: 'queue.paused',
+    data: { kind: pause.kind, reason: pause.reason, paused_until: new Date(pause.paused_until).toISOString() },
+  };
+}
+
+/** The outbox event of a task a usage limit sent back to the queue until `until`. */
+export function taskPausedEvent(taskId: number, pause: QueuePauseRecord): NewEvent {
+  return {
+    type: 'task.paused',
+    taskId,
+    data: { reason: pause.reason, paused_until: new Date(pause.paused_until).toISOString() },
+  };
+}
+
+/**
+ * The outbox event of a pause ended: lifted by hand (`resume`), or its probe
+ * task got through. The probe is named in the data, not as the event's
+ * task: the event is the queue's, not sent to that task's own webhook.
+ */
+export function queueResumedEvent(cause: 'resume' | 'probe_got_through', probeTaskId: number | null = null): NewEvent {
+  return { type: 'queue.resumed', data: { cause, probe_task_id: probeTaskId } };
 }
 
 /**

@@ -4,11 +4,11 @@
  */
 import type { TaskStatus } from '../../core/task.js';
 import { CANCELLED_RUN } from '../decisions.js';
-import { deferForLimit as deferStatement, pauseStatements } from '../sql/queue-pause.js';
+import { deferForLimit as deferStatement, pauseStatements, taskPausedEvent } from '../sql/queue-pause.js';
 import { DELETE_ATTEMPT, statsParams } from '../sql/tasks.js';
 import type { LimitRecord, Lease } from '../task-store.js';
 import { SQLITE_DIALECT, type SqliteContext } from './context.js';
-import { pauseParams } from './queue-pause.js';
+import { pauseParams, recordEventIn, recordPaused } from './queue-pause.js';
 import { leaseParams, STATS_ASSIGNMENTS } from './row.js';
 import { endRun, whileOwned } from './run-end.js';
 
@@ -23,6 +23,7 @@ export function deferForLimit(ctx: SqliteContext, lease: Lease, limit: LimitReco
     // Claims skip a task whose cancel was requested: as pending it would wait for ever.
     if (row.cancel_requested_at !== null) {
       endRun(ctx, lease, { ...CANCELLED_RUN, stats: limit.stats });
+      recordPaused(ctx);
       return 'cancelled';
     }
     ctx.statement(DEFER).run({
@@ -33,6 +34,8 @@ export function deferForLimit(ctx: SqliteContext, lease: Lease, limit: LimitReco
       now,
     });
     ctx.statement(DELETE_ATTEMPT).run(leaseParams(lease));
+    const paused = recordPaused(ctx);
+    recordEventIn(ctx, taskPausedEvent(lease.taskId, paused));
     return 'pending';
   });
 }

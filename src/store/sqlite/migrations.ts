@@ -242,7 +242,8 @@ export const MIGRATIONS: readonly Migration[] = [
         paused_until INTEGER NOT NULL,
         probe_task_id INTEGER,
         probe_started_at INTEGER
-      `,
+      );
+    `,
   },
   {
     name: 'events: the outbox of state changes, and webhook deliveries from it',

@@ -120,6 +120,39 @@ export function describeQueuePauseContract(current: CurrentFixture): void {
       expect(await store.claim(WORKER_A, LEASE_MS)).toMatchObject({ probe: false, task: { id: lease.taskId } });
     });
 
+    it('records the pause, the task a limit sent back, and the resumption (by hand or by the probe) in the outbox', async () => {
+      const { store, clock } = current();
+      const types = async (after: number) =>
+        (await store.readEvents(after, 50)).map((event) => [event.type, event.task_id, event.data]);
+      const { lease } = await runningTask(store);
+      const start = await store.lastEventId();
+      await store.deferForLimit(lease, LIMIT);
+      const until = new Date((await store.readQueuePause())!.paused_until).toISOString();
+      // One transaction: in which order its events are numbered is the dialect's.
+      expect(await types(start)).toEqual(
+        expect.arrayContaining([
+          ['task.pending', lease.taskId, null],
+          ['queue.paused', null, { kind: 'usage_limit', reason: LIMIT.reason, paused_until: until }],
+          ['task.paused', lease.taskId, { reason: LIMIT.reason, paused_until: until }],
+        ]),
+      );
+      expect(await types(start)).toHaveLength(3);
+
+      const beforeResume = await store.lastEventId();
+      await store.resumeQueue();
+      await store.resumeQueue();
+      expect(await types(beforeResume)).toEqual([['queue.resumed', null, { cause: 'resume', probe_task_id: null }]]);
+
+      await store.pauseQueue({ kind: 'daily_budget', reason: 'daily budget reached', delayMs: 1000 });
+      await clock.advance(1000);
+      // The task the limit sent back goes first.
+      const [claimed] = await store.claimMany(WORKER_A, LEASE_MS, 2);
+      const probe = claimed!.task.id;
+      const beforeProbe = await store.lastEventId();
+      expect(await store.probeGotThrough(probe)).toBe(true);
+      expect(await types(beforeProbe)).toEqual([['queue.resumed', null, { cause: 'probe_got_through', probe_task_id: probe }]]);
+    });
+
     it("sums what today's (UTC) ended tasks cost", async () => {
       const { store, clock } = current();
       expect(await store.spentToday()).toBe(0);
