@@ -9,6 +9,7 @@ import { api, listTasks } from './api.js';
 import { ErrorNote, StatusBadge } from './common.js';
 import { cost, duration, elapsed, firstLine, STATUSES } from './format.js';
 import { html } from './html.js';
+import { QueuePauseNote } from './queue-pause.js';
 import { subscribe } from './subscribe.js';
 
 /** The board reads this many tasks at first; older ones come with "Show older". */
@@ -41,13 +42,15 @@ export function Board() {
         if (!reading.signal.aborted) setError(failure);
       }
     };
+    // The queue state (running, pending, its pause) moves with the tasks and the queue's events; /health is one small read.
+    const readHealth = () => api('/health', { signal: reading.signal }).then(setHealth, () => {});
     const unsubscribe = subscribe({
       onReady: read,
       onTask: (task) => {
         setTasks((current) => (current === null ? current : withTask(current, task)));
-        // The queue state moves with the tasks; /health is one small read.
-        api('/health', { signal: reading.signal }).then(setHealth, () => {});
+        readHealth();
       },
+      onQueue: readHealth,
       onError: setError,
     });
     return () => {
@@ -90,6 +93,9 @@ export function Board() {
   return html`
     <section class="board">
       <h1>Tasks</h1>
+      <${QueuePauseNote}
+        pause=${health?.paused_until ? { paused_until: health.paused_until, reason: health.pause_reason } : null}
+      />
       <${QueueState} health=${health} />
       <ul class="counts" aria-label="Tasks per status">
         ${STATUSES.map(

@@ -31,14 +31,17 @@ export function OrchestrationPage({ id }) {
     };
   }, [id]);
   if (!graph) return html`<${ErrorNote} error=${error} />${error ? null : html`<p class="muted">Loading…</p>`}`;
-  const spent = graph.tasks.reduce((sum, task) => sum + (task.cost_usd ?? 0), 0);
   return html`<article class="orchestration-page">
     <h1>${graph.name} <${StatusBadge} status=${graph.status} /></h1>
     <p class="muted">
       ${`Orchestration #${graph.id} · ${graph.tasks.length} tasks · failure policy ${graph.failure_policy} · created ${time(graph.created_at)}`}
     </p>
-    <p>
-      Cost <strong>${cost(spent)}</strong>${graph.budget_usd != null ? html` of a budget of ${cost(graph.budget_usd)}` : null}
+    <p class="orchestration-cost">
+      ${
+        graph.budget_usd === null
+          ? html`Cost <strong>${cost(graph.spent_usd)}</strong>`
+          : html`Spent <strong>${cost(graph.spent_usd)}</strong> of ${cost(graph.budget_usd)} budget`
+      }
     </p>
     <${ErrorNote} error=${error} />
     <${Dag} tasks=${graph.tasks} />

@@ -3,6 +3,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { api } from './api.js';
 import { ErrorNote } from './common.js';
 import { html } from './html.js';
+import { QueuePauseNote } from './queue-pause.js';
 import { subscribe } from './subscribe.js';
 
 export function WorkersPage() {
@@ -10,11 +11,12 @@ export function WorkersPage() {
   const [error, setError] = useState(null);
   useEffect(() => {
     const read = () => api('/api/v1/workers').then(setList, setError);
-    // A task that starts or ends changes a worker's running count.
-    return subscribe({ onReady: read, onTask: read });
+    // A task that starts or ends changes a worker's running count; the queue's events its pause.
+    return subscribe({ onReady: read, onTask: read, onQueue: read });
   }, []);
   return html`<section>
     <h1>Workers</h1>
+    <${QueuePauseNote} pause=${list?.queue_pause} />
     <${ErrorNote} error=${error} />
     ${
       list &&

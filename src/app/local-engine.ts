@@ -27,8 +27,6 @@ export interface LocalEngine {
   warnings: ServerWarning[];
   /** The Prometheus metrics of the whole database (every node's tasks and workers). */
   metrics: MetricsExporter;
-  /** Subscribes to "task N changed" as this process's store sees it (the dashboard's live board). */
-  taskChanges(listener: (taskId: number) => void): () => void;
   /**
    * Stops the runner: it claims nothing more, lets running tasks finish for
    * up to `drainTimeoutSeconds`, then releases the rest to the queue; then
@@ -68,7 +66,6 @@ export async function startLocalEngine(config: Config, warn: (line: string) => v
     service: createLocalTaskService({ store, logs, config, warnings }),
     warnings,
     metrics: createMetricsExporter(store),
-    taskChanges: (listener) => store.onTaskChanged(listener),
     async stop() {
       await runner?.shutdown({ graceMs: config.drainTimeoutSeconds * 1000 });
       await retention?.stop();

@@ -43,7 +43,6 @@ export async function runServer(base: Config, listen: ListenOptions, flags: Serv
     logToStderr: true,
     mcp: { policy: config.promptPolicy, cwd: process.cwd() },
     metrics: engine.metrics,
-    taskChanges: engine.taskChanges,
   });
   let url: string;
   try {

@@ -8,7 +8,6 @@ import { serializerCompiler } from 'fastify-type-provider-zod';
 import type { MetricsExporter } from '../service/metrics/metrics-exporter.js';
 import type { TaskService } from '../service/task-service.js';
 import { registerDashboardAssets } from './dashboard/static-assets.js';
-import { registerTaskChangeStream, type TaskChangeFeed } from './dashboard/task-changes.js';
 import { registerErrorReplies } from './error-reply.js';
 import { EventStreams } from './event-stream.js';
 import { MAX_PATH_PARAM_CHARS, replyToClientError, replyToRoutingError } from './framework-errors.js';
@@ -49,12 +48,6 @@ export interface AppOptions {
   mcp: McpEndpointOptions;
   /** Serves GET /metrics; without it there is no such route. */
   metrics?: MetricsExporter;
-  /**
-   * This process's "task changed" signals, which feed the dashboard's live
-   * board; without them the dashboard is not served (a service whose store
-   * is elsewhere has none).
-   */
-  taskChanges?: TaskChangeFeed;
 }
 
 export function buildApp(service: TaskService, options: AppOptions): FastifyInstance {
@@ -91,10 +84,7 @@ export function buildApp(service: TaskService, options: AppOptions): FastifyInst
     if (options.metrics) registerMetricsRoute(routes, options.metrics);
     registerOpenApiRoute(routes);
     registerMcpEndpoint(routes, service, options.mcp);
-    if (options.taskChanges) {
-      registerDashboardAssets(routes);
-      registerTaskChangeStream(routes, service, streams, options.taskChanges);
-    }
+    registerDashboardAssets(routes);
   });
   return app;
 }

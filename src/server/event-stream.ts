@@ -32,6 +32,8 @@ export class EventStream {
       // Tells nginx-style proxies not to buffer the stream.
       'x-accel-buffering': 'no',
     });
+    // The client learns the stream is open now, not at the first event: a quiet stream may send none for long.
+    response.flushHeaders();
     response.on('close', () => this.stopped.abort());
     this.keepAlive = setInterval(() => this.write(': keep-alive\n\n'), KEEP_ALIVE_MS);
     this.keepAlive.unref();

@@ -199,13 +199,14 @@ describe('the submit form', () => {
 });
 
 describe('the orchestration page', () => {
-  it('draws the diamond example as 4 nodes and 4 edges with their statuses, live, and a node opens its task', async () => {
+  it('draws the diamond example as 4 nodes and 4 edges with their statuses, live, with its spend of its budget, and a node opens its task', async () => {
     await writeFile(resultGate, '');
     const project = join(cli.home, 'diamond');
     await mkdir(project);
     const example = JSON.parse(await readFile(DIAMOND, 'utf8')) as CreateOrchestrationInput;
     const { orchestration } = await server.client.submitOrchestration({
       ...example,
+      budget_usd: 10,
       tasks: example.tasks.map((task) => ({
         ...task,
         execution_prompt: `[fake:success] ${task.execution_prompt}`,
@@ -224,6 +225,8 @@ describe('the orchestration page', () => {
     const statuses = await page.$$eval('svg.dag .node', (nodes) => nodes.map((node) => node.getAttribute('data-status')));
     expect(statuses).toEqual(['completed', 'completed', 'completed', 'completed']);
     await page.waitForSelector('.orchestration-page h1 .status-completed');
+    // Four tasks at the fake agent's $0.0123 each.
+    expect(await page.textContent('.orchestration-cost')).toMatch(/^\s*Spent \$0\.0492 of \$10\.00 budget\s*$/);
     await screenshot('orchestration');
 
     await page.click('svg.dag .node[data-identifier="tests"]');

@@ -1,7 +1,7 @@
 /**
  * The dashboard's page and assets as the server serves them: from the
  * package, with a Content-Security-Policy that allows no inline script,
- * open without the token (they hold no data) while its stream needs it.
+ * open without the token (they hold no data) while its event stream needs it.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { createApiFixture, type ApiFixture } from '../support/api-fixture.js';
@@ -11,12 +11,9 @@ let api: ApiFixture;
 
 afterEach(async () => api?.close());
 
-/** No change signals reach these tests; the stream's feed is only needed to serve the dashboard. */
-const quietFeed = () => () => {};
-
 describe('the dashboard page', () => {
   it('is served at / with a policy that allows only its own scripts, styles and connections', async () => {
-    api = await createApiFixture({ taskChanges: quietFeed });
+    api = await createApiFixture();
     const page = await api.app.inject({ method: 'GET', url: '/' });
     expect(page.statusCode).toBe(200);
     expect(page.headers['content-type']).toBe('text/html; charset=utf-8');
@@ -34,27 +31,22 @@ describe('the dashboard page', () => {
     }
   });
 
-  it('is open without the token, while its change stream and the API need it', async () => {
-    api = await createApiFixture({ token: TOKEN, taskChanges: quietFeed });
+  it('is open without the token, while its event stream and the API need it', async () => {
+    api = await createApiFixture({ token: TOKEN });
     expect((await api.app.inject({ method: 'GET', url: '/' })).statusCode).toBe(200);
     const script = await api.app.inject({ method: 'GET', url: '/assets/app.js' });
     expect(script.statusCode).toBe(200);
     expect(script.headers['content-type']).toBe('text/javascript; charset=utf-8');
-    expect((await api.app.inject({ method: 'GET', url: '/api/v1/dashboard/task-changes' })).statusCode).toBe(401);
+    expect((await api.app.inject({ method: 'GET', url: '/api/v1/events' })).statusCode).toBe(401);
     expect((await api.app.inject({ method: 'GET', url: '/api/v1/tasks' })).statusCode).toBe(401);
   });
 
   it('serves no other file, and refuses a page load from another origin', async () => {
-    api = await createApiFixture({ taskChanges: quietFeed });
+    api = await createApiFixture();
     for (const url of ['/assets/main.js', '/assets/..%2F..%2Fpackage.json', '/assets/index.html']) {
       expect((await api.app.inject({ method: 'GET', url })).statusCode, url).toBe(404);
     }
     const crossOrigin = await api.app.inject({ method: 'GET', url: '/', headers: { origin: 'http://evil.example' } });
     expect(crossOrigin.statusCode).toBe(403);
-  });
-
-  it('is not served by an app without change signals', async () => {
-    api = await createApiFixture();
-    expect((await api.app.inject({ method: 'GET', url: '/' })).statusCode).toBe(404);
   });
 });

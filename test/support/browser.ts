@@ -83,7 +83,7 @@ export async function openWatchedPage(
   page.on('requestfailed', (request) => {
     // The page ends its own event streams when it leaves a view; that is not a failure.
     const ownStreamClosed =
-      request.failure()?.errorText === 'net::ERR_ABORTED' && /\/(logs\?follow=1|dashboard\/task-changes)$/.test(request.url());
+      request.failure()?.errorText === 'net::ERR_ABORTED' && /\/(logs\?follow=1|events)$/.test(request.url());
     if (!ownStreamClosed) watched.problems.push(`request failed: ${request.url()} (${request.failure()?.errorText})`);
   });
   page.on('response', (response) => {
