@@ -68,7 +68,11 @@ it('server start --no-worker serves the API and runs nothing: health says 0 work
     const submitted = JSON.parse((await cli.run(['run', '[fake:success] x', '--dir', cli.home, '--json'])).stdout) as Task;
     const status = JSON.parse((await cli.run(['server', 'status', '--json'])).stdout) as { health: Health };
     expect(status.health).toMatchObject({ max_concurrency: 0, pending: 1, running: 0 });
-    expect(JSON.parse((await cli.run(['workers', '--json'])).stdout)).toEqual({ workers: [], retention_seconds: 86_400 });
+    expect(JSON.parse((await cli.run(['workers', '--json'])).stdout)).toEqual({
+      workers: [],
+      retention_seconds: 86_400,
+      queue_pause: null,
+    });
     expect((await cli.run(['status', String(submitted.id), '--json'])).stdout).toContain('"status": "pending"');
   } finally {
     await cli.dispose();
