@@ -91,4 +91,6 @@ export type AgentRunResult =
 export interface Agent {
   /** Resolves (never rejects) once the agent's process tree is gone. */
   run(request: AgentRunRequest, observer: AgentObserver): Promise<AgentRunResult>;
+  /** Loads what a first run would otherwise load while its task waits; resolves when done, never rejects. */
+  warmUp?(): Promise<void>;
 }

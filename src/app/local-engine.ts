@@ -27,6 +27,8 @@ export interface LocalEngine {
   warnings: ServerWarning[];
   /** The Prometheus metrics of the whole database (every node's tasks and workers). */
   metrics: MetricsExporter;
+  /** Loads what this process's first task needs (see Agent.warmUp): call it once the process serves. */
+  warmUp(): Promise<void>;
   /**
    * Stops the runner: it claims nothing more, lets running tasks finish for
    * up to `drainTimeoutSeconds`, then releases the rest to the queue; then
@@ -39,10 +41,8 @@ export async function startLocalEngine(config: Config, warn: (line: string) => v
   checkDatabaseDirectory(config);
   const store = await openStore(config.dbPath, { warn });
   const logs = new TaskLogs(config.logDir, store);
-  const runner =
-    config.concurrency > 0
-      ? new Runner({ store, logs, agent: new ClaudeCodeAgent({ executablePath: config.claudeExecutable }), config, warn })
-      : null;
+  const agent = config.concurrency > 0 ? new ClaudeCodeAgent({ executablePath: config.claudeExecutable }) : null;
+  const runner = agent ? new Runner({ store, logs, agent, config, warn }) : null;
   try {
     await runner?.start();
   } catch (error) {
@@ -66,6 +66,7 @@ export async function startLocalEngine(config: Config, warn: (line: string) => v
     service: createLocalTaskService({ store, logs, config, warnings }),
     warnings,
     metrics: createMetricsExporter(store),
+    warmUp: async () => agent?.warmUp(),
     async stop() {
       await runner?.shutdown({ graceMs: config.drainTimeoutSeconds * 1000 });
       await retention?.stop();

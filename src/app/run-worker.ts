@@ -17,6 +17,7 @@ export async function runWorker(config: Config): Promise<void> {
     `${config.workerName} running ${config.concurrency} task(s) at a time from ${describeDatabase(config.dbPath)} ` +
       `(pid ${process.pid}, labels ${labels || 'none'})`,
   );
+  void engine.warmUp();
   await waitForStopSignal(log, config.drainTimeoutSeconds);
   await engine.stop();
   log('stopped');

@@ -69,6 +69,8 @@ export async function runServer(base: Config, listen: ListenOptions, flags: Serv
   }
   const runs = config.concurrency > 0 ? `${config.concurrency} tasks at a time` : 'no worker: tasks run on `worker` nodes';
   log(`listening on ${url} (pid ${process.pid}, ${runs}, database ${describeDatabase(config.dbPath)})`);
+  // In the background: the server answers already.
+  void engine.warmUp();
 
   await waitForStopSignal(log, drainTimeoutSeconds);
   await app.close();

@@ -47,5 +47,7 @@ async function answers(config: Config): Promise<boolean> {
 async function openStandalone(config: Config, log: (line: string) => void): Promise<TaskBackend> {
   const engine = await startLocalEngine(config, log);
   log(`standalone mode: ${config.concurrency} tasks at a time, database ${describeDatabase(config.dbPath)}`);
+  // Before the first request: a planner's first create_task would otherwise wait for the Agent SDK to load.
+  await engine.warmUp();
   return { mode: 'standalone', service: engine.service, close: () => engine.stop() };
 }
