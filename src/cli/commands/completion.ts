@@ -6,6 +6,7 @@
 import { Argument, type Command } from 'commander';
 import { loadConfig } from '../../core/config.js';
 import { ClaudeWorkerClient } from '../../client/http-client.js';
+import { httpFetch } from '../../client/http-fetch.js';
 import { bashScript } from '../completion/bash.js';
 import { commandTree } from '../completion/command-tree.js';
 import { fishScript } from '../completion/fish.js';
@@ -48,7 +49,8 @@ Load it:
       const client = new ClaudeWorkerClient({
         baseUrl: config.serverUrl,
         token: config.token,
-        fetch: (input, init) => fetch(input, { ...init, signal: AbortSignal.timeout(COMPLETE_TIMEOUT_MS) }),
+        // node:http, as every CLI command: the global fetch would compile undici first.
+        fetch: (input, init) => httpFetch(input, { ...init, signal: AbortSignal.timeout(COMPLETE_TIMEOUT_MS) }),
       });
       try {
         const lines =
