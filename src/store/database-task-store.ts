@@ -24,6 +24,8 @@ export interface StoreDatabase<C> {
   readonly operations: StoreOperations<C>;
   /** Graph tasks moved by the writes since the last call (dependents promoted or skipped), to announce. */
   takeMoved(): MovedTask[];
+  /** How long a group of completions gathers before it is written (see group-commit.ts); 0: the next turn of the event loop. */
+  readonly completionGatherMs: number;
   /** How long a claimer with nothing to do may sleep before it polls, given the most it asked for. */
   pollIntervalMs(maxWaitMs: number): number;
   close(): Promise<void>;
@@ -41,7 +43,7 @@ export class DatabaseTaskStore<C, D extends StoreDatabase<C> = StoreDatabase<C>>
   ) {
     this.ops = database.operations;
     this.ctx = database.ctx;
-    this.completions = new CompletionGroups(async (group) => this.ops.completeMany(this.ctx, group));
+    this.completions = new CompletionGroups(async (group) => this.ops.completeMany(this.ctx, group), database.completionGatherMs);
   }
 
   async enqueue(spec: Records.EnqueueSpec): Promise<Records.EnqueueResult> {

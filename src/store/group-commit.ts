@@ -5,8 +5,9 @@
  * fsync) on SQLite. Each is still fenced by its own lease, and each caller
  * gets its own answer. With many short tasks ending at once, one write per
  * task bound a node (a round trip each on PostgreSQL, an fsync each on
- * SQLite); a lone task waits for no one: its group is written on the next
- * turn of the event loop.
+ * SQLite). A group is written `gatherMs` after its first completion (0:
+ * on the next turn of the event loop), so a lone task waits for hardly
+ * anyone.
  */
 import type { CompletedRun, Completion } from './store-operations.js';
 
@@ -26,7 +27,10 @@ export class CompletionGroups {
   /** A write is scheduled or under way: it takes whatever is waiting once it gets there. */
   private busy = false;
 
-  constructor(private readonly writeGroup: WriteGroup) {}
+  constructor(
+    private readonly writeGroup: WriteGroup,
+    private readonly gatherMs: number,
+  ) {}
 
   /** Completes the run with the next group; null when its lease no longer owned the task. */
   complete(completion: Completion): Promise<CompletedRun | null> {
@@ -34,7 +38,8 @@ export class CompletionGroups {
       this.waiting.push({ completion, resolve, reject });
       if (this.busy) return;
       this.busy = true;
-      setImmediate(() => void this.writeWaiting());
+      if (this.gatherMs > 0) setTimeout(() => void this.writeWaiting(), this.gatherMs);
+      else setImmediate(() => void this.writeWaiting());
     });
   }
 
