@@ -9,6 +9,7 @@ import type { Labels } from '../core/labels.js';
 import type { RunStats, TaskStatus } from '../core/task.js';
 import type * as Outbox from './event-records.js';
 import type * as Graphs from './orchestration-records.js';
+import { CompletionGroups } from './group-commit.js';
 import type { MovedTask, StoreOperations } from './store-operations.js';
 import { StoreSignals } from './store-signals.js';
 // One namespace: the methods take and return the task-store records, named as the interface names them.
@@ -23,6 +24,8 @@ export interface StoreDatabase<C> {
   readonly operations: StoreOperations<C>;
   /** Graph tasks moved by the writes since the last call (dependents promoted or skipped), to announce. */
   takeMoved(): MovedTask[];
+  /** How long a group of completions gathers before it is written (see group-commit.ts); 0: the next turn of the event loop. */
+  readonly completionGatherMs: number;
   /** How long a claimer with nothing to do may sleep before it polls, given the most it asked for. */
   pollIntervalMs(maxWaitMs: number): number;
   close(): Promise<void>;
@@ -31,6 +34,7 @@ export interface StoreDatabase<C> {
 export class DatabaseTaskStore<C, D extends StoreDatabase<C> = StoreDatabase<C>> implements TaskStore {
   private readonly ops: StoreOperations<C>;
   private readonly ctx: C;
+  private readonly completions: CompletionGroups;
 
   constructor(
     /** The database under the store, for what only it has (PostgreSQL's listener state). */
@@ -39,6 +43,7 @@ export class DatabaseTaskStore<C, D extends StoreDatabase<C> = StoreDatabase<C>>
   ) {
     this.ops = database.operations;
     this.ctx = database.ctx;
+    this.completions = new CompletionGroups(async (group) => this.ops.completeMany(this.ctx, group), database.completionGatherMs);
   }
 
   async enqueue(spec: Records.EnqueueSpec): Promise<Records.EnqueueResult> {
@@ -96,7 +101,8 @@ export class DatabaseTaskStore<C, D extends StoreDatabase<C> = StoreDatabase<C>>
   }
 
   async complete(lease: Records.Lease, result: Records.CompletedResult): Promise<boolean> {
-    return this.afterCost(lease.taskId, await this.ops.complete(this.ctx, lease, result));
+    const run = await this.completions.complete({ lease, result });
+    return this.afterCost(lease.taskId, run?.status ?? null, run?.inGraph);
   }
 
   async fail(lease: Records.Lease, failure: Records.FailureRecord, retryDelayMs: number | null): Promise<boolean> {
@@ -298,10 +304,12 @@ export class DatabaseTaskStore<C, D extends StoreDatabase<C> = StoreDatabase<C>>
    * orchestration to its budget. That is a transaction of its own, after the
    * end committed: the sum must see what tasks ending at the same moment on
    * other nodes spent. A process that dies in between leaves it to the next
-   * of the orchestration's tasks to end.
+   * of the orchestration's tasks to end. A task known to be on its own
+   * (`inGraph` false) has no budget to hold: no round trip for it.
    */
-  private async afterCost(taskId: number, status: TaskStatus | null): Promise<boolean> {
+  private async afterCost(taskId: number, status: TaskStatus | null, inGraph = true): Promise<boolean> {
     if (!this.announce(taskId, status)) return false;
+    if (!inGraph) return true;
     const { skipped, stopping } = await this.ops.enforceBudget(this.ctx, taskId);
     this.signals.tasksMoved(skipped.map((id) => ({ taskId: id, status: 'skipped' as const })));
     for (const id of stopping) {

@@ -5,7 +5,18 @@
 import type { FailurePolicy } from '../core/orchestration.js';
 import type { FailureCode, RunStats, TaskStatus } from '../core/task.js';
 import type { RunEnd } from './run-end.js';
-import type { FailureRecord } from './task-records.js';
+import type { CompletedResult, FailureRecord } from './task-records.js';
+
+/** How a run the agent finished ends. Success makes the errors of earlier attempts moot. */
+export function completedRun(result: CompletedResult): RunEnd {
+  return {
+    status: 'completed',
+    error: null,
+    finalSummary: result.final_summary,
+    stats: result,
+    attempt: { outcome: 'completed', error: null },
+  };
+}
 
 /**
  * The error every cancelled task carries, whatever stage the cancel found it

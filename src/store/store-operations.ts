@@ -52,6 +52,22 @@ export class MovedTasks {
   }
 }
 
+/** A run to record as completed: the lease that fences it, and what the agent reported. */
+export interface Completion {
+  lease: Records.Lease;
+  result: Records.CompletedResult;
+}
+
+/**
+ * A completion that was written. `inGraph`: the task belongs to an
+ * orchestration, so its cost counts against that orchestration's budget;
+ * a task on its own has none to check.
+ */
+export interface CompletedRun {
+  status: TaskStatus;
+  inGraph: boolean;
+}
+
 /**
  * The ending writes return the status the task moved to, or null when the
  * lease no longer owned it (nothing was written).
@@ -71,7 +87,13 @@ export interface StoreOperations<C> {
   recordMerge(ctx: C, taskId: number, merge: Records.MergeRecord): Awaitable<boolean>;
   appendLog(ctx: C, lines: readonly Records.TaskLogLine[]): Awaitable<void>;
   heartbeat(ctx: C, leases: readonly Records.Lease[], leaseMs: number): Awaitable<Records.HeartbeatResult[]>;
-  complete(ctx: C, lease: Records.Lease, result: Records.CompletedResult): Awaitable<TaskStatus | null>;
+  /**
+   * running → completed for every run given, in one transaction where the
+   * database allows (group commit); each is fenced by its own lease. One
+   * answer per completion, in the same order: null for a lease that no
+   * longer owns its task (nothing written for that one; the others go on).
+   */
+  completeMany(ctx: C, completions: readonly Completion[]): Awaitable<(CompletedRun | null)[]>;
   fail(ctx: C, lease: Records.Lease, failure: Records.FailureRecord, retryDelayMs: number | null): Awaitable<TaskStatus | null>;
   release(ctx: C, lease: Records.Lease): Awaitable<TaskStatus | null>;
   markCancelled(ctx: C, lease: Records.Lease, stats?: Partial<RunStats>): Awaitable<TaskStatus | null>;

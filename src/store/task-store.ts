@@ -111,7 +111,11 @@ export interface TaskStore {
   /** Extends all given leases in one statement and reports cancel requests, one result per lease in the same order. */
   heartbeat(leases: readonly Lease[], leaseMs: number): Promise<HeartbeatResult[]>;
 
-  /** running → completed (fenced). */
+  /**
+   * running → completed (fenced). Completions made at the same moment are
+   * written together (group commit, see group-commit.ts), each still fenced
+   * by its own lease and answered on its own.
+   */
   complete(lease: Lease, result: CompletedResult): Promise<boolean>;
 
   /**

@@ -137,6 +137,31 @@ describe('Runner', () => {
     for (const id of ids) expect((await h.service.get(id)).attempts).toBe(1);
   });
 
+  it('records each task of several that end at the same moment with its own result and its whole log', async () => {
+    // All four are held until all four run, then end together: their completions are written as one group.
+    let started = 0;
+    let release!: () => void;
+    const together = new Promise<void>((resolve) => (release = resolve));
+    const agent: Agent = {
+      async run(request, observer) {
+        observer.onActivity({ line: `[work] ${request.prompt}` });
+        if (++started === 4) release();
+        await together;
+        return { outcome: 'completed', summary: `done: ${request.prompt}`, stats: { ...emptyRunStats(), cost_usd: 0.01 } };
+      },
+    };
+    const ids = [];
+    for (let i = 0; i < 4; i++) ids.push(await h.submit(`task ${i}`));
+    await h.startRunner({ concurrency: 4, agent });
+    for (const id of ids) await untilStatus(id, 'completed');
+    for (const [i, id] of ids.entries()) {
+      expect(await h.service.get(id)).toMatchObject({ final_summary: `done: task ${i}`, attempts: 1, cost_usd: 0.01 });
+      const log = await h.logs.readSummary(id);
+      expect(log).toContain(`[work] task ${i}`);
+      expect(log).toMatch(/=== completed/);
+    }
+  });
+
   it('writes a readable summary log and the full JSONL event stream for each task', async () => {
     const id = await h.submit('[fake:success] write the file');
     await h.startRunner();

@@ -8,6 +8,7 @@ import { afterEach, beforeEach, describe } from 'vitest';
 import { describeBudgetContract } from './contract/budgets.js';
 import { describeCancelContract } from './contract/cancel.js';
 import { describeClaimContract } from './contract/claim.js';
+import { describeCompletionContract } from './contract/completions.js';
 import { describeEnqueueAndReadContract } from './contract/enqueue-and-read.js';
 import { describeEventContract } from './contract/events.js';
 import type { TaskStoreFactory, TaskStoreFixture } from './contract/fixture.js';
@@ -44,6 +45,7 @@ export function describeTaskStoreContract(name: string, factory: TaskStoreFactor
     describeEnqueueAndReadContract(current);
     describeClaimContract(current);
     describeSettleContract(current);
+    describeCompletionContract(current);
     describeLeaseContract(current);
     describeCancelContract(current);
     describeMaintenanceContract(current);

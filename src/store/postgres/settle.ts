@@ -1,28 +1,18 @@
 /**
- * How a runner ends the tasks it owns: complete, fail (maybe to be retried),
- * release on shutdown, or record a cancellation. Every one is fenced by the
+ * How a runner ends the tasks it owns, besides completing them
+ * (complete.ts): fail (maybe to be retried), release on shutdown, or record
+ * a cancellation. Every one is fenced by the
  * lease and returns the task's new status, or null when the lease no longer
  * owns the task (nothing is written then).
  */
 import type { RunStats, TaskStatus } from '../../core/task.js';
 import { CANCELLED_RUN, decideFailure, decideStoppedRun } from '../decisions.js';
-import type { CompletedResult, FailureRecord, Lease } from '../task-store.js';
+import type { FailureRecord, Lease } from '../task-store.js';
 import { notifyWork } from './notify.js';
 import type { PostgresContext } from './pool.js';
 import { DELETE_ATTEMPT, refundAttempt } from '../sql/tasks.js';
 import { leaseParams, POSTGRES_DIALECT } from './row.js';
 import { endRun, endTerminalRun, whileOwned } from './run-end.js';
-
-export async function complete(ctx: PostgresContext, lease: Lease, result: CompletedResult): Promise<TaskStatus | null> {
-  return endTerminalRun(ctx, lease, {
-    status: 'completed',
-    // Success makes the errors of earlier attempts moot.
-    error: null,
-    finalSummary: result.final_summary,
-    stats: result,
-    attempt: { outcome: 'completed', error: null },
-  });
-}
 
 export async function fail(
   ctx: PostgresContext,

@@ -11,7 +11,7 @@ import { statsParams } from '../sql/tasks.js';
 import { settleDependents } from './dependents.js';
 import { LEASE_CLEARED, leaseParams, OWNED_BY_LEASE, STATS_ASSIGNMENTS, type TaskRow } from './row.js';
 
-const SELECT_OWNED = `SELECT * FROM tasks WHERE ${OWNED_BY_LEASE}`;
+export const SELECT_OWNED = `SELECT * FROM tasks WHERE ${OWNED_BY_LEASE}`;
 
 /**
  * Runs `fn` with the task's row, inside one write transaction, if `lease`

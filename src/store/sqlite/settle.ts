@@ -1,30 +1,17 @@
 /**
- * How a runner ends the tasks it owns: complete, fail (maybe to be retried),
- * release on shutdown, or record a cancellation. Every one is fenced by the
+ * How a runner ends the tasks it owns, besides completing them
+ * (complete.ts): fail (maybe to be retried), release on shutdown, or record
+ * a cancellation. Every one is fenced by the
  * lease and returns the task's new status, or null when the lease no longer
  * owns the task (nothing is written then).
  */
 import type { RunStats, TaskStatus } from '../../core/task.js';
 import { decideFailure, decideStoppedRun } from '../decisions.js';
-import type { CompletedResult, FailureRecord, Lease } from '../task-store.js';
+import type { FailureRecord, Lease } from '../task-store.js';
 import { DELETE_ATTEMPT, refundAttempt } from '../sql/tasks.js';
 import { SQLITE_DIALECT, type SqliteContext } from './context.js';
 import { leaseParams } from './row.js';
 import { endRun, whileOwned } from './run-end.js';
-
-export function complete(ctx: SqliteContext, lease: Lease, result: CompletedResult): TaskStatus | null {
-  return whileOwned(ctx, lease, () => {
-    // Success makes the errors of earlier attempts moot.
-    endRun(ctx, lease, {
-      status: 'completed',
-      error: null,
-      finalSummary: result.final_summary,
-      stats: result,
-      attempt: { outcome: 'completed', error: null },
-    });
-    return 'completed';
-  });
-}
 
 export function fail(ctx: SqliteContext, lease: Lease, failure: FailureRecord, retryDelayMs: number | null): TaskStatus | null {
   return whileOwned(ctx, lease, (row) => {

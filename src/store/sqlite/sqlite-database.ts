@@ -41,6 +41,13 @@ export async function openSqliteStore(path: string, options: SqliteStoreOptions 
 
 export class SqliteDatabase implements StoreDatabase<SqliteContext> {
   readonly operations = SQLITE_OPERATIONS;
+  /**
+   * A write here is synchronous and its commit an fsync that holds the event
+   * loop (~1 ms): runs that end a moment apart (their log files close on the
+   * thread pool) share one. Measured, 500 no-op tasks 8 at a time: 0.55
+   * fsyncs per task on the next turn of the event loop, 0.22 with 2 ms.
+   */
+  readonly completionGatherMs = 2;
 
   constructor(readonly ctx: SqliteContext) {}
 
