@@ -50,6 +50,8 @@ export function Board() {
         setTasks((current) => (current === null ? current : withTask(current, task)));
         readHealth();
       },
+      // A new last action moves nothing in the queue: no /health read for it.
+      onProgress: (task) => setTasks((current) => (current === null ? current : withTask(current, task))),
       onQueue: readHealth,
       onError: setError,
     });

@@ -16,12 +16,14 @@ const RETRY_FIRST_MS = 500;
 const RETRY_MAX_MS = 10_000;
 
 /**
- * Returns the unsubscribe. `onTask(task)` for each event about a task, with
- * the task as it is now; `onQueue(event)` for `queue.paused` and
- * `queue.resumed`; `onError(error)` when the stream is refused or drops,
- * `onError(null)` once it resumed.
+ * Returns the unsubscribe. `onTask(task)` for each state change of a task,
+ * with the task as it is now; `onProgress(task)` for a running task's new
+ * last action (`task.progress`, up to a few a second per task, so a view
+ * that shows no last action leaves it out and reads nothing more for it);
+ * `onQueue(event)` for `queue.paused` and `queue.resumed`; `onError(error)`
+ * when the stream is refused or drops, `onError(null)` once it resumed.
  */
-export function subscribe({ onReady, onTask, onQueue, onError }) {
+export function subscribe({ onReady, onTask, onProgress, onQueue, onError }) {
   const stop = new AbortController();
   let retryMs = RETRY_FIRST_MS;
   let lastId = null;
@@ -31,7 +33,9 @@ export function subscribe({ onReady, onTask, onQueue, onError }) {
     const event = JSON.parse(data);
     if (id !== null) lastId = id;
     if (event.type.startsWith('queue.')) onQueue?.(event);
-    else if (event.task) onTask?.(event.task);
+    else if (!event.task) return;
+    else if (event.type === 'task.progress') onProgress?.(event.task);
+    else onTask?.(event.task);
   };
   void (async () => {
     while (!stop.signal.aborted) {

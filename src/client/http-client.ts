@@ -151,7 +151,8 @@ export class ClaudeWorkerClient implements TaskService {
    * The server's state changes as they happen (`GET /api/v1/events`). Ends
    * only when `signal` aborts; throws ServerUnreachableError when the
    * connection drops: call again with `after` set to the last id seen to
-   * miss nothing.
+   * miss nothing. Running tasks' `task.progress` events (TASK_PROGRESS_EVENT)
+   * come too: skip them to follow state changes only.
    */
   async *events(options: EventsOptions = {}, signal?: AbortSignal): AsyncIterable<StateEvent> {
     if (signal?.aborted) return;

@@ -78,7 +78,8 @@ export interface TaskService {
   /**
    * Every state change (tasks, orchestrations, the queue) from the outbox,
    * after `options.after`, then live as they happen, until `signal` aborts.
-   * Ids grow: resuming after the last id seen misses nothing.
+   * Ids grow: resuming after the last id seen misses nothing (of the
+   * `task.progress` events of a running task, the latest is kept).
    */
   events(options?: EventsOptions, signal?: AbortSignal): AsyncIterable<StateEvent>;
   health(): Promise<Health>;
