@@ -22,11 +22,14 @@ const RETRY_MAX_MS = 10_000;
  * that shows no last action leaves it out and reads nothing more for it);
  * `onQueue(event)` for `queue.paused` and `queue.resumed`; `onError(error)`
  * when the stream is refused or drops, `onError(null)` once it resumed.
+ * With `after` (the newest event id when the caller read its view), the
+ * stream resumes after it from the start, and `onReady` is not called: the
+ * caller need not wait for the stream to open before it reads.
  */
-export function subscribe({ onReady, onTask, onProgress, onQueue, onError }) {
+export function subscribe({ after, onReady, onTask, onProgress, onQueue, onError }) {
   const stop = new AbortController();
   let retryMs = RETRY_FIRST_MS;
-  let lastId = null;
+  let lastId = after === undefined ? null : String(after);
   const handle = ({ event: name, data, id }) => {
     // An `error` event tells why the server ends the stream (e.g. shutting down); the reconnection follows.
     if (name === 'error') return;

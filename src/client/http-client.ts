@@ -5,6 +5,7 @@
  * through it.
  */
 import { httpUrlProblem, loadConfig } from '../core/config.js';
+import type { BoardPage, BoardQuery } from '../core/board.js';
 import type { StateEvent } from '../core/events.js';
 import { ClaudeWorkerError, RemoteError, ServerUnreachableError, UnauthorizedError, ValidationError } from '../core/errors.js';
 import type { CreateOrchestrationInput, ListOrchestrationsQuery } from '../core/orchestration-schemas.js';
@@ -101,6 +102,10 @@ export class ClaudeWorkerClient implements TaskService {
 
   async list(query: ListTasksQuery = {}): Promise<TaskPage> {
     return this.json<TaskPage>(await this.request('GET', `/api/v1/tasks${searchOf(query)}`));
+  }
+
+  async board(query: BoardQuery = {}): Promise<BoardPage> {
+    return this.json<BoardPage>(await this.request('GET', `/api/v1/board${searchOf(query)}`));
   }
 
   async cancel(taskId: number): Promise<Task> {

@@ -17,6 +17,7 @@ import type {
 } from '../core/review.js';
 import type { ContinueTaskInput, CreateTaskInput, Health, ListTasksQuery, QueueResume } from '../core/schemas.js';
 import type { Task, TaskPage, WaitOutcome } from '../core/task.js';
+import type { BoardPage, BoardQuery } from '../core/board.js';
 import type { UsageQuery, UsageReport } from '../core/usage.js';
 import type { WorkerList } from '../core/worker.js';
 
@@ -60,6 +61,8 @@ export interface TaskService {
   get(taskId: number): Promise<Task>;
   /** Newest first; pass `next_cursor` back as `cursor` for the next page. */
   list(query?: ListTasksQuery): Promise<TaskPage>;
+  /** The tasks as the dashboard's board lists them: a row each, newest first, and the counts per status of all tasks. */
+  board(query?: BoardQuery): Promise<BoardPage>;
   /** Cancels a pending task at once; a running one is stopped (whole process tree) and ends `cancelled`. */
   cancel(taskId: number): Promise<Task>;
   /** The readable summary log (one line per tool use or message). */
