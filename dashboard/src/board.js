@@ -58,16 +58,17 @@ export function Board() {
         ({ counts }) => setBoard((current) => current && { ...current, counts }),
         () => {},
       );
-    const show = (task) => {
+    /** The task's row as it is now; `moved`: its status may have changed, so the counts may too. */
+    const show = (task, moved) => {
       const row = toRow(task);
       const known = boardNow.current;
-      if (known && countsWith(known.counts, known.rows, row) === null) readCounts();
+      if (moved && known && countsWith(known.counts, known.rows, row) === null) readCounts();
       setBoard(
         (current) =>
           current && {
             ...current,
             rows: withRow(current.rows, row),
-            counts: countsWith(current.counts, current.rows, row) ?? current.counts,
+            counts: (moved && countsWith(current.counts, current.rows, row)) || current.counts,
           },
       );
       setFound((current) => current && foundWith(current, row, task));
@@ -84,11 +85,11 @@ export function Board() {
         after,
         onReady: read,
         onTask: (task) => {
-          show(task);
+          show(task, true);
           readHealth();
         },
-        // A new last action moves nothing in the queue: no /health read for it.
-        onProgress: show,
+        // A new last action moves nothing in the queue or the counts: no read for it.
+        onProgress: (task) => show(task, false),
         onQueue: readHealth,
         onError: setError,
       });
