@@ -3,8 +3,7 @@ import { boardQuerySchema, promptStart, type BoardPage, type BoardQuery, type Bo
 import { parseOrThrow } from '../core/schemas.js';
 import type { BoardRowRecord, TaskStore } from '../store/task-store.js';
 import { newestFirstPage, pageFilter } from './paging.js';
-
-const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
+import { iso } from './task-view.js';
 
 export async function readBoard(store: TaskStore, query: BoardQuery): Promise<BoardPage> {
   const { status, q, limit, cursor } = parseOrThrow(boardQuerySchema, query);
