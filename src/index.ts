@@ -22,10 +22,11 @@ export type {
   TaskDiff,
   TaskDiffStat,
 } from './core/review.js';
-export { WEBHOOK_EVENT_TYPES, type StateEvent } from './core/events.js';
+export { TASK_PROGRESS_EVENT, WEBHOOK_EVENT_TYPES, type StateEvent } from './core/events.js';
 export { verifyWebhookSignature } from './core/webhook-signature.js';
 export type { ContinueTaskInput, CreateTaskInput, Health, ListTasksQuery, QueueResume, ServerWarning } from './core/schemas.js';
 export type { UsageFigures, UsageQuery, UsageReport } from './core/usage.js';
+export type { BoardPage, BoardQuery, BoardRow } from './core/board.js';
 export { PAUSE_KINDS, type PauseKind, type QueuePause } from './core/queue-pause.js';
 export type { CreateOrchestrationInput, ListOrchestrationsQuery, OrchestrationTaskInput } from './core/orchestration-schemas.js';
 export {

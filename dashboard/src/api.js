@@ -55,17 +55,3 @@ export async function api(path, { method = 'GET', body, text = false, signal } =
   if (!response.ok) throw await errorOf(response);
   return text ? response.text() : response.json();
 }
-
-/** Every task, newest first, page by page (the API hands out at most 500 at once). */
-export async function listTasks(max, signal) {
-  const tasks = [];
-  let cursor = null;
-  do {
-    const query = new URLSearchParams({ limit: String(Math.min(500, max - tasks.length)) });
-    if (cursor) query.set('cursor', cursor);
-    const page = await api(`/api/v1/tasks?${query}`, { signal });
-    tasks.push(...page.tasks);
-    cursor = page.next_cursor;
-  } while (cursor && tasks.length < max);
-  return { tasks, more: cursor !== null };
-}

@@ -7,11 +7,13 @@ import { useEffect, useState } from 'preact/hooks';
 import { onUnauthorized, storeToken, storedToken } from './api.js';
 import { Board } from './board.js';
 import { html } from './html.js';
+import { lazyPage } from './lazy-page.js';
 import { OrchestrationList, OrchestrationPage } from './orchestration-page.js';
 import { SignIn } from './sign-in.js';
-import { SubmitPage } from './submit-page.js';
-import { TaskPage } from './task-page.js';
 import { WorkersPage } from './workers-page.js';
+
+const TaskPage = lazyPage(() => import('./task-page.js').then((module) => module.TaskPage));
+const SubmitPage = lazyPage(() => import('./submit-page.js').then((module) => module.SubmitPage));
 
 const SIGN_IN = '#/sign-in';
 

@@ -16,22 +16,29 @@ const RETRY_FIRST_MS = 500;
 const RETRY_MAX_MS = 10_000;
 
 /**
- * Returns the unsubscribe. `onTask(task)` for each event about a task, with
- * the task as it is now; `onQueue(event)` for `queue.paused` and
- * `queue.resumed`; `onError(error)` when the stream is refused or drops,
- * `onError(null)` once it resumed.
+ * Returns the unsubscribe. `onTask(task)` for each state change of a task,
+ * with the task as it is now; `onProgress(task)` for a running task's new
+ * last action (`task.progress`, up to a few a second per task, so a view
+ * that shows no last action leaves it out and reads nothing more for it);
+ * `onQueue(event)` for `queue.paused` and `queue.resumed`; `onError(error)`
+ * when the stream is refused or drops, `onError(null)` once it resumed.
+ * With `after` (the newest event id when the caller read its view), the
+ * stream resumes after it from the start, and `onReady` is not called: the
+ * caller need not wait for the stream to open before it reads.
  */
-export function subscribe({ onReady, onTask, onQueue, onError }) {
+export function subscribe({ after, onReady, onTask, onProgress, onQueue, onError }) {
   const stop = new AbortController();
   let retryMs = RETRY_FIRST_MS;
-  let lastId = null;
+  let lastId = after === undefined ? null : String(after);
   const handle = ({ event: name, data, id }) => {
     // An `error` event tells why the server ends the stream (e.g. shutting down); the reconnection follows.
     if (name === 'error') return;
     const event = JSON.parse(data);
     if (id !== null) lastId = id;
     if (event.type.startsWith('queue.')) onQueue?.(event);
-    else if (event.task) onTask?.(event.task);
+    else if (!event.task) return;
+    else if (event.type === 'task.progress') onProgress?.(event.task);
+    else onTask?.(event.task);
   };
   void (async () => {
     while (!stop.signal.aborted) {

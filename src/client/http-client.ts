@@ -5,6 +5,7 @@
  * through it.
  */
 import { httpUrlProblem, loadConfig } from '../core/config.js';
+import type { BoardPage, BoardQuery } from '../core/board.js';
 import type { StateEvent } from '../core/events.js';
 import { ClaudeWorkerError, RemoteError, ServerUnreachableError, UnauthorizedError, ValidationError } from '../core/errors.js';
 import type { CreateOrchestrationInput, ListOrchestrationsQuery } from '../core/orchestration-schemas.js';
@@ -103,6 +104,10 @@ export class ClaudeWorkerClient implements TaskService {
     return this.json<TaskPage>(await this.request('GET', `/api/v1/tasks${searchOf(query)}`));
   }
 
+  async board(query: BoardQuery = {}): Promise<BoardPage> {
+    return this.json<BoardPage>(await this.request('GET', `/api/v1/board${searchOf(query)}`));
+  }
+
   async cancel(taskId: number): Promise<Task> {
     return this.json<Task>(await this.request('POST', `${taskPath(taskId)}/cancel`, { taskId }));
   }
@@ -151,7 +156,8 @@ export class ClaudeWorkerClient implements TaskService {
    * The server's state changes as they happen (`GET /api/v1/events`). Ends
    * only when `signal` aborts; throws ServerUnreachableError when the
    * connection drops: call again with `after` set to the last id seen to
-   * miss nothing.
+   * miss nothing. Running tasks' `task.progress` events (TASK_PROGRESS_EVENT)
+   * come too: skip them to follow state changes only.
    */
   async *events(options: EventsOptions = {}, signal?: AbortSignal): AsyncIterable<StateEvent> {
     if (signal?.aborted) return;

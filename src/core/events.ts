@@ -26,6 +26,14 @@ export const WEBHOOK_EVENT_TYPES = [
   'queue.resumed',
 ] as const;
 
+/**
+ * What a running task is doing: sent on the event stream (with the task, and
+ * `data.last_action`) when its last action changes, at most every 250 ms per
+ * task, the latest action winning. It is no state change: webhooks never get
+ * it, and a follower that was away gets only each task's latest one.
+ */
+export const TASK_PROGRESS_EVENT = 'task.progress';
+
 /** One state change, as the event stream and webhooks carry it. Times are ISO 8601 UTC. */
 export interface StateEvent {
   /** Grows with every event: pass the last one seen as `Last-Event-ID` (or `?after=`) to resume. */

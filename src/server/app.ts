@@ -14,6 +14,7 @@ import { MAX_PATH_PARAM_CHARS, replyToClientError, replyToRoutingError } from '.
 import { registerJsonBodyParser } from './json-body.js';
 import { openApiOptions, registerOpenApiRoute } from './openapi.js';
 import { registerMcpEndpoint, type McpEndpointOptions } from './mcp-endpoint.js';
+import { registerBoardRoutes } from './routes/board.js';
 import { registerEventRoutes } from './routes/events.js';
 import { registerHealthRoute } from './routes/health.js';
 import { registerMetricsRoute } from './routes/metrics.js';
@@ -74,6 +75,7 @@ export function buildApp(service: TaskService, options: AppOptions): FastifyInst
   app.register(swagger, openApiOptions(options.version));
   app.register(async (routes) => {
     registerTaskRoutes(routes, service);
+    registerBoardRoutes(routes, service);
     registerTaskLogRoutes(routes, service, streams);
     registerEventRoutes(routes, service, streams);
     registerTaskReviewRoutes(routes, service);

@@ -3,6 +3,7 @@
  * server in standalone mode) call. Validation happens here, once, for every
  * door; the runner picks submitted tasks up from the store.
  */
+import type { BoardPage, BoardQuery } from '../core/board.js';
 import type { Config } from '../core/config.js';
 import type { StateEvent } from '../core/events.js';
 import { OrchestrationNotFoundError, TaskNotFoundError, ValidationError } from '../core/errors.js';
@@ -40,11 +41,13 @@ import type { WorkerList } from '../core/worker.js';
 import type { TaskLogs } from '../logs/task-logs.js';
 import type { TaskRecord, TaskStore } from '../store/task-store.js';
 import { VERSION } from '../version.js';
+import { readBoard } from './board-view.js';
 import { followEvents } from './event-feed.js';
 import { followUpSpec } from './follow-up.js';
 import { checkSameOrchestration, checkSameTask } from './idempotency.js';
 import { validateOrchestrationInput } from './orchestration-input.js';
 import { mergeOrchestrationSinks } from './orchestration-merge.js';
+import { newestFirstPage, pageFilter } from './paging.js';
 import { orchestrationSpec, toOrchestration, toOrchestrationDetail } from './orchestration-view.js';
 import { taskDefinition } from './task-definition.js';
 import { validateTaskInput } from './task-input.js';
@@ -114,6 +117,10 @@ class LocalTaskService implements TaskService {
     const rows = await this.options.store.list({ ...pageFilter(limit, cursor), ...(status ? { status } : {}) });
     const { page, next_cursor } = newestFirstPage(rows, limit);
     return { tasks: page.map(toTask), next_cursor };
+  }
+
+  async board(query: BoardQuery = {}): Promise<BoardPage> {
+    return readBoard(this.options.store, query);
   }
 
   async cancel(taskId: number): Promise<Task> {
@@ -274,14 +281,4 @@ class LocalTaskService implements TaskService {
     if (!record) throw new TaskNotFoundError(taskId);
     return record;
   }
-}
-
-/** One row more than the page holds: it tells whether an older page exists. */
-function pageFilter(limit: number, cursor: string | undefined): { limit: number; beforeId?: number } {
-  return { limit: limit + 1, ...(cursor ? { beforeId: Number(cursor) } : {}) };
-}
-
-function newestFirstPage<R extends { id: number }>(rows: readonly R[], limit: number): { page: R[]; next_cursor: string | null } {
-  const page = rows.slice(0, limit);
-  return { page, next_cursor: rows.length > limit ? String(page.at(-1)!.id) : null };
 }

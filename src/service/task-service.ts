@@ -17,6 +17,7 @@ import type {
 } from '../core/review.js';
 import type { ContinueTaskInput, CreateTaskInput, Health, ListTasksQuery, QueueResume } from '../core/schemas.js';
 import type { Task, TaskPage, WaitOutcome } from '../core/task.js';
+import type { BoardPage, BoardQuery } from '../core/board.js';
 import type { UsageQuery, UsageReport } from '../core/usage.js';
 import type { WorkerList } from '../core/worker.js';
 
@@ -60,6 +61,8 @@ export interface TaskService {
   get(taskId: number): Promise<Task>;
   /** Newest first; pass `next_cursor` back as `cursor` for the next page. */
   list(query?: ListTasksQuery): Promise<TaskPage>;
+  /** The tasks as the dashboard's board lists them: a row each, newest first, and the counts per status of all tasks. */
+  board(query?: BoardQuery): Promise<BoardPage>;
   /** Cancels a pending task at once; a running one is stopped (whole process tree) and ends `cancelled`. */
   cancel(taskId: number): Promise<Task>;
   /** The readable summary log (one line per tool use or message). */
@@ -78,7 +81,8 @@ export interface TaskService {
   /**
    * Every state change (tasks, orchestrations, the queue) from the outbox,
    * after `options.after`, then live as they happen, until `signal` aborts.
-   * Ids grow: resuming after the last id seen misses nothing.
+   * Ids grow: resuming after the last id seen misses nothing (of the
+   * `task.progress` events of a running task, the latest is kept).
    */
   events(options?: EventsOptions, signal?: AbortSignal): AsyncIterable<StateEvent>;
   health(): Promise<Health>;

@@ -2,7 +2,8 @@
 import type { Task } from '../core/task.js';
 import type { TaskRecord } from '../store/task-store.js';
 
-const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
+/** A stored time (epoch ms) as the interfaces show it: ISO 8601 UTC. */
+export const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
 
 export function toTask(record: TaskRecord): Task {
   return {

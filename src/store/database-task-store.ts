@@ -180,6 +180,10 @@ export class DatabaseTaskStore<C, D extends StoreDatabase<C> = StoreDatabase<C>>
     return this.ops.listTasks(this.ctx, filter);
   }
 
+  async listBoardRows(filter: Records.ListFilter): Promise<Records.BoardRowRecord[]> {
+    return this.ops.listBoardRows(this.ctx, filter);
+  }
+
   async countByStatus(): Promise<Record<TaskStatus, number>> {
     return this.ops.countByStatus(this.ctx);
   }

@@ -110,6 +110,7 @@ export interface StoreOperations<C> {
   getTask(ctx: C, taskId: number): Awaitable<Records.TaskRecord | null>;
   readLog(ctx: C, taskId: number, range: Records.LogRange): Awaitable<Records.LogLine[]>;
   listTasks(ctx: C, filter: Records.ListFilter): Awaitable<Records.TaskRecord[]>;
+  listBoardRows(ctx: C, filter: Records.ListFilter): Awaitable<Records.BoardRowRecord[]>;
   countByStatus(ctx: C): Awaitable<Record<TaskStatus, number>>;
   metricsSnapshot(ctx: C): Awaitable<Records.TaskMetricsSnapshot>;
   usage(ctx: C, days: number): Awaitable<UsageRow[]>;

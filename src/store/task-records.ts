@@ -163,7 +163,24 @@ export interface ListFilter {
   status?: TaskStatus;
   /** Only tasks with an id below this (newest first paging). */
   beforeId?: number;
+  /** Only tasks whose prompt holds this text, ignoring case (ASCII case on SQLite). */
+  promptContains?: string;
   limit: number;
+}
+
+/** A task as the board lists it (see listBoardRows): the columns of its row, and only the head of its prompt. */
+export interface BoardRowRecord {
+  id: number;
+  status: TaskStatus;
+  /** The prompt's first PROMPT_HEAD_CHARS characters: enough to show its start and tell that it goes on. */
+  prompt_head: string;
+  working_directory: string;
+  branch: string | null;
+  last_action_cache: string | null;
+  created_at: number;
+  started_at: number | null;
+  ended_at: number | null;
+  cost_usd: number | null;
 }
 
 export interface RetentionPolicy {

@@ -60,7 +60,7 @@ describe('the dashboard with a token', () => {
       expect(server.output()).not.toContain(TOKEN);
       expect(problems).toEqual([]);
       // What the page asked before signing in, and the wrong token's check: nothing else was refused.
-      expect(new Set(errorResponses)).toEqual(new Set(['401 GET /api/v1/events', '401 GET /api/v1/tasks?limit=1']));
+      expect(new Set(errorResponses)).toEqual(new Set(['401 GET /api/v1/board?limit=1000', '401 GET /api/v1/tasks?limit=1']));
     } finally {
       await context.close();
     }

@@ -95,6 +95,30 @@ describe('the board', () => {
     expect(errorResponses).toEqual([]);
   });
 
+  it('searches whole prompts, past the start a row shows, and counts every task by status', async () => {
+    // The result gate is open since the test above: these end at once.
+    const hidden = await submit(`[fake:success] Tidy up\n${'Context. '.repeat(40)}then rename the zebra module`);
+    const other = await submit('[fake:success] Tidy up the lion module');
+    for (const task of [hidden, other]) await taskEnded(server, task.id);
+    const { page, problems, errorResponses } = await open('#/');
+    await page.waitForSelector(row(other.id, 'completed'));
+    const all = await server.client.board({ limit: 1 });
+    expect(await page.textContent('button[data-status="completed"] .count-value')).toBe(String(all.counts.completed));
+
+    await page.fill('.search input', 'ZEBRA');
+    // At once the rows whose start matches (none), then those the server found in whole prompts.
+    await page.waitForSelector(`${row(other.id)}`, { state: 'detached' });
+    await page.waitForSelector(row(hidden.id));
+    expect(await page.$$eval('tbody tr', (rows) => rows.map((tr) => tr.getAttribute('data-task-id')))).toEqual([
+      String(hidden.id),
+    ]);
+    expect(await page.textContent(`${row(hidden.id)} .prompt`)).toBe('[fake:success] Tidy up');
+    await page.fill('.search input', '');
+    await page.waitForSelector(row(other.id));
+    expect(problems).toEqual([]);
+    expect(errorResponses).toEqual([]);
+  });
+
   it('is usable at 375 px in the dark, and by keyboard', async () => {
     const { page, problems, screenshot } = await open('#/', { width: 375, height: 800, colorScheme: 'dark' });
     await page.waitForSelector('tr[data-task-id]');

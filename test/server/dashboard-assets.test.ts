@@ -43,7 +43,14 @@ describe('the dashboard page', () => {
 
   it('serves no other file, and refuses a page load from another origin', async () => {
     api = await createApiFixture();
-    for (const url of ['/assets/main.js', '/assets/..%2F..%2Fpackage.json', '/assets/index.html']) {
+    for (const url of [
+      '/assets/main.js',
+      '/assets/..%2F..%2Fpackage.json',
+      '/assets/index.html',
+      // A chunk's name, of no chunk this build made; and one that names a path.
+      '/assets/chunk-NOTBUILT.js',
+      '/assets/chunk-A%2F..%2F..%2Fpackage.json',
+    ]) {
       expect((await api.app.inject({ method: 'GET', url })).statusCode, url).toBe(404);
     }
     const crossOrigin = await api.app.inject({ method: 'GET', url: '/', headers: { origin: 'http://evil.example' } });

@@ -243,6 +243,7 @@ describe('GET /health and /openapi.json', () => {
     expect(doc.openapi).toMatch(/^3\./);
     expect(doc.info.version).toBe('0.0.0-test');
     expect(Object.keys(doc.paths).sort()).toEqual([
+      '/api/v1/board',
       '/api/v1/events',
       '/api/v1/orchestrations',
       '/api/v1/orchestrations/{id}',
@@ -263,6 +264,7 @@ describe('GET /health and /openapi.json', () => {
       '/api/v1/workers',
       '/health',
     ]);
+    expect(JSON.stringify(doc.paths['/api/v1/board']!.get!.responses['200'])).toContain('prompt_start');
     const create = doc.paths['/api/v1/tasks']!.post!;
     expect(JSON.stringify(create.requestBody)).toContain('required_labels');
     expect(JSON.stringify(doc.paths['/api/v1/workers']!.get!.responses['200'])).toContain('heartbeat_age_seconds');

@@ -11,7 +11,9 @@
  * directory: ..."); likewise a `[bash:<command>]` marker gets a Bash tool
  * use of that command; otherwise it answers with the text of the first
  * `[reply:<text>]` marker in the conversation, else `replyText`. A one-tool task
- * therefore takes exactly two requests and ends `num_turns: 2`.
+ * therefore takes exactly two requests and ends `num_turns: 2`. A message with
+ * several tool markers gets one tool use per marker, in their order, one
+ * request after another.
  *
  * Routes: `POST /v1/messages` (streaming or not), `POST
  * /v1/messages/count_tokens`; anything else is a 404. Every request is
@@ -43,6 +45,7 @@ export interface FakeApiOptions {
   /**
    * Answer only this many Messages requests, then hold the rest like `hang`:
    * with 1, a `[write:...]` task writes its file and is then stuck mid-run.
+   * `answerMore()` lets more through.
    */
   answerOnly?: number;
   /** Wait this long before answering each Messages request. */
@@ -82,6 +85,8 @@ export interface FakeAnthropicApi {
   requests: RecordedRequest[];
   /** Resolves with the first request (already recorded or still to come) that `match` accepts; default: any Messages request. */
   waitForRequest(match?: (request: RecordedRequest) => boolean): Promise<RecordedRequest>;
+  /** With `answerOnly`: answers `count` more Messages requests, those held first, in arrival order. */
+  answerMore(count: number): void;
   /** Opens a usage-limit window (as `usageLimitUntil`) that lasts until `epochMs`. */
   limitUntil(epochMs: number): void;
   /** How many Messages requests were answered with the usage-limit 429. */
@@ -97,6 +102,9 @@ export async function startFakeAnthropicApi(options: FakeApiOptions = {}): Promi
   const held = new Set<ServerResponse>();
   const timers = new Set<NodeJS.Timeout>();
   let messageRequests = 0;
+  let answerLimit = options.answerOnly ?? Infinity;
+  /** Requests held by `answerOnly`, by arrival number, until `answerMore` lets them through. */
+  const heldForMore = new Map<number, () => void>();
   let limitedUntil = options.usageLimitUntil ?? 0;
   let limitedRequests = 0;
   let failuresLeft = options.failFirst?.count ?? 0;
@@ -129,9 +137,16 @@ export async function startFakeAnthropicApi(options: FakeApiOptions = {}): Promi
       return sendFailure(res, options.failFirst!.status);
     }
     messageRequests += 1;
-    if (options.hang || (options.answerOnly !== undefined && messageRequests > options.answerOnly)) {
+    const arrival = messageRequests;
+    if (options.hang) {
       held.add(res);
       return;
+    }
+    if (arrival > answerLimit) {
+      held.add(res);
+      await new Promise<void>((resolve) => heldForMore.set(arrival, resolve));
+      held.delete(res);
+      if (res.destroyed) return;
     }
     if (options.delayMs) {
       held.add(res);
@@ -165,6 +180,14 @@ export async function startFakeAnthropicApi(options: FakeApiOptions = {}): Promi
       const seen = requests.find(match);
       if (seen) return Promise.resolve(seen);
       return new Promise((resolve) => requestWaiters.add({ match, resolve }));
+    },
+    answerMore(count) {
+      answerLimit = (answerLimit === Infinity ? messageRequests : answerLimit) + count;
+      for (const [arrival, answer] of heldForMore) {
+        if (arrival > answerLimit) continue;
+        heldForMore.delete(arrival);
+        answer();
+      }
     },
     limitUntil(epochMs) {
       limitedUntil = epochMs;
@@ -204,15 +227,19 @@ function decideReply(body: MessagesBody, options: FakeApiOptions): Reply {
       input: { file_path: join(workingDirectory(body), `turn-${messages.length}.txt`), content: 'again' },
     };
   }
-  const marker = toolTexts.join('\n').match(/\[write:([^\]]+)\]/);
-  if (marker && canWrite && !hasToolResult) {
-    const target = marker[1]!;
+  // The markers of the marked message in order: the next one is the first whose tool use has no result yet.
+  const toolResults = messages
+    .slice(Math.max(lastMarked, 0))
+    .flatMap((m) => (typeof m.content === 'string' ? [] : m.content.filter((c) => c.type === 'tool_result'))).length;
+  const markers = [...toolTexts.join('\n').matchAll(/\[(write|bash):([^\]]+)\]/g)];
+  const next = markers.length > 1 ? markers[toolResults] : hasToolResult ? undefined : markers[0];
+  if (next?.[1] === 'write' && canWrite) {
+    const target = next[2]!;
     const path = isAbsolute(target) ? target : join(workingDirectory(body), target);
     return { kind: 'tool_use', name: 'Write', input: { file_path: path, content: WRITTEN_CONTENT } };
   }
-  const command = toolTexts.join('\n').match(/\[bash:([^\]]+)\]/)?.[1];
-  if (command && (body.tools ?? []).some((t) => t.name === 'Bash') && !hasToolResult) {
-    return { kind: 'tool_use', name: 'Bash', input: { command, description: 'Run the scripted command' } };
+  if (next?.[1] === 'bash' && (body.tools ?? []).some((t) => t.name === 'Bash')) {
+    return { kind: 'tool_use', name: 'Bash', input: { command: next[2]!, description: 'Run the scripted command' } };
   }
   const scripted = texts.join('\n').match(/\[reply:([^\]]+)\]/)?.[1];
   return { kind: 'text', text: scripted ?? options.replyText ?? DEFAULT_REPLY_TEXT };

@@ -8,7 +8,7 @@ import { mkdtemp, realpath, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { realClaudeEnv } from './agent-env.js';
-import { startFakeAnthropicApi, type FakeAnthropicApi } from './fake-anthropic-api.js';
+import { startFakeAnthropicApi, type FakeAnthropicApi, type FakeApiOptions } from './fake-anthropic-api.js';
 import { startServerProcess, type ServerProcess } from './server-process.js';
 
 export interface RealClaudeServer {
@@ -18,10 +18,14 @@ export interface RealClaudeServer {
   dispose(): Promise<void>;
 }
 
-/** `prefix` names the temp home; `workers` is the server's concurrency. */
-export async function startRealClaudeServer(prefix: string, workers: number): Promise<RealClaudeServer> {
+/** `prefix` names the temp home; `workers` is the server's concurrency; `apiOptions` script the stand-in. */
+export async function startRealClaudeServer(
+  prefix: string,
+  workers: number,
+  apiOptions: FakeApiOptions = {},
+): Promise<RealClaudeServer> {
   const home = await realpath(await mkdtemp(join(tmpdir(), prefix)));
-  const api = await startFakeAnthropicApi();
+  const api = await startFakeAnthropicApi(apiOptions);
   const server = await startServerProcess(
     {
       ...realClaudeEnv(api.url, home),

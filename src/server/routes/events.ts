@@ -25,7 +25,10 @@ export function registerEventRoutes(app: FastifyInstance, service: TaskService, 
           'Server-Sent Events, one per state change: `id:` the event id, `data:` a JSON object with `id`, `type` ' +
           '(`task.submitted`, `task.running`, `task.completed`, ..., `orchestration.completed`, `queue.paused`, ...), ' +
           '`at`, and the `task` or `orchestration` as the API returns it. Reconnect with `Last-Event-ID` (or ' +
-          '`?after=`) to resume after the last event seen; without either, the stream starts with the next event.',
+          '`?after=`) to resume after the last event seen; without either, the stream starts with the next event. ' +
+          "`task.progress` is no state change: a running task's last action changed (`data.last_action`), sent " +
+          'at most every 250 ms per task; a resumed stream gets only the latest one of each running task, and ' +
+          'webhooks never get it.',
         querystring: eventsQuerySchema,
         response: { 200: eventStreamResponse, ...apiErrorResponses() },
       },

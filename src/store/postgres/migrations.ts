@@ -5,6 +5,7 @@
  */
 import { DatabaseVersionError, type Migration } from '../migration.js';
 import { EVENTS_STEP } from './events-migration.js';
+import { PROGRESS_EVENTS_STEP } from './progress-events-migration.js';
 import type { PostgresContext } from './pool.js';
 
 export const MIGRATIONS: readonly Migration[] = [
@@ -194,6 +195,7 @@ export const MIGRATIONS: readonly Migration[] = [
     `,
   },
   EVENTS_STEP,
+  PROGRESS_EVENTS_STEP,
 ];
 
 /** The table that records which steps a database has run. */

@@ -1,6 +1,13 @@
 /** Reads: one task, newest-first pages, counts per status, and a host's running attempts. */
 import type { TaskStatus } from '../../core/task.js';
-import { COUNT_BY_STATUS, countsByStatus, RUNNING_ON_HOST, type RunningAttemptRow, toRunningAttempt } from '../sql/tasks.js';
+import {
+  COUNT_BY_STATUS,
+  countsByStatus,
+  listWhere,
+  RUNNING_ON_HOST,
+  type RunningAttemptRow,
+  toRunningAttempt,
+} from '../sql/tasks.js';
 import type { ListFilter, RunningAttempt, TaskRecord } from '../task-store.js';
 import type { PostgresContext } from './pool.js';
 import { isTaskId, TASK_COLUMNS, toTaskRecord, type TaskRow } from './row.js';
@@ -13,21 +20,9 @@ export async function getTask(ctx: PostgresContext, taskId: number): Promise<Tas
   return row ? toTaskRecord(row) : null;
 }
 
-/**
- * Only the conditions a filter uses go into the statement (four shapes), so
- * the planner picks the (status, id) index or a backwards walk of the
- * primary key instead of a scan around "@x IS NULL OR".
- */
 export async function listTasks(ctx: PostgresContext, filter: ListFilter): Promise<TaskRecord[]> {
-  const conditions: string[] = [];
-  if (filter.status !== undefined) conditions.push('status = @status');
-  if (filter.beforeId !== undefined) conditions.push('id < @before_id');
-  const where = conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : '';
-  const rows = await ctx.rows<TaskRow>(`SELECT ${TASK_COLUMNS} FROM tasks ${where} ORDER BY id DESC LIMIT @limit`, {
-    limit: filter.limit,
-    status: filter.status,
-    before_id: filter.beforeId,
-  });
+  const { where, params } = listWhere(filter);
+  const rows = await ctx.rows<TaskRow>(`SELECT ${TASK_COLUMNS} FROM tasks ${where} ORDER BY id DESC LIMIT @limit`, params);
   return rows.map(toTaskRecord);
 }
 

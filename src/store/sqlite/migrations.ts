@@ -6,6 +6,7 @@
 import type Database from 'better-sqlite3';
 import { DatabaseVersionError, type Migration } from '../migration.js';
 import { EVENTS_STEP } from './events-migration.js';
+import { PROGRESS_EVENTS_STEP } from './progress-events-migration.js';
 
 export const MIGRATIONS: readonly Migration[] = [
   {
@@ -247,6 +248,7 @@ export const MIGRATIONS: readonly Migration[] = [
     `,
   },
   EVENTS_STEP,
+  PROGRESS_EVENTS_STEP,
 ];
 
 /**

@@ -1,6 +1,13 @@
 /** Reads: one task, newest-first pages, counts per status, and a host's running attempts. */
 import type { TaskStatus } from '../../core/task.js';
-import { COUNT_BY_STATUS, countsByStatus, RUNNING_ON_HOST, type RunningAttemptRow, toRunningAttempt } from '../sql/tasks.js';
+import {
+  COUNT_BY_STATUS,
+  countsByStatus,
+  listWhere,
+  RUNNING_ON_HOST,
+  type RunningAttemptRow,
+  toRunningAttempt,
+} from '../sql/tasks.js';
 import type { ListFilter, RunningAttempt, TaskRecord } from '../task-store.js';
 import type { SqliteContext } from './context.js';
 import { toTaskRecord, type TaskRow } from './row.js';
@@ -12,23 +19,8 @@ export function getTask(ctx: SqliteContext, taskId: number): TaskRecord | null {
   return row ? toTaskRecord(row) : null;
 }
 
-/**
- * Only the conditions a filter uses go into the statement (there are four
- * shapes, each compiled once), so SQLite picks the (status, id) index or a
- * backwards walk of the primary key instead of a scan around "@x IS NULL OR".
- */
 export function listTasks(ctx: SqliteContext, filter: ListFilter): TaskRecord[] {
-  const conditions: string[] = [];
-  const params: Record<string, string | number> = { limit: filter.limit };
-  if (filter.status !== undefined) {
-    conditions.push('status = @status');
-    params.status = filter.status;
-  }
-  if (filter.beforeId !== undefined) {
-    conditions.push('id < @before_id');
-    params.before_id = filter.beforeId;
-  }
-  const where = conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : '';
+  const { where, params } = listWhere(filter);
   const rows = ctx.statement(`SELECT * FROM tasks ${where} ORDER BY id DESC LIMIT @limit`).all(params) as TaskRow[];
   return rows.map(toTaskRecord);
 }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { PROMPT_HEAD_CHARS } from '../../../src/store/sql/tasks.js';
 import { type CurrentFixture, enqueueTask, taskSpec } from './fixture.js';
 
 export function describeEnqueueAndReadContract(current: CurrentFixture): void {
@@ -56,6 +57,68 @@ export function describeEnqueueAndReadContract(current: CurrentFixture): void {
       expect(await idsOf({ limit: 10, status: 'cancelled' })).toEqual([fourth, second]);
       expect(await idsOf({ limit: 10, status: 'pending', beforeId: third })).toEqual([first]);
       expect(await idsOf({ limit: 10, status: 'running' })).toEqual([]);
+    });
+
+    it('lists the board rows of the tasks list() returns, with the head of each prompt', async () => {
+      const { store } = current();
+      const long = `${'x'.repeat(PROMPT_HEAD_CHARS + 50)}\nsecond line`;
+      const short = await enqueueTask(store, { execution_prompt: 'Fix the login page\nwith care' });
+      const longOne = await enqueueTask(store, { execution_prompt: long });
+      await store.requestCancel(short);
+
+      for (const filter of [
+        { limit: 10 },
+        { limit: 1 },
+        { limit: 10, status: 'cancelled' as const },
+        { limit: 10, promptContains: 'LOGIN' },
+      ]) {
+        const rows = await store.listBoardRows(filter);
+        const tasks = await store.list(filter);
+        expect(rows).toEqual(
+          tasks.map((task) => ({
+            id: task.id,
+            status: task.status,
+            prompt_head: task.execution_prompt.slice(0, PROMPT_HEAD_CHARS),
+            working_directory: task.working_directory,
+            branch: task.branch,
+            last_action_cache: task.last_action_cache,
+            created_at: task.created_at,
+            started_at: task.started_at,
+            ended_at: task.ended_at,
+            cost_usd: task.cost_usd,
+          })),
+        );
+      }
+      expect((await store.listBoardRows({ limit: 10 })).map((row) => [row.id, row.prompt_head.length])).toEqual([
+        [longOne, PROMPT_HEAD_CHARS],
+        [short, 'Fix the login page\nwith care'.length],
+      ]);
+    });
+
+    it('filters by text in the prompt, ignoring case, with %, _ and backslash taken as they are', async () => {
+      const { store } = current();
+      const prompts = [
+        'Fix the LOGIN page',
+        'Add tests\nfor login',
+        'Raise coverage to 100%',
+        'Rename a_b',
+        'Rename axb',
+        'C:\\temp',
+      ];
+      const ids: number[] = [];
+      for (const prompt of prompts) ids.push(await enqueueTask(store, { execution_prompt: prompt }));
+      const [upper, secondLine, percent, underscore, , backslash] = ids as number[];
+      await store.requestCancel(upper!);
+
+      const idsOf = async (filter: Parameters<typeof store.list>[0]) => (await store.list(filter)).map((t) => t.id);
+      expect(await idsOf({ limit: 10, promptContains: 'login' })).toEqual([secondLine, upper]);
+      expect(await idsOf({ limit: 10, promptContains: 'login', status: 'pending' })).toEqual([secondLine]);
+      expect(await idsOf({ limit: 1, promptContains: 'Login', beforeId: secondLine })).toEqual([upper]);
+      expect(await idsOf({ limit: 10, promptContains: '100%' })).toEqual([percent]);
+      expect(await idsOf({ limit: 10, promptContains: '%' })).toEqual([percent]);
+      expect(await idsOf({ limit: 10, promptContains: 'a_b' })).toEqual([underscore]);
+      expect(await idsOf({ limit: 10, promptContains: ':\\' })).toEqual([backslash]);
+      expect(await idsOf({ limit: 10, promptContains: 'nothing like it' })).toEqual([]);
     });
 
     it('returns the existing task, marked deduplicated, for an idempotency key seen before', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { WEBHOOK_EVENT_TYPES } from '../../../src/core/events.js';
+import { TASK_PROGRESS_EVENT, WEBHOOK_EVENT_TYPES } from '../../../src/core/events.js';
 import { emptyRunStats } from '../../../src/core/task.js';
 import type { OrchestrationSpec } from '../../../src/store/orchestration-records.js';
 import type { EventRecord, TaskStore } from '../../../src/store/task-store.js';
@@ -101,6 +101,28 @@ export function describeEventContract(current: CurrentFixture): void {
       expect((await eventsAfter(store)).map((event) => [event.task_id, event.type])).toEqual([[queued, 'task.submitted']]);
     });
 
+    it("record a running task's changed last action as its one progress event, the latest, gone when the task ends", async () => {
+      const { store } = current();
+      const before = await store.lastEventId();
+      const { lease } = await runningTask(store);
+      await store.recordProgress(lease, { last_action_cache: 'Read README.md' });
+      // Only the session id: the last action is unchanged, so no new event.
+      await store.recordProgress(lease, { session_id: 'session-1' });
+      await store.recordProgress(lease, { last_action_cache: 'Edit src/a.ts' });
+
+      const running = await eventsAfter(store, before);
+      expect(running.map((event) => [event.type, event.data])).toEqual([
+        ['task.submitted', null],
+        ['task.running', null],
+        [TASK_PROGRESS_EVENT, { last_action: 'Edit src/a.ts' }],
+      ]);
+      // A follower that has seen the first progress event gets the newer one after it.
+      expect(running[2]!.task_id).toBe(lease.taskId);
+
+      await store.complete(lease, { final_summary: 'done', ...emptyRunStats() });
+      expect(typesOf(await eventsAfter(store, before))).toEqual(['task.submitted', 'task.running', 'task.completed']);
+    });
+
     it('record an event given by the caller, with its data', async () => {
       const { store } = current();
       const id = await store.recordEvent({ type: 'queue.paused', data: { reason: 'usage limit' } });
@@ -151,6 +173,27 @@ export function describeEventContract(current: CurrentFixture): void {
           // The orchestration names the server's receiver again: one delivery, not two.
           ['task.failed', graph.tasks[0]!.id, RECEIVER],
           ['orchestration.failed', graph.orchestration.id, RECEIVER],
+        ].sort(),
+      );
+    });
+
+    it('make no delivery for progress events, to any receiver', async () => {
+      const { store } = current();
+      const own = 'http://127.0.0.1:9/own';
+      const { lease } = await runningTask(store, { webhook_url: own });
+      for (const action of ['Read README.md', 'Edit src/a.ts', 'Bash npm test']) {
+        await store.recordProgress(lease, { last_action_cache: action });
+        while ((await store.fanOutWebhooks(FAN_OUT)) > 0);
+      }
+      expect(await store.webhookBacklog()).toBe(0);
+
+      await store.complete(lease, { final_summary: 'done', ...emptyRunStats() });
+      while ((await store.fanOutWebhooks(FAN_OUT)) > 0);
+      const sent = await store.claimWebhookDeliveries(SEND_LEASE_MS, 100);
+      expect(sent.map((delivery) => [delivery.event.type, delivery.url]).sort()).toEqual(
+        [
+          ['task.completed', RECEIVER],
+          ['task.completed', own],
         ].sort(),
       );
     });
