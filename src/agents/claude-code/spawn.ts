@@ -40,7 +40,13 @@ export class AgentProcess {
   private readonly stderrClosed: Promise<void>;
   private resolveStderrClosed!: () => void;
 
-  constructor(private readonly onSpawn: (info: AgentProcessInfo) => void) {
+  private info: AgentProcessInfo | null = null;
+
+  /**
+   * `onSpawn` hears of the process once it exists; a spare started before
+   * its task has none yet, and is announced to its task with `announceTo`.
+   */
+  constructor(private onSpawn: ((info: AgentProcessInfo) => void) | null = null) {
     this.exited = new Promise((resolve) => (this.resolveExit = resolve));
     this.stderrClosed = new Promise((resolve) => (this.resolveStderrClosed = resolve));
   }
@@ -85,11 +91,18 @@ export class AgentProcess {
     // take the whole group down with it.
     options.signal.addEventListener('abort', () => void this.stop(), { once: true });
     if (child.pid !== undefined) {
-      this.onSpawn({ pid: child.pid, pgid: child.pid, procStartTime: processStartTime(child.pid) });
+      this.info = { pid: child.pid, pgid: child.pid, procStartTime: processStartTime(child.pid) };
+      this.onSpawn?.(this.info);
       if (this.stopRequested) void this.stop();
     }
     return child as unknown as SpawnedProcess;
   };
+
+  /** Tells `onSpawn` about the process: at once when it already exists, else when it is spawned. */
+  announceTo(onSpawn: (info: AgentProcessInfo) => void): void {
+    this.onSpawn = onSpawn;
+    if (this.info) onSpawn(this.info);
+  }
 
   /**
    * Kills the whole process group (SIGTERM, grace, SIGKILL). Safe to call

@@ -1,0 +1,111 @@
+/**
+ * Warm agents: Claude Code processes started before their task, with the
+ * REAL binary against the API stand-in. A spare runs its task as a process
+ * started for it would; the pool never holds more than its size, and
+ * closing it leaves no process behind.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { AgentRunRequest } from '../../src/agents/agent.js';
+import { ClaudeCodeAgent } from '../../src/agents/claude-code/claude-code-agent.js';
+import { isGroupAlive } from '../../src/host/process-group.js';
+import { bundledClaudePath, realClaudeEnv } from '../support/agent-env.js';
+import { agentRequest, recordRun } from '../support/agent-run.js';
+import { startFakeAnthropicApi, WRITTEN_CONTENT, type FakeAnthropicApi } from '../support/fake-anthropic-api.js';
+import { waitFor } from '../support/wait.js';
+
+let dir: string;
+let api: FakeAnthropicApi;
+let agent: ClaudeCodeAgent | null = null;
+
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'cw-warm-'));
+  api = await startFakeAnthropicApi();
+});
+
+afterEach(async () => {
+  await agent?.close();
+  agent = null;
+  await api.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+/** The pids of Claude Code processes this test process started and that are still alive. */
+function claudeChildren(): number[] {
+  const claude = bundledClaudePath();
+  return readdirSync('/proc')
+    .filter((name) => /^\d+$/.test(name))
+    .filter((pid) => {
+      try {
+        const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+        const parent = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+        return parent === process.pid && readFileSync(`/proc/${pid}/cmdline`, 'utf8').startsWith(claude);
+      } catch {
+        return false; // gone meanwhile
+      }
+    })
+    .map(Number);
+}
+
+function run(prompt: string, extra: Partial<AgentRunRequest> = {}) {
+  return recordRun(agent!, agentRequest({ prompt, cwd: dir, env: realClaudeEnv(api.url, join(dir, 'home')), ...extra }));
+}
+
+describe('warm agents (real Claude Code, API stand-in)', () => {
+  it('runs a task on a parked spare: in the task folder, with its permission mode and appended system prompt', async () => {
+    agent = new ClaudeCodeAgent({ warmAgents: 1 });
+    // The first task starts its own process and tells the pool what to keep warm.
+    const first = await run('[write:first.txt] Write the file.').done;
+    expect(first.outcome).toBe('completed');
+    await waitFor(() => agent!.warmAgentsReady === 1, { what: 'a parked spare' });
+    const [sparePid] = claudeChildren();
+    expect(sparePid).toBeDefined();
+
+    const second = run('[write:second.txt] Write the second file.', {
+      systemPrompt: 'MARKER-APPENDED-TO-SYSTEM-PROMPT',
+      permissionMode: 'acceptEdits',
+    });
+    const result = await second.done;
+
+    expect(result.outcome).toBe('completed');
+    expect(await readFile(join(dir, 'second.txt'), 'utf8')).toBe(WRITTEN_CONTENT);
+    // The task ran in the spare, and its process was reported (for the orphan guard and the store).
+    expect(second.spawns.map((s) => s.pid)).toEqual([sparePid]);
+    const taskRequest = api.requests.find((r) => JSON.stringify(r.body?.messages ?? []).includes('[write:second.txt]'))!;
+    expect(JSON.stringify(taskRequest.body?.system)).toContain('MARKER-APPENDED-TO-SYSTEM-PROMPT');
+    expect(JSON.stringify(taskRequest.body)).toContain(`Primary working directory: ${dir}`);
+  });
+
+  it('never holds more spares than its size, and closing it stops every one of them', async () => {
+    agent = new ClaudeCodeAgent({ warmAgents: 2 });
+    const seen: number[] = [];
+    for (const name of ['a', 'b', 'c']) {
+      const running = run(`[write:${name}.txt] Write it.`);
+      const result = await running.done;
+      expect(result.outcome).toBe('completed');
+      seen.push(claudeChildren().length);
+      await waitFor(() => agent!.warmAgentsReady === 2, { what: 'two parked spares' });
+      seen.push(claudeChildren().length);
+    }
+    // Two spares parked after each task (and the task's own process gone once it ended).
+    expect(Math.max(...seen)).toBe(2);
+    const spares = claudeChildren();
+    expect(spares).toHaveLength(2);
+
+    await agent.close();
+    expect(spares.filter((pid) => isGroupAlive(pid))).toEqual([]);
+    expect(claudeChildren()).toEqual([]);
+    expect(agent.warmAgentsReady).toBe(0);
+  });
+
+  it('keeps no spare for an executable of its own (it may not know how to wait for a task)', async () => {
+    agent = new ClaudeCodeAgent({ warmAgents: 1, executablePath: bundledClaudePath() });
+    const result = await run('[write:own.txt] Write it.').done;
+    expect(result.outcome).toBe('completed');
+    expect(agent.warmAgentsReady).toBe(0);
+    expect(claudeChildren()).toEqual([]);
+  });
+});
