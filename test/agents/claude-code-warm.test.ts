@@ -4,7 +4,6 @@
  * started for it would; the pool never holds more than its size, and
  * closing it leaves no process behind.
  */
-import { readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,6 +13,7 @@ import { ClaudeCodeAgent } from '../../src/agents/claude-code/claude-code-agent.
 import { isGroupAlive } from '../../src/host/process-group.js';
 import { bundledClaudePath, realClaudeEnv } from '../support/agent-env.js';
 import { agentRequest, recordRun } from '../support/agent-run.js';
+import { claudeChildrenOf } from '../support/claude-processes.js';
 import { startFakeAnthropicApi, WRITTEN_CONTENT, type FakeAnthropicApi } from '../support/fake-anthropic-api.js';
 import { waitFor } from '../support/wait.js';
 
@@ -33,22 +33,8 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-/** The pids of Claude Code processes this test process started and that are still alive. */
-function claudeChildren(): number[] {
-  const claude = bundledClaudePath();
-  return readdirSync('/proc')
-    .filter((name) => /^\d+$/.test(name))
-    .filter((pid) => {
-      try {
-        const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-        const parent = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-        return parent === process.pid && readFileSync(`/proc/${pid}/cmdline`, 'utf8').startsWith(claude);
-      } catch {
-        return false; // gone meanwhile
-      }
-    })
-    .map(Number);
-}
+/** The Claude Code processes this test process started that are still alive. */
+const claudeChildren = () => claudeChildrenOf(process.pid);
 
 function run(prompt: string, extra: Partial<AgentRunRequest> = {}) {
   return recordRun(agent!, agentRequest({ prompt, cwd: dir, env: realClaudeEnv(api.url, join(dir, 'home')), ...extra }));

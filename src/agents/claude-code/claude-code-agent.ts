@@ -120,7 +120,32 @@ export class ClaudeCodeAgent implements Agent {
   /** One Claude Code process, a warm spare when one fits, else one started now; until its whole process group is gone. */
   private async runOnce(request: AgentRunRequest, env: Env, observer: AgentObserver, start: RunStart): Promise<AgentRunResult> {
     if (request.signal.aborted) return { outcome: 'aborted', stats: {} };
-    const spare = start === 'spare allowed' ? this.spares?.take(spareSettings(request, env)) : null;
+    const spares = start === 'spare allowed' ? this.spares : null;
+    const spare = spares?.take(spareSettings(request, env));
+    if (spares) {
+      // The next task's spare starts once this one's agent has what it needs to reach the model.
+      const told = observer;
+      observer = {
+        ...told,
+        onModelAnswered: () => {
+          spares.refill();
+          told.onModelAnswered?.();
+        },
+      };
+    }
+    try {
+      return await this.runStarted(request, env, observer, spare ?? null);
+    } finally {
+      spares?.refill();
+    }
+  }
+
+  private async runStarted(
+    request: AgentRunRequest,
+    env: Env,
+    observer: AgentObserver,
+    spare: ClaimableSpare | null,
+  ): Promise<AgentRunResult> {
     if (spare) {
       const claimed = await this.runOnSpare(spare, request, observer);
       // Refused (a folder whose settings a spare cannot take, the spare died): nothing ran; start one.

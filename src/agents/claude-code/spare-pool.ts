@@ -78,7 +78,9 @@ export class SparePool {
 
   /**
    * A parked spare started with `settings`, or null; either way the pool
-   * then fills up again for `settings`, turning over from another set.
+   * now keeps spares for `settings`, turning over from another set. It
+   * fills up again on `refill()`: starting a process takes the CPU that the
+   * task's own agent needs to reach its first request.
    */
   take(settings: SpareSettings): ClaimableSpare | null {
     if (this.closed || this.failuresInARow >= FAILURES_BEFORE_OFF || this.size === 0) return null;
@@ -90,8 +92,17 @@ export class SparePool {
     }
     const spare = this.parked.values().next().value;
     if (spare) this.parked.delete(spare);
-    this.fill();
     return spare ?? null;
+  }
+
+  /** Starts spares for the settings last taken until `size` are parked or starting. */
+  refill(): void {
+    if (this.key === null || this.failuresInARow >= FAILURES_BEFORE_OFF) return;
+    while (!this.closed && this.count < this.size) {
+      const start = this.startOne(this.key, this.settings!);
+      this.allStarts.add(start);
+      void start.finally(() => this.allStarts.delete(start));
+    }
   }
 
   /** Stops every spare, parked or starting, and starts no more. */
@@ -99,14 +110,6 @@ export class SparePool {
     this.closed = true;
     this.startsAbort.abort();
     await Promise.all([...[...this.parked].map((spare) => this.discard(spare)), ...this.allStarts]);
-  }
-
-  private fill(): void {
-    while (!this.closed && this.count < this.size) {
-      const start = this.startOne(this.key!, this.settings!);
-      this.allStarts.add(start);
-      void start.finally(() => this.allStarts.delete(start));
-    }
   }
 
   private async startOne(key: string, settings: SpareSettings): Promise<void> {
