@@ -87,6 +87,25 @@ describe('warm agents (real Claude Code, API stand-in)', () => {
     expect(agent.warmAgentsReady).toBe(0);
   });
 
+  it('starts its own process for a task with other fixed settings, and then keeps spares for those', async () => {
+    agent = new ClaudeCodeAgent({ warmAgents: 1 });
+    expect((await run('[write:first.txt] Write it.').done).outcome).toBe('completed');
+    await waitFor(() => agent!.warmAgentsReady === 1, { what: 'a parked spare' });
+    const [oldSpare] = claudeChildren();
+
+    // A turn limit is fixed when a process starts: the parked one cannot take this task.
+    const limited = run('[write:limited.txt] Write it.', { maxTurns: 5 });
+    expect((await limited.done).outcome).toBe('completed');
+    expect(limited.spawns.map((s) => s.pid)).not.toContain(oldSpare);
+    expect(isGroupAlive(oldSpare!)).toBe(false);
+
+    await waitFor(() => agent!.warmAgentsReady === 1, { what: 'a spare for the new settings' });
+    const [newSpare] = claudeChildren();
+    const again = run('[write:again.txt] Write it.', { maxTurns: 5 });
+    expect((await again.done).outcome).toBe('completed');
+    expect(again.spawns.map((s) => s.pid)).toEqual([newSpare]);
+  });
+
   it('keeps no spare for an executable of its own (it may not know how to wait for a task)', async () => {
     agent = new ClaudeCodeAgent({ warmAgents: 1, executablePath: bundledClaudePath() });
     const result = await run('[write:own.txt] Write it.').done;

@@ -178,7 +178,7 @@ export class ClaudeCodeAgent implements Agent {
       try {
         await spare.sdk.claimed;
       } catch {
-        // Including `option_not_applied` (the model was refused): the task must not run on other terms.
+        // The claim carries no model, so no refusal leaves the prompt running: nothing ran.
         refused = true;
         messages.close();
         return [];

@@ -49,6 +49,7 @@ export function buildSpareOptions(
     // The preset is fixed at start; the task's own text is appended by the claim.
     systemPrompt: { type: 'preset', preset: 'claude_code' },
     ...(settings.bypass ? { allowDangerouslySkipPermissions: true } : {}),
+    ...(settings.model ? { model: settings.model } : {}),
     ...(settings.maxTurns ? { maxTurns: settings.maxTurns } : {}),
     ...(settings.maxBudgetUsd ? { maxBudgetUsd: settings.maxBudgetUsd } : {}),
     abortController: wiring.abortController,
@@ -61,7 +62,6 @@ export function buildClaimOptions(request: AgentRunRequest): ClaimOptions {
   return {
     cwd: request.cwd,
     permissionMode: request.permissionMode,
-    ...(request.model ? { model: request.model } : {}),
     ...(request.systemPrompt ? { appendSystemPrompt: request.systemPrompt } : {}),
   };
 }
@@ -70,6 +70,7 @@ export function buildClaimOptions(request: AgentRunRequest): ClaimOptions {
 export function spareSettings(request: AgentRunRequest, env: RunWiring['env']): SpareSettings {
   return {
     env,
+    model: request.model,
     maxTurns: request.maxTurns,
     maxBudgetUsd: request.maxBudgetUsd,
     bypass: request.permissionMode === 'bypassPermissions',

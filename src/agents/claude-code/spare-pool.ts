@@ -7,7 +7,7 @@
  *
  * What a claim cannot change is fixed when the spare starts: the
  * environment, the executable, the turn and budget limits, and whether
- * bypassPermissions may be taken. The pool keeps spares for one such set at
+ * bypassPermissions may be taken; and the model, see `SpareSettings`. The pool keeps spares for one such set at
  * a time, the one of the last task it was asked for (a server's tasks share
  * its environment, so they mostly share the set); a task with another set
  * runs cold and the pool turns over to its set.
@@ -27,6 +27,11 @@ const FAILURES_BEFORE_OFF = 3;
 /** What a spare is started with and a claim cannot change. */
 export interface SpareSettings {
   env: AgentRunRequest['env'];
+  /**
+   * Fixed at start although a claim could set it: a claim whose model is
+   * refused runs on without it, so the task would run on another model.
+   */
+  model: string | null;
   maxTurns: number | null;
   maxBudgetUsd: number | null;
   /** Whether the spare may be claimed for bypassPermissions. */
@@ -161,5 +166,5 @@ function settingsKey(settings: SpareSettings): string {
   const env = Object.entries(settings.env)
     .filter((entry) => entry[1] !== undefined)
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return JSON.stringify([env, settings.maxTurns, settings.maxBudgetUsd, settings.bypass]);
+  return JSON.stringify([env, settings.model, settings.maxTurns, settings.maxBudgetUsd, settings.bypass]);
 }
