@@ -67,7 +67,9 @@ export async function warmAgents(samples: number): Promise<Figure[]> {
   const floor = summarize(figures.floor);
   const rest = summarize(figures.rest);
   const pooled = summarize(figures.pooled);
-  const limit = floor.median + ABOVE_FLOOR_MS;
+  // Each REST sample against the floor sample taken just before it: the machine's load moves both alike.
+  const aboveFloor = summarize(figures.rest.map((ms, i) => ms - figures.floor[i]!)).median;
+  const belowFloor = summarize(figures.pooled.map((ms, i) => figures.floor[i]! - ms)).median;
   return [
     {
       scenario: SCENARIO,
@@ -77,8 +79,8 @@ export async function warmAgents(samples: number): Promise<Figure[]> {
       ours: rest,
       alternatives: [{ system: 'bare SDK `query()` in a running process (floor)', value: floor }],
       target: {
-        text: `p50 ≤ floor + ${ABOVE_FLOOR_MS} ms (${limit.toFixed(0)} ms)`,
-        met: rest.median <= limit,
+        text: `p50 of (REST − floor), sample by sample, ≤ ${ABOVE_FLOOR_MS} ms; measured ${aboveFloor.toFixed(0)} ms`,
+        met: aboveFloor <= ABOVE_FLOOR_MS,
       },
     },
     {
@@ -92,8 +94,8 @@ export async function warmAgents(samples: number): Promise<Figure[]> {
         { system: 'bare SDK `prewarm()` spare, `claim()` (warm floor)', value: summarize(figures.warmFloor) },
       ],
       target: {
-        text: `p50 below the cold floor; ${(floor.median - pooled.median).toFixed(0)} ms below it`,
-        met: pooled.median < floor.median,
+        text: `below the cold floor; p50 of (floor − warm REST), sample by sample: ${belowFloor.toFixed(0)} ms`,
+        met: belowFloor > 0,
       },
     },
   ];

@@ -48,7 +48,8 @@ export function buildSpareOptions(
     env: { ...settings.env },
     // The preset is fixed at start; the task's own text is appended by the claim.
     systemPrompt: { type: 'preset', preset: 'claude_code' },
-    ...(settings.bypass ? { allowDangerouslySkipPermissions: true } : {}),
+    permissionMode: settings.permissionMode,
+    ...(settings.permissionMode === 'bypassPermissions' ? { allowDangerouslySkipPermissions: true } : {}),
     ...(settings.model ? { model: settings.model } : {}),
     ...(settings.maxTurns ? { maxTurns: settings.maxTurns } : {}),
     ...(settings.maxBudgetUsd ? { maxBudgetUsd: settings.maxBudgetUsd } : {}),
@@ -73,6 +74,6 @@ export function spareSettings(request: AgentRunRequest, env: RunWiring['env']): 
     model: request.model,
     maxTurns: request.maxTurns,
     maxBudgetUsd: request.maxBudgetUsd,
-    bypass: request.permissionMode === 'bypassPermissions',
+    permissionMode: request.permissionMode,
   };
 }

@@ -7,7 +7,8 @@
  *
  * What a claim cannot change is fixed when the spare starts: the
  * environment, the executable, the turn and budget limits, and whether
- * bypassPermissions may be taken; and the model, see `SpareSettings`. The pool keeps spares for one such set at
+ * bypassPermissions may be taken; the model and permission mode are fixed
+ * too, see `SpareSettings`. The pool keeps spares for one such set at
  * a time, the one of the last task it was asked for (a server's tasks share
  * its environment, so they mostly share the set); a task with another set
  * runs cold and the pool turns over to its set.
@@ -16,6 +17,7 @@
  * however this process ends, the spare reads end-of-file and exits.
  */
 import type { Options, SpareProcess } from '@anthropic-ai/claude-agent-sdk';
+import type { PermissionMode } from '../../core/task.js';
 import type { AgentRunRequest } from '../agent.js';
 import { AgentProcess } from './spawn.js';
 
@@ -34,8 +36,8 @@ export interface SpareSettings {
   model: string | null;
   maxTurns: number | null;
   maxBudgetUsd: number | null;
-  /** Whether the spare may be claimed for bypassPermissions. */
-  bypass: boolean;
+  /** Also sent with the claim; a spare started in the task's mode has nothing to switch. */
+  permissionMode: PermissionMode;
 }
 
 /** A parked spare, taken out of the pool for one task. */
@@ -166,5 +168,5 @@ function settingsKey(settings: SpareSettings): string {
   const env = Object.entries(settings.env)
     .filter((entry) => entry[1] !== undefined)
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return JSON.stringify([env, settings.model, settings.maxTurns, settings.maxBudgetUsd, settings.bypass]);
+  return JSON.stringify([env, settings.model, settings.maxTurns, settings.maxBudgetUsd, settings.permissionMode]);
 }
