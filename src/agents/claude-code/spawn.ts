@@ -75,6 +75,10 @@ export class AgentProcess {
       detached: true,
     });
     this.child = child;
+    // A spare's process is watched by prewarm(), then by its claim's query, which add 11 exit
+    // listeners in all: more than Node's default of 10 before it warns of a leak (a process is
+    // used once, so nothing accumulates).
+    child.setMaxListeners(20);
     child.stderr!.setEncoding('utf8');
     child.stderr!.on('data', (chunk: string) => {
       this.stderr = (this.stderr + chunk).slice(-STDERR_TAIL_CHARS);
