@@ -4,7 +4,7 @@
  * started for it would; the pool never holds more than its size, and
  * closing it leaves no process behind.
  */
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -104,6 +104,28 @@ describe('warm agents (real Claude Code, API stand-in)', () => {
     const again = run('[write:again.txt] Write it.', { maxTurns: 5 });
     expect((await again.done).outcome).toBe('completed');
     expect(again.spawns.map((s) => s.pid)).toEqual([newSpare]);
+  });
+
+  it('starts its own process when the spare refuses the folder, and the task runs once', async () => {
+    agent = new ClaudeCodeAgent({ warmAgents: 1 });
+    expect((await run('[write:first.txt] Write it.').done).outcome).toBe('completed');
+    await waitFor(() => agent!.warmAgentsReady === 1, { what: 'a parked spare' });
+    const [spare] = claudeChildren();
+    // A folder whose project settings choose the model: a parked process cannot take those on.
+    const folder = join(dir, 'with-settings');
+    await mkdir(join(folder, '.claude'), { recursive: true });
+    await writeFile(join(folder, '.claude', 'settings.json'), JSON.stringify({ model: 'claude-sonnet-4-5' }));
+
+    const refused = run('[write:refused.txt] Write it.', { cwd: folder });
+    const result = await refused.done;
+
+    expect(result.outcome).toBe('completed');
+    expect(await readFile(join(folder, 'refused.txt'), 'utf8')).toBe(WRITTEN_CONTENT);
+    // The spare was offered the task (and is gone since), yet another process ran it.
+    expect(isGroupAlive(spare!)).toBe(false);
+    expect(refused.spawns.map((s) => s.pid)).not.toContain(spare);
+    // The tool use and the answer after it: the refused claim sent nothing to the model.
+    expect(api.requests.filter((r) => JSON.stringify(r.body?.messages ?? []).includes('[write:refused.txt]'))).toHaveLength(2);
   });
 
   it('keeps no spare for an executable of its own (it may not know how to wait for a task)', async () => {

@@ -4,6 +4,7 @@
  * permission mode, turn limit and working directory, and the user's
  * environment so Claude Code authenticates itself.
  */
+import type { SpareProcess } from '@anthropic-ai/claude-agent-sdk';
 import type { Agent, AgentObserver, AgentRunRequest, AgentRunResult } from '../agent.js';
 import { describeMessage } from './activity.js';
 import { resolveClaudeExecutable } from './executable.js';
@@ -174,13 +175,15 @@ export class ClaudeCodeAgent implements Agent {
   ): Promise<AgentRunResult | null> {
     let refused = false;
     const result = await this.drive(request, observer, spare.process, spare.abortController, async () => {
-      const messages = spare.sdk.claim({ prompt: request.prompt, options: buildClaimOptions(request) });
+      let messages: ReturnType<SpareProcess['claim']> | null = null;
       try {
+        // Throws at once when the spare exited since it was taken from the pool.
+        messages = spare.sdk.claim({ prompt: request.prompt, options: buildClaimOptions(request) });
         await spare.sdk.claimed;
       } catch {
         // The claim carries no model, so no refusal leaves the prompt running: nothing ran.
         refused = true;
-        messages.close();
+        messages?.close();
         return [];
       }
       spare.process.announceTo((info) => observer.onSpawn(info));
