@@ -2,8 +2,8 @@
  * Claude Code processes started before their task arrives: the Agent SDK's
  * `prewarm()` parks a fully started process (modules loaded, config, auth,
  * tools, the initialize handshake done) that `claim()` later binds to a
- * task's folder, model, permission mode and appended system prompt. A task
- * then skips ~300 ms of start-up (see bench/README.md, "Warm agents").
+ * task's folder and appended system prompt. A task then skips ~260 ms of
+ * CPU before its first request (see bench/README.md, "Warm agents").
  *
  * What a claim cannot change is fixed when the spare starts: the
  * environment, the executable, the turn and budget limits, and whether
@@ -152,7 +152,7 @@ export class SparePool {
     const spare: Parked = { sdk, process: proc, abortController, key };
     if (this.closed || key !== this.key) return this.discard(spare);
     this.parked.add(spare);
-    // A spare that died while parked is dropped; the next task starts a replacement.
+    // A spare that died while parked is dropped; the next run refills the pool.
     void sdk.exited.then(() => this.parked.delete(spare));
   }
 
