@@ -67,17 +67,18 @@ describe('warm agents (real Claude Code, API stand-in)', () => {
 
   it('never holds more spares than its size, and closing it stops every one of them', async () => {
     agent = new ClaudeCodeAgent({ warmAgents: 2 });
-    const seen: number[] = [];
-    for (const name of ['a', 'b', 'c']) {
-      const running = run(`[write:${name}.txt] Write it.`);
-      const result = await running.done;
-      expect(result.outcome).toBe('completed');
-      seen.push(claudeChildren().length);
-      await waitFor(() => agent!.warmAgentsReady === 2, { what: 'two parked spares' });
-      seen.push(claudeChildren().length);
+    // Every Claude Code process of this test process, counted all along: the one task running plus the spares.
+    let most = 0;
+    const counter = setInterval(() => (most = Math.max(most, claudeChildren().length)), 5);
+    try {
+      for (const name of ['a', 'b', 'c']) {
+        expect((await run(`[write:${name}.txt] Write it.`).done).outcome).toBe('completed');
+        await waitFor(() => agent!.warmAgentsReady === 2, { what: 'two parked spares' });
+      }
+    } finally {
+      clearInterval(counter);
     }
-    // Two spares parked after each task (and the task's own process gone once it ended).
-    expect(Math.max(...seen)).toBe(2);
+    expect(most).toBeLessThanOrEqual(3);
     const spares = claudeChildren();
     expect(spares).toHaveLength(2);
 
