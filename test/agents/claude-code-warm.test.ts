@@ -129,6 +129,25 @@ describe('warm agents (real Claude Code, API stand-in)', () => {
     expect(api.requests.filter((r) => JSON.stringify(r.body?.messages ?? []).includes('[write:refused.txt]'))).toHaveLength(2);
   });
 
+  it('stops a task running on a spare when it is cancelled, with its whole process group', async () => {
+    await api.close();
+    // The first task's two requests are answered; the task on the spare then waits on the model.
+    api = await startFakeAnthropicApi({ answerOnly: 2 });
+    agent = new ClaudeCodeAgent({ warmAgents: 1 });
+    expect((await run('[write:first.txt] Write it.').done).outcome).toBe('completed');
+    await waitFor(() => agent!.warmAgentsReady === 1, { what: 'a parked spare' });
+    const [spare] = claudeChildren();
+
+    const cancel = new AbortController();
+    const stuck = run('[write:stuck.txt] Write it.', { signal: cancel.signal });
+    await api.waitForRequest((r) => JSON.stringify(r.body?.messages ?? []).includes('[write:stuck.txt]'));
+    cancel.abort();
+
+    expect((await stuck.done).outcome).toBe('aborted');
+    expect(stuck.spawns.map((s) => s.pid)).toEqual([spare]);
+    expect(isGroupAlive(spare!)).toBe(false);
+  });
+
   it('keeps no spare for an executable of its own (it may not know how to wait for a task)', async () => {
     agent = new ClaudeCodeAgent({ warmAgents: 1, executablePath: bundledClaudePath() });
     const result = await run('[write:own.txt] Write it.').done;
