@@ -3,8 +3,10 @@ export const INTRO = `
 # Benchmarks
 
 What claude-worker itself costs, measured side by side with the alternatives in one run. Every agent
-is simulated by [bench/fake-agent.sh](bench/fake-agent.sh), an executable that speaks Claude Code's
-protocols, sleeps a set time and writes a file, so the numbers are about claude-worker, not a model.
+but those of the warm agents rows is simulated by [bench/fake-agent.sh](bench/fake-agent.sh), an
+executable that speaks Claude Code's protocols, sleeps a set time and writes a file, so the numbers
+are about claude-worker, not a model. The warm agents rows run the real Claude Code binary against a
+loopback stand-in for the Anthropic API, and compare with the Agent SDK alone.
 How each figure is measured: [bench/README.md](bench/README.md).
 
 Reproduce on a fresh clone (Node.js 20.19 or newer; PostgreSQL 15 server binaries, \`initdb\` and

@@ -22,6 +22,7 @@ import { crossNodeRecovery, sameHostRecovery } from './scenarios/recovery.js';
 import { queueThroughput } from './scenarios/throughput.js';
 import { cliStart } from './scenarios/cli-start.js';
 import { serverStart } from './scenarios/server-start.js';
+import { warmAgents } from './scenarios/warm-agents.js';
 
 const { values } = parseArgs({
   options: {
@@ -44,6 +45,7 @@ const SCENARIOS: Record<string, () => Promise<Figure | Figure[]>> = {
   dashboard: () => dashboardFigures(runs * 4),
   'cli-start': () => cliStart(runs * 4),
   'server-start': () => serverStart(runs * 2),
+  'warm-agents': () => warmAgents(runs * 2),
 };
 
 const selected = values.only ? values.only.split(',') : Object.keys(SCENARIOS);

@@ -93,4 +93,6 @@ export interface Agent {
   run(request: AgentRunRequest, observer: AgentObserver): Promise<AgentRunResult>;
   /** Loads what a first run would otherwise load while its task waits; resolves when done, never rejects. */
   warmUp?(): Promise<void>;
+  /** Stops whatever the agent keeps running between tasks (processes started ahead of their tasks); the runner calls it last. */
+  close?(): Promise<void>;
 }

@@ -41,7 +41,15 @@ export async function startLocalEngine(config: Config, warn: (line: string) => v
   checkDatabaseDirectory(config);
   const store = await openStore(config.dbPath, { warn });
   const logs = new TaskLogs(config.logDir, store);
-  const agent = config.concurrency > 0 ? new ClaudeCodeAgent({ executablePath: config.claudeExecutable }) : null;
+  const agent =
+    config.concurrency > 0
+      ? new ClaudeCodeAgent({
+          executablePath: config.claudeExecutable,
+          // More spares than tasks that can run at once would only wait.
+          warmAgents: Math.min(config.warmAgents, config.concurrency),
+          warn,
+        })
+      : null;
   const runner = agent ? new Runner({ store, logs, agent, config, warn }) : null;
   try {
     await runner?.start();

@@ -43,6 +43,8 @@ export interface Config {
   reapIntervalMs: number;
   /** Claude Code executable to run instead of the one bundled with the Agent SDK. */
   claudeExecutable: string | null;
+  /** Claude Code processes kept started ahead of their tasks, at most `concurrency` (0: each task starts its own). */
+  warmAgents: number;
   /** What this node's runner offers; it claims only tasks whose required labels it has. */
   labels: Labels;
   /** How this node's runner is listed among the workers. */
@@ -158,6 +160,7 @@ export function loadConfig(env: Env = process.env, overrides: ConfigOverrides = 
     heartbeatMs,
     reapIntervalMs: int('CLAUDE_WORKER_REAP_INTERVAL_MS', 15_000, 100),
     claudeExecutable: env.CLAUDE_WORKER_CLAUDE_PATH || null,
+    warmAgents: int('CLAUDE_WORKER_WARM_AGENTS', 1, 0),
     labels,
     workerName: env.CLAUDE_WORKER_NAME?.trim() || hostname(),
     drainTimeoutSeconds: int('CLAUDE_WORKER_DRAIN_TIMEOUT', 0, 0),

@@ -131,6 +131,7 @@ export class Runner {
     }
     for (const execution of this.executions.values()) execution.stop('shutdown');
     await Promise.all([...this.executions.values()].map((e) => e.done));
+    await this.options.agent.close?.();
     this.leaseKeeper.stop();
     this.reaper.stop();
     this.unsubscribeCancel?.();

@@ -69,6 +69,15 @@ describe('loadConfig', () => {
     );
   });
 
+  it('keeps one warm agent by default; 0 keeps none, anything but a whole number >= 0 is refused', () => {
+    expect(loadConfig({}).warmAgents).toBe(1);
+    expect(loadConfig({ CLAUDE_WORKER_WARM_AGENTS: '0' }).warmAgents).toBe(0);
+    expect(loadConfig({ CLAUDE_WORKER_WARM_AGENTS: '3' }).warmAgents).toBe(3);
+    for (const bad of ['-1', 'two', '1.5']) {
+      expect(() => loadConfig({ CLAUDE_WORKER_WARM_AGENTS: bad })).toThrow(/CLAUDE_WORKER_WARM_AGENTS: must be an integer >= 0/);
+    }
+  });
+
   it('has no daily budget by default, takes one in dollars, and refuses one that is not a positive amount', () => {
     expect(loadConfig({})).toMatchObject({ dailyBudgetUsd: null, retryBackoffMs: 10_000, limitBackoffMs: 30_000 });
     expect(loadConfig({ CLAUDE_WORKER_DAILY_BUDGET_USD: '12.5' }).dailyBudgetUsd).toBe(12.5);

@@ -66,6 +66,8 @@ export interface FakeApiOptions {
 export interface RecordedRequest {
   /** Path and query, e.g. `/v1/messages?beta=true`. */
   path: string;
+  /** When its headers arrived: epoch ms with sub-millisecond precision (`performance.timeOrigin + performance.now()`). */
+  receivedAt: number;
   apiKey: string | undefined;
   authorization: string | undefined;
   body: MessagesBody | null;
@@ -109,9 +111,11 @@ export async function startFakeAnthropicApi(options: FakeApiOptions = {}): Promi
   let limitedRequests = 0;
   let failuresLeft = options.failFirst?.count ?? 0;
   const server = createServer(async (req, res) => {
+    const receivedAt = performance.timeOrigin + performance.now();
     const body = await readJson(req);
     const recorded: RecordedRequest = {
       path: req.url ?? '',
+      receivedAt,
       apiKey: header(req, 'x-api-key'),
       authorization: header(req, 'authorization'),
       body,

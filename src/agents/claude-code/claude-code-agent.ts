@@ -4,14 +4,16 @@
  * permission mode, turn limit and working directory, and the user's
  * environment so Claude Code authenticates itself.
  */
+import type { SpareProcess } from '@anthropic-ai/claude-agent-sdk';
 import type { Agent, AgentObserver, AgentRunRequest, AgentRunResult } from '../agent.js';
 import { describeMessage } from './activity.js';
 import { resolveClaudeExecutable } from './executable.js';
 import { loginFallbackEnv, refusesRootBypass } from './credentials.js';
 import { asClaudeMessage } from './messages.js';
-import { buildQueryOptions } from './options.js';
+import { buildClaimOptions, buildQueryOptions, buildSpareOptions, spareSettings } from './options.js';
 import { classifyRun, errorText, ROOT_BYPASS_ADVICE, RunObservation } from './outcome.js';
 import { canResume, CONTINUE_PROMPT } from './resume.js';
+import { SparePool, type ClaimableSpare } from './spare-pool.js';
 import { AgentProcess } from './spawn.js';
 
 type Env = AgentRunRequest['env'];
@@ -24,13 +26,37 @@ const MISSING_EXECUTABLE_ADVICE =
 export interface ClaudeCodeAgentOptions {
   /** A Claude Code executable to run instead of the one bundled with the SDK (`.js`/`.mjs` run with node). */
   executablePath?: string | null;
+  /**
+   * How many Claude Code processes to keep started ahead of their tasks
+   * (0: none). Only with the bundled executable: another may not know how
+   * to wait for its task.
+   */
+  warmAgents?: number;
+  /** Where the agent says that it had to turn its warm processes off. */
+  warn?: (line: string) => void;
 }
+
+/** A run that may not take a spare: its messages would not fit one, or it already had its chance. */
+type RunStart = 'cold' | 'spare allowed';
 
 export class ClaudeCodeAgent implements Agent {
   private readonly executablePath: string | null;
+  private readonly spares: SparePool | null;
 
   constructor(options: ClaudeCodeAgentOptions = {}) {
     this.executablePath = options.executablePath ?? null;
+    const warmAgents = this.executablePath ? 0 : (options.warmAgents ?? 0);
+    this.spares = warmAgents > 0 ? new SparePool(warmAgents, buildSpareOptions, options.warn) : null;
+  }
+
+  /** Claude Code processes parked for tasks to come, ready to be claimed. */
+  get warmAgentsReady(): number {
+    return this.spares?.ready ?? 0;
+  }
+
+  /** Stops the processes kept warm for tasks to come. */
+  async close(): Promise<void> {
+    await this.spares?.close();
   }
 
   /**
@@ -55,11 +81,12 @@ export class ClaudeCodeAgent implements Agent {
       return { outcome: 'failed', code: 'spawn_failed', message: MISSING_EXECUTABLE_ADVICE, summary: null, stats: {} };
     }
     const run = await this.resumeIfPossible(request, observer);
-    const first = await this.runOnce(run, run.env, observer);
+    // A resumed session is named when the process starts, which a spare did before its task was known.
+    const first = await this.runOnce(run, run.env, observer, run.resumeSessionId ? 'cold' : 'spare allowed');
     const loginEnv = loginFallbackEnv(first, run.env);
     if (!loginEnv || run.signal.aborted) return first;
     observer.onActivity({ line: '[auth] ANTHROPIC_API_KEY was rejected; running the task again with your Claude login' });
-    return this.runOnce(run, loginEnv, observer);
+    return this.runOnce(run, loginEnv, observer, 'cold');
   }
 
   /**
@@ -91,12 +118,89 @@ export class ClaudeCodeAgent implements Agent {
     return { ...request, resumeSessionId: null, prompt: followUp.startOverPrompt };
   }
 
-  /** One Claude Code process, from spawn until its whole process group is gone. */
-  private async runOnce(request: AgentRunRequest, env: Env, observer: AgentObserver): Promise<AgentRunResult> {
+  /** One Claude Code process, a warm spare when one fits, else one started now; until its whole process group is gone. */
+  private async runOnce(request: AgentRunRequest, env: Env, observer: AgentObserver, start: RunStart): Promise<AgentRunResult> {
     if (request.signal.aborted) return { outcome: 'aborted', stats: {} };
+    const spares = start === 'spare allowed' ? this.spares : null;
+    const spare = spares?.take(spareSettings(request, env));
+    if (spares) {
+      // The next task's spare starts once this one's agent has what it needs to reach the model.
+      const told = observer;
+      observer = {
+        ...told,
+        onModelAnswered: () => {
+          spares.refill();
+          told.onModelAnswered?.();
+        },
+      };
+    }
+    try {
+      return await this.runStarted(request, env, observer, spare ?? null);
+    } finally {
+      spares?.refill();
+    }
+  }
+
+  private async runStarted(
+    request: AgentRunRequest,
+    env: Env,
+    observer: AgentObserver,
+    spare: ClaimableSpare | null,
+  ): Promise<AgentRunResult> {
+    if (spare) {
+      const claimed = await this.runOnSpare(spare, request, observer);
+      // Refused (a folder whose settings a spare cannot take, the spare died): nothing ran; start one.
+      if (claimed) return claimed;
+    }
     const proc = new AgentProcess((info) => observer.onSpawn(info));
-    const observation = new RunObservation();
     const abortController = new AbortController();
+    return this.drive(request, observer, proc, abortController, async () => {
+      const options = buildQueryOptions(request, {
+        env,
+        executablePath: this.executablePath,
+        abortController,
+        spawn: proc.spawn,
+      });
+      // Loaded by the first task, not at server start: the SDK is one large module.
+      const { query } = await import('@anthropic-ai/claude-agent-sdk');
+      return query({ prompt: request.prompt, options });
+    });
+  }
+
+  /** Null when the spare refused the task before anything ran. */
+  private async runOnSpare(
+    spare: ClaimableSpare,
+    request: AgentRunRequest,
+    observer: AgentObserver,
+  ): Promise<AgentRunResult | null> {
+    let refused = false;
+    const result = await this.drive(request, observer, spare.process, spare.abortController, async () => {
+      let messages: ReturnType<SpareProcess['claim']> | null = null;
+      try {
+        // Throws at once when the spare exited since it was taken from the pool.
+        messages = spare.sdk.claim({ prompt: request.prompt, options: buildClaimOptions(request) });
+        await spare.sdk.claimed;
+      } catch {
+        // The claim carries no model, so no refusal leaves the prompt running: nothing ran.
+        refused = true;
+        messages?.close();
+        return [];
+      }
+      spare.process.announceTo((info) => observer.onSpawn(info));
+      return messages;
+    });
+    return refused && !request.signal.aborted ? null : result;
+  }
+
+  /** Reads the agent's messages until its result, then waits for (or ends) its process group and tells how the run ended. */
+  private async drive(
+    request: AgentRunRequest,
+    observer: AgentObserver,
+    proc: AgentProcess,
+    abortController: AbortController,
+    start: () => Promise<AsyncIterable<unknown> | Iterable<unknown>>,
+  ): Promise<AgentRunResult> {
+    const observation = new RunObservation();
     let resultBeforeAbort = false;
     // Kill the whole group at once: the SDK's own abort only closes stdin and
     // signals the leader after a ~2 s grace, and never reaches the shells and
@@ -110,15 +214,7 @@ export class ClaudeCodeAgent implements Agent {
     let thrown: unknown = null;
     let answerTold = false;
     try {
-      const options = buildQueryOptions(request, {
-        env,
-        executablePath: this.executablePath,
-        abortController,
-        spawn: proc.spawn,
-      });
-      // Loaded by the first task, not at server start: the SDK is one large module.
-      const { query } = await import('@anthropic-ai/claude-agent-sdk');
-      for await (const raw of query({ prompt: request.prompt, options })) {
+      for await (const raw of await start()) {
         observer.onMessage(raw);
         const message = asClaudeMessage(raw);
         if (!message) continue;

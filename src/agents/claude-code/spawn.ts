@@ -40,7 +40,13 @@ export class AgentProcess {
   private readonly stderrClosed: Promise<void>;
   private resolveStderrClosed!: () => void;
 
-  constructor(private readonly onSpawn: (info: AgentProcessInfo) => void) {
+  private info: AgentProcessInfo | null = null;
+
+  /**
+   * `onSpawn` hears of the process once it exists; a spare started before
+   * its task has none yet, and is announced to its task with `announceTo`.
+   */
+  constructor(private onSpawn: ((info: AgentProcessInfo) => void) | null = null) {
     this.exited = new Promise((resolve) => (this.resolveExit = resolve));
     this.stderrClosed = new Promise((resolve) => (this.resolveStderrClosed = resolve));
   }
@@ -69,6 +75,10 @@ export class AgentProcess {
       detached: true,
     });
     this.child = child;
+    // A spare's process is watched by prewarm(), then by its claim's query, which add 11 exit
+    // listeners in all: more than Node's default of 10 before it warns of a leak (a process is
+    // used once, so nothing accumulates).
+    child.setMaxListeners(20);
     child.stderr!.setEncoding('utf8');
     child.stderr!.on('data', (chunk: string) => {
       this.stderr = (this.stderr + chunk).slice(-STDERR_TAIL_CHARS);
@@ -85,11 +95,18 @@ export class AgentProcess {
     // take the whole group down with it.
     options.signal.addEventListener('abort', () => void this.stop(), { once: true });
     if (child.pid !== undefined) {
-      this.onSpawn({ pid: child.pid, pgid: child.pid, procStartTime: processStartTime(child.pid) });
+      this.info = { pid: child.pid, pgid: child.pid, procStartTime: processStartTime(child.pid) };
+      this.onSpawn?.(this.info);
       if (this.stopRequested) void this.stop();
     }
     return child as unknown as SpawnedProcess;
   };
+
+  /** Tells `onSpawn` about the process: at once when it already exists, else when it is spawned. */
+  announceTo(onSpawn: (info: AgentProcessInfo) => void): void {
+    this.onSpawn = onSpawn;
+    if (this.info) onSpawn(this.info);
+  }
 
   /**
    * Kills the whole process group (SIGTERM, grace, SIGKILL). Safe to call
