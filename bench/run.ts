@@ -21,6 +21,7 @@ import { readPathUnderLoad } from './scenarios/read-path.js';
 import { crossNodeRecovery, sameHostRecovery } from './scenarios/recovery.js';
 import { queueThroughput } from './scenarios/throughput.js';
 import { cliStart } from './scenarios/cli-start.js';
+import { scale } from './scenarios/scale.js';
 import { serverStart } from './scenarios/server-start.js';
 
 const { values } = parseArgs({
@@ -44,6 +45,7 @@ const SCENARIOS: Record<string, () => Promise<Figure | Figure[]>> = {
   dashboard: () => dashboardFigures(runs * 4),
   'cli-start': () => cliStart(runs * 4),
   'server-start': () => serverStart(runs * 2),
+  scale: () => scale(runs * 200, Math.max(1, Math.ceil(runs / 2)), 500),
 };
 
 const selected = values.only ? values.only.split(',') : Object.keys(SCENARIOS);
