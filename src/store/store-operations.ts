@@ -89,6 +89,7 @@ export interface StoreOperations<C> {
   readLog(ctx: C, taskId: number, range: Records.LogRange): Awaitable<Records.LogLine[]>;
   listTasks(ctx: C, filter: Records.ListFilter): Awaitable<Records.TaskRecord[]>;
   countByStatus(ctx: C): Awaitable<Record<TaskStatus, number>>;
+  countActive(ctx: C): Awaitable<Records.ActiveCounts>;
   metricsSnapshot(ctx: C): Awaitable<Records.TaskMetricsSnapshot>;
   usage(ctx: C, days: number): Awaitable<UsageRow[]>;
   submitOrchestration(ctx: C, spec: OrchestrationSpec): Awaitable<{ id: number; deduplicated: boolean }>;

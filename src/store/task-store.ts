@@ -33,6 +33,7 @@ import type {
   SubmitOrchestrationResult,
 } from './orchestration-records.js';
 import type {
+  ActiveCounts,
   CancelOutcome,
   ClaimedTask,
   CompletedResult,
@@ -192,6 +193,9 @@ export interface TaskStore {
   list(filter: ListFilter): Promise<TaskRecord[]>;
 
   countByStatus(): Promise<Record<TaskStatus, number>>;
+
+  /** The pending and running tasks alone: as cheap as the queue is long, however many ended tasks are kept. */
+  countActive(): Promise<ActiveCounts>;
 
   /** What /metrics reports about tasks: the oldest pending task's age, usage by model, failures by code, run timings. */
   metricsSnapshot(): Promise<TaskMetricsSnapshot>;
