@@ -45,7 +45,7 @@ const SCENARIOS: Record<string, () => Promise<Figure | Figure[]>> = {
   dashboard: () => dashboardFigures(runs * 4),
   'cli-start': () => cliStart(runs * 4),
   'server-start': () => serverStart(runs * 2),
-  scale: () => scale(runs * 200, Math.max(1, Math.ceil(runs / 2)), 500),
+  scale: () => scale(runs * 200, Math.max(1, Math.ceil(runs / 2)), 300),
 };
 
 const selected = values.only ? values.only.split(',') : Object.keys(SCENARIOS);
