@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { startServerProcess, type ServerProcess } from '../../test/support/server-process.js';
 import { waitFor } from '../../test/support/wait.js';
 import { benchPrompt, createBenchHome } from '../lib/environment.js';
-import { fillDatabase } from '../lib/fill-database.js';
+import { fillWithRealisticTasks } from '../lib/fill-realistic.js';
 import { latencyFigure, type Figure } from '../lib/report.js';
 import { timeRequests } from '../lib/request-latency.js';
 import { repeat, summarize } from '../lib/stats.js';
@@ -92,7 +92,7 @@ async function withServer<T>(tasks: number, measure: (served: Served) => Promise
   mkdirSync(project);
   try {
     const fillStarted = performance.now();
-    if (tasks > 0) await fillDatabase(database, home.dir, tasks);
+    if (tasks > 0) await fillWithRealisticTasks(database, home.dir, tasks);
     const fillSeconds = (performance.now() - fillStarted) / 1000;
     const server = await startServerProcess(home.env, { workers: WORKERS });
     try {
