@@ -21,6 +21,7 @@ import { readPathUnderLoad } from './scenarios/read-path.js';
 import { crossNodeRecovery, sameHostRecovery } from './scenarios/recovery.js';
 import { queueThroughput } from './scenarios/throughput.js';
 import { cliStart } from './scenarios/cli-start.js';
+import { scale } from './scenarios/scale.js';
 import { serverStart } from './scenarios/server-start.js';
 import { warmAgents } from './scenarios/warm-agents.js';
 
@@ -46,6 +47,7 @@ const SCENARIOS: Record<string, () => Promise<Figure | Figure[]>> = {
   'cli-start': () => cliStart(runs * 4),
   'server-start': () => serverStart(runs * 2),
   'warm-agents': () => warmAgents(runs * 2),
+  scale: () => scale(runs * 200, Math.max(1, Math.ceil(runs / 2)), 300),
 };
 
 const selected = values.only ? values.only.split(',') : Object.keys(SCENARIOS);

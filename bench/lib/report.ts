@@ -17,7 +17,7 @@ export interface Figure {
   scenario: string;
   /** What was measured, e.g. `8 tasks of 2 s, submit to all results read`. */
   name: string;
-  unit: 'ms' | 's' | 'tasks/s' | 'MB' | 'MB/task' | 'KB' | 'x';
+  unit: 'ms' | 's' | 'tasks/s' | 'MB' | 'MB/task' | 'KB' | 'bytes/task' | 'x';
   /** Whether more is better (throughput) or less (time, memory). */
   better: 'lower' | 'higher';
   ours: Summary;

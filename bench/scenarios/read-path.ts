@@ -11,6 +11,7 @@ import { waitFor } from '../../test/support/wait.js';
 import { benchPrompt, createBenchHome } from '../lib/environment.js';
 import { fillDatabase } from '../lib/fill-database.js';
 import { latencyFigure, type Figure } from '../lib/report.js';
+import { timeRequests } from '../lib/request-latency.js';
 
 const STREAMING = 50;
 const EVENT_MS = 100;
@@ -82,16 +83,4 @@ async function onBigTable(requests: number): Promise<{ list: number[]; filtered:
   } finally {
     home.remove();
   }
-}
-
-/** Each request's latency in ms, one after another. */
-async function timeRequests(count: number, request: (i: number) => Promise<unknown>): Promise<number[]> {
-  for (let i = 0; i < 20; i++) await request(i); // warm-up: connections and compiled statements
-  const samples: number[] = [];
-  for (let i = 0; i < count; i++) {
-    const started = performance.now();
-    await request(i);
-    samples.push(performance.now() - started);
-  }
-  return samples;
 }

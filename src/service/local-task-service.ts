@@ -169,7 +169,7 @@ class LocalTaskService implements TaskService {
   }
 
   async health(): Promise<Health> {
-    const [counts, pause] = await Promise.all([this.options.store.countByStatus(), this.options.store.readQueuePause()]);
+    const [counts, pause] = await Promise.all([this.options.store.countActive(), this.options.store.readQueuePause()]);
     return {
       status: 'healthy',
       service: 'claude-worker',

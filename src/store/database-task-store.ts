@@ -188,6 +188,10 @@ export class DatabaseTaskStore<C, D extends StoreDatabase<C> = StoreDatabase<C>>
     return this.ops.countByStatus(this.ctx);
   }
 
+  async countActive(): Promise<Records.ActiveCounts> {
+    return this.ops.countActive(this.ctx);
+  }
+
   async metricsSnapshot(): Promise<Records.TaskMetricsSnapshot> {
     return this.ops.metricsSnapshot(this.ctx);
   }

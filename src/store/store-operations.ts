@@ -112,6 +112,7 @@ export interface StoreOperations<C> {
   listTasks(ctx: C, filter: Records.ListFilter): Awaitable<Records.TaskRecord[]>;
   listBoardRows(ctx: C, filter: Records.ListFilter): Awaitable<Records.BoardRowRecord[]>;
   countByStatus(ctx: C): Awaitable<Record<TaskStatus, number>>;
+  countActive(ctx: C): Awaitable<Records.ActiveCounts>;
   metricsSnapshot(ctx: C): Awaitable<Records.TaskMetricsSnapshot>;
   usage(ctx: C, days: number): Awaitable<UsageRow[]>;
   submitOrchestration(ctx: C, spec: OrchestrationSpec): Awaitable<{ id: number; deduplicated: boolean }>;

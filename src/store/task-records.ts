@@ -159,6 +159,12 @@ export interface LogLine extends NewLogLine {
 
 export type LogRange = { afterId: number; limit: number } | { tail: number };
 
+/** How many tasks wait to run and how many run: what /health reports. */
+export interface ActiveCounts {
+  pending: number;
+  running: number;
+}
+
 export interface ListFilter {
   status?: TaskStatus;
   /** Only tasks with an id below this (newest first paging). */

@@ -33,6 +33,7 @@ import type {
   SubmitOrchestrationResult,
 } from './orchestration-records.js';
 import type {
+  ActiveCounts,
   CancelOutcome,
   ClaimedTask,
   CompletedResult,
@@ -203,6 +204,9 @@ export interface TaskStore {
   listBoardRows(filter: ListFilter): Promise<BoardRowRecord[]>;
 
   countByStatus(): Promise<Record<TaskStatus, number>>;
+
+  /** The pending and running tasks alone: as cheap as the queue is long, however many ended tasks are kept. */
+  countActive(): Promise<ActiveCounts>;
 
   /** What /metrics reports about tasks: the oldest pending task's age, usage by model, failures by code, run timings. */
   metricsSnapshot(): Promise<TaskMetricsSnapshot>;

@@ -9,7 +9,7 @@ export { heartbeat } from './heartbeat.js';
 export { appendLog, readLog } from './log-lines.js';
 export { recordMerge, recordProgress, recordSpawn, recordWorkspace } from './progress.js';
 export { prune } from './prune.js';
-export { countByStatus, getTask, listTasks, runningAttemptsOnHost } from './read.js';
+export { countActive, countByStatus, getTask, listTasks, runningAttemptsOnHost } from './read.js';
 export { listBoardRows } from './board-rows.js';
 export { dependencyHeads, dependencyResults, getOrchestration, listOrchestrations } from './read-orchestration.js';
 export { reapExpired } from './reap.js';

@@ -1,6 +1,8 @@
 /** Reads: one task, newest-first pages, counts per status, and a host's running attempts. */
 import type { TaskStatus } from '../../core/task.js';
 import {
+  activeCounts,
+  COUNT_ACTIVE,
   COUNT_BY_STATUS,
   countsByStatus,
   listWhere,
@@ -8,7 +10,7 @@ import {
   type RunningAttemptRow,
   toRunningAttempt,
 } from '../sql/tasks.js';
-import type { ListFilter, RunningAttempt, TaskRecord } from '../task-store.js';
+import type { ActiveCounts, ListFilter, RunningAttempt, TaskRecord } from '../task-store.js';
 import type { PostgresContext } from './pool.js';
 import { isTaskId, TASK_COLUMNS, toTaskRecord, type TaskRow } from './row.js';
 
@@ -28,6 +30,10 @@ export async function listTasks(ctx: PostgresContext, filter: ListFilter): Promi
 
 export async function countByStatus(ctx: PostgresContext): Promise<Record<TaskStatus, number>> {
   return countsByStatus(await ctx.rows<{ status: TaskStatus; count: number }>(COUNT_BY_STATUS));
+}
+
+export async function countActive(ctx: PostgresContext): Promise<ActiveCounts> {
+  return activeCounts(await ctx.rows<{ status: TaskStatus; count: number }>(COUNT_ACTIVE));
 }
 
 export async function runningAttemptsOnHost(ctx: PostgresContext, host: string): Promise<RunningAttempt[]> {

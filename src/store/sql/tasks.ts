@@ -7,6 +7,7 @@ import { TASK_STATUSES, type ChangeCounts, type RunStats, type TaskStatus } from
 import type { Dialect } from '../dialect.js';
 import { PROMPT_START_CHARS } from '../../core/board.js';
 import type {
+  ActiveCounts,
   AgentProcessInfo,
   EnqueueSpec,
   Lease,
@@ -146,6 +147,19 @@ export function listBoardRows(d: Dialect, where: string): string {
 }
 
 export const COUNT_BY_STATUS = `SELECT status, count(*) AS count FROM tasks GROUP BY status`;
+
+/**
+ * Only the tasks that have not ended: two ranges of the (status, id) index,
+ * as long as the queue, where COUNT_BY_STATUS reads an entry for every task
+ * ever kept (~70 ms for 1,000,000 on SQLite).
+ */
+export const COUNT_ACTIVE = `SELECT status, count(*) AS count FROM tasks WHERE status IN ('pending', 'running') GROUP BY status`;
+
+/** The rows of COUNT_ACTIVE as counts, zeros included. */
+export function activeCounts(rows: readonly { status: TaskStatus; count: number }[]): ActiveCounts {
+  const { pending, running } = countsByStatus(rows);
+  return { pending, running };
+}
 
 /** Counts for every status, zeros included, from the rows of COUNT_BY_STATUS. */
 export function countsByStatus(rows: readonly { status: TaskStatus; count: number }[]): Record<TaskStatus, number> {

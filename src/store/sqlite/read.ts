@@ -1,6 +1,8 @@
 /** Reads: one task, newest-first pages, counts per status, and a host's running attempts. */
 import type { TaskStatus } from '../../core/task.js';
 import {
+  activeCounts,
+  COUNT_ACTIVE,
   COUNT_BY_STATUS,
   countsByStatus,
   listWhere,
@@ -8,7 +10,7 @@ import {
   type RunningAttemptRow,
   toRunningAttempt,
 } from '../sql/tasks.js';
-import type { ListFilter, RunningAttempt, TaskRecord } from '../task-store.js';
+import type { ActiveCounts, ListFilter, RunningAttempt, TaskRecord } from '../task-store.js';
 import type { SqliteContext } from './context.js';
 import { toTaskRecord, type TaskRow } from './row.js';
 
@@ -27,6 +29,10 @@ export function listTasks(ctx: SqliteContext, filter: ListFilter): TaskRecord[] 
 
 export function countByStatus(ctx: SqliteContext): Record<TaskStatus, number> {
   return countsByStatus(ctx.statement(COUNT_BY_STATUS).all() as { status: TaskStatus; count: number }[]);
+}
+
+export function countActive(ctx: SqliteContext): ActiveCounts {
+  return activeCounts(ctx.statement(COUNT_ACTIVE).all() as { status: TaskStatus; count: number }[]);
 }
 
 export function runningAttemptsOnHost(ctx: SqliteContext, host: string): RunningAttempt[] {

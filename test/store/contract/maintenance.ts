@@ -29,8 +29,9 @@ export function describeMaintenanceContract(current: CurrentFixture): void {
       expect((await store.runningAttemptsOnHost(WORKER_A.host)).map((a) => a.lease)).toEqual([notYetSpawned.lease]);
     });
 
-    it('counts tasks in every status, zeros included', async () => {
+    it('counts tasks in every status, zeros included, and the pending and running ones alone', async () => {
       const { store } = current();
+      expect(await store.countActive()).toEqual({ pending: 0, running: 0 });
       expect(await store.countByStatus()).toEqual({
         pending: 0,
         running: 0,
@@ -50,6 +51,7 @@ export function describeMaintenanceContract(current: CurrentFixture): void {
       await enqueueTask(store);
       await enqueueTask(store);
 
+      expect(await store.countActive()).toEqual({ pending: 2, running: 1 });
       expect(await store.countByStatus()).toEqual({
         pending: 2,
         running: 1,
