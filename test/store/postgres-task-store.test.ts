@@ -306,7 +306,9 @@ describe('PostgreSQL task store', () => {
         });
 
       expect(await Promise.all([lockBoth(0, first, second), lockBoth(1, second, first)])).toEqual([0, 1]);
-      expect(runs.sort()).toEqual([1, 2]);
+      // At least one of them (PostgreSQL picks which) ran again; how often a
+      // loaded machine makes them meet again is up to its scheduler.
+      expect(runs[0]! + runs[1]!).toBeGreaterThanOrEqual(3);
     });
   });
 
