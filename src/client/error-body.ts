@@ -46,16 +46,18 @@ function isErrorBody(body: unknown): body is ErrorBodyShape {
   return typeof error?.code === 'string' && typeof error.message === 'string';
 }
 
+/** What a request was about, for the not-found errors. */
+export interface ErrorContext {
+  taskId?: number;
+  orchestrationId?: number;
+}
+
 /**
  * The typed error for a server's error body; null when the body is not one
  * (something else answered). `status` is the HTTP status, or undefined for an
  * error event inside an event stream.
  */
-export function errorFromBody(
-  status: number | undefined,
-  body: unknown,
-  about: { taskId?: number; orchestrationId?: number },
-): ClaudeWorkerError | null {
+export function errorFromBody(status: number | undefined, body: unknown, about: ErrorContext): ClaudeWorkerError | null {
   if (!isErrorBody(body)) return null;
   const { code, message, issues } = body.error;
   const knownCode = Object.hasOwn(STATUS_OF_CODE, code) ? (code as ErrorCode) : 'server_error';

@@ -7,7 +7,7 @@
 import { httpUrlProblem, loadConfig } from '../core/config.js';
 import type { BoardPage, BoardQuery } from '../core/board.js';
 import type { StateEvent } from '../core/events.js';
-import { ClaudeWorkerError, RemoteError, ServerUnreachableError, UnauthorizedError, ValidationError } from '../core/errors.js';
+import { RemoteError, ServerUnreachableError, UnauthorizedError, ValidationError } from '../core/errors.js';
 import type { CreateOrchestrationInput, ListOrchestrationsQuery } from '../core/orchestration-schemas.js';
 import type { OrchestrationDetail, OrchestrationPage } from '../core/orchestration.js';
 import { DIFF_TOTAL_BYTES_HEADER, DIFF_TRUNCATED_HEADER } from '../core/diff-headers.js';
@@ -25,7 +25,8 @@ import type { Task, TaskPage, WaitOutcome } from '../core/task.js';
 import type { UsageQuery, UsageReport } from '../core/usage.js';
 import type { WorkerList } from '../core/worker.js';
 import { errorFromBody, parseJson } from './error-body.js';
-import { readServerSentEvents } from './sse.js';
+import type { FetchLike, FetchResponse } from './fetch-like.js';
+import { followStream } from './event-stream.js';
 import type {
   DiffOptions,
   EventsOptions,
@@ -34,6 +35,8 @@ import type {
   SubmitResult,
   TaskService,
 } from '../service/task-service.js';
+
+export type { FetchLike, FetchResponse } from './fetch-like.js';
 
 export interface ClaudeWorkerClientOptions {
   /** Server URL; default `CLAUDE_WORKER_SERVER_URL`, else http://127.0.0.1:8000. */
@@ -49,18 +52,6 @@ export interface ClaudeWorkerClientOptions {
   /** Default: the global fetch. */
   fetch?: FetchLike;
 }
-
-/** The part of a fetch Response the client reads. */
-export interface FetchResponse {
-  readonly ok: boolean;
-  readonly status: number;
-  readonly headers: { get(name: string): string | null };
-  readonly body: ReadableStream<Uint8Array> | null;
-  text(): Promise<string>;
-}
-
-/** How the client sends a request: the global fetch, or anything that answers like it. */
-export type FetchLike = (url: string, init: RequestInit) => Promise<FetchResponse>;
 
 interface RequestOptions {
   body?: unknown;
@@ -120,36 +111,18 @@ export class ClaudeWorkerClient implements TaskService {
 
   /** Summary log lines as they are written; ends when the task has ended, or quietly when `signal` aborts. */
   async *followLogs(taskId: number, signal?: AbortSignal): AsyncIterable<string> {
-    if (signal?.aborted) return;
-    // Aborted on every way out (end, error, the caller breaking off), which closes the connection.
-    const connection = new AbortController();
-    const onAbort = () => connection.abort();
-    signal?.addEventListener('abort', onAbort, { once: true });
-    try {
-      const response = await this.request('GET', `${taskPath(taskId)}/logs?follow=1`, {
-        taskId,
-        accept: 'text/event-stream',
-        signal: connection.signal,
-      });
-      for await (const event of readServerSentEvents(response.body!)) {
-        if (event.event === 'end') return;
-        if (event.event === 'error') {
-          throw errorFromBody(undefined, parseJson(event.data), { taskId }) ?? new RemoteError('server_error', event.data, 500);
-        }
-        yield event.data;
-      }
-      throw new RemoteError(
-        'server_unreachable',
-        `The server at ${this.baseUrl} closed the log of task ${taskId} before the task ended.`,
-        503,
-      );
-    } catch (error) {
-      if (signal?.aborted) return;
-      throw error instanceof ClaudeWorkerError ? error : new ServerUnreachableError(this.baseUrl, error);
-    } finally {
-      signal?.removeEventListener('abort', onAbort);
-      connection.abort();
-    }
+    const stream = followStream(
+      {
+        open: (connection) =>
+          this.request('GET', `${taskPath(taskId)}/logs?follow=1`, { taskId, accept: 'text/event-stream', signal: connection }),
+        baseUrl: this.baseUrl,
+        what: `the log of task ${taskId} before the task ended`,
+        context: { taskId },
+        endEvent: 'end',
+      },
+      signal,
+    );
+    for await (const event of stream) yield event.data;
   }
 
   /**
@@ -160,30 +133,17 @@ export class ClaudeWorkerClient implements TaskService {
    * come too: skip them to follow state changes only.
    */
   async *events(options: EventsOptions = {}, signal?: AbortSignal): AsyncIterable<StateEvent> {
-    if (signal?.aborted) return;
-    const connection = new AbortController();
-    const onAbort = () => connection.abort();
-    signal?.addEventListener('abort', onAbort, { once: true });
     const query = options.after === undefined ? '' : `?after=${options.after}`;
-    try {
-      const response = await this.request('GET', `/api/v1/events${query}`, {
-        accept: 'text/event-stream',
-        signal: connection.signal,
-      });
-      for await (const event of readServerSentEvents(response.body!)) {
-        if (event.event === 'error') {
-          throw errorFromBody(undefined, parseJson(event.data), {}) ?? new RemoteError('server_error', event.data, 500);
-        }
-        yield JSON.parse(event.data) as StateEvent;
-      }
-      throw new RemoteError('server_unreachable', `The server at ${this.baseUrl} closed the event stream.`, 503);
-    } catch (error) {
-      if (signal?.aborted) return;
-      throw error instanceof ClaudeWorkerError ? error : new ServerUnreachableError(this.baseUrl, error);
-    } finally {
-      signal?.removeEventListener('abort', onAbort);
-      connection.abort();
-    }
+    const stream = followStream(
+      {
+        open: (connection) => this.request('GET', `/api/v1/events${query}`, { accept: 'text/event-stream', signal: connection }),
+        baseUrl: this.baseUrl,
+        what: 'the event stream',
+        context: {},
+      },
+      signal,
+    );
+    for await (const event of stream) yield JSON.parse(event.data) as StateEvent;
   }
 
   async waitForTasks(taskIds: readonly number[], timeoutSeconds: number, signal?: AbortSignal): Promise<WaitOutcome> {

@@ -11,7 +11,7 @@
 import type { IncomingMessage, RequestOptions } from 'node:http';
 import { Readable } from 'node:stream';
 import { text } from 'node:stream/consumers';
-import type { FetchLike, FetchResponse } from './http-client.js';
+import type { FetchLike, FetchResponse } from './fetch-like.js';
 
 export const httpFetch: FetchLike = async (url, init) => {
   const { request } = url.startsWith('https:') ? await import('node:https') : await import('node:http');
