@@ -1,10 +1,11 @@
 /**
  * The OpenAPI 3 document at /openapi.json, generated from the same zod
- * schemas the routes validate with, so it cannot drift from them.
+ * schemas the routes validate with, so it cannot drift from them. The
+ * server records its routes as they are added and builds the document on
+ * the first request for it (see openapi-document.ts): the generator and the
+ * YAML writer it brings (about 90 files) are no part of a server's start.
  */
-import type { FastifyDynamicSwaggerOptions } from '@fastify/swagger';
-import type { FastifyInstance } from 'fastify';
-import { jsonSchemaTransform } from 'fastify-type-provider-zod';
+import type { FastifyInstance, RouteOptions } from 'fastify';
 import { z } from 'zod';
 
 /** `security` of every route that needs the bearer token (when the server has one). */
@@ -20,50 +21,19 @@ export const summaryLogResponse = z
 
 export const eventStreamResponse = z.string().describe('Server-Sent Events: `id:` the event id, `data:` the event as JSON.');
 
-const eventStreamContent = {
-  description: eventStreamResponse.description,
-  content: { 'text/event-stream': { schema: { type: 'string' } } },
-};
-
-const summaryLogContent = {
-  description: summaryLogResponse.description,
-  content: {
-    'text/plain': { schema: { type: 'string' } },
-    'text/event-stream': { schema: { type: 'string' } },
-  },
-};
-
-/** Options for @fastify/swagger, which must be registered before the routes it documents. */
-export function openApiOptions(version: string): FastifyDynamicSwaggerOptions {
-  return {
-    openapi: {
-      openapi: '3.0.3',
-      info: {
-        title: 'claude-worker',
-        version,
-        description: 'Fire-and-forget task execution for Claude Code.',
-      },
-      components: {
-        securitySchemes: {
-          bearerAuth: {
-            type: 'http',
-            scheme: 'bearer',
-            description: 'CLAUDE_WORKER_TOKEN; required when the server was started with a token.',
-          },
-        },
-      },
-    },
-    transform: (input) => {
-      const transformed = jsonSchemaTransform(input);
-      const response = transformed.schema.response as Record<string, unknown> | undefined;
-      const declared = (input.schema?.response as Record<string, unknown> | undefined)?.['200'];
-      if (response && declared === summaryLogResponse) response['200'] = summaryLogContent;
-      if (response && declared === eventStreamResponse) response['200'] = eventStreamContent;
-      return transformed;
-    },
-  };
-}
-
-export function registerOpenApiRoute(app: FastifyInstance): void {
-  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+/**
+ * Serves /openapi.json for every route added after this call (in this
+ * instance or a plugin registered in it), so call it before the routes.
+ */
+export function registerOpenApiRoute(app: FastifyInstance, version: string): void {
+  const routes: RouteOptions[] = [];
+  // Fastify adds a HEAD route for each GET route; the document leaves them out, as @fastify/swagger does.
+  app.addHook('onRoute', (route) => {
+    if (route.method !== 'HEAD') routes.push(route);
+  });
+  let document: Promise<unknown> | null = null;
+  app.get('/openapi.json', { schema: { hide: true } }, async () => {
+    document ??= import('./openapi-document.js').then(({ buildOpenApiDocument }) => buildOpenApiDocument(routes, version));
+    return document;
+  });
 }
