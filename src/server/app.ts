@@ -10,7 +10,7 @@ import { registerErrorReplies } from './error-reply.js';
 import { EventStreams } from './event-stream.js';
 import { MAX_PATH_PARAM_CHARS, replyToClientError, replyToRoutingError } from './framework-errors.js';
 import { registerJsonBodyParser } from './json-body.js';
-import { registerOpenApiRoute } from './openapi.js';
+import { registerOpenApiRoute } from './openapi-route.js';
 import { registerMcpEndpoint, type McpEndpointOptions } from './mcp-endpoint.js';
 import { registerEventRoutes } from './routes/events.js';
 import { registerHealthRoute } from './routes/health.js';
