@@ -43,8 +43,8 @@ export async function overheadPerTask(samples: number): Promise<Figure[]> {
         rest,
         'Where the time goes, profiled on this machine: about 4 ms to validate and durably store the task (one fsync), ' +
           'under 1 ms to claim it and prepare the agent, and about 7 ms for Node.js to fork the agent process from the ' +
-          '~115 MB server. The slowest samples are the first tasks after the server started (~30 ms more, code not yet ' +
-          'compiled). Tasks on their own no longer read the store for dependency results before they start (a graph ' +
+          '~100 MB server. Each door runs one unmeasured task first: the first task of a process loads the Agent SDK ' +
+          'and compiles the task path (400-600 ms more under load, once per process). Tasks on their own no longer read the store for dependency results before they start (a graph ' +
           'task still does): with that, the median went from ~25 ms to ~12 ms. MCP takes the same path.',
       ),
       latencyFigure(

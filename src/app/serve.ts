@@ -15,6 +15,14 @@ import { PortInUseError } from '../server/port-in-use.js';
 import { assertNoServerRunning, claimPidFile, removePidFile, type ServerStartFlags } from './pid-file.js';
 import { allowedHostsFor, assertSafeBind } from '../server/security.js';
 
+/**
+ * How long after listening the Agent SDK starts loading. Its load holds the event loop for
+ * 100-150 ms; started at once, it held up the answer to an auto-started server's first request
+ * (`claude-worker run` submits as soon as /health answers) by about that much. A task claimed
+ * before then loads the SDK itself, which it needs anyway; Node.js loads a module only once.
+ */
+const WARM_UP_DELAY_MS = 300;
+
 export interface ListenOptions {
   /** An address or name; an IPv6 address with or without brackets. */
   host: string;
@@ -69,10 +77,11 @@ export async function runServer(base: Config, listen: ListenOptions, flags: Serv
   }
   const runs = config.concurrency > 0 ? `${config.concurrency} tasks at a time` : 'no worker: tasks run on `worker` nodes';
   log(`listening on ${url} (pid ${process.pid}, ${runs}, database ${describeDatabase(config.dbPath)})`);
-  // In the background: the server answers already.
-  void engine.warmUp();
+  // In the background, once the first requests of an auto-started server are answered (see WARM_UP_DELAY_MS).
+  const warmUp = setTimeout(() => void engine.warmUp(), WARM_UP_DELAY_MS);
 
   await waitForStopSignal(log, drainTimeoutSeconds);
+  clearTimeout(warmUp);
   await app.close();
   await engine.stop();
   removePidFile(config.home, process.pid);

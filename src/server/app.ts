@@ -2,9 +2,7 @@
  * The REST API over a TaskService: routes, validation from the shared zod
  * schemas, one error mapping, request guards and the OpenAPI document.
  */
-import swagger from '@fastify/swagger';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { serializerCompiler } from 'fastify-type-provider-zod';
 import type { MetricsExporter } from '../service/metrics/metrics-exporter.js';
 import type { TaskService } from '../service/task-service.js';
 import { registerDashboardAssets } from './dashboard/static-assets.js';
@@ -12,7 +10,7 @@ import { registerErrorReplies } from './error-reply.js';
 import { EventStreams } from './event-stream.js';
 import { MAX_PATH_PARAM_CHARS, replyToClientError, replyToRoutingError } from './framework-errors.js';
 import { registerJsonBodyParser } from './json-body.js';
-import { openApiOptions, registerOpenApiRoute } from './openapi.js';
+import { registerOpenApiRoute } from './openapi-route.js';
 import { registerMcpEndpoint, type McpEndpointOptions } from './mcp-endpoint.js';
 import { registerBoardRoutes } from './routes/board.js';
 import { registerEventRoutes } from './routes/events.js';
@@ -26,7 +24,7 @@ import { registerUsageRoute } from './routes/usage.js';
 import { registerWorkerRoutes } from './routes/workers.js';
 import { registerRequestGuards } from './security.js';
 import { closeSpareConnectionsOnClose } from './spare-connections.js';
-import { zodValidatorCompiler } from './validation.js';
+import { ZOD_COMPILERS } from './validation.js';
 
 /**
  * Two prompt fields of up to MAX_PROMPT_CHARS (200 000) characters each can
@@ -60,10 +58,9 @@ export function buildApp(service: TaskService, options: AppOptions): FastifyInst
     routerOptions: { maxParamLength: MAX_PATH_PARAM_CHARS },
     frameworkErrors: replyToRoutingError,
     clientErrorHandler: replyToClientError,
+    schemaController: ZOD_COMPILERS,
   });
   registerJsonBodyParser(app);
-  app.setValidatorCompiler(zodValidatorCompiler);
-  app.setSerializerCompiler(serializerCompiler);
   registerErrorReplies(app, bodyLimit);
   registerRequestGuards(app, options);
 
@@ -71,8 +68,8 @@ export function buildApp(service: TaskService, options: AppOptions): FastifyInst
   app.addHook('preClose', async () => streams.shutdownAll());
   closeSpareConnectionsOnClose(app);
 
-  // Swagger records routes as they are added, so it loads first; the routes load in a plugin after it.
-  app.register(swagger, openApiOptions(options.version));
+  // The document records routes as they are added, so it comes first; the routes load in a plugin after it.
+  registerOpenApiRoute(app, options.version);
   app.register(async (routes) => {
     registerTaskRoutes(routes, service);
     registerBoardRoutes(routes, service);
@@ -84,7 +81,6 @@ export function buildApp(service: TaskService, options: AppOptions): FastifyInst
     registerOrchestrationRoutes(routes, service);
     registerHealthRoute(routes, service);
     if (options.metrics) registerMetricsRoute(routes, options.metrics);
-    registerOpenApiRoute(routes);
     registerMcpEndpoint(routes, service, options.mcp);
     registerDashboardAssets(routes);
   });

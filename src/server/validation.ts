@@ -3,7 +3,8 @@
  * other door reports bad input: a ValidationError listing every problem by
  * field.
  */
-import type { FastifyRequest, FastifySchemaCompiler } from 'fastify';
+import type { FastifyRequest, FastifySchemaCompiler, FastifyServerOptions } from 'fastify';
+import { serializerCompiler } from 'fastify-type-provider-zod';
 import type { FastifyRouteSchemaDef } from 'fastify/types/schema.js';
 import { z } from 'zod';
 import { ValidationError, type ValidationIssue } from '../core/errors.js';
@@ -15,6 +16,24 @@ export const zodValidatorCompiler: FastifySchemaCompiler<z.ZodType> =
     const parsed = schema.safeParse(data);
     return parsed.success ? { value: parsed.data } : { error: new ValidationError(issuesOf(parsed.error, httpPart)) };
   };
+
+/**
+ * Fastify's `schemaController` option with our compilers. Given at
+ * construction, they replace Fastify's defaults before those are loaded:
+ * with `setValidatorCompiler` after the fact, Fastify would load ajv (86
+ * files) for a validator no route uses.
+ */
+type CompilersFactory = NonNullable<NonNullable<FastifyServerOptions['schemaController']>['compilersFactory']>;
+
+// Fastify calls a factory's compilers exactly as those given to setValidatorCompiler
+// and setSerializerCompiler (which it wraps in such a factory); its types describe
+// only ajv and fast-json-stringify's, hence the casts.
+export const ZOD_COMPILERS: NonNullable<FastifyServerOptions['schemaController']> = {
+  compilersFactory: {
+    buildValidator: (() => zodValidatorCompiler) as unknown as CompilersFactory['buildValidator'],
+    buildSerializer: (() => serializerCompiler) as unknown as CompilersFactory['buildSerializer'],
+  },
+};
 
 /** A problem with the query string as a whole (an unknown parameter) is about `query`, not the body. */
 function issuesOf(error: z.ZodError, httpPart: string | undefined): ValidationIssue[] {

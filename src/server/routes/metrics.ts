@@ -13,8 +13,8 @@ export function registerMetricsRoute(app: FastifyInstance, metrics: MetricsExpor
       },
     },
     async (_request, reply) => {
-      const body = await metrics.scrape();
-      return reply.type(metrics.contentType).send(body);
+      const { contentType, body } = await metrics.scrape();
+      return reply.type(contentType).send(body);
     },
   );
 }

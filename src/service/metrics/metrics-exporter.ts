@@ -1,27 +1,32 @@
-/** `GET /metrics`: the Prometheus text exposition, every value read from the store when it is scraped. */
-import { Registry } from 'prom-client';
+/**
+ * `GET /metrics`: the Prometheus text exposition, every value read from the
+ * store when it is scraped. prom-client (and the OpenTelemetry API it loads,
+ * 85 files together) is loaded by the first scrape, not at server start: most
+ * servers are never scraped.
+ */
 import type { TaskStore } from '../../store/task-store.js';
-import type { MetricGroup } from './metric-group.js';
-import { queueMetrics } from './queue-metrics.js';
-import { taskMetrics } from './task-metrics.js';
-import { workerMetrics } from './worker-metrics.js';
 
-export interface MetricsExporter {
+export type MetricsStore = Pick<
+  TaskStore,
+  'countByStatus' | 'metricsSnapshot' | 'listWorkers' | 'readQueuePause' | 'webhookBacklog'
+>;
+
+export interface MetricsScrape {
   /** The Content-Type of the exposition (text format 0.0.4). */
-  readonly contentType: string;
-  scrape(): Promise<string>;
+  contentType: string;
+  body: string;
 }
 
-export function createMetricsExporter(
-  store: Pick<TaskStore, 'countByStatus' | 'metricsSnapshot' | 'listWorkers' | 'readQueuePause' | 'webhookBacklog'>,
-): MetricsExporter {
-  const registry = new Registry();
-  const groups: MetricGroup[] = [taskMetrics(store, registry), workerMetrics(store, registry), queueMetrics(store, registry)];
+export interface MetricsExporter {
+  scrape(): Promise<MetricsScrape>;
+}
+
+export function createMetricsExporter(store: MetricsStore): MetricsExporter {
+  let registry: Promise<MetricsExporter> | null = null;
   return {
-    contentType: registry.contentType,
-    async scrape() {
-      await Promise.all(groups.map((group) => group.refresh()));
-      return registry.metrics();
+    scrape() {
+      registry ??= import('./metrics-registry.js').then(({ metricsRegistry }) => metricsRegistry(store));
+      return registry.then((loaded) => loaded.scrape());
     },
   };
 }

@@ -1,6 +1,7 @@
 /** Opens the database file with the settings every connection needs. */
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { existsSync, mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 
 /**
@@ -11,10 +12,21 @@ import Database from 'better-sqlite3';
  */
 export const BUSY_TIMEOUT_MS = 5000;
 
+/**
+ * The driver's compiled addon where its install puts it. Named, it spares
+ * the driver its search (the `bindings` package probes a dozen build
+ * directories: ~10 ms of a server's start); null (an unusual build): search.
+ */
+const NATIVE_BINDING: string | null = (() => {
+  const driverDirectory = dirname(dirname(createRequire(import.meta.url).resolve('better-sqlite3')));
+  const addon = join(driverDirectory, 'build', 'Release', 'better_sqlite3.node');
+  return existsSync(addon) ? addon : null;
+})();
+
 export function openDatabase(path: string): Database.Database {
   // The database holds prompts and results: keep the directory private to its owner.
   mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
-  const db = new Database(path, { timeout: BUSY_TIMEOUT_MS });
+  const db = new Database(path, { timeout: BUSY_TIMEOUT_MS, ...(NATIVE_BINDING ? { nativeBinding: NATIVE_BINDING } : {}) });
   try {
     // busy_timeout first: switching a new file to WAL needs a lock another process may hold.
     db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);

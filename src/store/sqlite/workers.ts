@@ -8,11 +8,15 @@ import { SQLITE_DIALECT, type SqliteContext } from './context.js';
 const REGISTRY = registryStatements(SQLITE_DIALECT);
 
 export function registerWorker(ctx: SqliteContext, worker: WorkerRegistration): void {
-  ctx.immediate(() => {
-    const params = { ...registrationParams(worker), now: ctx.now() };
-    ctx.statement(REGISTRY.pruneSilent).run(params);
-    ctx.statement(REGISTRY.register).run(params);
-  });
+  // Relaxed, like heartbeats: after a power loss the worker is gone too (it registers anew when it
+  // starts again), and the fsync it spares is one less before a starting server answers.
+  ctx.relaxed(() =>
+    ctx.immediate(() => {
+      const params = { ...registrationParams(worker), now: ctx.now() };
+      ctx.statement(REGISTRY.pruneSilent).run(params);
+      ctx.statement(REGISTRY.register).run(params);
+    }),
+  );
 }
 
 export function workerHeartbeat(ctx: SqliteContext, workerId: string): boolean {
