@@ -14,7 +14,7 @@ Reproduce on a fresh clone (Node.js 20.19 or newer; PostgreSQL 15 server binarie
 
 \`\`\`bash
 npm install
-npm run bench          # about 15 minutes on 2 cores; writes this file and bench/results/latest.json
+npm run bench          # about 12 minutes on 2 cores; writes this file and bench/results/latest.json
 \`\`\`
 
 Each row gives the median and the spread (10th to 90th percentile) over repeated runs, or over

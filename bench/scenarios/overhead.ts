@@ -50,10 +50,10 @@ export async function overheadPerTask(samples: number): Promise<Figure[]> {
       latencyFigure(
         'CLI (`claude-worker run`, a new process): submit → agent started',
         cli,
-        'Missed by the CLI process itself: starting Node.js (~90 ms) and loading the CLI (~190 ms, over 80 of them ' +
-          'for the schema library shared with the server) take ~280 ms on this machine, ' +
-          'before it sends the same REST request as the row above. Scripts that submit many tasks should use the ' +
-          'REST API or the client library.',
+        'Missed by the CLI process itself, as a new process must: starting Node.js (a bare process takes ~34 ms ' +
+          'here, scenario 9) and loading `run` and the client come before it sends the same REST request as the row ' +
+          'above (the whole `run` process: ~100 ms, scenario 9). Scripts that submit many tasks should use the REST ' +
+          'API or the client library.',
       ),
       latencyFigure('MCP (standalone, stdio): create_task → agent started', mcp),
       latencyFigure('agent result → `completed` visible over REST', exitToVisible),

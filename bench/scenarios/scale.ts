@@ -70,7 +70,7 @@ export async function scale(requests: number, rounds: number, submitsPerRound: n
         `before its next submit; the clock runs from the first submit to the last answer. The server runs ` +
         `${WORKERS} tasks at a time, each a real agent process (the simulated agent, ending at once), so the ` +
         'submits share the write lock, the event loop and the 2 cores with claims, completions and log writes, as ' +
-        'they do in use. Where the time goes (the same on an empty database): bench/README.md.',
+        'they do in use. What bounds the rate per task, and what is not explained yet: bench/README.md.',
     },
   ];
 }
