@@ -41,7 +41,7 @@ export async function serverStart(samples: number): Promise<Figure[]> {
           "What is left: zod (99 files, 65 of them locales that every zod entry re-exports), semver (48, Fastify's " +
           "plugin checks), pino (~25, Fastify's logger) and 179 of our own modules, the database opened and " +
           'migrated, and every orphaned task recovered before `/health` answers (on purpose: a server that answers ' +
-          'has handled them). Bundling the server into one file would be the next step.',
+          'has handled them). Bundling the server modules would take ~35 ms off (a trial: bench/README.md).',
       ),
       latencyFigure(SCENARIO, 'first `claude-worker run` with auto-start: spawn → task id printed', autoStart, { p50: 1000 }),
     ];
