@@ -60,8 +60,11 @@ export async function createCliHome(
     NO_COLOR: '1',
     ...extraEnv(home),
   };
+  // In the home unless a test says otherwise: a command run where the test
+  // runner stands would submit tasks in this very repository (and give them
+  // worktrees and branches of it).
   const start = (args: string[], options: CliRunOptions = {}) =>
-    startCli([...command, ...args], { ...options, env: { ...env, ...options.env } });
+    startCli([...command, ...args], { cwd: home, ...options, env: { ...env, ...options.env } });
   const daemonPid = async () => {
     try {
       const { pid } = JSON.parse(await readFile(join(home, 'server.json'), 'utf8')) as { pid?: unknown };
