@@ -2,7 +2,7 @@
  * The durable queue behind every door. One interface, one implementation per
  * database (SQLite and PostgreSQL); callers never see a connection or a
  * transaction. The records it takes and returns are in task-records.ts and
- * orchestration-records.ts.
+ * orchestration-records.ts; its outbox methods are in outbox-store.ts.
  *
  * States: a task is `waiting` (an orchestration's task whose dependencies
  * have not ended), `pending` (waiting for a slot, or for `run_at` after a
@@ -60,14 +60,14 @@ import type {
 import type { TaskMetricsSnapshot } from './metrics-records.js';
 import type { UsageRow } from './usage-records.js';
 import type { WorkerRecord, WorkerRegistration } from './worker-records.js';
-import type * as Outbox from './event-records.js';
+import type { OutboxStore } from './outbox-store.js';
 
 export type * from './event-records.js';
 // The records live in a module of their own, so that orchestration-records.ts can use them without a cycle.
 export type * from './task-records.js';
 export type * from './metrics-records.js';
 
-export interface TaskStore {
+export interface TaskStore extends OutboxStore {
   /** Adds a pending task, or returns the existing one with the same idempotency key. */
   enqueue(spec: EnqueueSpec): Promise<EnqueueResult>;
 
@@ -277,50 +277,6 @@ export interface TaskStore {
 
   /** Registered runners heard from within WORKER_RETENTION_MS, by name; silent past their lease: `lost`. */
   listWorkers(): Promise<WorkerRecord[]>;
-
-  /*
-   * The outbox. Every change of a task's status is recorded as an event
-   * (`task.submitted`, then `task.<status>`) in the transaction that made it,
-   * by the database itself (triggers), and the end of an orchestration's last
-   * task as `orchestration.<status>`. Ids grow in commit order: a reader that
-   * passes the last id it saw misses nothing.
-   */
-
-  /**
-   * Records an event that is not a status change, in a transaction of its
-   * own; returns its id. A store operation that must record one in its own
-   * transaction (a queue pause, say) uses the dialect's function instead
-   * (insertEvent in sqlite/events.ts, recordEvent in postgres/events.ts).
-   */
-  recordEvent(event: Outbox.NewEvent): Promise<number>;
-
-  /** Up to `limit` events after `afterId`, oldest first. */
-  readEvents(afterId: number, limit: number): Promise<Outbox.EventRecord[]>;
-
-  /** The id of the newest event, 0 when there is none. */
-  lastEventId(): Promise<number>;
-
-  /**
-   * Makes the webhook deliveries of the next batch of events not fanned out
-   * yet: to the server-wide URL and to the `webhook_url` of the event's task
-   * and orchestration, for events of `types`. Returns how many events it
-   * passed; 0 once it has caught up. Each event is fanned out once, whichever
-   * node does it.
-   */
-  fanOutWebhooks(spec: Outbox.FanOutSpec): Promise<number>;
-
-  /**
-   * Leases up to `limit` deliveries that are due, oldest first, for
-   * `leaseMs`, counting the attempt: no other sender takes them meanwhile,
-   * and a sender that died leaves them due again once the lease ends.
-   */
-  claimWebhookDeliveries(leaseMs: number, limit: number): Promise<Outbox.WebhookDelivery[]>;
-
-  /** How many deliveries are still owed: not delivered, and not given up. */
-  webhookBacklog(): Promise<number>;
-
-  /** Records the outcome of an attempt; false when the lease was lost (another sender has it now). */
-  settleWebhookDelivery(lease: Outbox.DeliveryLease, outcome: Outbox.DeliveryOutcome): Promise<boolean>;
 
   /**
    * Resolves when work may be available (a task was enqueued or released in
