@@ -1,5 +1,5 @@
 /** The board's rows: a few columns and the head of the prompt, far cheaper to read than whole tasks. */
-import { listBoardRows as boardRowsSql, listWhere } from '../sql/tasks.js';
+import { listBoardRows as boardRowsSql, listWhere } from '../sql/task-lists.js';
 import type { BoardRowRecord, ListFilter } from '../task-store.js';
 import type { PostgresContext } from './pool.js';
 import { POSTGRES_DIALECT } from './row.js';

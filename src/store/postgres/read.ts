@@ -5,11 +5,11 @@ import {
   COUNT_ACTIVE,
   COUNT_BY_STATUS,
   countsByStatus,
-  listWhere,
   RUNNING_ON_HOST,
   type RunningAttemptRow,
   toRunningAttempt,
 } from '../sql/tasks.js';
+import { listWhere } from '../sql/task-lists.js';
 import type { ActiveCounts, ListFilter, RunningAttempt, TaskRecord } from '../task-store.js';
 import type { PostgresContext } from './pool.js';
 import { isTaskId, TASK_COLUMNS, toTaskRecord, type TaskRow } from './row.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { PROMPT_HEAD_CHARS } from '../../../src/store/sql/tasks.js';
+import { PROMPT_HEAD_CHARS } from '../../../src/store/sql/task-lists.js';
 import { type CurrentFixture, enqueueTask, taskSpec } from './fixture.js';
 
 export function describeEnqueueAndReadContract(current: CurrentFixture): void {
